@@ -1,0 +1,10 @@
+package store_test
+
+import (
+	"os"
+	"testing"
+
+	"portal/models/store/storetest"
+)
+
+func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }

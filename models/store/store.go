@@ -1,0 +1,94 @@
+// Package store is the only package that talks to the database. Each mutating method
+// runs in one transaction: lock, load, apply the pure rule from models, write the change
+// and its record, commit.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+
+	"github.com/pressly/goose/v3"
+	"gorm.io/driver/postgres"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"portal/migrations"
+	"portal/models"
+)
+
+// Store wraps the database handle.
+type Store struct {
+	db *gorm.DB
+}
+
+// Open connects to dsn and checks the connection.
+func Open(ctx context.Context, dsn string) (*Store, error) {
+	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+		Logger:                 logger.Discard,
+		SkipDefaultTransaction: true,
+		TranslateError:         true,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the database: %w", err)
+	}
+	s := &Store{db: db}
+	if err := s.Ping(ctx); err != nil {
+		return nil, fmt.Errorf("connecting to the database: %w", err)
+	}
+	return s, nil
+}
+
+// Close releases the connection pool.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Ping checks that the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// SQLDB exposes the pool for migrations and tests.
+func (s *Store) SQLDB() (*sql.DB, error) { return s.db.DB() }
+
+// Migrate applies the embedded goose migrations.
+func Migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations.FS, ".")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		return err
+	}
+	results, err := p.Up(ctx)
+	for _, r := range results {
+		slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path)
+	}
+	return err
+}
+
+// tx runs fn in one transaction.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// notFound turns gorm's missing-row error into the coded 404 error.
+func notFound(err error, what string) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return models.Errorf(models.ENotFound, "%s不存在或不在您的管辖范围内", what)
+	}
+	return err
+}

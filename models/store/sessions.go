@@ -67,3 +67,8 @@ func (s *Store) PurgeExpiredSessions(ctx context.Context, now time.Time) (int64,
 		now.Add(-models.SessionIdleTimeout), now.Add(-models.SessionMaxLifetime)).Delete(&sessionRow{})
 	return res.RowsAffected, res.Error
 }
+
+// TouchSession records activity, which restarts the idle timer.
+func (s *Store) TouchSession(ctx context.Context, id string, now time.Time) error {
+	return s.db.WithContext(ctx).Model(&sessionRow{}).Where("id = ?", id).Update("last_seen_at", now).Error
+}

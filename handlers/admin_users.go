@@ -1,0 +1,261 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/pages/admin"
+)
+
+// AdminStore is what account administration needs of the store.
+type AdminStore interface {
+	ListUsers(ctx context.Context, f store.UserFilter, p models.Page) ([]models.User, int64, error)
+	UserByID(ctx context.Context, id int64) (*models.User, error)
+	CreateUser(ctx context.Context, a store.Actor, n store.NewUser) (*models.User, error)
+	SetDisabled(ctx context.Context, a store.Actor, id int64, disabled bool) error
+	ResetPassword(ctx context.Context, a store.Actor, id int64, hash string) error
+	ListAudit(ctx context.Context, f store.AuditFilter, p models.Page) ([]models.AuditEntry, int64, error)
+	Divisions(ctx context.Context) ([]models.Division, error)
+	AllInstitutions(ctx context.Context) ([]models.Institution, error)
+}
+
+// Admin manages accounts and shows the audit log.
+type Admin struct {
+	store    AdminStore
+	sessions Sessions
+	now      Clock
+}
+
+// NewAdmin builds the admin handlers.
+func NewAdmin(s AdminStore, sess Sessions, now Clock) *Admin {
+	return &Admin{store: s, sessions: sess, now: now}
+}
+
+// Users lists accounts with search, role and status filters.
+func (h *Admin) Users(c echo.Context) error {
+	ctx := c.Request().Context()
+	f := store.UserFilter{Query: c.QueryParam("q"), Role: models.Role(c.QueryParam("role")), Status: c.QueryParam("status")}
+	p := pageFrom(c)
+	users, total, err := h.store.ListUsers(ctx, f, p)
+	if err != nil {
+		return err
+	}
+	names, err := h.scopeNames(ctx)
+	if err != nil {
+		return err
+	}
+	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total)}
+	for _, u := range users {
+		scope := ""
+		switch {
+		case u.InstitutionID != nil:
+			scope = names.institutions[*u.InstitutionID]
+		case u.DivisionID != nil:
+			scope = names.divisions[*u.DivisionID]
+		}
+		page.Rows = append(page.Rows, admin.UserRow{User: u, Scope: scope})
+	}
+	return Render(c, http.StatusOK, admin.Users(page))
+}
+
+type scopeNames struct{ divisions, institutions map[int64]string }
+
+func (h *Admin) scopeNames(ctx context.Context) (scopeNames, error) {
+	n := scopeNames{map[int64]string{}, map[int64]string{}}
+	ds, err := h.store.Divisions(ctx)
+	if err != nil {
+		return n, err
+	}
+	for _, d := range ds {
+		n.divisions[d.ID] = d.Name
+	}
+	is, err := h.store.AllInstitutions(ctx)
+	for _, i := range is {
+		n.institutions[i.ID] = i.Name
+	}
+	return n, err
+}
+
+// NewUser shows the empty account form.
+func (h *Admin) NewUser(c echo.Context) error {
+	return h.renderForm(c, http.StatusOK, admin.UserFormPage{})
+}
+
+func (h *Admin) renderForm(c echo.Context, status int, p admin.UserFormPage) error {
+	ctx := c.Request().Context()
+	ds, err := h.store.Divisions(ctx)
+	if err != nil {
+		return err
+	}
+	is, err := h.store.AllInstitutions(ctx)
+	if err != nil {
+		return err
+	}
+	p.Divisions = []components.Option{{Value: "", Label: "不适用"}}
+	for _, d := range ds {
+		p.Divisions = append(p.Divisions, components.Option{Value: strconv.FormatInt(d.ID, 10), Label: d.Name})
+	}
+	p.Institutions = []components.Option{{Value: "", Label: "不适用"}}
+	for _, i := range is {
+		p.Institutions = append(p.Institutions, components.Option{Value: strconv.FormatInt(i.ID, 10), Label: i.Name})
+	}
+	return Render(c, status, admin.UserForm(p))
+}
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,32}$`)
+
+// CreateUser validates the form and creates the account, which must change its
+// password at first login.
+func (h *Admin) CreateUser(c echo.Context) error {
+	form := admin.UserFormPage{
+		Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
+		Role: c.FormValue("role"), InstitutionID: c.FormValue("institution_id"), DivisionID: c.FormValue("division_id"),
+		Errors: components.FieldErrors{},
+	}
+	role := models.Role(form.Role)
+	if !usernamePattern.MatchString(form.Username) {
+		form.Errors["username"] = "用户名为 3–32 位字母、数字、下划线、点或连字符"
+	}
+	if form.DisplayName == "" {
+		form.Errors["display_name"] = "请填写姓名"
+	}
+	if !role.Valid() {
+		form.Errors["role"] = "请选择角色"
+	}
+	n := store.NewUser{Username: form.Username, DisplayName: form.DisplayName, Role: role, MustChangePassword: true}
+	instID, _ := strconv.ParseInt(form.InstitutionID, 10, 64)
+	divID, _ := strconv.ParseInt(form.DivisionID, 10, 64)
+	switch {
+	case role == models.RolePlatform && instID == 0:
+		form.Errors["institution_id"] = "网贷机构经办人须选择所属机构"
+	case role == models.RolePlatform:
+		n.InstitutionID = &instID
+	case role.IsOfficer() && divID == 0:
+		form.Errors["division_id"] = "工作人员须选择管辖区划"
+	case role.IsOfficer():
+		if msg := h.checkDivisionLevel(c.Request().Context(), role, divID); msg != "" {
+			form.Errors["division_id"] = msg
+		}
+		n.DivisionID = &divID
+	}
+	password := c.FormValue("password")
+	if err := models.ValidatePassword(password); err != nil {
+		form.Errors["password"] = models.ErrorMessage(err)
+	}
+	if form.Errors.Any() {
+		return h.renderForm(c, http.StatusUnprocessableEntity, form)
+	}
+	hash, err := models.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	n.PasswordHash = hash
+	if _, err := h.store.CreateUser(c.Request().Context(), actor(c, h.now), n); err != nil {
+		if models.ErrorCode(err) == models.EInvalid {
+			form.Errors["username"] = models.ErrorMessage(err)
+			return h.renderForm(c, http.StatusUnprocessableEntity, form)
+		}
+		return err
+	}
+	return redirectWithFlash(c, h.sessions, "/admin/users", "用户 "+form.Username+" 已创建，首次登录须修改密码")
+}
+
+// checkDivisionLevel makes sure a district officer gets a district, and so on.
+func (h *Admin) checkDivisionLevel(ctx context.Context, role models.Role, divID int64) string {
+	ds, err := h.store.Divisions(ctx)
+	if err != nil {
+		return "无法读取行政区划"
+	}
+	want := map[models.Role]string{models.RoleDistrict: models.LevelDistrict, models.RoleCity: models.LevelCity, models.RoleProvince: models.LevelProvince}[role]
+	for _, d := range ds {
+		if d.ID == divID {
+			if d.Level != want {
+				return role.Label() + "的管辖区划须为" + map[string]string{models.LevelDistrict: "区（县）", models.LevelCity: "市", models.LevelProvince: "省"}[want]
+			}
+			return ""
+		}
+	}
+	return "管辖区划不存在"
+}
+
+// Disable ends the account's sessions at once.
+func (h *Admin) Disable(c echo.Context) error { return h.setDisabled(c, true) }
+
+// Enable re-enables an account.
+func (h *Admin) Enable(c echo.Context) error { return h.setDisabled(c, false) }
+
+func (h *Admin) setDisabled(c echo.Context, disabled bool) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	if err := h.store.SetDisabled(c.Request().Context(), actor(c, h.now), id, disabled); err != nil {
+		if models.ErrorCode(err) == models.EInvalid {
+			_ = h.sessions.Flash(c, "error", models.ErrorMessage(err))
+			return c.Redirect(http.StatusSeeOther, "/admin/users")
+		}
+		return err
+	}
+	msg := "用户已启用"
+	if disabled {
+		msg = "用户已停用，其登录会话已全部失效"
+	}
+	return redirectWithFlash(c, h.sessions, "/admin/users", msg)
+}
+
+// ResetForm shows the password-reset form.
+func (h *Admin) ResetForm(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := h.store.UserByID(c.Request().Context(), id)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, admin.Reset(admin.ResetPage{User: *u}))
+}
+
+// Reset sets a temporary password and forces a change at the next login.
+func (h *Admin) Reset(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	u, err := h.store.UserByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	password := c.FormValue("password")
+	if err := models.ValidatePassword(password); err != nil {
+		return Render(c, http.StatusUnprocessableEntity, admin.Reset(admin.ResetPage{User: *u, Errors: components.FieldErrors{"password": models.ErrorMessage(err)}}))
+	}
+	hash, err := models.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	if err := h.store.ResetPassword(ctx, actor(c, h.now), id, hash); err != nil {
+		return err
+	}
+	return redirectWithFlash(c, h.sessions, "/admin/users", "已重置 "+u.Username+" 的密码，其会话已失效，下次登录须修改密码")
+}
+
+// Audit lists the audit log.
+func (h *Admin) Audit(c echo.Context) error {
+	f := store.AuditFilter{Query: c.QueryParam("q")}
+	p := pageFrom(c)
+	entries, total, err := h.store.ListAudit(c.Request().Context(), f, p)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, admin.Audit(admin.AuditPage{Query: f.Query, Entries: entries, Pager: pager(c, p, total)}))
+}

@@ -1,0 +1,124 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/pages/officer"
+	"portal/views/pages/platform"
+)
+
+// InstitutionStore is what the institution pages need of the store.
+type InstitutionStore interface {
+	Institution(ctx context.Context, u *models.User, id int64) (*models.Institution, error)
+	ListInstitutions(ctx context.Context, u *models.User, f store.InstitutionFilter, p models.Page) ([]store.InstitutionRow, int64, error)
+	Division(ctx context.Context, id int64) (*models.Division, error)
+	Divisions(ctx context.Context) ([]models.Division, error)
+}
+
+// Institutions serves the role homes and the institution pages.
+type Institutions struct {
+	store InstitutionStore
+}
+
+// NewInstitutions builds the institution handlers.
+func NewInstitutions(s InstitutionStore) *Institutions { return &Institutions{store: s} }
+
+// Root sends a visitor to the login page and a user to their role's home.
+func (h *Institutions) Root(c echo.Context) error {
+	if u := CurrentUser(c); u != nil {
+		return c.Redirect(http.StatusSeeOther, HomeOf(u.Role))
+	}
+	return c.Redirect(http.StatusSeeOther, "/login")
+}
+
+// PlatformHome shows the platform user's own institution.
+func (h *Institutions) PlatformHome(c echo.Context) error {
+	u := CurrentUser(c)
+	inst, err := h.store.Institution(c.Request().Context(), u, *u.InstitutionID)
+	if err != nil {
+		return err
+	}
+	d, err := h.store.Division(c.Request().Context(), inst.DistrictID)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, platform.Home(platform.HomePage{Institution: *inst, District: d.Name}))
+}
+
+// OfficerHome is the landing list of each officer role; the review issues turn these
+// into application queues.
+func (h *Institutions) OfficerHome(title, intro string) echo.HandlerFunc {
+	return func(c echo.Context) error { return h.list(c, title, intro) }
+}
+
+// List shows the institutions in the officer's jurisdiction.
+func (h *Institutions) List(c echo.Context) error { return h.list(c, "辖区机构", "") }
+
+func (h *Institutions) list(c echo.Context, title, intro string) error {
+	u := CurrentUser(c)
+	ctx := c.Request().Context()
+	f := store.InstitutionFilter{Query: c.QueryParam("q")}
+	f.DistrictID, _ = strconv.ParseInt(c.QueryParam("district"), 10, 64)
+	p := pageFrom(c)
+	rows, total, err := h.store.ListInstitutions(ctx, u, f, p)
+	if err != nil {
+		return err
+	}
+	all, err := h.store.Divisions(ctx)
+	if err != nil {
+		return err
+	}
+	page := officer.InstitutionsPage{Title: title, Intro: intro, Query: f.Query, DistrictID: c.QueryParam("district"),
+		Districts: districtOptions(all, u), Pager: pager(c, p, total)}
+	for _, r := range rows {
+		page.Rows = append(page.Rows, officer.InstitutionRow{ID: r.ID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
+			OutstandingBalance: r.OutstandingBalance, Large: r.OutstandingBalance >= largeScale})
+	}
+	return Render(c, http.StatusOK, officer.Institutions(page))
+}
+
+// largeScale is the 9亿 routing threshold; the workflow rules in models own it once merged.
+const largeScale = models.Money(900_000_000_00)
+
+// districtOptions lists the districts inside the officer's jurisdiction for the filter.
+func districtOptions(all []models.Division, u *models.User) []components.Option {
+	inScope := map[int64]bool{}
+	if u.DivisionID != nil {
+		inScope[*u.DivisionID] = true
+	}
+	opts := []components.Option{{Value: "", Label: "全部区"}}
+	for _, d := range all { // provinces, then cities, then districts: parents come first
+		if d.ParentID != nil && inScope[*d.ParentID] {
+			inScope[d.ID] = true
+		}
+		if d.Level == models.LevelDistrict && (inScope[d.ID] || u.Role == models.RoleAdmin) {
+			opts = append(opts, components.Option{Value: strconv.FormatInt(d.ID, 10), Label: d.Name})
+		}
+	}
+	return opts
+}
+
+// Show is one institution, 404 outside the jurisdiction.
+func (h *Institutions) Show(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	ctx := c.Request().Context()
+	inst, err := h.store.Institution(ctx, CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	d, err := h.store.Division(ctx, inst.DistrictID)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, officer.Institution(officer.InstitutionPage{Institution: *inst, District: d.Name}))
+}

@@ -1,0 +1,62 @@
+// Package layout holds the page frame: the HTML document, the header with the role's
+// navigation, and the flash messages.
+package layout
+
+import (
+	"context"
+
+	"portal/models"
+)
+
+// Flash is a one-time message shown after a redirect.
+type Flash struct {
+	Kind    string // "success", "error", "info"
+	Message string
+}
+
+// Shell is what every page's frame needs; the middleware fills it in per request.
+type Shell struct {
+	User      *models.User
+	CSRF      string
+	RequestID string
+	Flashes   []Flash
+	Path      string
+	Unread    int
+}
+
+type shellKey struct{}
+
+// WithShell stores the shell in ctx.
+func WithShell(ctx context.Context, s *Shell) context.Context {
+	return context.WithValue(ctx, shellKey{}, s)
+}
+
+// ShellFrom returns the request's shell, never nil.
+func ShellFrom(ctx context.Context) *Shell {
+	if s, ok := ctx.Value(shellKey{}).(*Shell); ok {
+		return s
+	}
+	return &Shell{}
+}
+
+// NavItem is one link of the role's navigation.
+type NavItem struct {
+	Label, Href string
+}
+
+// Nav lists what the role may use, and nothing else.
+func Nav(r models.Role) []NavItem {
+	switch r {
+	case models.RolePlatform:
+		return []NavItem{{"本机构档案", "/platform"}}
+	case models.RoleDistrict:
+		return []NavItem{{"待审队列", "/district"}, {"辖区机构", "/institutions"}}
+	case models.RoleCity:
+		return []NavItem{{"全市概览", "/city"}, {"辖区机构", "/institutions"}}
+	case models.RoleProvince:
+		return []NavItem{{"全省概览", "/province"}, {"辖区机构", "/institutions"}}
+	case models.RoleAdmin:
+		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}}
+	}
+	return nil
+}

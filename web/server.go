@@ -1,0 +1,63 @@
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/static"
+	"portal/views/layout"
+)
+
+// Server is the assembled web application.
+type Server struct {
+	Echo     *echo.Echo
+	store    *store.Store
+	sessions sessionManager
+	clock    func() time.Time
+	log      *slog.Logger
+	cfg      Config
+	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
+}
+
+// access declares who may use a route: Public, or signed-in users of the listed roles.
+type access struct {
+	Public bool
+	Roles  []models.Role
+}
+
+// New builds the server on st. clock is the time source of every handler and job.
+func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) *Server {
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	s := &Server{Echo: e, store: st, clock: clock, log: log, cfg: cfg, access: map[string]access{}}
+	s.sessions = sessionManager{store: newPGSessions(st, cfg.SessionKey, cfg.SecureOnly, clock)}
+	layout.StaticVersion = static.Version()
+
+	e.HTTPErrorHandler = errorHandler(log)
+	e.IPExtractor = echo.ExtractIPDirect()
+	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	// The chain, in order: recover, request id, access log, security headers, session and
+	// user, CSRF. Role guards sit on the route groups.
+	e.Use(middleware.Recover())
+	e.Use(middleware.RequestID())
+	e.Use(withShell)
+	e.Use(accessLog(log))
+	e.Use(securityHeaders(cfg.SecureOnly))
+	e.Use(s.loadUser)
+	e.Use(csrf(cfg.SecureOnly))
+	s.routes()
+	return s
+}
+
+// ListenAndServe serves until the server is shut down.
+func (s *Server) ListenAndServe() error {
+	srv := &http.Server{Addr: s.cfg.Addr, Handler: s.Echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	s.Echo.Server = srv
+	return srv.ListenAndServe()
+}

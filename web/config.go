@@ -24,7 +24,7 @@ type Config struct {
 // Production reports whether the server runs without demo data.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// ConfigFromEnv reads PORT, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY
+// ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY
 // and PORTAL_SECURE_COOKIES.
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
@@ -41,7 +41,11 @@ func ConfigFromEnv() (Config, error) {
 	if _, err := strconv.Atoi(port); err != nil {
 		return c, fmt.Errorf("PORT=%q is not a port number", port)
 	}
-	c.Addr = "127.0.0.1:" + port
+	host := os.Getenv("PORTAL_HOST") // a container sets 0.0.0.0
+	if host == "" {
+		host = "127.0.0.1"
+	}
+	c.Addr = host + ":" + port
 	c.SecureOnly = os.Getenv("PORTAL_SECURE_COOKIES") == "1"
 	key, err := sessionKey(c.VarDir)
 	if err != nil {

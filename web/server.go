@@ -61,3 +61,10 @@ func (s *Server) ListenAndServe() error {
 	s.Echo.Server = srv
 	return srv.ListenAndServe()
 }
+
+// Access reports who may use a registered route: ok is false for a route that declared
+// no rule, which the authorization-matrix test refuses.
+func (s *Server) Access(method, path string) (public bool, roles []models.Role, ok bool) {
+	a, ok := s.access[method+" "+path]
+	return a.Public, a.Roles, ok
+}

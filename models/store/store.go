@@ -75,7 +75,7 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	}
 	results, err := p.Up(ctx)
 	for _, r := range results {
-		slog.Info("migration applied", "version", r.Source.Version, "file", r.Source.Path)
+		slog.Debug("migration applied", "version", r.Source.Version, "file", r.Source.Path)
 	}
 	return err
 }

@@ -45,6 +45,10 @@ func checkReachable(dir string) error {
 }
 
 func makeOwnedDir(dir string, owner *syscall.Credential) error {
+	// parents must stay reachable by the postgres user; only the data folder is private
+	if err := os.MkdirAll(filepath.Dir(dir), 0o755); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}

@@ -1,0 +1,50 @@
+// Command portal runs the regulator portal: serve | migrate | seed | create-admin.
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+const usage = `用法: portal <命令>
+
+  serve         迁移数据库、（演示模式下）载入演示数据并启动服务
+  migrate       只执行数据库迁移
+  seed          载入演示数据（幂等）
+  create-admin  创建管理员: portal create-admin <用户名>，密码从标准输入读取
+
+环境变量: PORT（默认 8080）、DATABASE_URL（未设置时在 ./var 下启动私有 PostgreSQL）、
+PORTAL_ENV=production（不载入演示数据）、PG_PORT（私有 PostgreSQL 端口，默认 54329）`
+
+func main() {
+	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	slog.SetDefault(log)
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch os.Args[1] {
+	case "serve":
+		err = serve(ctx, log)
+	case "migrate":
+		err = withDatabase(ctx, func(db *database) error { return nil })
+	case "seed":
+		err = withDatabase(ctx, func(db *database) error { return db.store.SeedDemo(ctx) })
+	case "create-admin":
+		err = createAdmin(ctx, os.Args[2:])
+	default:
+		fmt.Fprintln(os.Stderr, usage)
+		os.Exit(2)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "错误:", err)
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/web"
+)
+
+func serve(ctx context.Context, log *slog.Logger) error {
+	d, err := openDatabase(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.close()
+	if !d.cfg.Production() {
+		if err := d.store.SeedDemo(ctx); err != nil {
+			return fmt.Errorf("载入演示数据失败: %w", err)
+		}
+	}
+	srv := web.New(d.cfg, d.store, time.Now, log)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.ListenAndServe() }()
+	banner(d.cfg)
+	select {
+	case err := <-errc:
+		return fmt.Errorf("服务无法启动: %w", err)
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(os.Stderr, "正在停止服务…")
+	shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Echo.Shutdown(shutdown); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func banner(cfg web.Config) {
+	fmt.Printf("\n网贷机构整改验收与备案管理系统已启动: http://%s/\n", cfg.Addr)
+	if cfg.Production() {
+		fmt.Println("生产模式: 未载入演示数据。首个管理员请用 `portal create-admin <用户名>` 创建。")
+		return
+	}
+	fmt.Printf("演示账户（密码均为 %s）:\n", store.DemoPassword)
+	for _, a := range store.DemoAccounts() {
+		fmt.Printf("  %-10s %s · %s\n", a.Username, a.Role, a.Scope)
+	}
+	fmt.Println("按 Ctrl-C 停止。")
+}
+
+// createAdmin makes the first admin of a production install; the password comes from
+// standard input so it never sits in the shell history.
+func createAdmin(ctx context.Context, args []string) error {
+	if len(args) != 1 {
+		return errors.New("用法: portal create-admin <用户名>（密码从标准输入读取）")
+	}
+	fmt.Fprint(os.Stderr, "请输入密码（至少 12 位，含 3 类字符）: ")
+	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	if err != nil && line == "" {
+		return errors.New("未读到密码")
+	}
+	password := strings.TrimRight(line, "\r\n")
+	if err := models.ValidatePassword(password); err != nil {
+		return err
+	}
+	hash, err := models.HashPassword(password)
+	if err != nil {
+		return err
+	}
+	return withDatabase(ctx, func(d *database) error {
+		_, err := d.store.CreateUser(ctx, store.Actor{Now: time.Now()}, store.NewUser{
+			Username: args[0], DisplayName: "系统管理员", PasswordHash: hash, Role: models.RoleAdmin})
+		if err == nil {
+			fmt.Fprintln(os.Stderr, "管理员已创建:", args[0])
+		}
+		return err
+	})
+}

@@ -162,7 +162,7 @@ func NoticePeriod(start Date, days int) (end, effective Date, err error) {
 	}
 	if days < MinNoticeDays {
 		return Date{}, Date{}, Errorf(EInvalid,
-			"公示期为 %d 个自然日，不得少于 %d 个自然日（《网贷机构整改验收方案》四(二)5(1)）", days, MinNoticeDays)
+			"公示期为 %d 个自然日，不得少于 %d 个自然日（"+citeAcceptancePlan+"四(二)5(1)）", days, MinNoticeDays)
 	}
 	return start.AddDays(days - 1), start.AddDays(days), nil
 }

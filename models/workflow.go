@@ -128,12 +128,12 @@ type Who struct {
 }
 
 var (
-	platform     = Who{Roles: []Role{RolePlatform}}
-	district     = Who{Roles: []Role{RoleDistrict}}
-	city         = Who{Roles: []Role{RoleCity}}
-	province     = Who{Roles: []Role{RoleProvince}}
-	system       = Who{System: true}
-	cityOrSystem = Who{Roles: []Role{RoleCity}, System: true}
+	byPlatform     = Who{Roles: []Role{RolePlatform}}
+	byDistrict     = Who{Roles: []Role{RoleDistrict}}
+	byCity         = Who{Roles: []Role{RoleCity}}
+	byProvince     = Who{Roles: []Role{RoleProvince}}
+	bySystem       = Who{System: true}
+	byCityOrSystem = Who{Roles: []Role{RoleCity}, System: true}
 )
 
 // WorkflowRule is one row of the transition table.
@@ -157,41 +157,41 @@ var WorkflowTable = []WorkflowRule{
 	// {From, Event, Scale, Who, To, Guards}
 
 	// Application and district review (plan 1 四(二)1–2; window: 四(二)1).
-	{StateDraft, EventSubmit, AnyScale, platform, StateDistrictReview, nil},
-	{StateDraft, EventAbandon, AnyScale, system, StateAbandoned, guards(GuardWindowClosed)},
-	{StateDistrictReview, EventReturn, AnyScale, district, StateCorrection, guards(GuardOpinion)},
-	{StateCorrection, EventResubmit, AnyScale, platform, StateDistrictReview, nil},
-	{StateDistrictReview, EventPass, SmallScale, district, StateCityReview, guards(GuardOpinion)},
-	{StateDistrictReview, EventPass, LargeScale, district, StateJointReview, guards(GuardOpinion)},
-	{StateDistrictReview, EventFail, AnyScale, district, StateFailed, guards(GuardOpinion)},
+	{StateDraft, EventSubmit, AnyScale, byPlatform, StateDistrictReview, nil},
+	{StateDraft, EventAbandon, AnyScale, bySystem, StateAbandoned, guards(GuardWindowClosed)},
+	{StateDistrictReview, EventReturn, AnyScale, byDistrict, StateCorrection, guards(GuardOpinion)},
+	{StateCorrection, EventResubmit, AnyScale, byPlatform, StateDistrictReview, nil},
+	{StateDistrictReview, EventPass, SmallScale, byDistrict, StateCityReview, guards(GuardOpinion)},
+	{StateDistrictReview, EventPass, LargeScale, byDistrict, StateJointReview, guards(GuardOpinion)},
+	{StateDistrictReview, EventFail, AnyScale, byDistrict, StateFailed, guards(GuardOpinion)},
 
 	// City preliminary acceptance and the leadership group's review (四(二)3–4).
-	{StateCityReview, EventDisagree, AnyScale, city, StateDistrictReview, guards(GuardOpinion)},
-	{StateCityReview, EventPass, AnyScale, city, StateCityConfirm, guards(GuardOpinion)},
-	{StateCityConfirm, EventConfirm, AnyScale, city, StatePublicNotice, guards(GuardFourEyes)},
+	{StateCityReview, EventDisagree, AnyScale, byCity, StateDistrictReview, guards(GuardOpinion)},
+	{StateCityReview, EventPass, AnyScale, byCity, StateCityConfirm, guards(GuardOpinion)},
+	{StateCityConfirm, EventConfirm, AnyScale, byCity, StatePublicNotice, guards(GuardFourEyes)},
 
 	// Province–city joint acceptance of large platforms (四(一)).
-	{StateJointReview, EventPass, AnyScale, province, StatePublicNotice, guards(GuardOpinion)},
-	{StateJointReview, EventFail, AnyScale, province, StateFailed, guards(GuardOpinion)},
-	{StateJointReview, EventReturn, AnyScale, province, StateCorrection, guards(GuardOpinion)},
+	{StateJointReview, EventPass, AnyScale, byProvince, StatePublicNotice, guards(GuardOpinion)},
+	{StateJointReview, EventFail, AnyScale, byProvince, StateFailed, guards(GuardOpinion)},
+	{StateJointReview, EventReturn, AnyScale, byProvince, StateCorrection, guards(GuardOpinion)},
 
 	// Public notice, complaints and re-acceptance (四(二)5(1)); certificate (plan 6 四(五)).
-	{StatePublicNotice, EventRevoke, AnyScale, city, StateRevoked, guards(GuardComplaintUpheld, GuardOpinion)},
-	{StatePublicNotice, EventNoticeEnd, AnyScale, system, StateSignoff, guards(GuardNoticeOver, GuardNoOpenComplaint)},
-	{StateRevoked, EventReaccept, SmallScale, cityOrSystem, StateCityReview, nil},
-	{StateRevoked, EventReaccept, LargeScale, cityOrSystem, StateJointReview, nil},
-	{StateSignoff, EventSignoff, AnyScale, province, StateCertified, nil},
+	{StatePublicNotice, EventRevoke, AnyScale, byCity, StateRevoked, guards(GuardComplaintUpheld, GuardOpinion)},
+	{StatePublicNotice, EventNoticeEnd, AnyScale, bySystem, StateSignoff, guards(GuardNoticeOver, GuardNoOpenComplaint)},
+	{StateRevoked, EventReaccept, SmallScale, byCityOrSystem, StateCityReview, nil},
+	{StateRevoked, EventReaccept, LargeScale, byCityOrSystem, StateJointReview, nil},
+	{StateSignoff, EventSignoff, AnyScale, byProvince, StateCertified, nil},
 
 	// Objection to a failure (四(二)5(2)).
-	{StateFailed, EventObject, AnyScale, platform, StateObjectionReview, guards(GuardObjectionInTime, GuardEvidence, GuardOpinion)},
-	{StateObjectionReview, EventUphold, SmallScale, city, StateCityConfirm, guards(GuardOpinion)},
-	{StateObjectionReview, EventUphold, LargeScale, province, StateJointReview, guards(GuardOpinion)},
-	{StateObjectionReview, EventReject, SmallScale, city, StateFailedFinal, guards(GuardOpinion)},
-	{StateObjectionReview, EventReject, LargeScale, province, StateFailedFinal, guards(GuardOpinion)},
+	{StateFailed, EventObject, AnyScale, byPlatform, StateObjectionReview, guards(GuardObjectionInTime, GuardEvidence, GuardOpinion)},
+	{StateObjectionReview, EventUphold, SmallScale, byCity, StateCityConfirm, guards(GuardOpinion)},
+	{StateObjectionReview, EventUphold, LargeScale, byProvince, StateJointReview, guards(GuardOpinion)},
+	{StateObjectionReview, EventReject, SmallScale, byCity, StateFailedFinal, guards(GuardOpinion)},
+	{StateObjectionReview, EventReject, LargeScale, byProvince, StateFailedFinal, guards(GuardOpinion)},
 
 	// Business-scope change and filing (六(一)).
-	{StateCertified, EventScopeChange, AnyScale, platform, StateScopeChanged, nil},
-	{StateScopeChanged, EventFile, AnyScale, province, StateFiled, nil},
+	{StateCertified, EventScopeChange, AnyScale, byPlatform, StateScopeChanged, nil},
+	{StateScopeChanged, EventFile, AnyScale, byProvince, StateFiled, nil},
 }
 
 // Actor is who asks for a transition: a logged-in user, or the scheduler (System).

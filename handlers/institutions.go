@@ -79,13 +79,10 @@ func (h *Institutions) list(c echo.Context, title, intro string) error {
 		Districts: districtOptions(all, u), Pager: pager(c, p, total)}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.InstitutionRow{ID: r.ID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
-			OutstandingBalance: r.OutstandingBalance, Large: r.OutstandingBalance >= largeScale})
+			OutstandingBalance: r.OutstandingBalance, Large: models.IsLargeScale(r.OutstandingBalance)})
 	}
 	return Render(c, http.StatusOK, officer.Institutions(page))
 }
-
-// largeScale is the 9亿 routing threshold; the workflow rules in models own it once merged.
-const largeScale = models.Money(900_000_000_00)
 
 // districtOptions lists the districts inside the officer's jurisdiction for the filter.
 func districtOptions(all []models.Division, u *models.User) []components.Option {

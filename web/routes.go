@@ -91,4 +91,8 @@ func (s *Server) routes() {
 	adm_.get("/users/:id/reset", adm.ResetForm)
 	adm_.post("/users/:id/reset", adm.Reset)
 	adm_.get("/audit", adm.Audit)
+
+	s.platformRoutes()
+	s.reviewRoutes()
+	s.publicRoutes()
 }

@@ -28,6 +28,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		}
 	}
 	srv := web.New(d.cfg, d.store, time.Now, log)
+	srv.StartJobs(ctx, time.Minute)
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	banner(d.cfg)

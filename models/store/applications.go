@@ -1,0 +1,182 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"portal/models"
+)
+
+// CreateApplication opens a draft application for the institution; only one may be open
+// per institution and type.
+func (s *Store) CreateApplication(ctx context.Context, a Actor, institutionID int64, typeCode string) (*models.Application, error) {
+	app := &models.Application{InstitutionID: institutionID, TypeCode: typeCode, State: models.StateDraft, Version: 1,
+		StateSince: a.Now, CreatedAt: a.Now, UpdatedAt: a.Now}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(app).Error; err != nil {
+			if errors.Is(err, gorm.ErrDuplicatedKey) {
+				return models.Errorf(models.EConflict, "本机构已有一件进行中的申请，不能重复创建")
+			}
+			return err
+		}
+		return audit(tx, a, "创建申请", fmt.Sprintf("申请 %d", app.ID), typeCode)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return app, nil
+}
+
+// Application loads an application whose institution the user may see; others are 404.
+func (s *Store) Application(ctx context.Context, u *models.User, id int64) (*models.Application, error) {
+	var app models.Application
+	q := scopeInstitutions(s.db.WithContext(ctx).Model(&models.Application{}).
+		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u)
+	if err := q.Where("applications.id = ?", id).Select("applications.*").First(&app).Error; err != nil {
+		return nil, notFound(err, "申请")
+	}
+	return &app, nil
+}
+
+// OpenApplication is the institution's open application of the type, or nil.
+func (s *Store) OpenApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error) {
+	var app models.Application
+	err := s.db.WithContext(ctx).Where("institution_id = ? AND type_code = ? AND state NOT IN ?", institutionID, typeCode,
+		[]models.State{models.StateFiled, models.StateFailedFinal, models.StateAbandoned}).Order("id DESC").First(&app).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return &app, err
+}
+
+// lockApplication loads the application FOR UPDATE, so concurrent decisions queue.
+func lockApplication(tx *gorm.DB, id int64) (*models.Application, error) {
+	var app models.Application
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&app, id).Error; err != nil {
+		return nil, notFound(err, "申请")
+	}
+	return &app, nil
+}
+
+// DecisionInput is what an officer or platform sends with an event.
+type DecisionInput struct {
+	Opinion     string
+	Attachments []string // "sha256 name" references of files already stored
+	// Version is the application version the user's form showed; a different current
+	// version means someone else acted first (or the form was sent twice).
+	Version int
+	// Due sets the next step's deadline (nil clears it).
+	Due      *models.Date
+	DueKind  models.DeadlineKind
+	DueLabel string
+}
+
+// ApplyEvent runs one workflow event on an application: lock, check the version, apply
+// the pure transition rule, then write the new state, the hash-chained decision and the
+// notifications in the same transaction. facts may add what a feature's guards need.
+func (s *Store) ApplyEvent(ctx context.Context, a Actor, appID int64, ev models.Event, in DecisionInput, facts func(tx *gorm.DB, app *models.Application, f *models.Facts) error) (*models.Application, error) {
+	var out *models.Application
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockApplication(tx, appID)
+		if err != nil {
+			return err
+		}
+		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: in.Opinion, Evidence: len(in.Attachments)}
+		if app.EnteredBy != nil {
+			f.EnteredBy = *app.EnteredBy
+		}
+		if facts != nil {
+			if err := facts(tx, app, &f); err != nil {
+				return err
+			}
+		}
+		if err := Decide(tx, a, app, ev, f, in); err != nil {
+			return err
+		}
+		out = app
+		return nil
+	})
+	return out, err
+}
+
+// Decide applies ev to the locked app inside tx and writes everything that goes with it.
+// Feature store methods that need more than ApplyEvent call it from their own transaction.
+func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f models.Facts, in DecisionInput) error {
+	if in.Version != 0 && in.Version != app.Version {
+		return models.Errorf(models.EConflict, "该申请已被他人处理或页面已过期（当前状态：%s）。请刷新页面查看最新情况，您的操作未生效。", app.State.Label())
+	}
+	actor := models.Actor{System: a.User == nil}
+	if a.User != nil {
+		actor.UserID, actor.Role = a.User.ID, a.User.Role
+	}
+	to, err := models.Transition(f, ev, actor, a.Now)
+	if err != nil {
+		return err
+	}
+	from := app.State
+	if ev == models.EventSubmit {
+		app.SubmittedAt = &a.Now
+	}
+	app.State, app.Version, app.StateSince, app.UpdatedAt = to, app.Version+1, a.Now, a.Now
+	app.EnteredBy = a.id()
+	app.DueDate, app.DueKind, app.DueLabel = in.Due, in.DueKind, in.DueLabel
+	if in.Due == nil {
+		app.DueKind, app.DueLabel = "", ""
+	}
+	if err := tx.Model(app).Select("state", "version", "state_since", "updated_at", "entered_by", "submitted_at", "due_date", "due_kind", "due_label").Updates(app).Error; err != nil {
+		return err
+	}
+	role := "system"
+	if a.User != nil {
+		role = string(a.User.Role)
+	}
+	d := models.Decision{ApplicationID: app.ID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: role, Event: ev,
+		FromState: from, ToState: to, Opinion: in.Opinion, Attachments: models.JoinAttachments(in.Attachments)}
+	if err := appendDecision(tx, &d); err != nil {
+		return err
+	}
+	return notify(tx, app, ev, to, a)
+}
+
+// appendDecision links the row to the chain's last hash. An advisory lock keeps the chain
+// linear when decisions on different applications commit at the same time.
+func appendDecision(tx *gorm.DB, d *models.Decision) error {
+	if err := tx.Exec("SELECT pg_advisory_xact_lock(7301)").Error; err != nil {
+		return err
+	}
+	var last models.Decision
+	err := tx.Order("id DESC").Limit(1).Find(&last).Error
+	if err != nil {
+		return err
+	}
+	d.PrevHash = models.GenesisHash
+	if last.ID != 0 {
+		d.PrevHash = last.Hash
+	}
+	if err := tx.Raw("SELECT nextval('decisions_id_seq')").Scan(&d.ID).Error; err != nil {
+		return err
+	}
+	d.Hash = models.DecisionHash(*d)
+	return tx.Create(d).Error
+}
+
+// History lists an application's decisions, oldest first.
+func (s *Store) History(ctx context.Context, appID int64) ([]models.Decision, error) {
+	var ds []models.Decision
+	err := s.db.WithContext(ctx).Where("application_id = ?", appID).Order("id").Find(&ds).Error
+	return ds, err
+}
+
+// VerifyDecisionChain walks the whole chain and returns the first break, if any, with
+// the number of rows checked.
+func (s *Store) VerifyDecisionChain(ctx context.Context) (*models.ChainBreak, int, error) {
+	var ds []models.Decision
+	if err := s.db.WithContext(ctx).Order("id").Find(&ds).Error; err != nil {
+		return nil, 0, err
+	}
+	return models.VerifyChain(ds), len(ds), nil
+}

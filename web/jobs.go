@@ -1,0 +1,49 @@
+package web
+
+import (
+	"context"
+	"time"
+)
+
+// Job is a scheduled task inside the server (window close, notice end). Each must be
+// idempotent: running it twice at the same time changes nothing the second time.
+type Job struct {
+	Name string
+	Run  func(ctx context.Context, now time.Time) error
+}
+
+func (s *Server) jobs() []Job {
+	var all []Job
+	all = append(all, s.platformJobs()...)
+	all = append(all, s.reviewJobs()...)
+	all = append(all, s.publicJobs()...)
+	return all
+}
+
+// RunJobs runs every job once at the server clock's time; tests call it after moving
+// the clock.
+func (s *Server) RunJobs(ctx context.Context) error {
+	for _, j := range s.jobs() {
+		if err := j.Run(ctx, s.clock()); err != nil {
+			s.log.Error("job failed", "job", j.Name, "err", err)
+			return err
+		}
+	}
+	return nil
+}
+
+// StartJobs runs the jobs now and then every interval until ctx ends.
+func (s *Server) StartJobs(ctx context.Context, every time.Duration) {
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			_ = s.RunJobs(ctx)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}

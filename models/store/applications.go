@@ -139,6 +139,9 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if err := appendDecision(tx, &d); err != nil {
 		return err
 	}
+	if err := onEnter(tx, a, app, to); err != nil {
+		return err
+	}
 	return notify(tx, app, ev, to, a)
 }
 

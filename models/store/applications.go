@@ -73,6 +73,8 @@ type DecisionInput struct {
 	Due      *models.Date
 	DueKind  models.DeadlineKind
 	DueLabel string
+	// NoticeBody adds details to the decision's notifications, e.g. the objection deadline.
+	NoticeBody string
 }
 
 // ApplyEvent runs one workflow event on an application: lock, check the version, apply
@@ -121,13 +123,19 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if ev == models.EventSubmit {
 		app.SubmittedAt = &a.Now
 	}
+	if ev == models.EventSubmit || ev == models.EventResubmit {
+		// Scale routing uses the balance the institution file states when it applies.
+		if err := tx.Raw("SELECT outstanding_balance FROM institutions WHERE id = ?", app.InstitutionID).Row().Scan(&app.Balance); err != nil {
+			return err
+		}
+	}
 	app.State, app.Version, app.StateSince, app.UpdatedAt = to, app.Version+1, a.Now, a.Now
 	app.EnteredBy = a.id()
 	app.DueDate, app.DueKind, app.DueLabel = in.Due, in.DueKind, in.DueLabel
 	if in.Due == nil {
 		app.DueKind, app.DueLabel = "", ""
 	}
-	if err := tx.Model(app).Select("state", "version", "state_since", "updated_at", "entered_by", "submitted_at", "due_date", "due_kind", "due_label").Updates(app).Error; err != nil {
+	if err := tx.Model(app).Select("state", "version", "state_since", "updated_at", "entered_by", "submitted_at", "balance", "due_date", "due_kind", "due_label").Updates(app).Error; err != nil {
 		return err
 	}
 	role := "system"
@@ -142,7 +150,7 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if err := onEnter(tx, a, app, to); err != nil {
 		return err
 	}
-	return notify(tx, app, ev, to, a)
+	return notify(tx, app, ev, to, a, in.NoticeBody)
 }
 
 // appendDecision links the row to the chain's last hash. An advisory lock keeps the chain

@@ -24,7 +24,7 @@ type Notification struct {
 }
 
 // notify writes the decision's notifications in the decision's own transaction.
-func notify(tx *gorm.DB, app *models.Application, ev models.Event, to models.State, a Actor) error {
+func notify(tx *gorm.DB, app *models.Application, ev models.Event, to models.State, a Actor, body string) error {
 	var inst models.Institution
 	if err := tx.First(&inst, app.InstitutionID).Error; err != nil {
 		return err
@@ -35,7 +35,7 @@ func notify(tx *gorm.DB, app *models.Application, ev models.Event, to models.Sta
 			return err
 		}
 		for _, uid := range ids {
-			row := Notification{UserID: uid, ApplicationID: &app.ID, At: a.Now, Kind: n.Kind, Title: n.Title,
+			row := Notification{UserID: uid, ApplicationID: &app.ID, At: a.Now, Kind: n.Kind, Title: n.Title, Body: body,
 				Link: fmt.Sprintf("/applications/%d", app.ID)}
 			if err := tx.Create(&row).Error; err != nil {
 				return err

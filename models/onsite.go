@@ -1,0 +1,136 @@
+package models
+
+import (
+	"bytes"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// CheckMethods are the means of the district's on-site check (SPEC §4, seeds/004 plan 6
+// 四(二)), in the order the forms list them. views/pdf ticks the same strings.
+var CheckMethods = []string{
+	"核查账务系统", "资金流水", "项目真实性", "网站信息披露",
+	"抽查借贷合同", "暗访线下营销和宣传", "产品合规性调查",
+}
+
+// OnsiteCheck is the record of a district's on-site check of an applicant.
+type OnsiteCheck struct {
+	ID            int64
+	ApplicationID int64
+	CheckDate     Date
+	Methods       string // the chosen CheckMethods, one a line, in their order
+	Participants  string
+	ThirdParties  string // law or accounting firms taking part (plan 6 四(二))
+	Findings      string
+	RecordedBy    *int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// MethodList is Methods as a list.
+func (c OnsiteCheck) MethodList() []string {
+	if c.Methods == "" {
+		return nil
+	}
+	return strings.Split(c.Methods, "\n")
+}
+
+// OnsiteCheckInput is what the officer types.
+type OnsiteCheckInput struct {
+	CheckDate    string
+	Methods      []string
+	Participants string
+	ThirdParties string
+	Findings     string
+}
+
+// Validate checks the input as of today and returns the record, or the errors keyed by
+// form field: the date (yyyy-mm-dd, not in the future), at least one method of the list,
+// the participants and the findings.
+func (in OnsiteCheckInput) Validate(today Date) (OnsiteCheck, map[string]string) {
+	errs := map[string]string{}
+	var c OnsiteCheck
+	d, err := ParseDate(in.CheckDate)
+	switch {
+	case strings.TrimSpace(in.CheckDate) == "":
+		errs["check_date"] = "请填写核查日期"
+	case err != nil:
+		errs["check_date"] = ErrorMessage(err)
+	case d.After(today):
+		errs["check_date"] = "核查日期不能晚于今天（" + today.String() + "）"
+	}
+	c.CheckDate = d
+	var chosen []string
+	for _, m := range CheckMethods { // keep the list's order, drop anything unknown
+		if slices.Contains(in.Methods, m) {
+			chosen = append(chosen, m)
+		}
+	}
+	if len(chosen) == 0 {
+		errs["methods"] = "请至少勾选一种核查方式"
+	}
+	for _, m := range in.Methods {
+		if !slices.Contains(CheckMethods, m) {
+			errs["methods"] = "核查方式「" + m + "」不在规定的核查方式之内"
+		}
+	}
+	c.Methods = strings.Join(chosen, "\n")
+	c.Participants = strings.TrimSpace(in.Participants)
+	if c.Participants == "" {
+		errs["participants"] = "请填写参加核查的人员（含第三方中介机构人员）"
+	}
+	c.ThirdParties = strings.TrimSpace(in.ThirdParties)
+	c.Findings = strings.TrimSpace(in.Findings)
+	if c.Findings == "" {
+		errs["findings"] = "请填写核查发现的情况和问题"
+	}
+	for field, s := range map[string]string{"participants": c.Participants, "third_parties": c.ThirdParties, "findings": c.Findings} {
+		if utf8.RuneCountInString(s) > MaxOpinionLength && errs[field] == "" {
+			errs[field] = "内容过长，不得超过 5000 个字"
+		}
+	}
+	return c, errs
+}
+
+// MaxWorkingPaperSize bounds one uploaded working paper or evidence file.
+const MaxWorkingPaperSize = 20 << 20
+
+// allowedUploadTypes are the content types sniffed from a file's first bytes that a
+// working paper or an objection's evidence may have: PDF, images, and Office documents
+// (OOXML is a zip; the legacy formats are OLE containers). OFD is a zip too.
+var allowedUploadTypes = map[string]string{
+	"application/pdf":           "PDF",
+	"image/jpeg":                "JPEG 图片",
+	"image/png":                 "PNG 图片",
+	"application/zip":           "Office/OFD 文档",
+	"application/x-ole-storage": "Office 文档",
+}
+
+// CheckUpload refuses an empty, oversized or disallowed file; sniffed is the content
+// type detected from its content, never from its name.
+func CheckUpload(name string, size int64, sniffed string) error {
+	switch {
+	case strings.TrimSpace(name) == "" || size == 0:
+		return Errorf(EInvalid, "请选择要上传的文件")
+	case size > MaxWorkingPaperSize:
+		return Errorf(EInvalid, "文件「%s」超过 %d MB", name, MaxWorkingPaperSize>>20)
+	}
+	if _, ok := allowedUploadTypes[sniffed]; !ok {
+		return Errorf(EInvalid, "文件「%s」的内容不是 PDF、OFD、图片或 Office 文档，不能上传", name)
+	}
+	return nil
+}
+
+var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
+
+// SniffUpload names the content type of a file from its first bytes (up to 512).
+func SniffUpload(head []byte) string {
+	if bytes.HasPrefix(head, oleMagic) {
+		return "application/x-ole-storage"
+	}
+	ct, _, _ := strings.Cut(http.DetectContentType(head), ";")
+	return ct
+}

@@ -1,0 +1,208 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"portal/models"
+)
+
+// QueueFilter narrows a role's queue.
+type QueueFilter struct {
+	State      models.State // one of the role's queue states, or "" for all of them
+	DistrictID int64
+	Overdue    bool   // only applications whose deadline has passed
+	Query      string // name or USCC contains
+	Today      models.Date
+}
+
+// QueueRow is one line of a queue.
+type QueueRow struct {
+	ID              int64
+	InstitutionID   int64
+	State           models.State
+	Version         int
+	Balance         models.Money
+	SubmittedAt     *time.Time
+	StateSince      time.Time
+	DueDate         *models.Date
+	DueKind         models.DeadlineKind
+	DueLabel        string
+	InstitutionName string
+	USCC            string `gorm:"column:uscc"`
+	DistrictName    string
+	AssigneeID      *int64
+	AssigneeName    string
+	Classification  models.InstitutionClass
+	ExitClass       models.ExitClass
+}
+
+const queueColumns = `applications.id, applications.institution_id, applications.state, applications.version,
+	applications.balance, applications.submitted_at, applications.state_since, applications.due_date,
+	applications.due_kind, applications.due_label, institutions.name AS institution_name, institutions.uscc,
+	divisions.name AS district_name, applications.assignee_id, COALESCE(assignee.display_name, '') AS assignee_name,
+	institutions.classification, applications.exit_class`
+
+// Queue is one page of the user's work queue (models.QueueSlots), most urgent first:
+// overdue deadlines, then the nearest deadline, then those without a deadline that have
+// waited longest. It costs two queries (count and page) whatever the page size.
+func (s *Store) Queue(ctx context.Context, u *models.User, f QueueFilter, p models.Page) ([]QueueRow, int64, error) {
+	p = p.Normalize()
+	q := s.queueQuery(ctx, u, f)
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []QueueRow
+	err := s.queueQuery(ctx, u, f).
+		Select(queueColumns).
+		Joins("JOIN divisions ON divisions.id = institutions.district_id").
+		Joins("LEFT JOIN users assignee ON assignee.id = applications.assignee_id").
+		Order(gorm.Expr("CASE WHEN applications.due_date < ? THEN 0 ELSE 1 END", f.Today.String())).
+		Order("applications.due_date NULLS LAST, applications.state_since, applications.id").
+		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+func (s *Store) queueQuery(ctx context.Context, u *models.User, f QueueFilter) *gorm.DB {
+	q := scopeInstitutions(s.db.WithContext(ctx).Table("applications").
+		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u)
+	var conds []string
+	var args []any
+	for _, slot := range models.QueueSlots(u.Role) {
+		if f.State != "" && slot.State != f.State {
+			continue
+		}
+		switch slot.Scale {
+		case models.SmallScale:
+			conds = append(conds, "(applications.state = ? AND applications.balance < ?)")
+			args = append(args, slot.State, int64(models.LargeScaleThreshold))
+		case models.LargeScale:
+			conds = append(conds, "(applications.state = ? AND applications.balance >= ?)")
+			args = append(args, slot.State, int64(models.LargeScaleThreshold))
+		default:
+			conds = append(conds, "applications.state = ?")
+			args = append(args, slot.State)
+		}
+	}
+	if len(conds) == 0 {
+		return q.Where("false")
+	}
+	q = q.Where("("+strings.Join(conds, " OR ")+")", args...)
+	if f.DistrictID != 0 {
+		q = q.Where("institutions.district_id = ?", f.DistrictID)
+	}
+	if f.Overdue {
+		q = q.Where("applications.due_date < ?", f.Today.String())
+	}
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ?)", like, like)
+	}
+	return q
+}
+
+// OnStatement calls fn after every SQL statement the store runs, with its text. Tests
+// use it to count the queries of a page.
+func (s *Store) OnStatement(name string, fn func(sql string)) error {
+	after := func(db *gorm.DB) { fn(db.Statement.SQL.String()) }
+	cb := s.db.Callback()
+	for _, reg := range []func(string, func(*gorm.DB)) error{
+		cb.Query().After("gorm:query").Register,
+		cb.Row().After("gorm:row").Register,
+		cb.Raw().After("gorm:raw").Register,
+		cb.Create().After("gorm:create").Register,
+		cb.Update().After("gorm:update").Register,
+		cb.Delete().After("gorm:delete").Register,
+	} {
+		if err := reg(name, after); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Claim assigns an application under district review to the acting district officer.
+func (s *Store) Claim(ctx context.Context, a Actor, appID int64) error {
+	if a.User == nil {
+		return models.Errorf(models.EUnauthorized, "请先登录")
+	}
+	return s.Assign(ctx, a, appID, a.User.ID)
+}
+
+// Assign gives an application under district review to an officer of its district.
+func (s *Store) Assign(ctx context.Context, a Actor, appID, officerID int64) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if a.User == nil || a.User.Role != models.RoleDistrict {
+			return models.Errorf(models.EForbidden, "区级审核由区金融工作部门分配")
+		}
+		app, err := lockScoped(tx, a.User, appID)
+		if err != nil {
+			return err
+		}
+		if app.State != models.StateDistrictReview && app.State != models.StateCorrection {
+			return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能分配经办人", app.State.Label())
+		}
+		var officer models.User
+		err = tx.Where("id = ? AND role = 'district' AND NOT disabled AND division_id = ?", officerID, derefOr(a.User.DivisionID)).Take(&officer).Error
+		if err != nil {
+			return notFound(err, "经办人")
+		}
+		if app.AssigneeID != nil && *app.AssigneeID == officer.ID {
+			return nil // claiming twice changes nothing
+		}
+		if err := tx.Model(app).Update("assignee_id", officer.ID).Error; err != nil {
+			return err
+		}
+		action := "分配经办人"
+		if officer.ID == a.User.ID {
+			action = "认领申请"
+		}
+		return audit(tx, a, action, fmt.Sprintf("申请 %d", app.ID), officer.DisplayName)
+	})
+}
+
+// DistrictOfficers lists the enabled officers of a district, for the assign select.
+func (s *Store) DistrictOfficers(ctx context.Context, districtID int64) ([]models.User, error) {
+	var us []models.User
+	err := s.db.WithContext(ctx).Where("role = 'district' AND NOT disabled AND division_id = ?", districtID).Order("display_name").Find(&us).Error
+	return us, err
+}
+
+// ApplicationRow is one application of the user's jurisdiction with what its page's
+// header shows; anything else is ENotFound.
+func (s *Store) ApplicationRow(ctx context.Context, u *models.User, id int64) (*QueueRow, error) {
+	var rows []QueueRow
+	err := scopeInstitutions(s.db.WithContext(ctx).Table("applications").
+		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u).
+		Joins("JOIN divisions ON divisions.id = institutions.district_id").
+		Joins("LEFT JOIN users assignee ON assignee.id = applications.assignee_id").
+		Where("applications.id = ?", id).Select(queueColumns).Limit(1).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, models.Errorf(models.ENotFound, "申请不存在或不在您的管辖范围内")
+	}
+	return &rows[0], nil
+}
+
+// TimelineEntry is a decision with its actor's display name.
+type TimelineEntry struct {
+	models.Decision
+	ActorDisplay string
+}
+
+// Timeline is the application's decision history, oldest first, with who made each.
+func (s *Store) Timeline(ctx context.Context, appID int64) ([]TimelineEntry, error) {
+	var rows []TimelineEntry
+	err := s.db.WithContext(ctx).Table("decisions").
+		Select("decisions.*, COALESCE(users.display_name, decisions.actor_name) AS actor_display").
+		Joins("LEFT JOIN users ON users.id = decisions.actor_id").
+		Where("decisions.application_id = ?", appID).Order("decisions.id").Scan(&rows).Error
+	return rows, err
+}

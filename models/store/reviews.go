@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"portal/models"
+)
+
+// lockScoped locks the application FOR UPDATE if the user's jurisdiction covers it;
+// anything else is ENotFound, so a decision cannot reach outside the jurisdiction.
+func lockScoped(tx *gorm.DB, u *models.User, id int64) (*models.Application, error) {
+	var app models.Application
+	q := scopeInstitutions(tx.Table("applications").Joins("JOIN institutions ON institutions.id = applications.institution_id"), u)
+	err := q.Where("applications.id = ?", id).Select("applications.*").
+		Clauses(clause.Locking{Strength: "UPDATE", Table: clause.Table{Name: "applications"}}).Take(&app).Error
+	if err != nil {
+		return nil, notFound(err, "申请")
+	}
+	return &app, nil
+}
+
+// decideHooks let a review step add facts for the guards, check its own rule on the
+// locked application, and write its records after the decision, all in one transaction.
+type decideHooks struct {
+	before func(tx *gorm.DB, app *models.Application, f *models.Facts) error
+	after  func(tx *gorm.DB, app *models.Application, decisionID int64) error
+}
+
+// decide runs one workflow event for a user on an application of their jurisdiction.
+func (s *Store) decide(ctx context.Context, a Actor, appID int64, ev models.Event, in DecisionInput, h decideHooks) (*models.Application, error) {
+	if a.User == nil {
+		return nil, models.Errorf(models.EUnauthorized, "请先登录")
+	}
+	if err := models.ValidateOpinion(in.Opinion); err != nil {
+		return nil, err
+	}
+	var out *models.Application
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		app, err := lockScoped(tx, a.User, appID)
+		if err != nil {
+			return err
+		}
+		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: in.Opinion, Evidence: len(in.Attachments)}
+		if app.EnteredBy != nil {
+			f.EnteredBy = *app.EnteredBy
+		}
+		if in.Version != 0 && in.Version != app.Version {
+			// checked before the step's own rules, so a form sent twice is told it was
+			// already handled rather than something about the new state
+			return Decide(tx, a, app, ev, f, in)
+		}
+		if h.before != nil {
+			if err := h.before(tx, app, &f); err != nil {
+				return err
+			}
+		}
+		if err := Decide(tx, a, app, ev, f, in); err != nil {
+			return err
+		}
+		if h.after != nil {
+			var id int64
+			if err := tx.Raw("SELECT id FROM decisions WHERE application_id = ? ORDER BY id DESC LIMIT 1", app.ID).Row().Scan(&id); err != nil {
+				return err
+			}
+			if err := h.after(tx, app, id); err != nil {
+				return err
+			}
+		}
+		out = app
+		return nil
+	})
+	return out, err
+}
+
+// Act applies an event that needs nothing beyond the workflow's own rules: the city's
+// pass, disagreement and confirmation (four-eyes), the province's joint-review pass,
+// and the platform's resubmission.
+func (s *Store) Act(ctx context.Context, a Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error) {
+	return s.decide(ctx, a, appID, ev, DecisionInput{Opinion: opinion, Version: version}, decideHooks{
+		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
+			if a.User.Role == models.RoleDistrict {
+				return s.districtReady(tx, a, app, ev)
+			}
+			return nil
+		},
+		after: func(tx *gorm.DB, app *models.Application, decisionID int64) error {
+			if a.User.Role == models.RoleDistrict && ev == models.EventPass {
+				return writeOpinion(tx, a, app, decisionID, true, opinion)
+			}
+			return nil
+		},
+	})
+}
+
+// districtReady applies the district's own rule: claimed by the actor, and the on-site
+// check recorded before a pass or fail.
+func (s *Store) districtReady(tx *gorm.DB, a Actor, app *models.Application, ev models.Event) error {
+	if app.State != models.StateDistrictReview {
+		return nil // the workflow refuses it with the state's own message
+	}
+	var checks int64
+	if err := tx.Table("onsite_checks").Where("application_id = ?", app.ID).Count(&checks).Error; err != nil {
+		return err
+	}
+	return models.CheckDistrictDecision(models.DistrictDecisionCheck{Event: ev, ActorID: a.User.ID,
+		AssigneeID: derefOr(app.AssigneeID), OnsiteCheck: checks > 0})
+}
+
+// ReturnForCorrection sends the application back for correction (补正) with a deadline
+// of days working days from today, counted on the official calendar; a deadline that
+// reaches a year without calendar data is refused.
+func (s *Store) ReturnForCorrection(ctx context.Context, a Actor, appID int64, opinion string, days, version int) (*models.Application, error) {
+	if err := models.ValidateCorrectionDays(days); err != nil {
+		return nil, err
+	}
+	cal, err := s.LoadCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	due, err := models.CorrectionDeadline(cal, models.DateOf(a.Now), days)
+	if err != nil {
+		return nil, err
+	}
+	in := DecisionInput{Opinion: opinion, Version: version, Due: &due, DueKind: models.DeadlineWorking, DueLabel: "补正截止",
+		NoticeBody: fmt.Sprintf("补正期限：%s 前（%d 个工作日）。退回意见：%s", due, days, opinion)}
+	return s.decide(ctx, a, appID, models.EventReturn, in, decideHooks{
+		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
+			if a.User.Role == models.RoleDistrict {
+				return s.districtReady(tx, a, app, models.EventReturn)
+			}
+			return nil
+		},
+	})
+}
+
+// Fail decides that the application did not pass: the failure notice lists the
+// problems, orders the platform to stop new business and gives the objection deadline,
+// 5 working days from today on the official calendar.
+func (s *Store) Fail(ctx context.Context, a Actor, appID int64, problems []string, remarks string, version int) (*models.Application, error) {
+	cal, err := s.LoadCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := models.DateOf(a.Now)
+	deadline, err := models.ObjectionDeadline(cal, today)
+	if err != nil {
+		return nil, err
+	}
+	text, err := models.FailureNoticeText(problems, deadline, remarks)
+	if err != nil {
+		return nil, err
+	}
+	in := DecisionInput{Opinion: text, Version: version, Due: &deadline, DueKind: models.DeadlineWorking, DueLabel: "异议截止",
+		NoticeBody: fmt.Sprintf("异议截止日期：%s（自被告知之日起 %d 个工作日内）。%s", deadline, models.ObjectionWorkingDays, models.StopBusinessOrder)}
+	return s.decide(ctx, a, appID, models.EventFail, in, decideHooks{
+		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
+			if a.User.Role == models.RoleDistrict {
+				return s.districtReady(tx, a, app, models.EventFail)
+			}
+			return nil
+		},
+		after: func(tx *gorm.DB, app *models.Application, decisionID int64) error {
+			names, err := divisionNames(tx, app.InstitutionID)
+			if err != nil {
+				return err
+			}
+			authority := models.ProvinceAuthority(names.Province)
+			if a.User.Role == models.RoleDistrict {
+				authority = models.DistrictAuthority(names.City, names.District)
+				if err := writeOpinion(tx, a, app, decisionID, false, text); err != nil {
+					return err
+				}
+			}
+			fn := FailureNotice{ApplicationID: app.ID, DecisionID: decisionID, Problems: joinLines(problems), Remarks: remarks,
+				Authority: authority, NotifiedOn: today, ObjectionDeadline: deadline, CreatedAt: a.Now}
+			return tx.Create(&fn).Error
+		},
+	})
+}
+
+// Signoff is the province's sign-off after a completed notice; the officer who passed
+// the joint review may not also sign off (four-eyes, SPEC §1).
+func (s *Store) Signoff(ctx context.Context, a Actor, appID int64, opinion string, version int) (*models.Application, error) {
+	return s.decide(ctx, a, appID, models.EventSignoff, DecisionInput{Opinion: opinion, Version: version}, decideHooks{
+		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
+			last, err := lastOfficer(tx, app.ID)
+			if err != nil || app.State != models.StateSignoff {
+				return err
+			}
+			return models.CheckSignoffFourEyes(last, a.User.ID)
+		},
+	})
+}
+
+// lastOfficer is the user who made the application's latest decision by a person.
+func lastOfficer(tx *gorm.DB, appID int64) (int64, error) {
+	var ids []int64
+	err := tx.Table("decisions").Where("application_id = ? AND actor_id IS NOT NULL AND role <> 'platform'", appID).
+		Order("id DESC").Limit(1).Pluck("actor_id", &ids).Error
+	if len(ids) == 0 {
+		return 0, err
+	}
+	return ids[0], err
+}
+
+type divisionNameSet struct{ District, City, Province string }
+
+func divisionNames(tx *gorm.DB, institutionID int64) (divisionNameSet, error) {
+	var n divisionNameSet
+	err := tx.Raw(`SELECT d.name, c.name, p.name FROM institutions i JOIN divisions d ON d.id = i.district_id
+		JOIN divisions c ON c.id = d.parent_id JOIN divisions p ON p.id = c.parent_id WHERE i.id = ?`, institutionID).
+		Row().Scan(&n.District, &n.City, &n.Province)
+	return n, err
+}

@@ -86,6 +86,10 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 			return err
 		}
 		handlers.SetCurrentUser(c, u)
+		// the header's inbox badge (one query per page)
+		if layout.ShellFrom(ctx).Unread, err = s.store.UnreadCount(ctx, u.ID); err != nil {
+			return err
+		}
 		c.Response().Header().Set("Cache-Control", "no-store")
 		if u.MustChangePassword && !mayUseBeforePasswordChange(c.Request().URL.Path) {
 			return c.Redirect(http.StatusSeeOther, "/account/password")

@@ -1,7 +1,82 @@
 package web
 
-// reviewRoutes registers the routes of the review chain (queues, district/city/province decisions, objections, calendar, history, notifications).
-func (s *Server) reviewRoutes() {}
+import (
+	"portal/handlers"
+	"portal/models"
+)
+
+var (
+	// applicationViewers see an application of their jurisdiction: its platform and the
+	// officers above it.
+	applicationViewers = access{Roles: []models.Role{models.RolePlatform, models.RoleDistrict, models.RoleCity, models.RoleProvince}}
+	reviewOfficers     = access{Roles: []models.Role{models.RoleDistrict, models.RoleCity, models.RoleProvince}}
+	// objectionReviewers: the city for a small platform, the province for a large one;
+	// the workflow table tells them apart per application.
+	objectionReviewers = access{Roles: []models.Role{models.RoleCity, models.RoleProvince}}
+)
+
+// reviewRoutes registers the routes of the review chain (queues, district/city/province
+// decisions, objections, calendar, history, notifications). The queues replace the
+// placeholder role homes of routes.go (same paths, registered later).
+func (s *Server) reviewRoutes() {
+	q := handlers.NewQueues(s.store, s.clock)
+	rv := handlers.NewReviews(s.store, s.sessions, s.clock)
+	on := handlers.NewOnsite(s.store, s.sessions, s.clock)
+	inbox := handlers.NewInbox(s.store, s.sessions, s.clock)
+	cal := handlers.NewCalendarAdmin(s.store, s.sessions, s.clock)
+	chain := handlers.NewChain(s.store, s.clock)
+
+	s.group("/district", districts).get("", q.Show)
+	s.group("/city", cities).get("", q.Show)
+	s.group("/province", provinces).get("", q.Show)
+
+	view := s.group("/applications", applicationViewers)
+	view.get("/:id", rv.Show)
+
+	plat := s.group("/applications", platforms)
+	plat.post("/:id/resubmit", rv.Resubmit)
+	plat.get("/:id/objection", rv.ObjectionForm)
+	plat.post("/:id/objection", rv.Object)
+
+	off := s.group("/applications", reviewOfficers)
+	off.post("/:id/exit", rv.Exit)
+
+	dist := s.group("/applications", districts)
+	dist.post("/:id/district/claim", rv.Claim)
+	dist.post("/:id/district/assign", rv.Assign)
+	dist.get("/:id/onsite", on.Form)
+	dist.post("/:id/onsite", on.Save)
+	dist.post("/:id/onsite/papers", on.UploadPaper)
+	dist.post("/:id/district/return", rv.Return)
+	dist.post("/:id/district/pass", rv.Pass("审核合格，已出具审核意见并报送上级"))
+	dist.post("/:id/district/fail", rv.Fail)
+
+	city := s.group("/applications", cities)
+	city.post("/:id/city/pass", rv.Pass("初验合格，已提交专责小组审定"))
+	city.post("/:id/city/disagree", rv.Disagree)
+	city.post("/:id/city/confirm", rv.Confirm)
+
+	prov := s.group("/applications", provinces)
+	prov.post("/:id/province/pass", rv.Pass("联合验收合格，公示已开始"))
+	prov.post("/:id/province/return", rv.Return)
+	prov.post("/:id/province/fail", rv.Fail)
+	prov.get("/:id/signoff", rv.SignoffForm)
+	prov.post("/:id/signoff", rv.Signoff)
+
+	obj := s.group("/applications", objectionReviewers)
+	obj.post("/:id/objection-review/uphold", rv.ResolveObjection(models.EventUphold))
+	obj.post("/:id/objection-review/reject", rv.ResolveObjection(models.EventReject))
+
+	user := s.group("/inbox", signedIn)
+	user.get("", inbox.Show)
+	user.post("/read", inbox.ReadAll)
+	user.post("/:id/open", inbox.Open)
+
+	adm := s.group("/admin", adminsOnly)
+	adm.get("/calendar", cal.Show)
+	adm.post("/calendar", cal.Add)
+	adm.get("/chain", chain.Show)
+}
 
 // reviewJobs are the scheduled jobs of that part.
 func (s *Server) reviewJobs() []Job { return nil }

@@ -216,3 +216,22 @@ func divisionNames(tx *gorm.DB, institutionID int64) (divisionNameSet, error) {
 		Row().Scan(&n.District, &n.City, &n.Province)
 	return n, err
 }
+
+// SignoffNotice is the application's most recent public notice, for the sign-off page.
+func (s *Store) SignoffNotice(ctx context.Context, appID int64) (*models.PublicNotice, error) {
+	var ns []models.PublicNotice
+	err := s.db.WithContext(ctx).Where("application_id = ?", appID).Order("id DESC").Limit(1).Find(&ns).Error
+	if err != nil || len(ns) == 0 {
+		return nil, err
+	}
+	return &ns[0], nil
+}
+
+// DecisionByID loads one row of the decision history, for the chain check's report.
+func (s *Store) DecisionByID(ctx context.Context, id int64) (*models.Decision, error) {
+	var d models.Decision
+	if err := s.db.WithContext(ctx).Take(&d, id).Error; err != nil {
+		return nil, notFound(err, "决定记录")
+	}
+	return &d, nil
+}

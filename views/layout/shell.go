@@ -56,7 +56,7 @@ func Nav(r models.Role) []NavItem {
 	case models.RoleProvince:
 		return []NavItem{{"全省概览", "/province"}, {"辖区机构", "/institutions"}}
 	case models.RoleAdmin:
-		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}}
+		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"工作日历", "/admin/calendar"}, {"决定记录校验", "/admin/chain"}}
 	}
 	return nil
 }

@@ -1,0 +1,171 @@
+package handlers
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/pages/shared"
+)
+
+// page gathers the application page: a fixed set of queries whatever the history's
+// length.
+func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error) {
+	ctx := c.Request().Context()
+	u := CurrentUser(c)
+	row, err := h.store.ApplicationRow(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	cal, err := h.store.LoadCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	today := models.DateOf(h.now())
+	entries, err := h.store.Timeline(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	p := &shared.ApplicationPage{Role: u.Role, UserID: u.ID, App: header(row),
+		Deadline: shared.MakeDeadline(cal, row.DueLabel, row.DueKind, row.DueDate, today),
+		Allowed:  models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role),
+		IsAssignee: row.AssigneeID != nil && *row.AssigneeID == u.ID}
+	for _, e := range entries {
+		p.Timeline = append(p.Timeline, timelineItem(e))
+	}
+	if n := len(entries); n > 0 {
+		last := entries[n-1]
+		if row.State == models.StateDistrictReview && last.Event == models.EventDisagree {
+			p.CityReasons = last.Opinion
+		}
+		if row.State == models.StateCityConfirm {
+			p.PrevOfficer = last.ActorDisplay
+			p.SelfRefused = last.ActorID != nil && *last.ActorID == u.ID
+		}
+	}
+	if u.Role != models.RolePlatform {
+		if err := h.addReviewRecords(c, p, row); err != nil {
+			return nil, err
+		}
+	}
+	return p, h.addFailure(c, p, row, cal, today)
+}
+
+func header(r *store.QueueRow) shared.Header {
+	h := shared.Header{ID: r.ID, Version: r.Version, State: r.State, Institution: r.InstitutionName, USCC: r.USCC,
+		District: r.DistrictName, Balance: r.Balance, Large: models.IsLargeScale(r.Balance), Assignee: r.AssigneeName,
+		Classification: r.Classification.Label()}
+	if r.SubmittedAt != nil {
+		h.SubmittedAt = shared.DateTime(*r.SubmittedAt)
+	}
+	if r.ExitClass != "" {
+		h.ExitClass = r.ExitClass.Label()
+	}
+	return h
+}
+
+func timelineItem(e store.TimelineEntry) shared.TimelineItem {
+	it := shared.TimelineItem{ID: e.ID, At: shared.DateTime(e.At), Actor: e.ActorDisplay, Role: models.Role(e.Role).Label(),
+		Event: e.Event.Label(), From: e.FromState.Label(), To: e.ToState.Label(), Opinion: e.Opinion, Hash: e.Hash[:16] + "…"}
+	if e.Role == "system" {
+		it.Role = "系统"
+	}
+	for _, ref := range strings.Split(e.Attachments, "\n") {
+		if _, name, ok := strings.Cut(ref, " "); ok {
+			it.Attachments = append(it.Attachments, name)
+		}
+	}
+	return it
+}
+
+// addReviewRecords adds what officers see: the on-site check, the district documents,
+// the officers to assign to, and the exit classification.
+func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow) error {
+	ctx := c.Request().Context()
+	chk, err := h.store.OnsiteCheck(ctx, row.ID)
+	if err != nil {
+		return err
+	}
+	papers, err := h.store.ReviewFiles(ctx, row.ID, store.FileWorkingPaper)
+	if err != nil {
+		return err
+	}
+	if chk != nil {
+		p.Check = &shared.Check{Date: chk.CheckDate.String(), Methods: chk.MethodList(), Participants: chk.Participants,
+			ThirdParties: chk.ThirdParties, Findings: chk.Findings, Papers: files(papers)}
+	}
+	ops, err := h.store.ReviewOpinions(ctx, row.ID)
+	if err != nil {
+		return err
+	}
+	for _, o := range ops {
+		base := p.URL("/opinions/" + strconv.FormatInt(o.ID, 10))
+		p.Opinions = append(p.Opinions, shared.OpinionDoc{Passed: o.Passed, IssuedOn: o.IssuedOn.String(), Officer: o.OfficerName,
+			OpinionURL: base + "/opinion.pdf", CheckURL: base + "/check.pdf"})
+	}
+	if p.Role == models.RoleDistrict {
+		inst, err := h.store.Institution(ctx, CurrentUser(c), row.InstitutionID)
+		if err != nil {
+			return err
+		}
+		officers, err := h.store.DistrictOfficers(ctx, inst.DistrictID)
+		if err != nil {
+			return err
+		}
+		for _, o := range officers {
+			p.Officers = append(p.Officers, components.Option{Value: strconv.FormatInt(o.ID, 10), Label: o.DisplayName})
+		}
+	}
+	exits, err := h.store.ExitRecords(ctx, row.ID)
+	for _, e := range exits {
+		p.Exits = append(p.Exits, shared.ExitEntry{ExitClass: e.ExitClass.Label(), InstitutionClass: e.InstitutionClass.Label(),
+			Note: e.Note, By: e.RecordedName, On: e.RecordedAt.String()})
+	}
+	return err
+}
+
+// addFailure adds the latest failure notice while the application is on the failure
+// path, the objection filed against it, and whether the exit may be recorded.
+func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, cal *models.Calendar, today models.Date) error {
+	switch row.State {
+	case models.StateFailed, models.StateObjectionReview, models.StateFailedFinal:
+	default:
+		return nil
+	}
+	ctx := c.Request().Context()
+	fn, err := h.store.LatestFailureNotice(ctx, row.ID)
+	if err != nil || fn == nil {
+		return err
+	}
+	dl := fn.ObjectionDeadline
+	p.Failure = &shared.Failure{Problems: fn.ProblemList(), Remarks: fn.Remarks, Authority: fn.Authority,
+		NotifiedOn: fn.NotifiedOn.String(), Deadline: shared.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today),
+		Open: row.State == models.StateFailed && !today.After(dl)}
+	p.ExitOpen = models.ExitOpen(models.ExitFacts{State: row.State, ObjectionDeadline: dl, Today: today})
+	o, err := h.store.ObjectionTo(ctx, fn.ID)
+	if err != nil || o == nil {
+		return err
+	}
+	all, err := h.store.ReviewFiles(ctx, row.ID, store.FileEvidence)
+	var evidence []store.ReviewFile
+	for _, f := range all {
+		if f.ObjectionID != nil && *f.ObjectionID == o.ID {
+			evidence = append(evidence, f)
+		}
+	}
+	p.Objection = &shared.Objection{Reasons: o.Reasons, At: shared.DateTime(o.SubmittedAt), Outcome: o.Outcome, Evidence: files(evidence)}
+	return err
+}
+
+func files(fs []store.ReviewFile) []shared.File {
+	out := make([]shared.File, len(fs))
+	for i, f := range fs {
+		out[i] = shared.File{Name: f.Name, SHA256: f.SHA256, Size: shared.SizeText(f.Size), Type: f.ContentType,
+			At: shared.DateTime(f.UploadedAt), Stored: f.Stored}
+	}
+	return out
+}

@@ -1,0 +1,147 @@
+package handlers
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/layout"
+	"portal/views/pages/platform"
+	"portal/views/pages/shared"
+)
+
+// Resubmit is the platform's resubmission after a correction.
+func (h *Reviews) Resubmit(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	note := strings.TrimSpace(c.FormValue("resubmit_note"))
+	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventResubmit, note, version(c))
+	return h.decided(c, id, "resubmit", "resubmit_note", map[string]string{"resubmit_note": note}, err, "已重新提交，等待区级审核")
+}
+
+// ObjectionForm is the platform's objection form, open until the deadline.
+func (h *Reviews) ObjectionForm(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	p, err := h.objectionPage(c, id)
+	if err != nil {
+		return err
+	}
+	return Render(c, http.StatusOK, platform.Objection(*p))
+}
+
+func (h *Reviews) objectionPage(c echo.Context, id int64) (*platform.ObjectionPage, error) {
+	page, err := h.page(c, id)
+	if err != nil {
+		return nil, err
+	}
+	if page.Failure == nil {
+		return nil, models.Errorf(models.ENotFound, "本申请没有不合格告知")
+	}
+	return &platform.ObjectionPage{App: page.App, Failure: *page.Failure, CSRF: layout.ShellFrom(c.Request().Context()).CSRF,
+		Objected: page.Objection != nil && page.App.State != models.StateFailed}, nil
+}
+
+// Object files the objection with its evidence files.
+func (h *Reviews) Object(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	reasons := strings.TrimSpace(c.FormValue("reasons"))
+	errs := components.FieldErrors{}
+	if reasons == "" {
+		errs["reasons"] = "请写明对所列问题的异议和理由"
+	}
+	var evidence []store.ReviewFile
+	if form, ferr := c.MultipartForm(); ferr == nil {
+		for _, fh := range form.File["evidence"] {
+			f, err := readUpload(fh)
+			if err != nil {
+				errs["evidence"] = models.ErrorMessage(err)
+				break
+			}
+			evidence = append(evidence, f)
+		}
+	}
+	if len(evidence) == 0 && errs["evidence"] == "" {
+		errs["evidence"] = "提出异议须提交证明材料"
+	}
+	if len(errs) == 0 {
+		_, err = h.store.Object(c.Request().Context(), actor(c, h.now), id, reasons, evidence, version(c))
+		if err == nil {
+			return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), "异议已提交，等待复核")
+		}
+	}
+	code := models.ErrorCode(err)
+	if err != nil && code != models.EInvalid && code != models.EConflict {
+		return err
+	}
+	p, perr := h.objectionPage(c, id)
+	if perr != nil {
+		return perr
+	}
+	p.Reasons, p.Errs = reasons, errs
+	status := http.StatusUnprocessableEntity
+	if err != nil {
+		p.Error = models.ErrorMessage(err)
+		if code == models.EConflict {
+			status = http.StatusConflict
+		}
+	}
+	return Render(c, status, platform.Objection(*p))
+}
+
+// ResolveObjection is the city's (small platform) or province's (large) finding on an
+// objection: upheld, the application continues; rejected, it fails finally.
+func (h *Reviews) ResolveObjection(ev models.Event) echo.HandlerFunc {
+	form, success := "uphold", "异议成立，申请继续办理"
+	if ev == models.EventReject {
+		form, success = "reject", "异议不成立，验收结论为最终不合格"
+	}
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		field := form + "_opinion"
+		opinion := strings.TrimSpace(c.FormValue(field))
+		_, err = h.store.ResolveObjection(c.Request().Context(), actor(c, h.now), id, ev, opinion, version(c))
+		return h.decided(c, id, form, field, map[string]string{field: opinion}, err, success)
+	}
+}
+
+// Exit records the exit classification and the institution's classification.
+func (h *Reviews) Exit(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	values := map[string]string{"exit_class": c.FormValue("exit_class"), "institution_class": c.FormValue("institution_class"),
+		"exit_note": c.FormValue("exit_note")}
+	e, cl := models.ExitClass(values["exit_class"]), models.InstitutionClass(values["institution_class"])
+	row, err := h.store.ApplicationRow(c.Request().Context(), CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	facts := models.ExitFacts{State: row.State, Today: models.DateOf(h.now())}
+	if fn, err := h.store.LatestFailureNotice(c.Request().Context(), id); err != nil {
+		return err
+	} else if fn != nil {
+		facts.ObjectionDeadline = fn.ObjectionDeadline
+	}
+	if errs := models.ValidateExit(facts, e, cl); len(errs) > 0 {
+		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "exit", Values: values, Errs: errs}, "")
+	}
+	err = h.store.RecordExit(c.Request().Context(), actor(c, h.now), id, e, cl, values["exit_note"])
+	return h.decided(c, id, "exit", "exit_class", values, err, "已登记退出分类："+e.Label()+"，机构分类："+cl.Label())
+}

@@ -1,0 +1,165 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/pages/shared"
+)
+
+// ReviewStore is what the application page and the review decisions need of the store.
+type ReviewStore interface {
+	ApplicationRow(ctx context.Context, u *models.User, id int64) (*store.QueueRow, error)
+	Timeline(ctx context.Context, appID int64) ([]store.TimelineEntry, error)
+	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	OnsiteCheck(ctx context.Context, appID int64) (*models.OnsiteCheck, error)
+	ReviewFiles(ctx context.Context, appID int64, kind string) ([]store.ReviewFile, error)
+	ReviewOpinions(ctx context.Context, appID int64) ([]store.ReviewOpinion, error)
+	LatestFailureNotice(ctx context.Context, appID int64) (*store.FailureNotice, error)
+	ObjectionTo(ctx context.Context, noticeID int64) (*store.Objection, error)
+	ExitRecords(ctx context.Context, appID int64) ([]models.ExitRecord, error)
+	DistrictOfficers(ctx context.Context, districtID int64) ([]models.User, error)
+	Institution(ctx context.Context, u *models.User, id int64) (*models.Institution, error)
+
+	Claim(ctx context.Context, a store.Actor, appID int64) error
+	Assign(ctx context.Context, a store.Actor, appID, officerID int64) error
+	Act(ctx context.Context, a store.Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error)
+	ReturnForCorrection(ctx context.Context, a store.Actor, appID int64, opinion string, days, version int) (*models.Application, error)
+	Fail(ctx context.Context, a store.Actor, appID int64, problems []string, remarks string, version int) (*models.Application, error)
+	Signoff(ctx context.Context, a store.Actor, appID int64, opinion string, version int) (*models.Application, error)
+	Object(ctx context.Context, a store.Actor, appID int64, reasons string, evidence []store.ReviewFile, version int) (*models.Application, error)
+	ResolveObjection(ctx context.Context, a store.Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error)
+	RecordExit(ctx context.Context, a store.Actor, appID int64, e models.ExitClass, c models.InstitutionClass, note string) error
+	ReviewOpinion(ctx context.Context, u *models.User, appID, id int64) (*store.ReviewOpinion, error)
+	SignoffNotice(ctx context.Context, appID int64) (*models.PublicNotice, error)
+}
+
+// Reviews serves the application page and every review decision on it.
+type Reviews struct {
+	store    ReviewStore
+	sessions Sessions
+	now      Clock
+}
+
+// NewReviews builds the review handlers.
+func NewReviews(s ReviewStore, sess Sessions, now Clock) *Reviews {
+	return &Reviews{store: s, sessions: sess, now: now}
+}
+
+// Show is the application page; outside the jurisdiction it is 404.
+func (h *Reviews) Show(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.render(c, http.StatusOK, id, shared.Form{}, "")
+}
+
+// render builds and writes the page, with a form's input and errors or a refusal.
+func (h *Reviews) render(c echo.Context, status int, id int64, form shared.Form, refusal string) error {
+	p, err := h.page(c, id)
+	if err != nil {
+		return err
+	}
+	p.Form, p.Refusal = form, refusal
+	return Render(c, status, shared.Application(*p))
+}
+
+// decided ends a decision: on success a redirect with a flash; a refusal of the input
+// re-renders the page at 422 with the message beside the form's main field; a conflict
+// (someone acted first, or the form was sent twice) or a forbidden step re-renders it
+// with the reason at the top.
+func (h *Reviews) decided(c echo.Context, id int64, form, field string, values map[string]string, err error, success string) error {
+	switch models.ErrorCode(err) {
+	case "":
+		return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), success)
+	case models.EInvalid:
+		return h.render(c, http.StatusUnprocessableEntity, id,
+			shared.Form{Name: form, Values: values, Errs: components.FieldErrors{field: models.ErrorMessage(err)}}, "")
+	case models.EConflict:
+		return h.render(c, http.StatusConflict, id, shared.Form{}, models.ErrorMessage(err))
+	case models.EForbidden:
+		return h.render(c, http.StatusForbidden, id, shared.Form{Name: form, Values: values}, models.ErrorMessage(err))
+	}
+	return err
+}
+
+// version reads the version the form was rendered at; 0 (missing) skips the check, which
+// only the workflow's own refusals then guard.
+func version(c echo.Context) int {
+	v, _ := strconv.Atoi(c.FormValue("version"))
+	return v
+}
+
+// Claim takes the application for the acting district officer.
+func (h *Reviews) Claim(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	return h.decided(c, id, "", "", nil, h.store.Claim(c.Request().Context(), actor(c, h.now), id), "已认领本件，请登记现场核查并作出审核决定")
+}
+
+// Assign gives the application to another officer of the district.
+func (h *Reviews) Assign(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	officer, _ := strconv.ParseInt(c.FormValue("officer_id"), 10, 64)
+	return h.decided(c, id, "", "", nil, h.store.Assign(c.Request().Context(), actor(c, h.now), id, officer), "已分配经办人")
+}
+
+// Pass is the district's, city's or province's pass with its written opinion.
+func (h *Reviews) Pass(success string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		opinion := strings.TrimSpace(c.FormValue("pass_opinion"))
+		_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventPass, opinion, version(c))
+		return h.decided(c, id, "pass", "pass_opinion", map[string]string{"pass_opinion": opinion}, err, success)
+	}
+}
+
+// Return sends the application back for correction with a period in working days.
+func (h *Reviews) Return(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	opinion := strings.TrimSpace(c.FormValue("return_opinion"))
+	values := map[string]string{"return_opinion": opinion, "return_days": c.FormValue("return_days")}
+	days, convErr := strconv.Atoi(strings.TrimSpace(c.FormValue("return_days")))
+	if convErr != nil || models.ValidateCorrectionDays(days) != nil {
+		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "return", Values: values,
+			Errs: components.FieldErrors{"return_days": models.ErrorMessage(models.ValidateCorrectionDays(0))}}, "")
+	}
+	if opinion == "" {
+		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "return", Values: values,
+			Errs: components.FieldErrors{"return_opinion": "退回补正须写明需要补正的问题和材料"}}, "")
+	}
+	_, err = h.store.ReturnForCorrection(c.Request().Context(), actor(c, h.now), id, opinion, days, version(c))
+	// a deadline that reaches a year without calendar data is refused beside the period
+	return h.decided(c, id, "return", "return_days", values, err, "已退回机构补正")
+}
+
+// Fail decides the application did not pass and issues the failure notice.
+func (h *Reviews) Fail(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	values := map[string]string{"fail_problems": c.FormValue("fail_problems"), "fail_remarks": c.FormValue("fail_remarks")}
+	_, err = h.store.Fail(c.Request().Context(), actor(c, h.now), id, models.ParseProblems(values["fail_problems"]),
+		strings.TrimSpace(values["fail_remarks"]), version(c))
+	return h.decided(c, id, "fail", "fail_problems", values, err, "已作出不合格结论并告知机构，异议期限已开始计算")
+}

@@ -1,0 +1,195 @@
+// Package shared holds the pages every reviewing role and the platform see alike: the
+// application page with its timeline and the decision forms of each role, and the small
+// pieces (deadline chip, text area) the review pages reuse.
+package shared
+
+import (
+	"strconv"
+	"time"
+
+	"portal/models"
+	"portal/views/components"
+)
+
+// Deadline is a due date as a page shows it.
+type Deadline struct {
+	Label   string // what it is for, e.g. 补正截止
+	Due     string // yyyy-mm-dd
+	Text    string // 还剩 3 个工作日 / 已逾期 2 天
+	Overdue bool
+}
+
+// MakeDeadline describes a due date on today; an unknown calendar year shows the
+// refusal instead of a guess.
+func MakeDeadline(cal *models.Calendar, label string, kind models.DeadlineKind, due *models.Date, today models.Date) *Deadline {
+	if due == nil || due.IsZero() {
+		return nil
+	}
+	d := &Deadline{Label: label, Due: due.String()}
+	dl, err := models.NewDeadline(cal, kind, *due, today)
+	if err != nil {
+		d.Text = models.ErrorMessage(err)
+		return d
+	}
+	d.Text, d.Overdue = dl.String(), dl.Overdue
+	return d
+}
+
+// String is the chip's text, e.g. 补正截止：2026-12-07（还剩 10 个工作日）.
+func (d Deadline) String() string {
+	s := d.Due + "（" + d.Text + "）"
+	if d.Label != "" {
+		s = d.Label + "：" + s
+	}
+	return s
+}
+
+// Header is the top of the application page.
+type Header struct {
+	ID             int64
+	Version        int
+	State          models.State
+	Institution    string
+	USCC           string
+	District       string
+	Balance        models.Money
+	Large          bool
+	Assignee       string
+	SubmittedAt    string
+	Classification string
+	ExitClass      string
+}
+
+// Route names the acceptance path by scale.
+func (h Header) Route() string {
+	if h.Large {
+		return "省市联合验收（待收余额 9 亿元及以上）"
+	}
+	return "区级审核 → 市级初验 → 专责小组审定"
+}
+
+// TimelineItem is one decision of the history.
+type TimelineItem struct {
+	ID          int64
+	At          string
+	Actor       string
+	Role        string
+	Event       string
+	From, To    string
+	Opinion     string
+	Attachments []string
+	Hash        string
+}
+
+// File is an uploaded working paper or piece of evidence.
+type File struct {
+	Name, SHA256, Size, Type, At string
+	Stored                       bool
+}
+
+// Check is the on-site check as shown.
+type Check struct {
+	Date, Participants, ThirdParties, Findings string
+	Methods                                    []string
+	Papers                                     []File
+}
+
+// OpinionDoc links a district decision's two documents.
+type OpinionDoc struct {
+	Passed                bool
+	IssuedOn, Officer     string
+	OpinionURL, CheckURL string
+}
+
+// Failure is the failure notice as shown.
+type Failure struct {
+	Problems   []string
+	Remarks    string
+	Authority  string
+	NotifiedOn string
+	Deadline   *Deadline
+	Open       bool // the objection period is still running
+}
+
+// Objection is the platform's objection as shown.
+type Objection struct {
+	Reasons  string
+	At       string
+	Evidence []File
+	Outcome  string
+}
+
+// ExitEntry is one recorded exit classification.
+type ExitEntry struct {
+	ExitClass, InstitutionClass, Note, By, On string
+}
+
+// Form carries one re-rendered form's input and errors, so the user keeps what they
+// typed; Name says which form of the page it was.
+type Form struct {
+	Name   string
+	Values map[string]string
+	Errs   components.FieldErrors
+}
+
+// Value is the typed value of a field of form name, or def when that form was not sent.
+func (f Form) Value(name, field, def string) string {
+	if f.Name == name {
+		return f.Values[field]
+	}
+	return def
+}
+
+// ApplicationPage is the application page of any role.
+type ApplicationPage struct {
+	App         Header
+	Role        models.Role
+	UserID      int64
+	Deadline    *Deadline
+	Allowed     []models.Event
+	Timeline    []TimelineItem
+	Check       *Check
+	Opinions    []OpinionDoc
+	Failure     *Failure
+	Objection   *Objection
+	CityReasons string // the city's reasons when it sent the application back to the district
+	PrevOfficer string // who did the step a confirmation must not be done by
+	SelfRefused bool   // the current user did that step (four-eyes)
+	IsAssignee  bool
+	Officers    []components.Option
+	ExitOpen    bool
+	Exits       []ExitEntry
+	Form        Form
+	Refusal     string // why the last action was refused (409/403), shown at the top
+}
+
+// May reports whether the role may attempt ev here.
+func (p ApplicationPage) May(ev models.Event) bool {
+	for _, e := range p.Allowed {
+		if e == ev {
+			return true
+		}
+	}
+	return false
+}
+
+// URL is a path under the application.
+func (p ApplicationPage) URL(rest string) string {
+	return "/applications/" + strconv.FormatInt(p.App.ID, 10) + rest
+}
+
+var chinaTime = time.FixedZone("CST", 8*3600)
+
+// DateTime formats an instant in China time.
+func DateTime(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") }
+
+// Itoa formats an id.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// SizeText is a file size in KB or MB.
+func SizeText(n int64) string {
+	if n >= 1<<20 {
+		return strconv.FormatFloat(float64(n)/(1<<20), 'f', 1, 64) + " MB"
+	}
+	return strconv.FormatInt((n+1023)/1024, 10) + " KB"
+}

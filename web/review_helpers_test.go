@@ -1,0 +1,122 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/web/webtest"
+)
+
+// submitViaStore opens and submits the user's application through the store: the
+// platform's own submission pages belong to the platform side (issue 3).
+func submitViaStore(t *testing.T, env *webtest.Env, username string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	u, err := env.Store.UserByUsername(ctx, username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := store.Actor{User: u, Now: env.Clock.Now()}
+	app, err := env.Store.CreateApplication(ctx, a, *u.InstitutionID, models.ApplicationTypeP2P)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.Store.ApplyEvent(ctx, a, app.ID, models.EventSubmit, store.DecisionInput{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	return app.ID
+}
+
+func appPath(id int64, rest string) string { return "/applications/" + strconv.FormatInt(id, 10) + rest }
+
+var versionField = regexp.MustCompile(`name="version" value="(\d+)"`)
+
+// pageVersion is the version the application page's forms carry.
+func pageVersion(t *testing.T, c *webtest.Client, id int64) string {
+	t.Helper()
+	resp, body := c.Get(appPath(id, ""))
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: %d", appPath(id, ""), resp.StatusCode)
+	}
+	m := versionField.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("no decision form on %s", appPath(id, ""))
+	}
+	return m[1]
+}
+
+// decide posts a decision form of the application page with the page's version.
+func decide(t *testing.T, c *webtest.Client, id int64, action string, form url.Values, want int) string {
+	t.Helper()
+	if form == nil {
+		form = url.Values{}
+	}
+	if form.Get("version") == "" {
+		form.Set("version", pageVersion(t, c, id))
+	}
+	resp, body := c.Submit(appPath(id, action), form)
+	if resp.StatusCode != want {
+		t.Fatalf("POST %s: %d; want %d\n%s", action, resp.StatusCode, want, textOf(body))
+	}
+	return body
+}
+
+// onsiteCheck claims the application for the officer and records the check.
+func onsiteCheck(t *testing.T, env *webtest.Env, c *webtest.Client, id int64) {
+	t.Helper()
+	decide(t, c, id, "/district/claim", url.Values{"version": {"0"}}, http.StatusSeeOther)
+	form := url.Values{"check_date": {models.DateOf(env.Clock.Now()).String()}, "methods": {"核查账务系统", "资金流水"},
+		"participants": {"区金融工作部门 2 人"}, "findings": {"资金存管到位"}}
+	if resp, body := c.Submit(appPath(id, "/onsite"), form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("on-site check: %d\n%s", resp.StatusCode, textOf(body))
+	}
+}
+
+var tags = regexp.MustCompile(`<[^>]+>`)
+
+// textOf strips tags, for readable failure messages.
+func textOf(body string) string {
+	s := strings.Join(strings.Fields(tags.ReplaceAllString(body, " ")), " ")
+	if len(s) > 1500 {
+		s = s[:1500]
+	}
+	return s
+}
+
+// statementCounter counts the store's SQL statements between resets.
+type statementCounter struct {
+	mu sync.Mutex
+	n  int
+}
+
+func countStatements(t *testing.T, env *webtest.Env) *statementCounter {
+	sc := &statementCounter{}
+	if err := env.Store.OnStatement("test:count", func(string) { sc.mu.Lock(); sc.n++; sc.mu.Unlock() }); err != nil {
+		t.Fatal(err)
+	}
+	return sc
+}
+
+func (sc *statementCounter) during(f func()) int {
+	sc.mu.Lock()
+	sc.n = 0
+	sc.mu.Unlock()
+	f()
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.n
+}
+
+func login(t *testing.T, env *webtest.Env, user string) *webtest.Client {
+	c := env.Client(t)
+	c.Login(user, webtest.DemoPassword)
+	return c
+}

@@ -1,0 +1,215 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/models"
+	"portal/web/webtest"
+)
+
+func TestReviewPagesUseAFixedNumberOfQueries(t *testing.T) {
+	env := webtest.New(t)
+	db, _ := env.Store.SQLDB()
+	addApps := func(n int, from int) {
+		for i := from; i < from+n; i++ {
+			var instID int64
+			err := db.QueryRow(`INSERT INTO institutions (name, uscc, district_id, outstanding_balance)
+				VALUES ($1, $2, (SELECT district_id FROM institutions WHERE uscc = '91440106MA59A1B2CE'), $3) RETURNING id`,
+				fmt.Sprintf("队列测试机构%02d", i), models.MakeUSCC(fmt.Sprintf("9144010600000%04d", i)), int64(i)*100).Scan(&instID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = db.Exec(`INSERT INTO applications (institution_id, state, version, state_since, created_at, updated_at, due_date, due_kind, due_label)
+				VALUES ($1, $2, 1, now(), now(), now(), $3, 'working', '补正截止')`, instID,
+				[]string{"district_review", "correction", "city_review", "city_confirm", "joint_review", "signoff"}[i%6], "2026-11-30")
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	sc := countStatements(t, env)
+	pages := map[string]string{"district1": "/district", "city1": "/city", "province1": "/province"}
+	counts := map[string]int{}
+	clients := map[string]*webtest.Client{}
+	for user, path := range pages {
+		clients[user] = login(t, env, user)
+		clients[user].Get(path) // warm the session
+	}
+	addApps(2, 0)
+	for user, path := range pages {
+		counts[user] = sc.during(func() {
+			if resp, _ := clients[user].Get(path); resp.StatusCode != http.StatusOK {
+				t.Fatalf("%s: %d", path, resp.StatusCode)
+			}
+		})
+	}
+	addApps(60, 2)
+	for user, path := range pages {
+		var body string
+		n := sc.during(func() { _, body = clients[user].Get(path) })
+		if n != counts[user] {
+			t.Errorf("%s: %d statements with a few rows, %d with many; want the same", path, counts[user], n)
+		}
+		if !strings.Contains(body, "队列测试机构") {
+			t.Errorf("%s lists none of the added applications", path)
+		}
+		t.Logf("%s: %d statements per page", path, n)
+	}
+
+	// the application page does not grow with its history either
+	id := submitViaStore(t, env, "platform1")
+	d1 := clients["district1"]
+	short := sc.during(func() { d1.Get(appPath(id, "")) })
+	onsiteCheck(t, env, d1, id)
+	for i := 0; i < 3; i++ {
+		decide(t, d1, id, "/district/return", url.Values{"return_opinion": {"补正"}, "return_days": {"5"}}, http.StatusSeeOther)
+		p1 := login(t, env, "platform1")
+		decide(t, p1, id, "/resubmit", url.Values{"resubmit_note": {"已补正"}}, http.StatusSeeOther)
+	}
+	d1.Get(appPath(id, "")) // shows (and so clears) the last decision's flash
+	long := sc.during(func() { d1.Get(appPath(id, "")) })
+	if short != long {
+		t.Errorf("application page: %d statements with 1 decision, %d with 7", short, long)
+	}
+	t.Logf("application page: %d statements", long)
+}
+
+func TestDoubleSubmittedDecisionMakesOne(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1")
+	d1 := login(t, env, "district1")
+	onsiteCheck(t, env, d1, id)
+	v := pageVersion(t, d1, id)
+	form := url.Values{"pass_opinion": {"合格"}, "version": {v}}
+	decide(t, d1, id, "/district/pass", form, http.StatusSeeOther)
+	body := decide(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}, "version": {v}}, http.StatusConflict)
+	webtest.Contains(t, body, "该申请已被他人处理或页面已过期", "市级初验")
+	hist, _ := env.Store.History(context.Background(), id)
+	if len(hist) != 2 {
+		t.Fatalf("%d decisions; want submit + one pass", len(hist))
+	}
+}
+
+func TestFourEyesRefusalExplained(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1")
+	d1 := login(t, env, "district1")
+	onsiteCheck(t, env, d1, id)
+	decide(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
+	c1, c2 := login(t, env, "city1"), login(t, env, "city2")
+	decide(t, c1, id, "/city/pass", url.Values{"pass_opinion": {"初验合格"}}, http.StatusSeeOther)
+	_, page := c1.Get(appPath(id, ""))
+	webtest.Contains(t, page, "本件初验由 广州市初验员 办理", "您已办理本件初验，不能审定本件")
+	body := decide(t, c1, id, "/city/confirm", nil, http.StatusForbidden)
+	webtest.Contains(t, body, models.FourEyesMessage)
+	_, page = c2.Get(appPath(id, ""))
+	webtest.Contains(t, page, "本件初验由 广州市初验员 办理", "您不是初验办理人，可以审定")
+	decide(t, c2, id, "/city/confirm", nil, http.StatusSeeOther)
+	_, page = c2.Get(appPath(id, ""))
+	webtest.Contains(t, page, "公示中", "公示截止")
+}
+
+func TestApplicationOutsideJurisdictionIsNotFound(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1")
+	for _, user := range []string{"district2", "platform2"} {
+		c := login(t, env, user)
+		if resp, _ := c.Get(appPath(id, "")); resp.StatusCode != http.StatusNotFound {
+			t.Errorf("%s sees another jurisdiction's application: %d", user, resp.StatusCode)
+		}
+	}
+	d2 := login(t, env, "district2")
+	if resp, _ := d2.Submit(appPath(id, "/district/claim"), nil); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("district2 claims it: %d", resp.StatusCode)
+	}
+	for _, user := range []string{"district1", "city1", "province1", "platform1"} {
+		if resp, _ := login(t, env, user).Get(appPath(id, "")); resp.StatusCode != http.StatusOK {
+			t.Errorf("%s cannot see its own jurisdiction's application: %d", user, resp.StatusCode)
+		}
+	}
+}
+
+func TestDeadlineInAYearWithoutCalendarIsRefusedUntilAdded(t *testing.T) {
+	env := webtest.New(t)
+	env.Clock.Set(time.Date(2026, 12, 24, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
+	id := submitViaStore(t, env, "platform1")
+	d1 := login(t, env, "district1")
+	onsiteCheck(t, env, d1, id)
+	form := url.Values{"return_opinion": {"请补充审计报告"}, "return_days": {"10"}}
+	body := decide(t, d1, id, "/district/return", form, http.StatusUnprocessableEntity)
+	webtest.Contains(t, body, "2027 年的法定节假日安排尚未发布，无法计算工作日期限", "请补充审计报告")
+
+	admin := login(t, env, "admin")
+	resp, body := admin.Submit("/admin/calendar", url.Values{"year": {"2027"}, "source": {"国办发明电〔2026〕X号"},
+		"lines": {"2027-01-01 放假 元旦\n2027-01-05 上班 错误的调休"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "本来就是工作日") {
+		t.Fatalf("a make-up day on a Tuesday: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	resp, _ = admin.Submit("/admin/calendar", url.Values{"year": {"2027"}, "source": {"国办发明电〔2026〕X号"},
+		"lines": {"2027-01-01 放假 元旦"}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("adding 2027: %d", resp.StatusCode)
+	}
+	_, body = admin.Get("/admin/calendar?year=2027")
+	webtest.Contains(t, body, "2027 年", "2027-01-01 元旦")
+
+	decide(t, d1, id, "/district/return", form, http.StatusSeeOther)
+	_, body = d1.Get(appPath(id, ""))
+	// 12-25, 12-28 … 12-31, (01-01), 01-04 … 01-08 → 10th working day 2027-01-08
+	webtest.Contains(t, body, "补正截止：2027-01-08（还剩 10 个工作日）")
+}
+
+func TestChainAdminPageNamesTheFirstBrokenRow(t *testing.T) {
+	env := webtest.New(t)
+	submitViaStore(t, env, "platform1")
+	submitViaStore(t, env, "platform2")
+	submitViaStore(t, env, "platform3")
+	admin := login(t, env, "admin")
+	_, body := admin.Get("/admin/chain")
+	webtest.Contains(t, body, "校验通过", "共校验 3 条决定记录")
+
+	db, _ := env.Store.SQLDB()
+	var second int64
+	_ = db.QueryRow("SELECT min(id) + 1 FROM decisions").Scan(&second)
+	for _, q := range []string{"ALTER TABLE decisions DISABLE TRIGGER decisions_no_update",
+		fmt.Sprintf("UPDATE decisions SET opinion = '篡改' WHERE id = %d", second)} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, body = admin.Get("/admin/chain")
+	webtest.Contains(t, body, "哈希链断裂", fmt.Sprintf("#%d", second), "内容哈希不一致（记录被篡改）")
+}
+
+func TestInboxBadgeAndOpening(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1")
+	d1 := login(t, env, "district1")
+	_, body := d1.Get("/district")
+	webtest.Contains(t, body, `data-testid="unread-count">1<`)
+	_, body = d1.Get("/inbox")
+	webtest.Contains(t, body, "提交了整改验收申请，请审核", "未读 1 条")
+	var nid int64
+	db, _ := env.Store.SQLDB()
+	_ = db.QueryRow("SELECT id FROM notifications WHERE application_id = $1", id).Scan(&nid)
+	resp, _ := d1.Submit(fmt.Sprintf("/inbox/%d/open", nid), nil)
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != appPath(id, "") {
+		t.Fatalf("open: %d %s", resp.StatusCode, resp.Header.Get("Location"))
+	}
+	_, body = d1.Get("/inbox")
+	webtest.Contains(t, body, "未读 0 条")
+	if strings.Contains(body, `data-testid="unread-count"`) {
+		t.Fatal("the badge still shows after reading")
+	}
+	// someone else's message is not found
+	p1 := login(t, env, "platform1")
+	if resp, _ := p1.Submit(fmt.Sprintf("/inbox/%d/open", nid), nil); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("opening another user's message: %d", resp.StatusCode)
+	}
+}

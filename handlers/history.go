@@ -31,8 +31,8 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		return nil, err
 	}
 	p := &shared.ApplicationPage{Role: u.Role, UserID: u.ID, App: header(row),
-		Deadline: shared.MakeDeadline(cal, row.DueLabel, row.DueKind, row.DueDate, today),
-		Allowed:  models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role),
+		Deadline:   shared.MakeDeadline(cal, row.DueLabel, row.DueKind, row.DueDate, today),
+		Allowed:    models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role),
 		IsAssignee: row.AssigneeID != nil && *row.AssigneeID == u.ID}
 	for _, e := range entries {
 		p.Timeline = append(p.Timeline, timelineItem(e))

@@ -28,7 +28,9 @@ type Inbox struct {
 }
 
 // NewInbox builds the inbox handlers.
-func NewInbox(s InboxStore, sess Sessions, now Clock) *Inbox { return &Inbox{store: s, sessions: sess, now: now} }
+func NewInbox(s InboxStore, sess Sessions, now Clock) *Inbox {
+	return &Inbox{store: s, sessions: sess, now: now}
+}
 
 // Show lists the user's messages, newest first.
 func (h *Inbox) Show(c echo.Context) error {

@@ -35,7 +35,9 @@ func submitViaStore(t *testing.T, env *webtest.Env, username string) int64 {
 	return app.ID
 }
 
-func appPath(id int64, rest string) string { return "/applications/" + strconv.FormatInt(id, 10) + rest }
+func appPath(id int64, rest string) string {
+	return "/applications/" + strconv.FormatInt(id, 10) + rest
+}
 
 var versionField = regexp.MustCompile(`name="version" value="(\d+)"`)
 

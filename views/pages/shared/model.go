@@ -96,8 +96,8 @@ type Check struct {
 
 // OpinionDoc links a district decision's two documents.
 type OpinionDoc struct {
-	Passed                bool
-	IssuedOn, Officer     string
+	Passed               bool
+	IssuedOn, Officer    string
 	OpinionURL, CheckURL string
 }
 

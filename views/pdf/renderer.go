@@ -1,0 +1,147 @@
+// Package pdf renders the portal's official documents (整改验收合格证明,
+// 整改验收申请意见表, 区(县)核查确认表) with gofpdf. It takes plain input
+// structs and imports no other project package.
+package pdf
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"sync"
+)
+
+// Font locations on Debian/Ubuntu (packages fonts-arphic-gbsn00lp and
+// LXGW WenKai). The Song face is the default; WenKai is an optional fallback
+// for characters outside GB2312 (e.g. 堃, 喆, 珺 in company names).
+const (
+	DefaultFontPath  = "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
+	FallbackFontPath = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
+)
+
+// Renderer holds the parsed fonts. Create it once per process and reuse it;
+// it is safe for concurrent use.
+type Renderer struct {
+	fonts []*ttfFont // primary first, then fallbacks
+	// fullFont makes every document embed the whole primary font for gofpdf
+	// to parse and cut (the naive way); only the benchmark sets it.
+	fullFont bool
+}
+
+// NewRenderer reads and parses the primary font and optional fallback fonts.
+// A missing or unusable font is an error naming the file.
+func NewRenderer(fontPath string, fallbackPaths ...string) (*Renderer, error) {
+	var all [][]byte
+	for _, p := range append([]string{fontPath}, fallbackPaths...) {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return nil, fmt.Errorf("pdf: cannot read font %s (install fonts-arphic-gbsn00lp, see Makefile): %w", p, err)
+		}
+		all = append(all, b)
+	}
+	r, err := NewRendererFromBytes(all[0], all[1:]...)
+	if err != nil {
+		return nil, fmt.Errorf("pdf: font %s: %w", fontPath, err)
+	}
+	return r, nil
+}
+
+// NewRendererFromBytes parses TrueType (.ttf) font data: the primary font
+// and optional fallbacks for characters the primary lacks.
+func NewRendererFromBytes(font []byte, fallbacks ...[]byte) (*Renderer, error) {
+	r := &Renderer{}
+	for i, b := range append([][]byte{font}, fallbacks...) {
+		f, err := parseTTF(b)
+		if err != nil {
+			return nil, fmt.Errorf("font %d: %w", i, err)
+		}
+		r.fonts = append(r.fonts, f)
+	}
+	return r, nil
+}
+
+var (
+	defaultOnce     sync.Once
+	defaultRenderer *Renderer
+	defaultErr      error
+)
+
+// Default returns the process-wide renderer using DefaultFontPath, with
+// FallbackFontPath as fallback when that file is installed.
+func Default() (*Renderer, error) {
+	defaultOnce.Do(func() {
+		var fb []string
+		if _, err := os.Stat(FallbackFontPath); err == nil {
+			fb = append(fb, FallbackFontPath)
+		}
+		defaultRenderer, defaultErr = NewRenderer(DefaultFontPath, fb...)
+	})
+	return defaultRenderer, defaultErr
+}
+
+// Certificate renders c with the Default renderer.
+func Certificate(c CertificateData) ([]byte, error) {
+	r, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return r.Certificate(c)
+}
+
+// ReviewOpinion renders d with the Default renderer.
+func ReviewOpinion(d OpinionData) ([]byte, error) {
+	r, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return r.ReviewOpinion(d)
+}
+
+// CheckConfirmation renders d with the Default renderer.
+func CheckConfirmation(d CheckData) ([]byte, error) {
+	r, err := Default()
+	if err != nil {
+		return nil, err
+	}
+	return r.CheckConfirmation(d)
+}
+
+// fontFor returns the index of the first font that has r, or -1.
+func (r *Renderer) fontFor(c rune) int {
+	for i, f := range r.fonts {
+		if f.has(c) {
+			return i
+		}
+	}
+	return -1
+}
+
+// MissingGlyphs returns the characters of s that none of the fonts can show.
+func (r *Renderer) MissingGlyphs(s string) []rune {
+	var out []rune
+	for _, c := range s {
+		if c > ' ' && c != '\u3000' && r.fontFor(c) < 0 {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// width returns the advance of c at fontSize (in user units) the way gofpdf
+// computes it: 1000-unit widths rounded, then scaled.
+func (f *ttfFont) width(c rune, fontSize float64) float64 {
+	g, ok := f.cmap[c]
+	if !ok {
+		g = 0
+	}
+	hmtx := f.tables["hmtx"]
+	i := int(g)
+	if i >= f.numHMetric {
+		i = f.numHMetric - 1
+	}
+	adv := float64(uint16(hmtx[4*i])<<8 | uint16(hmtx[4*i+1]))
+	upem := float64(uint16(f.tables["head"][18])<<8 | uint16(f.tables["head"][19]))
+	return math.Round(adv*1000/upem) * fontSize / 1000
+}
+
+var errNoFont = errors.New("pdf: renderer has no font; use NewRenderer")

@@ -50,20 +50,20 @@ func (r *Renderer) newDoc(meta docMeta, texts ...string) *doc {
 			d.runes[c] = true
 		}
 	}
-	perFont := make([][]rune, len(r.fonts))
-	var missing []string
+	var subset, missing []rune
 	for c := range d.runes {
-		if i := r.fontFor(c); i >= 0 {
-			perFont[i] = append(perFont[i], c)
+		if r.fontFor(c) >= 0 {
+			subset = append(subset, c)
 		} else if c > ' ' && c != '\u3000' {
-			missing = append(missing, string(c))
+			missing = append(missing, c)
 		}
 	}
 	if len(missing) > 0 {
-		sort.Strings(missing)
-		d.err = fmt.Errorf("pdf: no installed font has these characters: %s", strings.Join(missing, " "))
+		sort.Slice(missing, func(i, j int) bool { return missing[i] < missing[j] })
+		d.err = fmt.Errorf("pdf: no installed font has these characters: %q", string(missing))
 		return d
 	}
+	sort.Slice(subset, func(i, j int) bool { return subset[i] < subset[j] })
 	p := gofpdf.New("P", "mm", "A4", "")
 	p.SetCompression(true)
 	p.SetCatalogSort(true)
@@ -77,16 +77,10 @@ func (r *Renderer) newDoc(meta docMeta, texts ...string) *doc {
 	p.SetAutoPageBreak(false, 0)
 	p.SetLineCapStyle("butt")
 	p.AliasNbPages("{nb}")
-	for i, f := range r.fonts {
-		if len(perFont[i]) == 0 {
-			continue
-		}
-		sort.Slice(perFont[i], func(a, b int) bool { return perFont[i][a] < perFont[i][b] })
-		if i == 0 && r.fullFont {
-			p.AddUTF8FontFromBytes(famName(i), "", f.data)
-		} else {
-			p.AddUTF8FontFromBytes(famName(i), "", f.subset(perFont[i]))
-		}
+	if r.fullFont { // benchmark baseline: gofpdf parses and cuts the whole font
+		p.AddUTF8FontFromBytes(docFont, "", r.fonts[0].data)
+	} else {
+		p.AddUTF8FontFromBytes(docFont, "", subsetOf(r.fonts, subset))
 	}
 	d.pdf = p
 	d.fail(p.Error())
@@ -98,7 +92,10 @@ type docMeta struct {
 	Date                   time.Time
 }
 
-func famName(i int) string { return fmt.Sprintf("f%d", i) }
+// docFont is the family name of the document's one font: a subset holding
+// exactly the characters the document uses, from the primary font or, for
+// characters it lacks, a fallback.
+const docFont = "doc"
 
 func (d *doc) fail(err error) {
 	if d.err == nil && err != nil {
@@ -130,13 +127,7 @@ func (d *doc) setSize(pt float64) { d.size = pt }
 // fs is the font size in millimetres.
 func (d *doc) fs() float64 { return d.size * 25.4 / 72 }
 
-func (d *doc) runeWidth(c rune) float64 {
-	i := d.r.fontFor(c)
-	if i < 0 {
-		i = 0
-	}
-	return d.r.fonts[i].width(c, d.fs())
-}
+func (d *doc) runeWidth(c rune) float64 { return d.r.width(c, d.fs()) }
 
 func (d *doc) width(s string) float64 {
 	w := 0.0
@@ -146,40 +137,39 @@ func (d *doc) width(s string) float64 {
 	return w
 }
 
-// wrap splits s into lines no wider than w at the current size.
-func (d *doc) wrap(s string, w float64) []string { return wrapText(s, w, d.runeWidth) }
+// line is a wrapped line; end marks the last line of a paragraph, which
+// justified text leaves flush left.
+type line struct {
+	s   string
+	end bool
+}
 
-// text draws s with its baseline at y, switching fonts for characters the
-// primary font lacks.
+// wrap splits s into lines no wider than w at the current size.
+func (d *doc) wrap(s string, w float64) []line {
+	var out []line
+	for _, p := range strings.Split(s, "\n") {
+		ls := wrapText(p, w, d.runeWidth)
+		for i, l := range ls {
+			out = append(out, line{l, i == len(ls)-1})
+		}
+	}
+	return out
+}
+
+// text draws s with its baseline at y.
 func (d *doc) text(x, y float64, s string) {
 	if !d.ok() {
 		return
-	}
-	run, cur := []rune{}, -1
-	flush := func() {
-		if len(run) == 0 {
-			return
-		}
-		d.pdf.SetFont(famName(cur), "", d.size) // a no-op when unchanged
-		d.fontOn = true
-		t := string(run)
-		d.pdf.Text(x, y, t)
-		x += d.width(t)
-		run = run[:0]
 	}
 	for _, c := range s {
 		if !d.runes[c] {
 			d.fail(fmt.Errorf("pdf: internal: character %q drawn but not declared for the font subset", c))
 			return
 		}
-		i := max(d.r.fontFor(c), 0)
-		if i != cur {
-			flush()
-			cur = i
-		}
-		run = append(run, c)
 	}
-	flush()
+	d.pdf.SetFont(docFont, "", d.size) // a no-op when unchanged
+	d.fontOn = true
+	d.pdf.Text(x, y, s)
 }
 
 // textAlign draws s in the box [x, x+w] aligned 'L', 'C' or 'R'.
@@ -198,16 +188,17 @@ func (d *doc) textAlign(x, y, w float64, align byte, s string) {
 func (d *doc) baseline(top, lh float64) float64 { return top + lh/2 + 0.36*d.fs() }
 
 // lines draws lines in line boxes of height lh from top, aligned 'L', 'C',
-// 'R' or 'J' (justified: every line but the last spans the full width); it
-// returns the y below the last line.
-func (d *doc) lines(x, top, w, lh float64, align byte, ls []string) float64 {
-	for i, l := range ls {
-		if align == 'J' && i < len(ls)-1 {
-			d.justify(x, d.baseline(top, lh), w, l)
-		} else if align == 'J' {
-			d.text(x, d.baseline(top, lh), l)
-		} else {
-			d.textAlign(x, d.baseline(top, lh), w, align, l)
+// 'R' or 'J' (justified: lines that do not end a paragraph span the full
+// width); it returns the y below the last line.
+func (d *doc) lines(x, top, w, lh float64, align byte, ls []line) float64 {
+	for _, l := range ls {
+		switch {
+		case align == 'J' && !l.end:
+			d.justify(x, d.baseline(top, lh), w, l.s)
+		case align == 'J':
+			d.text(x, d.baseline(top, lh), l.s)
+		default:
+			d.textAlign(x, d.baseline(top, lh), w, align, l.s)
 		}
 		top += lh
 	}
@@ -230,13 +221,9 @@ func (d *doc) justify(x, y, w float64, s string) {
 	}
 }
 
-// paragraph wraps and draws s (hard line breaks end justified runs); it
-// returns the y below it.
+// paragraph wraps and draws s; it returns the y below it.
 func (d *doc) paragraph(x, top, w, lh float64, align byte, s string) float64 {
-	for _, p := range strings.Split(s, "\n") {
-		top = d.lines(x, top, w, lh, align, d.wrap(p, w))
-	}
-	return top
+	return d.lines(x, top, w, lh, align, d.wrap(s, w))
 }
 
 func (d *doc) color(r, g, b int) {

@@ -127,21 +127,19 @@ func (r *Renderer) MissingGlyphs(s string) []rune {
 	return out
 }
 
-// width returns the advance of c at fontSize (in user units) the way gofpdf
-// computes it: 1000-unit widths rounded, then scaled.
-func (f *ttfFont) width(c rune, fontSize float64) float64 {
-	g, ok := f.cmap[c]
-	if !ok {
-		g = 0
+// width returns the advance of c at fontSize (user units) in the merged
+// document font, computed the way gofpdf does: the advance in the primary
+// font's units per em, to 1000 units rounded, then scaled.
+func (r *Renderer) width(c rune, fontSize float64) float64 {
+	i := max(r.fontFor(c), 0)
+	f := r.fonts[i]
+	adv, _ := f.metric(f.cmap[c]) // .notdef when missing
+	upem := r.fonts[0].upem()
+	a := int(adv)
+	if i > 0 {
+		a = (a*upem + f.upem()/2) / f.upem()
 	}
-	hmtx := f.tables["hmtx"]
-	i := int(g)
-	if i >= f.numHMetric {
-		i = f.numHMetric - 1
-	}
-	adv := float64(uint16(hmtx[4*i])<<8 | uint16(hmtx[4*i+1]))
-	upem := float64(uint16(f.tables["head"][18])<<8 | uint16(f.tables["head"][19]))
-	return math.Round(adv*1000/upem) * fontSize / 1000
+	return math.Round(float64(a)*1000/float64(upem)) * fontSize / 1000
 }
 
 var errNoFont = errors.New("pdf: renderer has no font; use NewRenderer")

@@ -43,7 +43,7 @@ func (d *doc) newTable(y float64) *table {
 // laid is a row with its widths and content laid out in lines.
 type laid struct {
 	cells []cell
-	lines [][]string
+	lines [][]line
 	cols  []int // check box columns for choice cells
 }
 
@@ -57,7 +57,7 @@ func (t *table) layout(cells []cell) laid {
 			free++
 		}
 	}
-	l := laid{cells: append([]cell(nil), cells...), lines: make([][]string, len(cells)), cols: make([]int, len(cells))}
+	l := laid{cells: append([]cell(nil), cells...), lines: make([][]line, len(cells)), cols: make([]int, len(cells))}
 	for i := range l.cells {
 		c := &l.cells[i]
 		if c.w == 0 {
@@ -74,7 +74,7 @@ func (t *table) layout(cells []cell) laid {
 		}
 		l.cols[i] = max(1, int((inner+choiceGap)/(widest+choiceGap)))
 		rows := (len(c.choices) + l.cols[i] - 1) / l.cols[i]
-		l.lines[i] = make([]string, rows) // one line box per row of boxes
+		l.lines[i] = make([]line, rows) // one line box per row of boxes
 		if c.text != "" {
 			l.lines[i] = append(l.lines[i], d.wrap(c.text, inner)...)
 		}
@@ -132,13 +132,13 @@ func (l laid) split(n int) (laid, laid, bool) {
 	if long < 0 || n < 1 {
 		return l, l, false
 	}
-	first := laid{cells: l.cells, lines: append([][]string(nil), l.lines...), cols: l.cols}
-	rest := laid{cells: append([]cell(nil), l.cells...), lines: make([][]string, len(l.lines)), cols: l.cols}
+	first := laid{cells: l.cells, lines: append([][]line(nil), l.lines...), cols: l.cols}
+	rest := laid{cells: append([]cell(nil), l.cells...), lines: make([][]line, len(l.lines)), cols: l.cols}
 	first.lines[long] = l.lines[long][:n]
 	rest.lines[long] = l.lines[long][n:]
 	for i, c := range rest.cells {
 		if i != long && c.label && c.text != "" {
-			rest.lines[i] = []string{c.text + contSuffix}
+			rest.lines[i] = []line{{c.text + contSuffix, true}}
 		}
 	}
 	return first, rest, true

@@ -7,21 +7,19 @@ import (
 )
 
 // buildCmap4 writes a cmap table with one Windows Unicode BMP (format 4)
-// subtable mapping each rune that has a glyph to its subset glyph id.
-func buildCmap4(runes []rune, cmap map[rune]uint16, newID map[uint16]uint16) []byte {
+// subtable mapping each rune to its glyph id.
+func buildCmap4(cmap map[rune]uint16) []byte {
 	type seg struct{ start, end, delta uint16 }
-	rs := make([]rune, 0, len(runes))
-	seen := map[rune]bool{}
-	for _, r := range runes {
-		if _, ok := cmap[r]; ok && !seen[r] {
-			seen[r] = true
+	rs := make([]rune, 0, len(cmap))
+	for r := range cmap {
+		if r < 0xFFFF {
 			rs = append(rs, r)
 		}
 	}
 	sort.Slice(rs, func(i, j int) bool { return rs[i] < rs[j] })
 	var segs []seg
 	for _, r := range rs {
-		g := newID[cmap[r]]
+		g := cmap[r]
 		d := uint16(int(g) - int(r)) // arithmetic modulo 65536
 		if n := len(segs); n > 0 && segs[n-1].end+1 == uint16(r) && segs[n-1].delta == d {
 			segs[n-1].end++

@@ -130,12 +130,13 @@ func wrapParagraph(toks []token, width float64, measure func(rune) float64) []st
 			continue
 		}
 		keep := len(cur)
-		if startsWith(t, closingPunct) { // take the previous character along
-			for keep > 1 && startsWith(cur[keep-1], closingPunct) {
-				keep--
+		if startsWith(t, closingPunct) { // carry the character it follows along
+			k := keep
+			for k > 1 && startsWith(cur[k-1], closingPunct) {
+				k--
 			}
-			if keep > 1 {
-				keep--
+			if k > 1 {
+				keep = k - 1
 			}
 		}
 		for keep > 1 && (endsWith(cur[keep-1], openingPunct) || cur[keep-1].space) {

@@ -180,9 +180,10 @@ func (r *Renderer) Certificate(c CertificateData) ([]byte, error) {
 	tx := certLeft + certQR + 2
 	d.setSize(9)
 	d.pdf.SetTextColor(60, 60, 60)
-	for i, s := range []string{"扫描二维码或访问以下网址核验本证明：", shownURL,
+	ty := top + 2.4
+	for _, s := range []string{"扫描二维码或访问以下网址核验本证明：", shownURL,
 		"签发日期：" + DateISO(c.IssueDate) + "\u3000编号：" + c.Serial, "内容指纹（SHA-256）：", fp} {
-		d.text(tx, top+6+float64(i)*5.2, s)
+		ty = d.paragraph(tx, ty, pageW-certRight-tx, 5.1, 'L', s)
 	}
 	return d.output()
 }

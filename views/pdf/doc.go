@@ -16,8 +16,8 @@ const (
 	pageH = 297.0
 )
 
-// doc is one document being rendered: gofpdf plus the text helpers that pick
-// the font for each character and remember the first error.
+// doc is one document being rendered: gofpdf with the document's font, text
+// helpers that measure, wrap and align, and the first error.
 type doc struct {
 	r     *Renderer
 	pdf   *gofpdf.Fpdf
@@ -144,10 +144,12 @@ type line struct {
 	end bool
 }
 
+var newlines = strings.NewReplacer("\r\n", "\n", "\r", "\n", "\t", " ")
+
 // wrap splits s into lines no wider than w at the current size.
 func (d *doc) wrap(s string, w float64) []line {
 	var out []line
-	for _, p := range strings.Split(s, "\n") {
+	for _, p := range strings.Split(newlines.Replace(s), "\n") {
 		ls := wrapText(p, w, d.runeWidth)
 		for i, l := range ls {
 			out = append(out, line{l, i == len(ls)-1})
@@ -242,6 +244,7 @@ func (d *doc) footer() {
 	d.textAlign(0, pageH-10, pageW, 'C', fmt.Sprintf("第 %d 页 共 {nb} 页", d.pdf.PageNo()))
 }
 
+// footerText holds the footer's characters, for the font subset.
 const footerText = "第页共"
 
 func (d *doc) output() ([]byte, error) {

@@ -5,12 +5,14 @@ import (
 	"time"
 )
 
-// CheckMethods are the on-site check methods of plan 6 四(二), in the order
-// the forms list them.
-var CheckMethods = []string{
+var checkMethods = []string{
 	"核查账务系统", "资金流水", "项目真实性", "网站信息披露",
 	"抽查借贷合同", "暗访线下营销和宣传", "产品合规性调查",
 }
+
+// CheckMethods returns the on-site check methods of plan 6 四(二), in the
+// order the forms list them; OnSiteCheck.Methods takes these names.
+func CheckMethods() []string { return append([]string(nil), checkMethods...) }
 
 // Institution identifies the platform a form is about.
 type Institution struct {
@@ -23,7 +25,7 @@ type Institution struct {
 type OnSiteCheck struct {
 	Date         time.Time
 	Participants string   // 参加人员, including third-party firms
-	Methods      []string // chosen from CheckMethods
+	Methods      []string // chosen from CheckMethods()
 	Findings     string   // 核查发现
 }
 
@@ -77,8 +79,8 @@ func (t *table) choices(x, top, w float64, cs []choice, cols int) float64 {
 }
 
 func methodChoices(chosen map[string]bool) []choice {
-	cs := make([]choice, len(CheckMethods))
-	for i, m := range CheckMethods {
+	cs := make([]choice, len(checkMethods))
+	for i, m := range checkMethods {
 		cs[i] = choice{m, chosen[m]}
 	}
 	return cs
@@ -151,7 +153,7 @@ func checkRows(t *table, c OnSiteCheck, chosen map[string]bool) {
 const checkStatic = "现场核查方式核查日期参加人员核查发现"
 
 func checkTexts(c OnSiteCheck) []string {
-	return append([]string{checkStatic, DateCN(c.Date), c.Participants, c.Findings}, CheckMethods...)
+	return append([]string{checkStatic, DateCN(c.Date), c.Participants, c.Findings}, checkMethods...)
 }
 
 func (c OnSiteCheck) validate() (map[string]bool, error) {
@@ -161,5 +163,5 @@ func (c OnSiteCheck) validate() (map[string]bool, error) {
 	if err := required("参加人员", c.Participants, "核查发现", c.Findings); err != nil {
 		return nil, err
 	}
-	return checkChosen(CheckMethods, c.Methods)
+	return checkChosen(checkMethods, c.Methods)
 }

@@ -1,6 +1,25 @@
-// Package pdf renders the portal's official documents (整改验收合格证明,
-// 整改验收申请意见表, 区(县)核查确认表) with gofpdf. It takes plain input
-// structs and imports no other project package.
+// Package pdf renders the portal's official documents with gofpdf:
+//
+//   - Certificate: 整改验收合格证明, jointly issued, two red seals, QR code
+//     to the verification page, SHA-256 content fingerprint;
+//   - ReviewOpinion: P2P网贷机构整改验收申请意见表, the district's sealed opinion;
+//   - CheckConfirmation: P2P网贷整改验收工作区（县）核查确认表.
+//
+// It takes plain input structs and imports no other project package.
+//
+// Fonts. gofpdf needs TrueType outlines (.ttf; .ttc and CFF .otf fail). A
+// Renderer reads and parses the fonts once (NewRenderer); for every document
+// it cuts, from the parsed tables, a small TrueType font holding just the
+// characters that document uses, so gofpdf parses a few kilobytes instead of
+// the 5 MB Song face. Characters the primary font lacks (GB2312 has no 堃,
+// 喆, 珺 …) are taken from fallback fonts into the same subset; a character
+// no font has is an error, never a blank.
+//
+// Text. gofpdf's MultiCell drops a character at CJK line breaks, so text is
+// wrapped by WrapText and drawn line by line, justified like Chinese print.
+//
+// Output is deterministic: the same input gives the same bytes (creation
+// date fixed to the document date, catalog sorted, QR drawn as vectors).
 package pdf
 
 import (

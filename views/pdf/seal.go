@@ -37,9 +37,13 @@ func (d *doc) seal(cx, cy, radius float64, name, label string) {
 	star(p, cx, cy, radius*0.3)
 	p.SetLineWidth(radius * 0.006) // stroke the glyphs too: seal lettering is bold
 	p.SetTextRenderingMode(2)
-	d.arcText(cx, cy, radius-ring-radius*0.05, []rune(name))
+	maxSpan := 250.0 // degrees of arc the name may cover
 	if label != "" {
-		d.sealLabel(cx, cy+radius*0.5, radius*1.25, radius*0.19, label)
+		maxSpan = 215 // leave the bottom free for the label
+	}
+	d.arcText(cx, cy, radius-ring-radius*0.05, maxSpan*math.Pi/180, []rune(name))
+	if label != "" {
+		d.sealLabel(cx, cy+radius*0.52, radius*1.1, radius*0.19, label)
 	}
 	p.SetTextRenderingMode(0)
 	p.SetAlpha(1, "Normal")
@@ -61,13 +65,14 @@ func star(p *gofpdf.Fpdf, cx, cy, r float64) {
 }
 
 // arcText sets chars clockwise along the upper arc whose outer edge (the
-// top of the characters) lies at radius outer, symmetric about the top.
-func (d *doc) arcText(cx, cy, outer float64, chars []rune) {
+// top of the characters) lies at radius outer, symmetric about the top,
+// spanning at most maxSpan radians (characters shrink to fit).
+func (d *doc) arcText(cx, cy, outer, maxSpan float64, chars []rune) {
 	n := len(chars)
 	if n == 0 {
 		return
 	}
-	const minSpan, maxSpan = 150 * math.Pi / 180, 250 * math.Pi / 180
+	const minSpan = 150 * math.Pi / 180
 	h := outer * 0.36 // character height (em), shrunk below for long names
 	var rc, step float64
 	for i := 0; i < 3; i++ { // settle size and spacing together

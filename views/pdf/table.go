@@ -102,7 +102,7 @@ func (t *table) row(cells ...cell) {
 			return
 		}
 		fit := int((avail - 2*cellPadY) / tableLH)
-		first, rest, ok := l.split(fit)
+		first, rest, ok := l.split(fit, t.d.wrap)
 		switch {
 		case ok && fit >= 2:
 			t.draw(first, avail)
@@ -118,8 +118,8 @@ func (t *table) row(cells ...cell) {
 }
 
 // split cuts the row after n lines of its one long text cell; the other
-// cells must fit in n lines and are shown again, marked continued.
-func (l laid) split(n int) (laid, laid, bool) {
+// cells must fit in n lines; labels are shown again, marked continued.
+func (l laid) split(n int, wrap func(string, float64) []line) (laid, laid, bool) {
 	long := -1
 	for i, ls := range l.lines {
 		if len(ls) > n {
@@ -138,7 +138,7 @@ func (l laid) split(n int) (laid, laid, bool) {
 	rest.lines[long] = l.lines[long][n:]
 	for i, c := range rest.cells {
 		if i != long && c.label && c.text != "" {
-			rest.lines[i] = []line{{c.text + contSuffix, true}}
+			rest.lines[i] = wrap(c.text+contSuffix, c.w-2*cellPadX)
 		}
 	}
 	return first, rest, true

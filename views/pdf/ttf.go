@@ -4,7 +4,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"sort"
 )
 
 // ttfFont is a TrueType font parsed once per process. For every document
@@ -206,103 +205,5 @@ func stripInstructions(gl []byte) []byte {
 	}
 	return append(append(gl[:p:p], 0, 0), gl[p+2+n:]...)
 }
-
-// glyphKey is a glyph of one of the fonts.
-type glyphKey struct {
-	font int
-	g    uint16
-}
-
-// subsetOf builds one TrueType font with .notdef and the glyphs for runes,
-// each taken from the first font that has it (plus the components of
-// composite glyphs). Metrics and global tables come from fonts[0]; advance
-// widths of glyphs from other fonts are converted to its units per em (the
-// outlines keep theirs: 1000 vs 1024 units makes them 2% smaller, which
-// nobody sees). Runes no font has are left out.
-func subsetOf(fonts []*ttfFont, runes []rune) []byte {
-	keep := map[glyphKey]bool{{0, 0}: true}
-	var add func(k glyphKey)
-	add = func(k glyphKey) {
-		if keep[k] || int(k.g)+1 >= len(fonts[k.font].loca) {
-			return
-		}
-		keep[k] = true
-		ids, _, _ := components(fonts[k.font].glyph(k.g))
-		for _, c := range ids {
-			add(glyphKey{k.font, c})
-		}
-	}
-	runeKey := map[rune]glyphKey{}
-	for _, r := range runes {
-		for i, f := range fonts {
-			if g, ok := f.cmap[r]; ok {
-				runeKey[r] = glyphKey{i, g}
-				add(glyphKey{i, g})
-				break
-			}
-		}
-	}
-	old := make([]glyphKey, 0, len(keep))
-	for k := range keep {
-		old = append(old, k)
-	}
-	sort.Slice(old, func(i, j int) bool {
-		return old[i].font < old[j].font || old[i].font == old[j].font && old[i].g < old[j].g
-	})
-	newID := make(map[glyphKey]uint16, len(old))
-	for i, k := range old {
-		newID[k] = uint16(i)
-	}
-
-	upem := fonts[0].upem()
-	var glyf, loca, hm []byte
-	for _, k := range old {
-		f := fonts[k.font]
-		loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
-		gl := append([]byte(nil), f.glyph(k.g)...)
-		ids, offs, _ := components(gl)
-		for i, c := range ids {
-			binary.BigEndian.PutUint16(gl[offs[i]:], newID[glyphKey{k.font, c}])
-		}
-		gl = stripInstructions(gl)
-		adv, lsb := f.metric(k.g)
-		if k.font > 0 {
-			adv = uint16((int(adv)*upem + f.upem()/2) / f.upem())
-		}
-		glyf = append(glyf, gl...)
-		for len(glyf)%4 != 0 {
-			glyf = append(glyf, 0)
-		}
-		hm = binary.BigEndian.AppendUint16(binary.BigEndian.AppendUint16(hm, adv), lsb)
-	}
-	loca = binary.BigEndian.AppendUint32(loca, uint32(len(glyf)))
-
-	cmap := make(map[rune]uint16, len(runeKey))
-	for r, k := range runeKey {
-		cmap[r] = newID[k]
-	}
-	f := fonts[0]
-	out := map[string][]byte{"glyf": glyf, "loca": loca, "hmtx": hm, "cmap": buildCmap4(cmap)}
-	for _, tag := range ttfCopied {
-		if t, ok := f.tables[tag]; ok {
-			out[tag] = t
-		}
-	}
-	head := append([]byte(nil), f.tables["head"]...)
-	binary.BigEndian.PutUint32(head[8:], 0)  // checkSumAdjustment, set below
-	binary.BigEndian.PutUint16(head[50:], 1) // long loca offsets
-	hhea := append([]byte(nil), f.tables["hhea"]...)
-	binary.BigEndian.PutUint16(hhea[34:], uint16(len(old)))
-	maxp := append([]byte(nil), f.tables["maxp"]...)
-	binary.BigEndian.PutUint16(maxp[4:], uint16(len(old)))
-	post := append([]byte(nil), f.tables["post"][:min(32, len(f.tables["post"]))]...)
-	post = append(post, make([]byte, 32-len(post))...)
-	binary.BigEndian.PutUint32(post, 0x00030000) // no glyph names
-	out["head"], out["hhea"], out["maxp"], out["post"] = head, hhea, maxp, post
-	return assembleTTF(out)
-}
-
-// subset is subsetOf for this font alone.
-func (f *ttfFont) subset(runes []rune) []byte { return subsetOf([]*ttfFont{f}, runes) }
 
 func (f *ttfFont) upem() int { return int(binary.BigEndian.Uint16(f.tables["head"][18:])) }

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -10,6 +12,7 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/pages/shared"
+	"portal/views/pdf"
 )
 
 // page gathers the application page: a fixed set of queries whatever the history's
@@ -168,4 +171,44 @@ func files(fs []store.ReviewFile) []shared.File {
 			At: shared.DateTime(f.UploadedAt), Stored: f.Stored}
 	}
 	return out
+}
+
+// OpinionPDF serves one of a district decision's two documents, rendered from the
+// snapshot taken with the decision: the 整改验收申请意见表 ("opinion") or the
+// 区(县)核查确认表 ("check"), sealed by the district's office.
+func (h *Reviews) OpinionPDF(kind string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		oid, err := idParam(c, "oid")
+		if err != nil {
+			return err
+		}
+		op, err := h.store.ReviewOpinion(c.Request().Context(), CurrentUser(c), id, oid)
+		if err != nil {
+			return err
+		}
+		inst := pdf.Institution{Name: op.InstitutionName, USCC: op.USCC, District: op.DistrictName}
+		check := pdf.OnSiteCheck{Date: op.CheckDate.Start(), Participants: op.Participants, Findings: op.Findings,
+			Methods: strings.Split(op.Methods, "\n")}
+		sign := pdf.SignOff{Officer: op.OfficerName, Authority: pdf.Authority{Name: op.Authority}, Date: op.IssuedOn.Start()}
+		var doc []byte
+		name := pdf.OpinionTitle
+		if kind == "check" {
+			name = pdf.CheckTitle
+			doc, err = pdf.CheckConfirmation(pdf.CheckData{Institution: inst, Check: check, ThirdParties: op.ThirdParties,
+				Confirmed: op.Passed, Conclusion: op.Opinion, Sign: sign})
+		} else {
+			doc, err = pdf.ReviewOpinion(pdf.OpinionData{Institution: inst, ApplicationDate: op.AppliedOn.Start(),
+				OutstandingFen: int64(op.Balance), Check: check, Passed: op.Passed, Opinion: op.Opinion, Sign: sign})
+		}
+		if err != nil {
+			return err
+		}
+		file := url.PathEscape(name + "-" + op.InstitutionName + ".pdf")
+		c.Response().Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+file)
+		return c.Blob(http.StatusOK, "application/pdf", doc)
+	}
 }

@@ -3,10 +3,11 @@
 -- evidence, and the exit classification of institutions that did not pass.
 
 -- +goose Up
--- Rectification classification of the institution (seeds/004 plan 2 三(二)).
+-- Rectification classification of the institution (seeds/004 plan 2 三(二)); the
+-- platform side's institution file adds the same column with the same values.
 ALTER TABLE institutions ADD COLUMN IF NOT EXISTS classification text NOT NULL DEFAULT '';
 ALTER TABLE institutions ADD CONSTRAINT institutions_classification_known
-    CHECK (classification IN ('', 'compliant', 'rectify', 'ban'));
+    CHECK (classification IN ('', 'compliant', 'rectifying', 'banned'));
 
 -- Exit route of an application that did not pass (seeds/004 plan 1 六(二)).
 ALTER TABLE applications ADD COLUMN exit_class text NOT NULL DEFAULT ''
@@ -107,7 +108,7 @@ CREATE TABLE exit_records (
     id                 bigserial PRIMARY KEY,
     application_id     bigint NOT NULL REFERENCES applications(id),
     exit_class         text NOT NULL CHECK (exit_class IN ('wind_down', 'dispose', 'ban')),
-    institution_class  text NOT NULL CHECK (institution_class IN ('rectify', 'ban')),
+    institution_class  text NOT NULL CHECK (institution_class IN ('rectifying', 'banned')),
     note               text NOT NULL DEFAULT '',
     recorded_by        bigint REFERENCES users(id),
     recorded_name      text NOT NULL,

@@ -30,9 +30,9 @@ func (e ExitClass) Label() string {
 type InstitutionClass string
 
 const (
-	ClassCompliant InstitutionClass = "compliant" // 合规类
-	ClassRectify   InstitutionClass = "rectify"   // 整改类
-	ClassBan       InstitutionClass = "ban"       // 取缔类
+	ClassCompliant InstitutionClass = "compliant"  // 合规类
+	ClassRectify   InstitutionClass = "rectifying" // 整改类
+	ClassBan       InstitutionClass = "banned"     // 取缔类
 )
 
 // InstitutionClasses lists them in the plan's order.

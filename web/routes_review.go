@@ -40,6 +40,8 @@ func (s *Server) reviewRoutes() {
 
 	off := s.group("/applications", reviewOfficers)
 	off.post("/:id/exit", rv.Exit)
+	off.get("/:id/opinions/:oid/opinion.pdf", rv.OpinionPDF("opinion"))
+	off.get("/:id/opinions/:oid/check.pdf", rv.OpinionPDF("check"))
 
 	dist := s.group("/applications", districts)
 	dist.post("/:id/district/claim", rv.Claim)

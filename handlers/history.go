@@ -35,7 +35,7 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 	}
 	p := &shared.ApplicationPage{Role: u.Role, UserID: u.ID, App: header(row),
 		Deadline:   shared.MakeDeadline(cal, row.DueLabel, row.DueKind, row.DueDate, today),
-		Allowed:    models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role),
+		Allowed:    reviewEvents(models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role)),
 		IsAssignee: row.AssigneeID != nil && *row.AssigneeID == u.ID}
 	for _, e := range entries {
 		p.Timeline = append(p.Timeline, timelineItem(e))
@@ -56,6 +56,20 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		}
 	}
 	return p, h.addFailure(c, p, row, cal, today)
+}
+
+// reviewEvents keeps the events this page has forms for; the notice's revocation and
+// the certificate's steps have their own pages.
+func reviewEvents(evs []models.Event) []models.Event {
+	var out []models.Event
+	for _, ev := range evs {
+		switch ev {
+		case models.EventReturn, models.EventResubmit, models.EventPass, models.EventFail, models.EventDisagree,
+			models.EventConfirm, models.EventSignoff, models.EventObject, models.EventUphold, models.EventReject:
+			out = append(out, ev)
+		}
+	}
+	return out
 }
 
 func header(r *store.QueueRow) shared.Header {

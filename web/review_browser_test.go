@@ -1,0 +1,257 @@
+package web_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"portal/models"
+	"portal/web/browsertest"
+	"portal/web/webtest"
+)
+
+// reviewer is a browser session that signs in and out as the demo users.
+type reviewer struct {
+	*browsertest.Browser
+	t *testing.T
+}
+
+func newReviewer(t *testing.T, env *webtest.Env) *reviewer {
+	return &reviewer{Browser: browsertest.New(t, env.Server.URL), t: t}
+}
+
+// submit clicks a button or link and waits until the next page has loaded: the old
+// document is marked, and the wait ends when a document without the mark is complete.
+func (r *reviewer) submit(css string) {
+	r.t.Helper()
+	r.Do(chromedp.Evaluate[chromedp.Void](`window.__stale = true; undefined`))
+	r.Do(chromedp.Click(chromedp.CSS(css)))
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end); time.Sleep(40 * time.Millisecond) {
+		fresh, err := chromedp.Run(r.Context(), chromedp.Evaluate[bool](`window.__stale !== true && document.readyState === "complete"`))
+		if err == nil && fresh {
+			return
+		}
+	}
+	r.t.Fatalf("no new page after clicking %s", css)
+}
+
+// write types into a text area (browsertest.Fill clears inputs, which fails on an
+// empty text area).
+func (r *reviewer) write(name, value string) {
+	r.t.Helper()
+	sel := chromedp.CSS("#f-" + name)
+	r.Do(chromedp.WaitVisible(sel), chromedp.Evaluate[chromedp.Void](`document.getElementById("f-`+name+`").value = ""; undefined`),
+		chromedp.SendKeys(sel, value))
+}
+
+func (r *reviewer) login(user string) {
+	r.t.Helper()
+	r.Open("/login")
+	r.Fill("username", user)
+	r.Fill("password", webtest.DemoPassword)
+	r.submit("button[type=submit]")
+	r.ExpectText("[data-testid=current-user]", "（")
+}
+
+func (r *reviewer) logout() {
+	r.t.Helper()
+	r.submit(".who button[type=submit]")
+}
+
+// as signs out whoever is signed in and signs in as user.
+func (r *reviewer) as(user string) {
+	r.t.Helper()
+	r.Open("/")
+	if strings.HasPrefix(r.Path(), "/login") {
+		r.login(user)
+		return
+	}
+	r.logout()
+	r.login(user)
+}
+
+// openFromQueue opens the application from the role's queue by its institution's name.
+func (r *reviewer) openFromQueue(queue, institution, shot string) {
+	r.t.Helper()
+	r.Open(queue)
+	r.ExpectText("[data-testid=queue]", institution)
+	if shot != "" {
+		r.Screenshot(shot)
+	}
+	r.Do(chromedp.Evaluate[chromedp.Void](`window.__stale = true; undefined`))
+	r.Do(chromedp.Click(`//table[@data-testid="queue"]//a[contains(., "` + institution + `")]`))
+	r.Do(chromedp.WaitVisible(chromedp.CSS(`[data-testid=app-head]`)))
+}
+
+// openFromInbox follows the newest message, as a platform user reaches its application.
+func (r *reviewer) openFromInbox(wantTitle string) {
+	r.t.Helper()
+	r.ExpectText("[data-testid=unread-count]", "")
+	r.submit("[data-testid=inbox-link]")
+	r.ExpectText("[data-testid=inbox]", wantTitle)
+	r.Screenshot("inbox")
+	r.submit("[data-testid=inbox-item] .inbox-title")
+	r.Do(chromedp.WaitVisible(chromedp.CSS(`[data-testid=app-head]`)))
+}
+
+func (r *reviewer) state(want string) {
+	r.t.Helper()
+	r.ExpectText("[data-testid=state]", want)
+}
+
+// claimAndCheck claims the application and records the on-site check.
+func (r *reviewer) claimAndCheck() {
+	r.t.Helper()
+	r.submit("[data-testid=do-claim]")
+	r.ExpectText("[data-testid=assignee]", "审核员")
+	r.submit("[data-testid=onsite-link]")
+	r.Click("#f-method-0")
+	r.Click("#f-method-1")
+	r.Click("#f-method-4")
+	r.write("participants", "区金融工作部门张某、李某；某会计师事务所王某")
+	r.write("findings", "资金存管到位；抽查借贷合同 30 份，未见自融、资金池；信息披露完整")
+	r.submit("[data-testid=do-save-onsite]")
+	r.ExpectText("[data-testid=onsite-check]", "核查账务系统", "抽查借贷合同")
+}
+
+func (r *reviewer) decide(_, field, text, button string) {
+	r.t.Helper()
+	if field != "" {
+		r.write(field, text)
+	}
+	r.submit("[data-testid=" + button + "]")
+}
+
+func TestBrowserSmallApplicationToNotice(t *testing.T) {
+	env := webtest.New(t)
+	// The platform's submission form belongs to the platform side (issue 3), not yet on
+	// main: the application is submitted through the store.
+	submitViaStore(t, env, "platform1")
+	const inst = "广州天河示例网络借贷信息中介服务有限公司"
+	b := newReviewer(t, env)
+
+	b.login("district1")
+	b.openFromQueue("/district", inst, "queue-district")
+	b.state("区级审核")
+	b.claimAndCheck()
+	b.decide("return", "return_opinion", "请补充银行存管协议的补充条款及近三年年度审计报告（2024 年度）", "do-return")
+	b.state("补正中")
+	b.ExpectText("[data-testid=deadline]", "补正截止：2026-12-07（还剩 10 个工作日）")
+
+	b.as("platform1")
+	b.openFromInbox("被退回补正")
+	b.ExpectText("[data-testid=timeline]", "请补充银行存管协议")
+	b.decide("resubmit", "resubmit_note", "已补充存管协议补充条款和 2024 年度审计报告", "do-resubmit")
+	b.state("区级审核")
+
+	b.as("district1")
+	b.openFromQueue("/district", inst, "")
+	b.decide("pass", "pass_opinion", "经审核及现场核查，该机构整改到位，审核合格。", "do-pass")
+	b.state("市级初验")
+	b.ExpectText("[data-testid=opinion-docs]", "整改验收申请意见表（PDF）", "区（县）核查确认表（PDF）")
+
+	b.as("city1")
+	b.openFromQueue("/city", inst, "queue-city")
+	b.decide("disagree", "disagree_reasons", "现场核查未覆盖项目真实性，请补充核查后重新报送", "do-disagree")
+	b.state("区级审核")
+
+	b.as("district1")
+	b.openFromQueue("/district", inst, "")
+	b.ExpectText("[data-testid=city-reasons]", "现场核查未覆盖项目真实性")
+	b.decide("pass", "pass_opinion", "已补充核查项目真实性，审核合格。", "do-pass")
+	b.state("市级初验")
+
+	b.as("city1")
+	b.openFromQueue("/city", inst, "")
+	b.decide("pass", "pass_opinion", "同意区级审核结果，初验合格。", "do-pass")
+	b.state("专责小组审定")
+	b.ExpectText("[data-testid=four-eyes]", "您已办理本件初验，不能审定本件")
+	b.submit("[data-testid=do-confirm]")
+	b.ExpectText("[data-testid=refusal]", models.FourEyesMessage)
+	b.state("专责小组审定")
+	b.Screenshot("four-eyes-refused")
+
+	b.as("city2")
+	b.openFromQueue("/city", inst, "")
+	b.ExpectText("[data-testid=four-eyes]", "本件初验由 广州市初验员 办理", "您不是初验办理人，可以审定")
+	b.decide("confirm", "confirm_opinion", "专责小组审定通过。", "do-confirm")
+	b.state("公示中")
+	b.ExpectText("[data-testid=deadline]", "公示截止：2026-12-06")
+	b.ExpectText("[data-testid=timeline]", "提交验收申请", "退回补正", "补正后重新提交", "提出不同意见并退回", "专责小组审定")
+	b.Screenshot("timeline")
+}
+
+func TestBrowserLargeApplicationJointReview(t *testing.T) {
+	env := webtest.New(t)
+	submitViaStore(t, env, "platform3") // see TestBrowserSmallApplicationToNotice
+	const inst = "广州天河大型示例网络借贷信息中介服务股份有限公司"
+	b := newReviewer(t, env)
+
+	b.login("district1")
+	b.openFromQueue("/district", inst, "")
+	b.ExpectText("[data-testid=app-head]", "省市联合验收（待收余额 9 亿元及以上）")
+	b.claimAndCheck()
+	b.decide("pass", "pass_opinion", "经审核及现场核查，审核合格，报送省市联合验收。", "do-pass")
+	b.state("省市联合验收")
+
+	b.as("city1")
+	b.Open("/city")
+	if strings.Contains(b.Text("main"), inst) {
+		t.Fatal("the city's queue lists a joint review")
+	}
+	b.as("province1")
+	b.openFromQueue("/province", inst, "queue-province")
+	b.decide("pass", "pass_opinion", "省市联合验收合格。", "do-pass")
+	b.state("公示中")
+	b.ExpectText("[data-testid=timeline]", "省市联合验收")
+	b.Screenshot("joint-review-notice")
+}
+
+func TestBrowserFailureObjectionUpheld(t *testing.T) {
+	env := webtest.New(t)
+	env.Clock.Set(time.Date(2026, 9, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
+	submitViaStore(t, env, "platform2") // see TestBrowserSmallApplicationToNotice
+	const inst = "广州越秀示例互联网金融信息服务有限公司"
+	b := newReviewer(t, env)
+
+	b.login("district2")
+	b.openFromQueue("/district", inst, "")
+	b.claimAndCheck()
+	b.decide("fail", "fail_problems", "银行存管合作银行未通过存管业务测评\n仍有通过关联方为自身融资的存量业务", "do-fail")
+	b.state("验收不合格")
+	b.ExpectText("[data-testid=failure-notice]", "请立即停止新发生网贷业务", "异议截止：2026-10-13（还剩 5 个工作日）")
+
+	// two working days later (10-08, 10-09, after National Day) the platform objects
+	env.Clock.Set(time.Date(2026, 10, 9, 15, 0, 0, 0, time.FixedZone("CST", 8*3600)))
+	b.as("platform2")
+	b.openFromInbox("整改验收不合格")
+	b.ExpectText("[data-testid=failure-notice]", "仍有通过关联方为自身融资的存量业务", "异议截止：2026-10-13（还剩 3 个工作日）") // 10-10 (make-up Saturday), 10-12, 10-13
+	b.submit("[data-testid=objection-link]")
+	evidence := filepath.Join(t.TempDir(), "存管银行测评通过证明.pdf")
+	if err := os.WriteFile(evidence, []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.write("reasons", "本机构已于 2026 年 9 月更换存管银行，新存管银行已通过测评；关联方融资业务已于 8 月清偿完毕。")
+	b.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-evidence"), []string{evidence}))
+	b.Screenshot("objection-form")
+	b.submit("[data-testid=do-object]")
+	b.state("异议复核")
+	b.Screenshot("objection-filed")
+	b.ExpectText("[data-testid=objection]", "存管银行测评通过证明.pdf")
+
+	b.as("city1")
+	b.openFromQueue("/city", inst, "")
+	b.decide("uphold", "uphold_opinion", "经核实，新存管银行已通过测评，关联方融资已清偿，问题不存在。", "do-uphold")
+	b.state("专责小组审定")
+	b.ExpectText("[data-testid=timeline]", "异议成立", "经核实，新存管银行已通过测评")
+
+	b.as("city2")
+	b.openFromQueue("/city", inst, "")
+	b.decide("confirm", "", "", "do-confirm")
+	b.state("公示中")
+	b.Screenshot("objection-upheld-notice")
+}

@@ -1,6 +1,9 @@
 package models
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strings"
@@ -112,4 +115,26 @@ type Verification struct {
 	Result        string
 	IP            string
 	UserAgent     string
+}
+
+// CertificateCanonical is the serialisation the fingerprint covers: compact JSON of the
+// printed fields in a fixed order, the same form views/pdf prints, so anyone holding the
+// certificate can recompute it from the verification page.
+func CertificateCanonical(c Certificate) []byte {
+	b, _ := json.Marshal(struct {
+		V           int      `json:"v"`
+		Serial      string   `json:"serial"`
+		Name        string   `json:"name"`
+		USCC        string   `json:"uscc"`
+		IssueDate   string   `json:"issue_date"`
+		Authorities []string `json:"authorities"`
+	}{1, strings.TrimSpace(c.Serial), strings.TrimSpace(c.Name), strings.ToUpper(strings.TrimSpace(c.USCC)),
+		c.IssueDate.String(), []string{strings.TrimSpace(c.Authority1), strings.TrimSpace(c.Authority2)}})
+	return b
+}
+
+// CertificateFingerprint is the hex SHA-256 of CertificateCanonical.
+func CertificateFingerprint(c Certificate) string {
+	sum := sha256.Sum256(CertificateCanonical(c))
+	return hex.EncodeToString(sum[:])
 }

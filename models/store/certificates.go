@@ -57,10 +57,20 @@ func (s *Store) SignOff(ctx context.Context, a Actor, appID int64, version int) 
 		if err := inScope(tx, a.User, appID); err != nil {
 			return err
 		}
-		app, err := lockApplication(tx, appID)
-		if err != nil {
-			return err
-		}
+		var err error
+		cert, err = signOff(tx, a, appID, version)
+		return err
+	})
+	return cert, err
+}
+
+func signOff(tx *gorm.DB, a Actor, appID int64, version int) (*models.Certificate, error) {
+	app, err := lockApplication(tx, appID)
+	if err != nil {
+		return nil, err
+	}
+	var cert *models.Certificate
+	err = func() error {
 		f := models.Facts{State: app.State, Balance: app.Balance}
 		if err := Decide(tx, a, app, models.EventSignoff, f, DecisionInput{Version: version, Opinion: "公示期满无异议，审定合格，签发整改验收合格证明"}); err != nil {
 			return err
@@ -78,7 +88,7 @@ func (s *Store) SignOff(ctx context.Context, a Actor, appID int64, version int) 
 			return err
 		}
 		return audit(tx, a, "签发整改验收合格证明", cert.Serial, cert.Name)
-	})
+	}()
 	return cert, err
 }
 

@@ -84,6 +84,16 @@ func (s *Store) RecordScopeChange(ctx context.Context, a Actor, appID int64, cha
 		if err := inScope(tx, a.User, appID); err != nil {
 			return err
 		}
+		var err error
+		sc, err = recordScopeChange(tx, a, appID, changed, files, version)
+		return err
+	})
+	return sc, err
+}
+
+func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, files []FileRef, version int) (*models.ScopeChange, error) {
+	var sc *models.ScopeChange
+	err := func() error {
 		app, err := lockApplication(tx, appID)
 		if err != nil {
 			return err
@@ -121,7 +131,7 @@ func (s *Store) RecordScopeChange(ctx context.Context, a Actor, appID int64, cha
 			return err
 		}
 		return attachFiles(tx, FilesScopeChange, appID, files, a.Now)
-	})
+	}()
 	return sc, err
 }
 
@@ -132,42 +142,46 @@ func (s *Store) RecordFiling(ctx context.Context, a Actor, appID int64, number s
 		if err := inScope(tx, a.User, appID); err != nil {
 			return err
 		}
-		app, err := lockApplication(tx, appID)
-		if err != nil {
-			return err
-		}
-		var sc models.ScopeChange
-		if err := tx.Where("application_id = ?", appID).First(&sc).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		if errs := models.ValidateFiling(number, date, sc.ChangeDate, models.DateOf(a.Now)); len(errs) > 0 {
-			for _, k := range []string{"filing_number", "filing_date"} {
-				if errs[k] != "" {
-					return models.Errorf(models.EInvalid, "%s", errs[k])
-				}
+		return recordFiling(tx, a, appID, number, date, version)
+	})
+}
+
+func recordFiling(tx *gorm.DB, a Actor, appID int64, number string, date models.Date, version int) error {
+	app, err := lockApplication(tx, appID)
+	if err != nil {
+		return err
+	}
+	var sc models.ScopeChange
+	if err := tx.Where("application_id = ?", appID).First(&sc).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return err
+	}
+	if errs := models.ValidateFiling(number, date, sc.ChangeDate, models.DateOf(a.Now)); len(errs) > 0 {
+		for _, k := range []string{"filing_number", "filing_date"} {
+			if errs[k] != "" {
+				return models.Errorf(models.EInvalid, "%s", errs[k])
 			}
 		}
-		number = strings.TrimSpace(number)
-		var used int64
-		if err := tx.Model(&models.Filing{}).Where("filing_number = ?", number).Count(&used).Error; err != nil {
-			return err
-		}
-		if used > 0 {
+	}
+	number = strings.TrimSpace(number)
+	var used int64
+	if err := tx.Model(&models.Filing{}).Where("filing_number = ?", number).Count(&used).Error; err != nil {
+		return err
+	}
+	if used > 0 {
+		return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
+	}
+	f := models.Facts{State: app.State, Balance: app.Balance}
+	if err := Decide(tx, a, app, models.EventFile, f, DecisionInput{Version: version,
+		Opinion: fmt.Sprintf("备案登记：编号 %s，日期 %s", number, date)}); err != nil {
+		return err
+	}
+	row := models.Filing{ApplicationID: appID, InstitutionID: app.InstitutionID, FilingNumber: number, FilingDate: date,
+		RecordedBy: a.User.ID, CreatedAt: a.Now}
+	if err := tx.Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
 			return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
 		}
-		f := models.Facts{State: app.State, Balance: app.Balance}
-		if err := Decide(tx, a, app, models.EventFile, f, DecisionInput{Version: version,
-			Opinion: fmt.Sprintf("备案登记：编号 %s，日期 %s", number, date)}); err != nil {
-			return err
-		}
-		row := models.Filing{ApplicationID: appID, InstitutionID: app.InstitutionID, FilingNumber: number, FilingDate: date,
-			RecordedBy: a.User.ID, CreatedAt: a.Now}
-		if err := tx.Create(&row).Error; err != nil {
-			if errors.Is(err, gorm.ErrDuplicatedKey) {
-				return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
-			}
-			return err
-		}
-		return audit(tx, a, "备案登记", number, fmt.Sprintf("申请 %d", app.ID))
-	})
+		return err
+	}
+	return audit(tx, a, "备案登记", number, fmt.Sprintf("申请 %d", app.ID))
 }

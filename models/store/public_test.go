@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -82,8 +83,8 @@ func TestComplaintUpheldRevokesAndReaccepts(t *testing.T) {
 		t.Fatalf("ComplaintByRef: %+v, %v", got, err)
 	}
 	// the notice cannot end while the complaint is pending
-	if ended, err := st.EndDueNotices(ctx, t0.Add(20*24*time.Hour)); err != nil || ended != 0 {
-		t.Fatalf("EndDueNotices with a pending complaint: %d, %v", ended, err)
+	if _, err := st.EndDueNotices(ctx, t0.Add(20*24*time.Hour)); err != nil || stateOf(t, st, app.ID) != models.StatePublicNotice {
+		t.Fatalf("EndDueNotices with a pending complaint: %v", err)
 	}
 	// outside the jurisdiction it does not exist
 	if _, err := st.VerifyComplaint(ctx, actorOf(t, st, "district2", t0), c.ID, models.ComplaintVerification{Upheld: true, Finding: "x"}); models.ErrorCode(err) != models.ENotFound {
@@ -136,19 +137,21 @@ func TestNoticeEndSignoffScopeFilingRegister(t *testing.T) {
 		t.Fatal(err)
 	}
 	// last day of the notice: not yet
-	if ended, _ := st.EndDueNotices(ctx, n.EndDate.Start().Add(20*time.Hour)); ended != 0 {
-		t.Fatal("notice ended on its last day")
+	if _, err := st.EndDueNotices(ctx, n.EndDate.Start().Add(20*time.Hour)); err != nil || stateOf(t, st, app.ID) != models.StatePublicNotice {
+		t.Fatalf("notice ended on its last day (%v)", err)
 	}
 	after := n.EndDate.AddDays(1).Start().Add(time.Hour)
-	for run, want := range []int{1, 0} { // idempotent
-		if ended, err := st.EndDueNotices(ctx, after); err != nil || ended != want {
-			t.Fatalf("run %d: ended %d, %v; want %d", run, ended, err, want)
-		}
+	if _, err := st.EndDueNotices(ctx, after); err != nil || stateOf(t, st, app.ID) != models.StateSignoff {
+		t.Fatalf("notice not ended the day after its last day (%v)", err)
+	}
+	if ended, err := st.EndDueNotices(ctx, after); err != nil || ended != 0 { // idempotent
+		t.Fatalf("second run ended %d, %v", ended, err)
 	}
 	prov := actorOf(t, st, "province1", after)
-	queue, total, err := st.SignoffQueue(ctx, prov.User, models.Page{})
-	if err != nil || total != 1 || queue[0].ApplicationID != app.ID {
-		t.Fatalf("SignoffQueue: %v %d %v", queue, total, err)
+	queue, _, err := st.SignoffQueue(ctx, prov.User, models.Page{})
+	queue = slices.DeleteFunc(queue, func(r store.SignoffRow) bool { return r.ApplicationID != app.ID })
+	if err != nil || len(queue) != 1 {
+		t.Fatalf("SignoffQueue lacks the application: %v", err)
 	}
 	if _, _, err := st.SignoffQueue(ctx, actorOf(t, st, "district2", after).User, models.Page{}); err != nil {
 		t.Fatal(err)
@@ -157,7 +160,8 @@ func TestNoticeEndSignoffScopeFilingRegister(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if cert.Serial != "粤-2026-000001" || cert.Fingerprint != models.CertificateFingerprint(*cert) {
+	// the demo data's filed institution holds the year's first number
+	if !models.ValidSerial(cert.Serial) || cert.Serial == "粤-2026-000001" || cert.Fingerprint != models.CertificateFingerprint(*cert) {
 		t.Fatalf("certificate %+v", cert)
 	}
 	if _, err := st.Verify(ctx, store.Actor{Now: after}, "粤-2026-999999", "test"); models.ErrorCode(err) != models.ENotFound {
@@ -228,4 +232,40 @@ func TestMirrorURLOnlyByOwnPlatform(t *testing.T) {
 	if err != nil || len(steps) != 4 || steps[3].Event != models.EventConfirm {
 		t.Fatalf("NoticeSteps: %+v %v", steps, err)
 	}
+}
+
+func TestDemoPublicDataThroughTheWorkflow(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	ctx := context.Background()
+	if err := st.SeedDemo(ctx); err != nil { // idempotent: a second run adds nothing
+		t.Fatal(err)
+	}
+	current, total, err := st.ListNotices(ctx, store.NoticeFilter{Status: "current", Query: "海珠"}, models.Page{})
+	if err != nil || total != 1 || current[0].Status != models.NoticeActive {
+		t.Fatalf("demo notice: %+v %d %v", current, total, err)
+	}
+	reg, total, err := st.Register(ctx, "", models.Page{})
+	if err != nil || total != 1 || reg[0].USCC == "" {
+		t.Fatalf("demo register: %+v %d %v", reg, total, err)
+	}
+	hist, err := st.History(ctx, current[0].ApplicationID)
+	if err != nil || len(hist) != 4 {
+		t.Fatalf("demo notice history: %d rows, %v", len(hist), err)
+	}
+	if brk, n, _ := st.VerifyDecisionChain(ctx); brk != nil || n != 4+8 {
+		t.Fatalf("chain: %+v over %d rows", brk, n)
+	}
+}
+
+func stateOf(t *testing.T, st *store.Store, appID int64) models.State {
+	t.Helper()
+	admin, err := st.UserByUsername(context.Background(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	app, err := st.Application(context.Background(), admin, appID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app.State
 }

@@ -167,3 +167,10 @@ func Conditional(c echo.Context, parts ...any) bool {
 	}
 	return false
 }
+
+// Flush passes templ's flushes on, so a cached page still streams.
+func (r *recorder) Flush() {
+	if f, ok := r.ResponseWriter.(http.Flusher); ok {
+		f.Flush()
+	}
+}

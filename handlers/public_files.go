@@ -6,9 +6,9 @@ import (
 	"encoding/hex"
 	"io"
 	"mime/multipart"
+	"net/url"
 	"os"
 	"path/filepath"
-	"net/url"
 	"regexp"
 	"strings"
 

@@ -43,7 +43,9 @@ func NewScope(s ScopeStore, files PublicFiles, sess Sessions, now Clock, changed
 }
 
 // Mirror lists the platform's notices with the form for the mirror URL.
-func (h *Scope) Mirror(c echo.Context) error { return h.renderMirror(c, http.StatusOK, platform.MirrorPage{}) }
+func (h *Scope) Mirror(c echo.Context) error {
+	return h.renderMirror(c, http.StatusOK, platform.MirrorPage{})
+}
 
 func (h *Scope) renderMirror(c echo.Context, status int, p platform.MirrorPage) error {
 	rows, err := h.store.PlatformNotices(c.Request().Context(), CurrentUser(c))

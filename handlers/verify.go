@@ -24,7 +24,9 @@ type Verification struct {
 }
 
 // NewVerification builds the verification handlers.
-func NewVerification(s VerifyStore, now Clock) *Verification { return &Verification{store: s, now: now} }
+func NewVerification(s VerifyStore, now Clock) *Verification {
+	return &Verification{store: s, now: now}
+}
 
 // Form is /verify; with ?serial= it goes to that serial's page.
 func (h *Verification) Form(c echo.Context) error {

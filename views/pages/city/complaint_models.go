@@ -47,18 +47,18 @@ type File struct {
 
 // ComplaintPage is one complaint with the verification form.
 type ComplaintPage struct {
-	Row           ComplaintRow
-	Content       string
-	NoticeID      int64
-	NoticeStatus  string
-	MirrorURL     string
-	Files         []File
-	Finding       string
-	PublicReason  string
-	Handler       string
-	Handled       models.Date
-	Outcome       string // the form's choice: "upheld" or "not_upheld"
-	FormFinding   string
-	FormReason    string
-	Errors        components.FieldErrors
+	Row          ComplaintRow
+	Content      string
+	NoticeID     int64
+	NoticeStatus string
+	MirrorURL    string
+	Files        []File
+	Finding      string
+	PublicReason string
+	Handler      string
+	Handled      models.Date
+	Outcome      string // the form's choice: "upheld" or "not_upheld"
+	FormFinding  string
+	FormReason   string
+	Errors       components.FieldErrors
 }

@@ -52,9 +52,9 @@ type NoticeStep struct {
 
 // ComplaintForm is the complaint form on a notice page, with what the visitor typed.
 type ComplaintForm struct {
-	Action                      string
+	Action                       string
 	Type, Name, Contact, Content string
-	Errors                      components.FieldErrors
+	Errors                       components.FieldErrors
 }
 
 // ComplainantOptions lists the complainant types for the select.

@@ -39,6 +39,9 @@ test: deps-test check-generated
 
 bench: deps-bench
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+	@echo "公示列表 /notices（wrk，64 连接，与同一程序从内存返回相同内容对比）与合格证明生成速度:"
+	$(GO) test ./web/ -run '^$$' -bench 'NoticesWrk' -benchtime 1x
+	$(GO) test ./handlers/ -run '^$$' -bench 'CertificatePDF' -benchtime 3s
 
 deps-run:
 	$(call install_missing,$(RUN_DEPS))

@@ -26,6 +26,7 @@ type PublicCache struct {
 	version func(ctx context.Context) (int64, error)
 	now     Clock
 
+	refresh sync.Mutex // held by the one request reading the version
 	mu      sync.Mutex
 	entries map[string]cachedPage
 	current int64
@@ -58,14 +59,23 @@ func (pc *PublicCache) Changed() {
 	pc.mu.Unlock()
 }
 
-func (pc *PublicCache) currentVersion(ctx context.Context) (int64, error) {
+func (pc *PublicCache) fresh() (int64, bool) {
 	pc.mu.Lock()
-	if time.Since(pc.checked) < versionCheckEvery {
-		v := pc.current
-		pc.mu.Unlock()
+	defer pc.mu.Unlock()
+	return pc.current, time.Since(pc.checked) < versionCheckEvery
+}
+
+func (pc *PublicCache) currentVersion(ctx context.Context) (int64, error) {
+	if v, ok := pc.fresh(); ok {
 		return v, nil
 	}
-	pc.mu.Unlock()
+	// One request reads the version; the others arriving meanwhile wait for its answer
+	// instead of all querying at once.
+	pc.refresh.Lock()
+	defer pc.refresh.Unlock()
+	if v, ok := pc.fresh(); ok {
+		return v, nil
+	}
 	v, err := pc.version(ctx)
 	if err != nil {
 		return 0, err

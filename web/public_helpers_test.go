@@ -16,7 +16,7 @@ import (
 )
 
 // actAs is a store actor for a demo user at the test clock's time.
-func actAs(t *testing.T, env *webtest.Env, username string) store.Actor {
+func actAs(t testing.TB, env *webtest.Env, username string) store.Actor {
 	t.Helper()
 	u, err := env.Store.UserByUsername(context.Background(), username)
 	if err != nil {
@@ -26,7 +26,7 @@ func actAs(t *testing.T, env *webtest.Env, username string) store.Actor {
 }
 
 // decide applies workflow events through the store, as the review chain's pages would.
-func decide(t *testing.T, env *webtest.Env, appID int64, steps ...[2]string) *models.Application {
+func decide(t testing.TB, env *webtest.Env, appID int64, steps ...[2]string) *models.Application {
 	t.Helper()
 	var app *models.Application
 	var err error
@@ -41,7 +41,7 @@ func decide(t *testing.T, env *webtest.Env, appID int64, steps ...[2]string) *mo
 
 // platform1InNotice creates platform1's application and takes it to public notice
 // through the store: the review chain's pages are another part's.
-func platform1InNotice(t *testing.T, env *webtest.Env) *models.Application {
+func platform1InNotice(t testing.TB, env *webtest.Env) *models.Application {
 	t.Helper()
 	p := actAs(t, env, "platform1")
 	app, err := env.Store.CreateApplication(context.Background(), p, *p.User.InstitutionID, models.ApplicationTypeP2P)
@@ -53,7 +53,7 @@ func platform1InNotice(t *testing.T, env *webtest.Env) *models.Application {
 }
 
 // activeNotice is the application's running notice.
-func activeNotice(t *testing.T, env *webtest.Env, appID int64) store.NoticeRow {
+func activeNotice(t testing.TB, env *webtest.Env, appID int64) store.NoticeRow {
 	t.Helper()
 	rows, _, err := env.Store.ListNotices(context.Background(), store.NoticeFilter{Status: "current"}, models.Page{Size: 100})
 	if err != nil {
@@ -69,7 +69,7 @@ func activeNotice(t *testing.T, env *webtest.Env, appID int64) store.NoticeRow {
 }
 
 // endNotice moves the clock past the notice's last day and runs the scheduled jobs.
-func endNotice(t *testing.T, env *webtest.Env, n store.NoticeRow) {
+func endNotice(t testing.TB, env *webtest.Env, n store.NoticeRow) {
 	t.Helper()
 	env.Clock.Set(n.EndDate.AddDays(1).Start().Add(9 * time.Hour))
 	if err := env.Web.RunJobs(context.Background()); err != nil {
@@ -78,7 +78,7 @@ func endNotice(t *testing.T, env *webtest.Env, n store.NoticeRow) {
 }
 
 // samplePDF writes a small PDF to upload.
-func samplePDF(t *testing.T, name string) string {
+func samplePDF(t testing.TB, name string) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), name)
 	body := "%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -105,7 +105,7 @@ func upload(b *browsertest.Browser, css string, files ...string) {
 	b.Do(chromedp.SetUploadFiles(chromedp.CSS(css), files))
 }
 
-func inputValue(t *testing.T, b *browsertest.Browser, css string) string {
+func inputValue(t testing.TB, b *browsertest.Browser, css string) string {
 	t.Helper()
 	v, err := chromedp.Run(b.Context(), chromedp.Value(chromedp.CSS(css)))
 	if err != nil {

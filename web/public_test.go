@@ -190,3 +190,28 @@ func TestCertificatePDFIsStableAndOnlyInJurisdiction(t *testing.T) {
 		t.Fatalf("serial %q", cert.Serial)
 	}
 }
+
+func TestPlatformMirrorsNoticeAndOfficersSeeIt(t *testing.T) {
+	env := webtest.New(t)
+	app := platform1InNotice(t, env)
+	n := activeNotice(t, env, app.ID)
+	p := env.Client(t)
+	p.Login("platform1", webtest.DemoPassword)
+	path := fmt.Sprintf("/platform/notices/%d/mirror", n.ID)
+	resp, body := p.Submit(path, map[string][]string{"mirror_url": {"www.example.com"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请填写以 http:// 或 https:// 开头的完整网址") {
+		t.Fatalf("bad mirror URL: %d", resp.StatusCode)
+	}
+	if resp, _ := p.Submit(path, map[string][]string{"mirror_url": {"https://www.tianhe-p2p.example/notice/2026"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("mirror URL: %d", resp.StatusCode)
+	}
+	other := env.Client(t)
+	other.Login("platform2", webtest.DemoPassword)
+	if resp, _ := other.Submit(path, map[string][]string{"mirror_url": {"https://x.example/"}}); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("another platform setting the mirror: %d; want 404", resp.StatusCode)
+	}
+	city := env.Client(t)
+	city.Login("city1", webtest.DemoPassword)
+	_, page := city.Get(fmt.Sprintf("/notices/%d", n.ID))
+	webtest.Contains(t, page, "机构同步公示", "https://www.tianhe-p2p.example/notice/2026")
+}

@@ -42,12 +42,3 @@ func (s *Store) FilesOf(ctx context.Context, kind string, ownerID int64) ([]File
 	err := s.db.WithContext(ctx).Where("owner_kind = ? AND owner_id = ?", kind, ownerID).Order("id").Find(&fs).Error
 	return fs, err
 }
-
-// PublicFile finds an attachment by id together with its owner, for download checks.
-func (s *Store) PublicFile(ctx context.Context, id int64) (*FileRef, error) {
-	var f FileRef
-	if err := s.db.WithContext(ctx).First(&f, id).Error; err != nil {
-		return nil, notFound(err, "附件")
-	}
-	return &f, nil
-}

@@ -25,19 +25,43 @@ type CertificateStore interface {
 	Certificate(ctx context.Context, u *models.User, id int64) (*store.CertificateRow, error)
 	RevokeCertificate(ctx context.Context, a store.Actor, id int64, reason string) error
 	VerificationCount(ctx context.Context, serial string) (int64, error)
+	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)
 }
 
 // Certificates serves sign-off, the certificate pages, the PDF and revocation.
 type Certificates struct {
 	store    CertificateStore
+	files    PublicFiles
 	sessions Sessions
 	now      Clock
 	changed  func()
 }
 
 // NewCertificates builds the certificate handlers.
-func NewCertificates(s CertificateStore, sess Sessions, now Clock, changed func()) *Certificates {
-	return &Certificates{store: s, sessions: sess, now: now, changed: changed}
+func NewCertificates(s CertificateStore, files PublicFiles, sess Sessions, now Clock, changed func()) *Certificates {
+	return &Certificates{store: s, files: files, sessions: sess, now: now, changed: changed}
+}
+
+// Evidence downloads the scope-change evidence of the certificate's application, for
+// the platform and officers who may see the certificate.
+func (h *Certificates) Evidence(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	fid, err := idParam(c, "file")
+	if err != nil {
+		return err
+	}
+	r, err := h.store.Certificate(c.Request().Context(), CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	files, err := h.store.FilesOf(c.Request().Context(), store.FilesScopeChange, r.ApplicationID)
+	if err != nil {
+		return err
+	}
+	return serveFile(c, h.files, files, fid)
 }
 
 // SignoffQueue lists the applications waiting for the province's sign-off.

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -19,6 +20,7 @@ type FilingStore interface {
 	FilingQueue(ctx context.Context, u *models.User, state models.State, p models.Page) ([]store.AfterCertificate, int64, error)
 	RecordFiling(ctx context.Context, a store.Actor, appID int64, number string, date models.Date, version int) error
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)
 }
 
 // Filing serves the province's filing registration (备案登记).
@@ -60,6 +62,13 @@ func (h *Filing) render(c echo.Context, status int, p province.FilingPage) error
 			if dl, err := models.NewDeadline(cal, models.DeadlineWorking, r.ScopeDeadline, today); err == nil {
 				fr.Deadline, fr.Overdue = dl.String(), dl.Overdue
 			}
+		}
+		files, err := h.store.FilesOf(ctx, store.FilesScopeChange, r.ApplicationID)
+		if err != nil {
+			return err
+		}
+		for _, f := range files {
+			fr.Evidence = append(fr.Evidence, province.Link{Label: f.Name, Href: fmt.Sprintf("/certificates/%d/evidence/%d", r.CertificateID, f.ID)})
 		}
 		p.Rows = append(p.Rows, fr)
 	}

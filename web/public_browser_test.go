@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"portal/models"
+	"portal/models/store"
 	"portal/web/browsertest"
 	"portal/web/webtest"
 )
@@ -126,11 +127,21 @@ func TestBrowserNoticeComplaintRevokeCertify(t *testing.T) {
 	// province2 records the filing; the institution appears in the public register.
 	browserLogin(b, "province2")
 	b.Open("/province/filing?state=scope_changed")
+	b.ExpectText("[data-testid=scope-evidence]", "变更后营业执照.pdf")
 	b.Fill("filing_number", "粤网贷备〔2026〕0101号")
 	setValue(b, "#f-filing_date", models.DateOf(env.Clock.Now()).String())
 	b.Click(fmt.Sprintf("[data-testid=file-%d]", app.ID))
 	b.ExpectText(".flash-success", "已登记备案")
 	browserLogout(b)
+	files, _ := env.Store.FilesOf(ctx, store.FilesScopeChange, app.ID)
+	evidence := fmt.Sprintf("/certificates/%d/evidence/%d", certID(t, env, app.ID), files[0].ID)
+	for user, want := range map[string]int{"province2": http.StatusOK, "platform1": http.StatusOK, "district2": http.StatusNotFound} {
+		c := env.Client(t)
+		c.Login(user, webtest.DemoPassword)
+		if resp, body := c.Get(evidence); resp.StatusCode != want || want == http.StatusOK && !strings.HasPrefix(body, "%PDF-") {
+			t.Fatalf("%s downloading the scope-change evidence: %d; want %d", user, resp.StatusCode, want)
+		}
+	}
 	b.Open("/register?q=" + url.QueryEscape("天河"))
 	b.ExpectText("[data-testid=register]", institution, "91440106MA59A1B2CE", "粤网贷备〔2026〕0101号", models.DateOf(env.Clock.Now()).String())
 	b.Screenshot("register")
@@ -224,4 +235,19 @@ func pdfText(t *testing.T, pdf, name string) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(out)
+}
+
+func certID(t *testing.T, env *webtest.Env, appID int64) int64 {
+	t.Helper()
+	rows, _, err := env.Store.ListCertificates(context.Background(), actAs(t, env, "admin").User, "", models.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range rows {
+		if r.ApplicationID == appID {
+			return r.ID
+		}
+	}
+	t.Fatalf("no certificate for application %d", appID)
+	return 0
 }

@@ -31,7 +31,7 @@ func (s *Server) publicRoutes() {
 	notices := handlers.NewNotices(s.store, s.clock)
 	complaints := handlers.NewComplaints(s.store, notices, files, limiter, s.sessions, s.clock, changed)
 	review := handlers.NewComplaintReview(s.store, files, s.sessions, s.clock, changed)
-	certs := handlers.NewCertificates(s.store, s.sessions, s.clock, changed)
+	certs := handlers.NewCertificates(s.store, files, s.sessions, s.clock, changed)
 	verify := handlers.NewVerification(s.store, s.clock)
 	register := handlers.NewRegister(s.store, s.clock)
 	scope := handlers.NewScope(s.store, files, s.sessions, s.clock, changed)
@@ -67,6 +67,7 @@ func (s *Server) publicRoutes() {
 	cert.get("", certs.List)
 	cert.get("/:id", certs.Show)
 	cert.get("/:id/pdf", certs.PDF)
+	cert.get("/:id/evidence/:file", certs.Evidence)
 
 	plat := s.group("/platform", platforms)
 	plat.get("/notices", scope.Mirror)

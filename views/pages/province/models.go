@@ -79,7 +79,11 @@ type FilingRow struct {
 	Late              bool
 	FilingNumber      string
 	FilingDate        models.Date
+	Evidence          []Link // scope-change evidence
 }
+
+// Link is a labelled link, e.g. an evidence file.
+type Link struct{ Label, Href string }
 
 // FilingPage is the province's filing queue with the form for one row.
 type FilingPage struct {

@@ -34,10 +34,15 @@ type PublicCache struct {
 }
 
 type cachedPage struct {
-	etag string
-	body []byte
-	ct   string
+	etag  string
+	body  []byte
+	ct    string
+	saved time.Time
 }
+
+// maxPageAge bounds how long an entry lives: an institution renamed in its file (a
+// table without the version trigger) reaches the cached pages within it.
+const maxPageAge = time.Minute
 
 // versionCheckEvery bounds how often the version is read: at most one query per
 // interval whatever the load, so a change by another process shows within it. It is
@@ -117,7 +122,7 @@ func (pc *PublicCache) Wrap(h echo.HandlerFunc, perClient bool) echo.HandlerFunc
 		pc.mu.Lock()
 		e, ok := pc.entries[key]
 		pc.mu.Unlock()
-		if ok && e.etag == etag {
+		if ok && e.etag == etag && time.Since(e.saved) < maxPageAge {
 			return c.Blob(http.StatusOK, e.ct, e.body)
 		}
 		// Flashes stay in the session for a page that is not shared.
@@ -132,7 +137,7 @@ func (pc *PublicCache) Wrap(h echo.HandlerFunc, perClient bool) echo.HandlerFunc
 			if len(pc.entries) >= maxCachedPages {
 				pc.entries = map[string]cachedPage{}
 			}
-			pc.entries[key] = cachedPage{etag: etag, body: rec.buf.Bytes(), ct: hd.Get(echo.HeaderContentType)}
+			pc.entries[key] = cachedPage{etag: etag, body: rec.buf.Bytes(), ct: hd.Get(echo.HeaderContentType), saved: time.Now()}
 			pc.mu.Unlock()
 		}
 		return nil

@@ -33,12 +33,10 @@ type ReviewStore interface {
 	Act(ctx context.Context, a store.Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error)
 	ReturnForCorrection(ctx context.Context, a store.Actor, appID int64, opinion string, days, version int) (*models.Application, error)
 	Fail(ctx context.Context, a store.Actor, appID int64, problems []string, remarks string, version int) (*models.Application, error)
-	Signoff(ctx context.Context, a store.Actor, appID int64, opinion string, version int) (*models.Application, error)
 	Object(ctx context.Context, a store.Actor, appID int64, reasons string, evidence []store.ReviewFile, version int) (*models.Application, error)
 	ResolveObjection(ctx context.Context, a store.Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error)
 	RecordExit(ctx context.Context, a store.Actor, appID int64, e models.ExitClass, c models.InstitutionClass, note string) error
 	ReviewOpinion(ctx context.Context, u *models.User, appID, id int64) (*store.ReviewOpinion, error)
-	SignoffNotice(ctx context.Context, appID int64) (*models.PublicNotice, error)
 }
 
 // Reviews serves the application page and every review decision on it.

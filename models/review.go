@@ -133,20 +133,6 @@ func CheckDistrictDecision(c DistrictDecisionCheck) error {
 	return nil
 }
 
-// SignoffFourEyesMessage is the refusal when the province officer who passed the joint
-// review would also sign off.
-const SignoffFourEyesMessage = "省级审定须由另一名工作人员完成（四眼原则），您已办理本件的联合验收"
-
-// CheckSignoffFourEyes applies the four-eyes rule of SPEC §1 to the province sign-off:
-// the step before it by a person (the joint review pass, or the city's confirmation) must
-// be someone else's. lastOfficer is 0 when no officer acted before.
-func CheckSignoffFourEyes(lastOfficer, actor int64) error {
-	if lastOfficer != 0 && lastOfficer == actor {
-		return Errorf(EForbidden, SignoffFourEyesMessage)
-	}
-	return nil
-}
-
 // DistrictAuthority is the name of a district's financial office as it appears on its
 // sealed documents, e.g. 广州市天河区金融工作部门.
 func DistrictAuthority(city, district string) string {

@@ -118,18 +118,6 @@ func TestCheckDistrictDecision(t *testing.T) {
 	}
 }
 
-func TestCheckSignoffFourEyes(t *testing.T) {
-	if err := CheckSignoffFourEyes(7, 7); ErrorCode(err) != EForbidden || ErrorMessage(err) != SignoffFourEyesMessage {
-		t.Errorf("same officer: %v", err)
-	}
-	if err := CheckSignoffFourEyes(7, 8); err != nil {
-		t.Errorf("another officer: %v", err)
-	}
-	if err := CheckSignoffFourEyes(0, 8); err != nil {
-		t.Errorf("nobody before: %v", err)
-	}
-}
-
 func TestValidateOpinionLength(t *testing.T) {
 	if ValidateOpinion(strings.Repeat("审", MaxOpinionLength)) != nil {
 		t.Error("an opinion of the maximum length is refused")

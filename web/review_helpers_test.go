@@ -55,8 +55,8 @@ func pageVersion(t *testing.T, c *webtest.Client, id int64) string {
 	return m[1]
 }
 
-// decide posts a decision form of the application page with the page's version.
-func decide(t *testing.T, c *webtest.Client, id int64, action string, form url.Values, want int) string {
+// postDecision posts a decision form of the application page with the page's version.
+func postDecision(t *testing.T, c *webtest.Client, id int64, action string, form url.Values, want int) string {
 	t.Helper()
 	if form == nil {
 		form = url.Values{}
@@ -74,7 +74,7 @@ func decide(t *testing.T, c *webtest.Client, id int64, action string, form url.V
 // onsiteCheck claims the application for the officer and records the check.
 func onsiteCheck(t *testing.T, env *webtest.Env, c *webtest.Client, id int64) {
 	t.Helper()
-	decide(t, c, id, "/district/claim", url.Values{"version": {"0"}}, http.StatusSeeOther)
+	postDecision(t, c, id, "/district/claim", url.Values{"version": {"0"}}, http.StatusSeeOther)
 	form := url.Values{"check_date": {models.DateOf(env.Clock.Now()).String()}, "methods": {"核查账务系统", "资金流水"},
 		"participants": {"区金融工作部门 2 人"}, "findings": {"资金存管到位"}}
 	if resp, body := c.Submit(appPath(id, "/onsite"), form); resp.StatusCode != http.StatusSeeOther {

@@ -49,7 +49,7 @@ func failedApplication(t *testing.T, env *webtest.Env) int64 {
 	id := submitViaStore(t, env, "platform2")
 	d2 := login(t, env, "district2")
 	onsiteCheck(t, env, d2, id)
-	decide(t, d2, id, "/district/fail", url.Values{"fail_problems": {"1. 存管银行未通过测评\n2. 自融"}}, http.StatusSeeOther)
+	postDecision(t, d2, id, "/district/fail", url.Values{"fail_problems": {"1. 存管银行未通过测评\n2. 自融"}}, http.StatusSeeOther)
 	return id
 }
 
@@ -82,9 +82,9 @@ func TestObjectionFormOpenUntilTheDeadlineThenClosed(t *testing.T) {
 	d2 := login(t, env, "district2")
 	_, body = d2.Get(appPath(id, ""))
 	webtest.Contains(t, body, `data-testid="form-exit"`)
-	body = decide(t, d2, id, "/exit", url.Values{"exit_class": {"ban"}, "institution_class": {"rectifying"}, "version": {"0"}}, http.StatusUnprocessableEntity)
+	body = postDecision(t, d2, id, "/exit", url.Values{"exit_class": {"ban"}, "institution_class": {"rectifying"}, "version": {"0"}}, http.StatusUnprocessableEntity)
 	webtest.Contains(t, body, "予以取缔的机构应归为取缔类")
-	decide(t, d2, id, "/exit", url.Values{"exit_class": {"wind_down"}, "institution_class": {"rectifying"}, "version": {"0"}}, http.StatusSeeOther)
+	postDecision(t, d2, id, "/exit", url.Values{"exit_class": {"wind_down"}, "institution_class": {"rectifying"}, "version": {"0"}}, http.StatusSeeOther)
 	_, body = d2.Get(appPath(id, ""))
 	webtest.Contains(t, body, "逐步清退", "整改类")
 }
@@ -100,7 +100,7 @@ func TestObjectionOnTimeGoesToTheCity(t *testing.T) {
 	c1 := login(t, env, "city1")
 	_, body = c1.Get("/city")
 	webtest.Contains(t, body, "广州越秀示例互联网金融信息服务有限公司", "异议复核")
-	decide(t, c1, id, "/objection-review/uphold", url.Values{"uphold_opinion": {"属实"}}, http.StatusSeeOther)
+	postDecision(t, c1, id, "/objection-review/uphold", url.Values{"uphold_opinion": {"属实"}}, http.StatusSeeOther)
 	_, body = c1.Get(appPath(id, ""))
 	webtest.Contains(t, body, "专责小组审定")
 }

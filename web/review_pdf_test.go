@@ -32,7 +32,7 @@ func TestOpinionDocumentsAreSealedPDFs(t *testing.T) {
 	d1 := login(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	opinion := "经审核，该机构已按整改要求完成整改：资金存管到位，信息披露完整，未发现自融、资金池等禁止性行为，存量不合规业务已化解完毕。同意报送市级初验。"
-	decide(t, d1, id, "/district/pass", url.Values{"pass_opinion": {opinion}}, http.StatusSeeOther)
+	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {opinion}}, http.StatusSeeOther)
 	_, page := d1.Get(appPath(id, ""))
 	links := pdfLink.FindAllStringSubmatch(page, -1)
 	if len(links) != 2 {

@@ -68,9 +68,9 @@ func TestReviewPagesUseAFixedNumberOfQueries(t *testing.T) {
 	short := sc.during(func() { d1.Get(appPath(id, "")) })
 	onsiteCheck(t, env, d1, id)
 	for i := 0; i < 3; i++ {
-		decide(t, d1, id, "/district/return", url.Values{"return_opinion": {"补正"}, "return_days": {"5"}}, http.StatusSeeOther)
+		postDecision(t, d1, id, "/district/return", url.Values{"return_opinion": {"补正"}, "return_days": {"5"}}, http.StatusSeeOther)
 		p1 := login(t, env, "platform1")
-		decide(t, p1, id, "/resubmit", url.Values{"resubmit_note": {"已补正"}}, http.StatusSeeOther)
+		postDecision(t, p1, id, "/resubmit", url.Values{"resubmit_note": {"已补正"}}, http.StatusSeeOther)
 	}
 	d1.Get(appPath(id, "")) // shows (and so clears) the last decision's flash
 	long := sc.during(func() { d1.Get(appPath(id, "")) })
@@ -87,8 +87,8 @@ func TestDoubleSubmittedDecisionMakesOne(t *testing.T) {
 	onsiteCheck(t, env, d1, id)
 	v := pageVersion(t, d1, id)
 	form := url.Values{"pass_opinion": {"合格"}, "version": {v}}
-	decide(t, d1, id, "/district/pass", form, http.StatusSeeOther)
-	body := decide(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}, "version": {v}}, http.StatusConflict)
+	postDecision(t, d1, id, "/district/pass", form, http.StatusSeeOther)
+	body := postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}, "version": {v}}, http.StatusConflict)
 	webtest.Contains(t, body, "该申请已被他人处理或页面已过期", "市级初验")
 	hist, _ := env.Store.History(context.Background(), id)
 	if len(hist) != 2 {
@@ -101,16 +101,16 @@ func TestFourEyesRefusalExplained(t *testing.T) {
 	id := submitViaStore(t, env, "platform1")
 	d1 := login(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
-	decide(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
+	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
 	c1, c2 := login(t, env, "city1"), login(t, env, "city2")
-	decide(t, c1, id, "/city/pass", url.Values{"pass_opinion": {"初验合格"}}, http.StatusSeeOther)
+	postDecision(t, c1, id, "/city/pass", url.Values{"pass_opinion": {"初验合格"}}, http.StatusSeeOther)
 	_, page := c1.Get(appPath(id, ""))
 	webtest.Contains(t, page, "本件初验由 广州市初验员 办理", "您已办理本件初验，不能审定本件")
-	body := decide(t, c1, id, "/city/confirm", nil, http.StatusForbidden)
+	body := postDecision(t, c1, id, "/city/confirm", nil, http.StatusForbidden)
 	webtest.Contains(t, body, models.FourEyesMessage)
 	_, page = c2.Get(appPath(id, ""))
 	webtest.Contains(t, page, "本件初验由 广州市初验员 办理", "您不是初验办理人，可以审定")
-	decide(t, c2, id, "/city/confirm", nil, http.StatusSeeOther)
+	postDecision(t, c2, id, "/city/confirm", nil, http.StatusSeeOther)
 	_, page = c2.Get(appPath(id, ""))
 	webtest.Contains(t, page, "公示中", "公示截止")
 }
@@ -142,7 +142,7 @@ func TestDeadlineInAYearWithoutCalendarIsRefusedUntilAdded(t *testing.T) {
 	d1 := login(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	form := url.Values{"return_opinion": {"请补充审计报告"}, "return_days": {"10"}}
-	body := decide(t, d1, id, "/district/return", form, http.StatusUnprocessableEntity)
+	body := postDecision(t, d1, id, "/district/return", form, http.StatusUnprocessableEntity)
 	webtest.Contains(t, body, "2027 年的法定节假日安排尚未发布，无法计算工作日期限", "请补充审计报告")
 
 	admin := login(t, env, "admin")
@@ -159,7 +159,7 @@ func TestDeadlineInAYearWithoutCalendarIsRefusedUntilAdded(t *testing.T) {
 	_, body = admin.Get("/admin/calendar?year=2027")
 	webtest.Contains(t, body, "2027 年", "2027-01-01 元旦")
 
-	decide(t, d1, id, "/district/return", form, http.StatusSeeOther)
+	postDecision(t, d1, id, "/district/return", form, http.StatusSeeOther)
 	_, body = d1.Get(appPath(id, ""))
 	// 12-25, 12-28 … 12-31, (01-01), 01-04 … 01-08 → 10th working day 2027-01-08
 	webtest.Contains(t, body, "补正截止：2027-01-08（还剩 10 个工作日）")
@@ -171,12 +171,12 @@ func TestChainAdminPageNamesTheFirstBrokenRow(t *testing.T) {
 	submitViaStore(t, env, "platform2")
 	submitViaStore(t, env, "platform3")
 	admin := login(t, env, "admin")
-	_, body := admin.Get("/admin/chain")
-	webtest.Contains(t, body, "校验通过", "共校验 3 条决定记录")
-
 	db, _ := env.Store.SQLDB()
-	var second int64
-	_ = db.QueryRow("SELECT min(id) + 1 FROM decisions").Scan(&second)
+	var rows, second int64
+	_ = db.QueryRow("SELECT count(*), min(id) + 1 FROM decisions").Scan(&rows, &second)
+	_, body := admin.Get("/admin/chain")
+	webtest.Contains(t, body, "校验通过", fmt.Sprintf("共校验 %d 条决定记录，哈希链完整", rows))
+
 	for _, q := range []string{"ALTER TABLE decisions DISABLE TRIGGER decisions_no_update",
 		fmt.Sprintf("UPDATE decisions SET opinion = '篡改' WHERE id = %d", second)} {
 		if _, err := db.Exec(q); err != nil {

@@ -62,8 +62,6 @@ func (s *Server) reviewRoutes() {
 	prov.post("/:id/province/pass", rv.Pass("联合验收合格，公示已开始"))
 	prov.post("/:id/province/return", rv.Return)
 	prov.post("/:id/province/fail", rv.Fail)
-	prov.get("/:id/signoff", rv.SignoffForm)
-	prov.post("/:id/signoff", rv.Signoff)
 
 	obj := s.group("/applications", objectionReviewers)
 	obj.post("/:id/objection-review/uphold", rv.ResolveObjection(models.EventUphold))

@@ -55,8 +55,9 @@ func TestDemoModeSeedsOnceAndIdempotently(t *testing.T) {
 		}
 		d.close()
 	}
-	if n := countUsers(t, dsn); n != 10 {
-		t.Fatalf("demo database has %d users; want 10", n)
+	want := int64(len(store.DemoAccounts()) + len(store.DemoPublicAccounts()))
+	if n := countUsers(t, dsn); n != want {
+		t.Fatalf("demo database has %d users; want %d", n, want)
 	}
 }
 

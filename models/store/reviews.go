@@ -182,31 +182,6 @@ func (s *Store) Fail(ctx context.Context, a Actor, appID int64, problems []strin
 	})
 }
 
-// Signoff is the province's sign-off after a completed notice; the officer who passed
-// the joint review may not also sign off (four-eyes, SPEC §1).
-func (s *Store) Signoff(ctx context.Context, a Actor, appID int64, opinion string, version int) (*models.Application, error) {
-	return s.decide(ctx, a, appID, models.EventSignoff, DecisionInput{Opinion: opinion, Version: version}, decideHooks{
-		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
-			last, err := lastOfficer(tx, app.ID)
-			if err != nil || app.State != models.StateSignoff {
-				return err
-			}
-			return models.CheckSignoffFourEyes(last, a.User.ID)
-		},
-	})
-}
-
-// lastOfficer is the user who made the application's latest decision by a person.
-func lastOfficer(tx *gorm.DB, appID int64) (int64, error) {
-	var ids []int64
-	err := tx.Table("decisions").Where("application_id = ? AND actor_id IS NOT NULL AND role <> 'platform'", appID).
-		Order("id DESC").Limit(1).Pluck("actor_id", &ids).Error
-	if len(ids) == 0 {
-		return 0, err
-	}
-	return ids[0], err
-}
-
 type divisionNameSet struct{ District, City, Province string }
 
 func divisionNames(tx *gorm.DB, institutionID int64) (divisionNameSet, error) {
@@ -215,16 +190,6 @@ func divisionNames(tx *gorm.DB, institutionID int64) (divisionNameSet, error) {
 		JOIN divisions c ON c.id = d.parent_id JOIN divisions p ON p.id = c.parent_id WHERE i.id = ?`, institutionID).
 		Row().Scan(&n.District, &n.City, &n.Province)
 	return n, err
-}
-
-// SignoffNotice is the application's most recent public notice, for the sign-off page.
-func (s *Store) SignoffNotice(ctx context.Context, appID int64) (*models.PublicNotice, error) {
-	var ns []models.PublicNotice
-	err := s.db.WithContext(ctx).Where("application_id = ?", appID).Order("id DESC").Limit(1).Find(&ns).Error
-	if err != nil || len(ns) == 0 {
-		return nil, err
-	}
-	return &ns[0], nil
 }
 
 // DecisionByID loads one row of the decision history, for the chain check's report.

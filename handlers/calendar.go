@@ -36,7 +36,7 @@ func NewCalendarAdmin(s CalendarStore, sess Sessions, now Clock) *CalendarAdmin 
 
 // Show lists the years, and the days of ?year= when given.
 func (h *CalendarAdmin) Show(c echo.Context) error {
-	p := admin.CalendarPage{Year: strconv.Itoa(models.DateOf(h.now()).Year + 1)}
+	var p admin.CalendarPage
 	p.Shown, _ = strconv.Atoi(c.QueryParam("year"))
 	return h.render(c, http.StatusOK, p)
 }
@@ -50,6 +50,9 @@ func (h *CalendarAdmin) render(c echo.Context, status int, p admin.CalendarPage)
 	for _, y := range years {
 		p.Years = append(p.Years, admin.CalendarYear{Year: y.Year, Source: y.Source, EnteredAt: shared.DateTime(y.CreatedAt),
 			OffDays: y.OffDays, WorkDays: y.WorkDays})
+	}
+	if p.Year == "" && len(years) > 0 { // propose the year after the last one entered
+		p.Year = strconv.Itoa(years[len(years)-1].Year + 1)
 	}
 	if p.Shown != 0 {
 		if p.Days, err = h.store.CalendarDays(ctx, p.Shown); err != nil {

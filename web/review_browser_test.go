@@ -255,3 +255,23 @@ func TestBrowserFailureObjectionUpheld(t *testing.T) {
 	b.state("公示中")
 	b.Screenshot("objection-upheld-notice")
 }
+
+// TestBrowserAdminCalendarAndChain adds the 2027 calendar through the admin form and
+// checks the decision chain.
+func TestBrowserAdminCalendarAndChain(t *testing.T) {
+	env := webtest.New(t)
+	submitViaStore(t, env, "platform1")
+	b := newReviewer(t, env)
+	b.login("admin")
+	b.Open("/admin/calendar")
+	b.Fill("year", "2027")
+	b.Fill("source", "国办发明电〔2026〕X号")
+	b.write("lines", "2027-01-01 放假 元旦\n2027-02-06~2027-02-13 放假 春节\n2027-02-14 上班 春节调休上班\n2027-02-20 上班 春节调休上班")
+	b.submit("[data-testid=do-add-year]")
+	b.ExpectText("[data-testid=calendar-years]", "2027 年", "国办发明电〔2026〕X号")
+	b.ExpectText("[data-testid=calendar-days]", "2027-02-14 春节调休上班")
+	b.Screenshot("calendar")
+	b.Open("/admin/chain")
+	b.ExpectText("[data-testid=chain-ok]", "哈希链完整")
+	b.Screenshot("chain")
+}

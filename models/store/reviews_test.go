@@ -168,3 +168,41 @@ func TestLargeApplicationJointReviewToSignoff(t *testing.T) {
 	c.app, _ = st.Application(c.ctx, c.user("province2"), c.app.ID)
 	c.want(models.StateCertified)
 }
+
+// Two city officers acting at once on the same application through the review steps:
+// exactly one decision is made, the others are told in Chinese.
+func TestConcurrentCityDecisionsMakeOne(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	c := newChain(t, st, "platform1")
+	if err := st.Claim(c.ctx, c.as("district1"), c.app.ID); err != nil {
+		t.Fatal(err)
+	}
+	c.check("district1")
+	c.ok(st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "合格", c.app.Version))
+	errs := make(chan error, 20)
+	for i := 0; i < 20; i++ {
+		go func(i int) {
+			who, ev := "city1", models.EventPass
+			if i%2 == 1 {
+				who, ev = "city2", models.EventDisagree
+			}
+			_, err := st.Act(c.ctx, c.as(who), c.app.ID, ev, "意见", c.app.Version)
+			errs <- err
+		}(i)
+	}
+	ok := 0
+	for i := 0; i < 20; i++ {
+		switch err := <-errs; {
+		case err == nil:
+			ok++
+		case code(err) != models.EConflict || !strings.Contains(models.ErrorMessage(err), "请刷新页面"):
+			t.Fatalf("unexpected refusal: %v", err)
+		}
+	}
+	if ok != 1 {
+		t.Fatalf("%d decisions; want exactly 1", ok)
+	}
+	if hist, _ := st.History(c.ctx, c.app.ID); len(hist) != 3 {
+		t.Fatalf("history %d rows; want submit, district pass and one city decision", len(hist))
+	}
+}

@@ -35,7 +35,7 @@ func submitViaStore(t *testing.T, env *webtest.Env, username string) int64 {
 	return app.ID
 }
 
-func appPath(id int64, rest string) string {
+func appURL(id int64, rest string) string {
 	return "/applications/" + strconv.FormatInt(id, 10) + rest
 }
 
@@ -44,13 +44,13 @@ var versionField = regexp.MustCompile(`name="version" value="(\d+)"`)
 // pageVersion is the version the application page's forms carry.
 func pageVersion(t *testing.T, c *webtest.Client, id int64) string {
 	t.Helper()
-	resp, body := c.Get(appPath(id, ""))
+	resp, body := c.Get(appURL(id, ""))
 	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("GET %s: %d", appPath(id, ""), resp.StatusCode)
+		t.Fatalf("GET %s: %d", appURL(id, ""), resp.StatusCode)
 	}
 	m := versionField.FindStringSubmatch(body)
 	if m == nil {
-		t.Fatalf("no decision form on %s", appPath(id, ""))
+		t.Fatalf("no decision form on %s", appURL(id, ""))
 	}
 	return m[1]
 }
@@ -64,7 +64,7 @@ func postDecision(t *testing.T, c *webtest.Client, id int64, action string, form
 	if form.Get("version") == "" {
 		form.Set("version", pageVersion(t, c, id))
 	}
-	resp, body := c.Submit(appPath(id, action), form)
+	resp, body := c.Submit(appURL(id, action), form)
 	if resp.StatusCode != want {
 		t.Fatalf("POST %s: %d; want %d\n%s", action, resp.StatusCode, want, textOf(body))
 	}
@@ -77,7 +77,7 @@ func onsiteCheck(t *testing.T, env *webtest.Env, c *webtest.Client, id int64) {
 	postDecision(t, c, id, "/district/claim", url.Values{"version": {"0"}}, http.StatusSeeOther)
 	form := url.Values{"check_date": {models.DateOf(env.Clock.Now()).String()}, "methods": {"核查账务系统", "资金流水"},
 		"participants": {"区金融工作部门 2 人"}, "findings": {"资金存管到位"}}
-	if resp, body := c.Submit(appPath(id, "/onsite"), form); resp.StatusCode != http.StatusSeeOther {
+	if resp, body := c.Submit(appURL(id, "/onsite"), form); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("on-site check: %d\n%s", resp.StatusCode, textOf(body))
 	}
 }
@@ -117,7 +117,7 @@ func (sc *statementCounter) during(f func()) int {
 	return sc.n
 }
 
-func login(t *testing.T, env *webtest.Env, user string) *webtest.Client {
+func signIn(t *testing.T, env *webtest.Env, user string) *webtest.Client {
 	c := env.Client(t)
 	c.Login(user, webtest.DemoPassword)
 	return c

@@ -19,7 +19,7 @@ func object(t *testing.T, env *webtest.Env, c *webtest.Client, id int64, reasons
 	w := multipart.NewWriter(&buf)
 	_ = w.WriteField("reasons", reasons)
 	version := "0"
-	if _, page := c.Get(appPath(id, "/objection")); versionField.MatchString(page) {
+	if _, page := c.Get(appURL(id, "/objection")); versionField.MatchString(page) {
 		version = versionField.FindStringSubmatch(page)[1]
 	}
 	_ = w.WriteField("version", version)
@@ -28,7 +28,7 @@ func object(t *testing.T, env *webtest.Env, c *webtest.Client, id int64, reasons
 		_, _ = part.Write(content)
 	}
 	_ = w.Close()
-	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+appPath(id, "/objection?_csrf="+url.QueryEscape(c.CSRF())), &buf)
+	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+appURL(id, "/objection?_csrf="+url.QueryEscape(c.CSRF())), &buf)
 	req.Header.Set("Content-Type", w.FormDataContentType())
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
@@ -47,7 +47,7 @@ func failedApplication(t *testing.T, env *webtest.Env) int64 {
 	t.Helper()
 	env.Clock.Set(time.Date(2026, 9, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
 	id := submitViaStore(t, env, "platform2")
-	d2 := login(t, env, "district2")
+	d2 := signIn(t, env, "district2")
 	onsiteCheck(t, env, d2, id)
 	postDecision(t, d2, id, "/district/fail", url.Values{"fail_problems": {"1. 存管银行未通过测评\n2. 自融"}}, http.StatusSeeOther)
 	return id
@@ -58,8 +58,8 @@ var pdfBytes = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
 func TestObjectionFormOpenUntilTheDeadlineThenClosed(t *testing.T) {
 	env := webtest.New(t)
 	id := failedApplication(t, env)
-	p2 := login(t, env, "platform2")
-	_, body := p2.Get(appPath(id, ""))
+	p2 := signIn(t, env, "platform2")
+	_, body := p2.Get(appURL(id, ""))
 	webtest.Contains(t, body, "请立即停止新发生网贷业务", "存管银行未通过测评", "异议截止：2026-10-13（还剩 5 个工作日）", `data-testid="objection-link"`)
 
 	// refused without evidence, and a script renamed .pdf is no evidence
@@ -70,22 +70,22 @@ func TestObjectionFormOpenUntilTheDeadlineThenClosed(t *testing.T) {
 
 	// the day after the deadline the form is closed and a late post refused
 	env.Clock.Set(time.Date(2026, 10, 14, 8, 0, 0, 0, time.FixedZone("CST", 8*3600)))
-	p2 = login(t, env, "platform2") // the session ended while the clock moved
-	_, body = p2.Get(appPath(id, "/objection"))
+	p2 = signIn(t, env, "platform2") // the session ended while the clock moved
+	_, body = p2.Get(appURL(id, "/objection"))
 	webtest.Contains(t, body, "异议期限已于 2026-10-13 届满，异议表单已关闭")
-	_, body = p2.Get(appPath(id, ""))
+	_, body = p2.Get(appURL(id, ""))
 	webtest.Contains(t, body, "已逾期 1 天", `data-testid="objection-closed"`)
 	body = object(t, env, p2, id, "迟到的异议", map[string][]byte{"证明.pdf": pdfBytes}, http.StatusUnprocessableEntity)
 	webtest.Contains(t, body, "异议期限已于 2026-10-13 届满")
 
 	// the exit may now be recorded, and keeps the institution's classification
-	d2 := login(t, env, "district2")
-	_, body = d2.Get(appPath(id, ""))
+	d2 := signIn(t, env, "district2")
+	_, body = d2.Get(appURL(id, ""))
 	webtest.Contains(t, body, `data-testid="form-exit"`)
 	body = postDecision(t, d2, id, "/exit", url.Values{"exit_class": {"ban"}, "institution_class": {"rectifying"}, "version": {"0"}}, http.StatusUnprocessableEntity)
 	webtest.Contains(t, body, "予以取缔的机构应归为取缔类")
 	postDecision(t, d2, id, "/exit", url.Values{"exit_class": {"wind_down"}, "institution_class": {"rectifying"}, "version": {"0"}}, http.StatusSeeOther)
-	_, body = d2.Get(appPath(id, ""))
+	_, body = d2.Get(appURL(id, ""))
 	webtest.Contains(t, body, "逐步清退", "整改类")
 }
 
@@ -93,14 +93,14 @@ func TestObjectionOnTimeGoesToTheCity(t *testing.T) {
 	env := webtest.New(t)
 	id := failedApplication(t, env)
 	env.Clock.Set(time.Date(2026, 10, 13, 23, 30, 0, 0, time.FixedZone("CST", 8*3600)))
-	p2 := login(t, env, "platform2")
+	p2 := signIn(t, env, "platform2")
 	object(t, env, p2, id, "已更换存管银行", map[string][]byte{"存管协议.pdf": pdfBytes}, http.StatusSeeOther)
-	_, body := p2.Get(appPath(id, ""))
+	_, body := p2.Get(appURL(id, ""))
 	webtest.Contains(t, body, "异议复核", `data-testid="objection"`, "存管协议.pdf", "复核中")
-	c1 := login(t, env, "city1")
+	c1 := signIn(t, env, "city1")
 	_, body = c1.Get("/city")
 	webtest.Contains(t, body, "广州越秀示例互联网金融信息服务有限公司", "异议复核")
 	postDecision(t, c1, id, "/objection-review/uphold", url.Values{"uphold_opinion": {"属实"}}, http.StatusSeeOther)
-	_, body = c1.Get(appPath(id, ""))
+	_, body = c1.Get(appURL(id, ""))
 	webtest.Contains(t, body, "专责小组审定")
 }

@@ -29,11 +29,11 @@ var pdfLink = regexp.MustCompile(`href="(/applications/\d+/opinions/\d+/(?:opini
 func TestOpinionDocumentsAreSealedPDFs(t *testing.T) {
 	env := webtest.New(t)
 	id := submitViaStore(t, env, "platform1")
-	d1 := login(t, env, "district1")
+	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	opinion := "经审核，该机构已按整改要求完成整改：资金存管到位，信息披露完整，未发现自融、资金池等禁止性行为，存量不合规业务已化解完毕。同意报送市级初验。"
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {opinion}}, http.StatusSeeOther)
-	_, page := d1.Get(appPath(id, ""))
+	_, page := d1.Get(appURL(id, ""))
 	links := pdfLink.FindAllStringSubmatch(page, -1)
 	if len(links) != 2 {
 		t.Fatalf("%d document links on the page; want 2", len(links))
@@ -69,12 +69,12 @@ func TestOpinionDocumentsAreSealedPDFs(t *testing.T) {
 		}
 		// another district, and the platform, may not fetch them
 		for _, user := range []string{"district2"} {
-			if resp, _ := login(t, env, user).Get(l[1]); resp.StatusCode != http.StatusNotFound {
+			if resp, _ := signIn(t, env, user).Get(l[1]); resp.StatusCode != http.StatusNotFound {
 				t.Errorf("%s fetched %s: %d", user, l[1], resp.StatusCode)
 			}
 		}
 	}
-	if resp, _ := login(t, env, "platform1").Get(links[0][1]); resp.StatusCode != http.StatusForbidden {
+	if resp, _ := signIn(t, env, "platform1").Get(links[0][1]); resp.StatusCode != http.StatusForbidden {
 		t.Errorf("the platform fetched the district's document: %d", resp.StatusCode)
 	}
 }

@@ -38,7 +38,7 @@ func TestReviewPagesUseAFixedNumberOfQueries(t *testing.T) {
 	counts := map[string]int{}
 	clients := map[string]*webtest.Client{}
 	for user, path := range pages {
-		clients[user] = login(t, env, user)
+		clients[user] = signIn(t, env, user)
 		clients[user].Get(path) // warm the session
 	}
 	addApps(2, 0)
@@ -65,15 +65,15 @@ func TestReviewPagesUseAFixedNumberOfQueries(t *testing.T) {
 	// the application page does not grow with its history either
 	id := submitViaStore(t, env, "platform1")
 	d1 := clients["district1"]
-	short := sc.during(func() { d1.Get(appPath(id, "")) })
+	short := sc.during(func() { d1.Get(appURL(id, "")) })
 	onsiteCheck(t, env, d1, id)
 	for i := 0; i < 3; i++ {
 		postDecision(t, d1, id, "/district/return", url.Values{"return_opinion": {"补正"}, "return_days": {"5"}}, http.StatusSeeOther)
-		p1 := login(t, env, "platform1")
+		p1 := signIn(t, env, "platform1")
 		postDecision(t, p1, id, "/resubmit", url.Values{"resubmit_note": {"已补正"}}, http.StatusSeeOther)
 	}
-	d1.Get(appPath(id, "")) // shows (and so clears) the last decision's flash
-	long := sc.during(func() { d1.Get(appPath(id, "")) })
+	d1.Get(appURL(id, "")) // shows (and so clears) the last decision's flash
+	long := sc.during(func() { d1.Get(appURL(id, "")) })
 	if short != long {
 		t.Errorf("application page: %d statements with 1 decision, %d with 7", short, long)
 	}
@@ -83,7 +83,7 @@ func TestReviewPagesUseAFixedNumberOfQueries(t *testing.T) {
 func TestDoubleSubmittedDecisionMakesOne(t *testing.T) {
 	env := webtest.New(t)
 	id := submitViaStore(t, env, "platform1")
-	d1 := login(t, env, "district1")
+	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	v := pageVersion(t, d1, id)
 	form := url.Values{"pass_opinion": {"合格"}, "version": {v}}
@@ -99,19 +99,19 @@ func TestDoubleSubmittedDecisionMakesOne(t *testing.T) {
 func TestFourEyesRefusalExplained(t *testing.T) {
 	env := webtest.New(t)
 	id := submitViaStore(t, env, "platform1")
-	d1 := login(t, env, "district1")
+	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
-	c1, c2 := login(t, env, "city1"), login(t, env, "city2")
+	c1, c2 := signIn(t, env, "city1"), signIn(t, env, "city2")
 	postDecision(t, c1, id, "/city/pass", url.Values{"pass_opinion": {"初验合格"}}, http.StatusSeeOther)
-	_, page := c1.Get(appPath(id, ""))
+	_, page := c1.Get(appURL(id, ""))
 	webtest.Contains(t, page, "本件初验由 广州市初验员 办理", "您已办理本件初验，不能审定本件")
 	body := postDecision(t, c1, id, "/city/confirm", nil, http.StatusForbidden)
 	webtest.Contains(t, body, models.FourEyesMessage)
-	_, page = c2.Get(appPath(id, ""))
+	_, page = c2.Get(appURL(id, ""))
 	webtest.Contains(t, page, "本件初验由 广州市初验员 办理", "您不是初验办理人，可以审定")
 	postDecision(t, c2, id, "/city/confirm", nil, http.StatusSeeOther)
-	_, page = c2.Get(appPath(id, ""))
+	_, page = c2.Get(appURL(id, ""))
 	webtest.Contains(t, page, "公示中", "公示截止")
 }
 
@@ -119,17 +119,17 @@ func TestApplicationOutsideJurisdictionIsNotFound(t *testing.T) {
 	env := webtest.New(t)
 	id := submitViaStore(t, env, "platform1")
 	for _, user := range []string{"district2", "platform2"} {
-		c := login(t, env, user)
-		if resp, _ := c.Get(appPath(id, "")); resp.StatusCode != http.StatusNotFound {
+		c := signIn(t, env, user)
+		if resp, _ := c.Get(appURL(id, "")); resp.StatusCode != http.StatusNotFound {
 			t.Errorf("%s sees another jurisdiction's application: %d", user, resp.StatusCode)
 		}
 	}
-	d2 := login(t, env, "district2")
-	if resp, _ := d2.Submit(appPath(id, "/district/claim"), nil); resp.StatusCode != http.StatusNotFound {
+	d2 := signIn(t, env, "district2")
+	if resp, _ := d2.Submit(appURL(id, "/district/claim"), nil); resp.StatusCode != http.StatusNotFound {
 		t.Errorf("district2 claims it: %d", resp.StatusCode)
 	}
 	for _, user := range []string{"district1", "city1", "province1", "platform1"} {
-		if resp, _ := login(t, env, user).Get(appPath(id, "")); resp.StatusCode != http.StatusOK {
+		if resp, _ := signIn(t, env, user).Get(appURL(id, "")); resp.StatusCode != http.StatusOK {
 			t.Errorf("%s cannot see its own jurisdiction's application: %d", user, resp.StatusCode)
 		}
 	}
@@ -139,13 +139,13 @@ func TestDeadlineInAYearWithoutCalendarIsRefusedUntilAdded(t *testing.T) {
 	env := webtest.New(t)
 	env.Clock.Set(time.Date(2026, 12, 24, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
 	id := submitViaStore(t, env, "platform1")
-	d1 := login(t, env, "district1")
+	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	form := url.Values{"return_opinion": {"请补充审计报告"}, "return_days": {"10"}}
 	body := postDecision(t, d1, id, "/district/return", form, http.StatusUnprocessableEntity)
 	webtest.Contains(t, body, "2027 年的法定节假日安排尚未发布，无法计算工作日期限", "请补充审计报告")
 
-	admin := login(t, env, "admin")
+	admin := signIn(t, env, "admin")
 	resp, body := admin.Submit("/admin/calendar", url.Values{"year": {"2027"}, "source": {"国办发明电〔2026〕X号"},
 		"lines": {"2027-01-01 放假 元旦\n2027-01-05 上班 错误的调休"}})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "本来就是工作日") {
@@ -160,7 +160,7 @@ func TestDeadlineInAYearWithoutCalendarIsRefusedUntilAdded(t *testing.T) {
 	webtest.Contains(t, body, "2027 年", "2027-01-01 元旦")
 
 	postDecision(t, d1, id, "/district/return", form, http.StatusSeeOther)
-	_, body = d1.Get(appPath(id, ""))
+	_, body = d1.Get(appURL(id, ""))
 	// 12-25, 12-28 … 12-31, (01-01), 01-04 … 01-08 → 10th working day 2027-01-08
 	webtest.Contains(t, body, "补正截止：2027-01-08（还剩 10 个工作日）")
 }
@@ -170,7 +170,7 @@ func TestChainAdminPageNamesTheFirstBrokenRow(t *testing.T) {
 	submitViaStore(t, env, "platform1")
 	submitViaStore(t, env, "platform2")
 	submitViaStore(t, env, "platform3")
-	admin := login(t, env, "admin")
+	admin := signIn(t, env, "admin")
 	db, _ := env.Store.SQLDB()
 	var rows, second int64
 	_ = db.QueryRow("SELECT count(*), min(id) + 1 FROM decisions").Scan(&rows, &second)
@@ -190,7 +190,7 @@ func TestChainAdminPageNamesTheFirstBrokenRow(t *testing.T) {
 func TestInboxBadgeAndOpening(t *testing.T) {
 	env := webtest.New(t)
 	id := submitViaStore(t, env, "platform1")
-	d1 := login(t, env, "district1")
+	d1 := signIn(t, env, "district1")
 	_, body := d1.Get("/district")
 	webtest.Contains(t, body, `data-testid="unread-count">1<`)
 	_, body = d1.Get("/inbox")
@@ -199,7 +199,7 @@ func TestInboxBadgeAndOpening(t *testing.T) {
 	db, _ := env.Store.SQLDB()
 	_ = db.QueryRow("SELECT id FROM notifications WHERE application_id = $1", id).Scan(&nid)
 	resp, _ := d1.Submit(fmt.Sprintf("/inbox/%d/open", nid), nil)
-	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != appPath(id, "") {
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != appURL(id, "") {
 		t.Fatalf("open: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
 	_, body = d1.Get("/inbox")
@@ -208,7 +208,7 @@ func TestInboxBadgeAndOpening(t *testing.T) {
 		t.Fatal("the badge still shows after reading")
 	}
 	// someone else's message is not found
-	p1 := login(t, env, "platform1")
+	p1 := signIn(t, env, "platform1")
 	if resp, _ := p1.Submit(fmt.Sprintf("/inbox/%d/open", nid), nil); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("opening another user's message: %d", resp.StatusCode)
 	}

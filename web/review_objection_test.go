@@ -104,3 +104,28 @@ func TestObjectionOnTimeGoesToTheCity(t *testing.T) {
 	_, body = c1.Get(appURL(id, ""))
 	webtest.Contains(t, body, "专责小组审定")
 }
+
+// The province's joint review sends back, then fails; the large platform's objection is
+// the province's to uphold, and the application returns to the joint review.
+func TestProvinceJointReviewReturnFailAndObjection(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform3")
+	d1, p1 := signIn(t, env, "district1"), signIn(t, env, "province1")
+	onsiteCheck(t, env, d1, id)
+	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
+	postDecision(t, p1, id, "/province/return", url.Values{"return_opinion": {"请补充近三年审计报告"}, "return_days": {"5"}}, http.StatusSeeOther)
+	pl := signIn(t, env, "platform3")
+	postDecision(t, pl, id, "/resubmit", url.Values{"resubmit_note": {"已补充"}}, http.StatusSeeOther)
+	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
+	postDecision(t, p1, id, "/province/fail", url.Values{"fail_problems": {"待收余额不降反升"}}, http.StatusSeeOther)
+	_, body := pl.Get(appURL(id, ""))
+	webtest.Contains(t, body, "广东省金融工作办公室", "待收余额不降反升", "请立即停止新发生网贷业务")
+	object(t, env, pl, id, "余额上升系统统计口径所致", map[string][]byte{"说明.pdf": pdfBytes}, http.StatusSeeOther)
+	c1 := signIn(t, env, "city1")
+	postDecision(t, c1, id, "/objection-review/uphold", url.Values{"uphold_opinion": {"x"}, "version": {"0"}}, http.StatusForbidden)
+	_, body = signIn(t, env, "province1").Get("/province")
+	webtest.Contains(t, body, "广州天河大型示例网络借贷信息中介服务股份有限公司", "异议复核")
+	postDecision(t, p1, id, "/objection-review/uphold", url.Values{"uphold_opinion": {"经核实属统计口径问题"}}, http.StatusSeeOther)
+	_, body = p1.Get(appURL(id, ""))
+	webtest.Contains(t, body, "省市联合验收", `data-testid="form-pass"`)
+}

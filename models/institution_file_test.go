@@ -21,7 +21,7 @@ func validForm() FileForm {
 		"shareholders.1.years_operating": "8", "shareholders.1.profitable_years": "3", "shareholders.1.net_assets": "400000000",
 		"shareholders.1.total_assets": "1000000000", "shareholders.1.equity_investments": "100000000",
 		"shareholders.1.domestic_non_financial": "yes",
-		"branches.0.name": "深圳分公司", "branches.0.address": "深圳市南山区", "branches.0.phone": "0755-12345678",
+		"branches.0.name":                       "深圳分公司", "branches.0.address": "深圳市南山区", "branches.0.phone": "0755-12345678",
 	}, Counts: map[string]int{"shareholders": 2, "branches": 1}}
 	return f
 }
@@ -130,10 +130,10 @@ func TestDiffFiles(t *testing.T) {
 		got[c.Field] = [2]string{c.Old, c.New}
 	}
 	want := map[string][2]string{
-		"实缴注册资本":             {"50,000,000.00 元", "60,000,000.00 元"},
-		"股东「张三」 · 持股比例":      {"60.00%", "55.00%"},
-		"分支机构「深圳分公司」（删除）":   {"所在地：深圳市南山区；联系电话：0755-12345678", ""},
-		"渠道「示例贷」（新增）":       {"", "渠道类型：官方网站；网址或链接：www.example.cn"},
+		"实缴注册资本":          {"50,000,000.00 元", "60,000,000.00 元"},
+		"股东「张三」 · 持股比例":   {"60.00%", "55.00%"},
+		"分支机构「深圳分公司」（删除）": {"所在地：深圳市南山区；联系电话：0755-12345678", ""},
+		"渠道「示例贷」（新增）":     {"", "渠道类型：官方网站；网址或链接：www.example.cn"},
 	}
 	if len(got) != len(want) {
 		t.Errorf("changes %v", got)

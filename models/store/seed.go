@@ -134,6 +134,6 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 				return err
 			}
 		}
-		return nil
+		return seedPlatform(tx)
 	})
 }

@@ -48,7 +48,7 @@ type NavItem struct {
 func Nav(r models.Role) []NavItem {
 	switch r {
 	case models.RolePlatform:
-		return []NavItem{{"本机构档案", "/platform"}}
+		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}}
 	case models.RoleDistrict:
 		return []NavItem{{"待审队列", "/district"}, {"辖区机构", "/institutions"}}
 	case models.RoleCity:
@@ -56,7 +56,7 @@ func Nav(r models.Role) []NavItem {
 	case models.RoleProvince:
 		return []NavItem{{"全省概览", "/province"}, {"辖区机构", "/institutions"}}
 	case models.RoleAdmin:
-		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}}
+		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"申请受理期", "/admin/windows"}}
 	}
 	return nil
 }

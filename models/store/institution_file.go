@@ -158,7 +158,7 @@ func (s *Store) SaveInstitutionFile(ctx context.Context, a Actor, institutionID 
 		if err := replaceRows(tx, institutionID, &f); err != nil {
 			return err
 		}
-		rec := FileChangeRecord{InstitutionID: institutionID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: roleOf(a)}
+		rec := FileChangeRecord{InstitutionID: institutionID, At: a.Now, ActorID: a.id(), ActorName: personName(a), Role: roleOf(a)}
 		for i, c := range changes {
 			rec.Fields = append(rec.Fields, FileChangeField{Position: i + 1, Field: c.Field, OldValue: c.Old, NewValue: c.New})
 		}
@@ -195,6 +195,14 @@ func replaceRows(tx *gorm.DB, id int64, f *models.InstitutionFile) error {
 		}
 	}
 	return nil
+}
+
+// personName is how history pages name who did something: 姓名（用户名）.
+func personName(a Actor) string {
+	if a.User == nil {
+		return "系统"
+	}
+	return a.User.DisplayName + "（" + a.User.Username + "）"
 }
 
 func roleOf(a Actor) string {

@@ -43,7 +43,7 @@ func TestSaveInstitutionFileKeepsHistory(t *testing.T) {
 		t.Fatalf("history: %d, %v", total, err)
 	}
 	latest := recs[0]
-	if latest.ActorName != "platform1" || !latest.At.Equal(t0.Add(time.Hour)) || len(latest.Fields) != 3 {
+	if latest.ActorName != "天河示例经办人（platform1）" || !latest.At.Equal(t0.Add(time.Hour)) || len(latest.Fields) != 3 {
 		t.Fatalf("latest change: %+v", latest)
 	}
 	want := []string{"实缴注册资本: 60,000,000.00 元 → 70,000,000.00 元", "股东「张三」 · 持股比例: 100.00% → 90.00%", "分支机构「深圳分公司」（删除）: "}

@@ -38,6 +38,7 @@ test: deps-test check-generated
 	$(GO) test -count=1 -timeout 30m ./...
 
 bench: deps-bench
+	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/
 	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
 
 deps-run:

@@ -97,8 +97,8 @@ type layoutBlock struct{ title, section, part string }
 func fileLayout() []layoutBlock {
 	return []layoutBlock{
 		{title: models.SectionRegistration, section: models.SectionRegistration},
-		{title: models.SectionOwnership, section: models.SectionOwnership},
 		{title: models.ShareholderPart.Title, part: models.ShareholderPart.Key},
+		{title: models.SectionOwnership, section: models.SectionOwnership},
 		{title: models.PersonPart.Title, part: models.PersonPart.Key},
 		{title: models.BranchPart.Title, part: models.BranchPart.Key},
 		{title: models.ChannelPart.Title, part: models.ChannelPart.Key},

@@ -57,7 +57,7 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 	result := models.EvaluateSelfAssessment(store.AnswerMap(answers))
 	p := platform.SAPage{AppID: appID, Institution: v.Institution.Name, Errors: errs, Notice: notice, MaxBytes: h.maxUpload,
 		Editable: u.Role == models.RolePlatform && (v.App.State == models.StateDraft || v.App.State == models.StateCorrection),
-		Missing: result.Missing}
+		Missing:  result.Missing}
 	violated := map[int]bool{}
 	for _, vio := range result.Violations {
 		p.Violations = append(p.Violations, vio.Message)

@@ -21,7 +21,11 @@ type DisplayItem struct {
 func FileDisplay(f InstitutionFile) map[string][]DisplayItem {
 	out := map[string][]DisplayItem{}
 	for _, spec := range FileFields {
-		out[spec.Section] = append(out[spec.Section], DisplayItem{spec.Name, spec.Label, scalarDisplay(spec, &f)})
+		if spec.Name == "status_note" && f.BusinessStatus != "suspended" {
+			continue
+		}
+		// The value carries its unit (元, %), so the label drops it.
+		out[spec.Section] = append(out[spec.Section], DisplayItem{spec.Name, bareLabel(spec.Label), scalarDisplay(spec, &f)})
 	}
 	return out
 }

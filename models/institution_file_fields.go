@@ -34,7 +34,7 @@ type FieldSpec[T any] struct {
 // Sections of the file form, in order.
 const (
 	SectionRegistration = "工商登记信息"
-	SectionOwnership    = "股东及实际控制人"
+	SectionOwnership    = "实际控制人"
 	SectionFiling       = "备案、许可与存管信息"
 	SectionBusiness     = "网贷业务与整改情况"
 )

@@ -121,7 +121,11 @@ func (p RowPart[T]) Display(f *InstitutionFile) PartDisplay {
 	for i := range rows {
 		var line []string
 		for _, fd := range p.Fields {
-			line = append(line, displayOrBlank(fd, &rows[i]))
+			v := displayOrBlank(fd, &rows[i])
+			if fd.Kind == KindMoney || fd.Kind == KindSignedMoney {
+				v = strings.TrimSuffix(v, " 元") // the column header says （元）
+			}
+			line = append(line, v)
 		}
 		d.Rows = append(d.Rows, line)
 	}

@@ -38,14 +38,14 @@ func filledFile() url.Values {
 }
 
 // login returns a client signed in as username.
-func login(t *testing.T, env *webtest.Env, username string) *webtest.Client {
+func login(t testing.TB, env *webtest.Env, username string) *webtest.Client {
 	t.Helper()
 	c := env.Client(t)
 	c.Login(username, webtest.DemoPassword)
 	return c
 }
 
-func demoUser(t *testing.T, env *webtest.Env, username string) *models.User {
+func demoUser(t testing.TB, env *webtest.Env, username string) *models.User {
 	t.Helper()
 	u, err := env.Store.UserByUsername(context.Background(), username)
 	if err != nil {
@@ -62,7 +62,7 @@ func pdf(n int, seed string) []byte {
 }
 
 // upload posts one file as the browser would, the token in the URL.
-func upload(t *testing.T, env *webtest.Env, c *webtest.Client, path, filename string, body io.Reader) (*http.Response, string) {
+func upload(t testing.TB, env *webtest.Env, c *webtest.Client, path, filename string, body io.Reader) (*http.Response, string) {
 	t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)
@@ -94,7 +94,7 @@ func upload(t *testing.T, env *webtest.Env, c *webtest.Client, path, filename st
 var appPath = regexp.MustCompile(`/applications/(\d+)/checklist`)
 
 // createApplication opens a P2P application for the client's platform and returns its id.
-func createApplication(t *testing.T, c *webtest.Client) string {
+func createApplication(t testing.TB, c *webtest.Client) string {
 	t.Helper()
 	resp, body := c.Submit("/platform/applications", url.Values{"type_code": {models.ApplicationTypeP2P}})
 	if resp.StatusCode != http.StatusSeeOther {
@@ -108,7 +108,7 @@ func createApplication(t *testing.T, c *webtest.Client) string {
 }
 
 // materials lists the application's materials by code.
-func materials(t *testing.T, env *webtest.Env) map[string]models.MaterialType {
+func materials(t testing.TB, env *webtest.Env) map[string]models.MaterialType {
 	t.Helper()
 	_, ms, err := env.Store.ApplicationType(context.Background(), models.ApplicationTypeP2P)
 	if err != nil {
@@ -122,7 +122,7 @@ func materials(t *testing.T, env *webtest.Env) map[string]models.MaterialType {
 }
 
 // storedFiles lists the files in the server's file store (temporary files included).
-func storedFiles(t *testing.T, env *webtest.Env) []string {
+func storedFiles(t testing.TB, env *webtest.Env) []string {
 	t.Helper()
 	var out []string
 	filepath.WalkDir(env.Web.FilesDir(), func(p string, d os.DirEntry, err error) error {
@@ -141,7 +141,7 @@ func sha(b []byte) string {
 
 // readyViaStore completes platform u's draft through the store: file, every required
 // material (recorded only) and a self-assessment of all 符合.
-func readyViaStore(t *testing.T, env *webtest.Env, u *models.User, appID int64) {
+func readyViaStore(t testing.TB, env *webtest.Env, u *models.User, appID int64) {
 	t.Helper()
 	ctx := context.Background()
 	a := store.Actor{User: u, Now: env.Clock.Now()}

@@ -76,8 +76,7 @@ func (l *Local) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	h := sha256.New()
-	n, err := io.CopyBuffer(io.MultiWriter(tmp, h), &ctxReader{ctx, r}, make([]byte, copyBuffer))
+	digest, n, err := copyHashed(tmp, &ctxReader{ctx, r})
 	if err != nil {
 		return "", n, err
 	}
@@ -87,7 +86,7 @@ func (l *Local) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 	if err := tmp.Close(); err != nil {
 		return "", n, err
 	}
-	sum := hex.EncodeToString(h.Sum(nil))
+	sum := hex.EncodeToString(digest)
 	dst, _ := l.Path(sum)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
 		return "", n, err

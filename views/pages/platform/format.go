@@ -57,3 +57,11 @@ func SAName(what string, no int) string { return saName(what, no) }
 func hasItemError(errs map[string]string, no int) bool {
 	return errs[saName("answer", no)] != "" || errs[saName("explanation", no)] != "" || errs[saName("evidence", no)] != ""
 }
+
+// requirement reads 必交，共 3 份 / 选交，共 1 份.
+func requirement(required bool, files int) string {
+	if required {
+		return "必交，共 " + itoa(int64(files)) + " 份"
+	}
+	return "选交，共 " + itoa(int64(files)) + " 份"
+}

@@ -95,16 +95,19 @@ type HistoryChange struct {
 // HistoryField is one field of a save.
 type HistoryField struct{ Field, Old, New string }
 
-// MB formats a size in MB for people: "20.0 MB".
-func MB(n int64) string { return fmt.Sprintf("%.1f MB", float64(n)/(1<<20)) }
+// MB formats a size for people: "200 MB", "40.5 MB", "204.1 KB".
+func MB(n int64) string {
+	switch {
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	case n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
 
 // Size formats a file size with the exact byte count.
-func Size(n int64) string {
-	if n < 1<<20 {
-		return fmt.Sprintf("%.1f KB（%s 字节）", float64(n)/1024, strconv.FormatInt(n, 10))
-	}
-	return fmt.Sprintf("%s（%s 字节）", MB(n), strconv.FormatInt(n, 10))
-}
+func Size(n int64) string { return fmt.Sprintf("%s（%s 字节）", MB(n), strconv.FormatInt(n, 10)) }
 
 // When formats a time in China for lists.
 func When(t time.Time) string {

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -45,11 +46,12 @@ type Platform struct {
 	sessions  Sessions
 	now       Clock
 	maxUpload int64 // bytes per file
+	log       *slog.Logger
 }
 
 // NewPlatform builds the platform-side handlers. maxUpload is the per-file limit.
-func NewPlatform(s PlatformStore, fs files.Store, sess Sessions, now Clock, maxUpload int64) *Platform {
-	return &Platform{store: s, files: fs, sessions: sess, now: now, maxUpload: maxUpload}
+func NewPlatform(s PlatformStore, fs files.Store, sess Sessions, now Clock, maxUpload int64, log *slog.Logger) *Platform {
+	return &Platform{store: s, files: fs, sessions: sess, now: now, maxUpload: maxUpload, log: log}
 }
 
 // MyApplications lists the platform's applications with the form to open one.

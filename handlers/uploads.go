@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -121,7 +120,7 @@ func (h *Platform) receive(c echo.Context, part *multipart.Part, kinds []models.
 	case models.ErrorCode(err) == models.EInvalid:
 		return nil, err
 	case err != nil:
-		slog.Warn("upload interrupted", "file", name, "read", chk.Size(), "err", err)
+		h.log.Warn("upload interrupted", "file", name, "read", chk.Size(), "err", err)
 		return nil, models.Errorf(models.EInvalid, "文件「%s」上传中断（已接收 %s），未保存，请重新上传。", name, platform.MB(chk.Size()))
 	}
 	return &store.StoredFile{SHA256: sum, Size: size, Kind: kind, Filename: name}, nil
@@ -218,7 +217,7 @@ func (h *Platform) serveFile(c echo.Context, sum string, kind models.FileKind, n
 	if err := files.Verify(ctx, h.files, sum); err != nil {
 		var corrupt *files.CorruptError
 		if errors.As(err, &corrupt) || errors.Is(err, fs.ErrNotExist) {
-			slog.Error("stored file failed its hash check", "sha256", sum, "err", err)
+			h.log.Error("stored file failed its hash check", "sha256", sum, "err", err)
 			return models.Errorf(models.EInternal, "文件「%s」校验失败：存储的内容与上传时记录的 SHA-256 不一致或文件缺失，已拒绝下载。请联系系统管理员从备份恢复，或由上传单位重新上传。", name)
 		}
 		return err

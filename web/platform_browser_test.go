@@ -141,6 +141,9 @@ func TestBrowserPlatformSubmitsApplication(t *testing.T) {
 	b.ExpectText("[data-testid=view-paid_in_capital]", "60,000,000.00 元")
 	b.ExpectText("[data-testid=conditions]", "实缴货币资本", "符合")
 	b.Screenshot("file")
+	b.Open("/platform/file/history")
+	b.ExpectText("[data-testid=history-entry]", "天河示例经办人（platform1）", "实缴注册资本", "60,000,000.00 元", "股东「广州示例控股有限公司」（新增）")
+	b.Screenshot("file-history")
 
 	// The application: every material, one of them large, through the real upload form.
 	b.Open("/platform/applications")

@@ -93,7 +93,7 @@ func TestUploadRefusesWrongTypeAndOversize(t *testing.T) {
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("over the limit: %d", resp.StatusCode)
 	}
-	webtest.Contains(t, body, "超过单个文件 1.0 MB 的上限，未保存")
+	webtest.Contains(t, body, "超过单个文件 1 MB 的上限，未保存")
 
 	if resp, _ := upload(t, env, c, target, "审计报告.pdf", bytes.NewReader(pdf(1<<20, "刚好"))); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("exactly the limit: %d", resp.StatusCode)

@@ -19,7 +19,7 @@ func (s *Server) platformRoutes() {
 	if err != nil {
 		panic(err) // the server cannot keep uploads: refuse to start
 	}
-	h := handlers.NewPlatform(s.store, fs, s.sessions, s.clock, maxUploadBytes())
+	h := handlers.NewPlatform(s.store, fs, s.sessions, s.clock, maxUploadBytes(), s.log)
 	win := handlers.NewWindows(s.store, s.sessions, s.clock)
 
 	plat := s.group("/platform", platforms)

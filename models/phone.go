@@ -9,9 +9,9 @@ import (
 // numbers (400/800), which institutions commonly publish as complaint lines, are accepted
 // in their usual 400-xxx-xxxx form too.
 var (
-	landlinePattern = regexp.MustCompile(`^0\d{2,3}-\d{7,8}(-\d{1,6})?$`) // area code, number, optional extension
-	mobilePattern   = regexp.MustCompile(`^1[3-9]\d{9}$`)
-	servicePattern  = regexp.MustCompile(`^[48]00-?\d{3}-?\d{4}$`)
+	phoneLandline = regexp.MustCompile(`^0\d{2,3}-\d{7,8}(-\d{1,6})?$`) // area code, number, optional extension
+	phoneMobile   = regexp.MustCompile(`^1[3-9]\d{9}$`)
+	phoneService  = regexp.MustCompile(`^[48]00-?\d{3}-?\d{4}$`)
 )
 
 // NormalizePhone is how a phone number is stored: half-width, without spaces, with the
@@ -29,7 +29,7 @@ func NormalizePhone(s string) string {
 		}
 		return r
 	}, strings.TrimSpace(s))
-	if m := strings.TrimPrefix(strings.TrimPrefix(t, "+86"), "-"); len(t) > len(m) && mobilePattern.MatchString(m) {
+	if m := strings.TrimPrefix(strings.TrimPrefix(t, "+86"), "-"); len(t) > len(m) && phoneMobile.MatchString(m) {
 		return m
 	}
 	return t
@@ -38,7 +38,7 @@ func NormalizePhone(s string) string {
 // ValidatePhone checks NormalizePhone(s); the empty string is for the caller to judge.
 func ValidatePhone(s string) error {
 	t := NormalizePhone(s)
-	if landlinePattern.MatchString(t) || mobilePattern.MatchString(t) || servicePattern.MatchString(t) {
+	if phoneLandline.MatchString(t) || phoneMobile.MatchString(t) || phoneService.MatchString(t) {
 		return nil
 	}
 	if len(t) >= 10 && !strings.Contains(t, "-") && strings.HasPrefix(t, "0") {

@@ -37,13 +37,6 @@ func flashSays(text string) string {
 	return fmt.Sprintf(`(function(){var f=document.querySelector('.flash-success');return !!f && f.textContent.indexOf(%q) >= 0;})()`, text)
 }
 
-func browserLogin(b *browsertest.Browser, username string) {
-	b.Open("/login")
-	b.Fill("username", username)
-	b.Fill("password", webtest.DemoPassword)
-	b.Click("button[type=submit]")
-}
-
 // check ticks a radio button by script: the sticky save bar may cover it on screen.
 func check(b *browsertest.Browser, id string) {
 	b.Do(chromedp.Evaluate[chromedp.Void](fmt.Sprintf(`document.getElementById(%q).click()`, id)))

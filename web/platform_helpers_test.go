@@ -54,15 +54,15 @@ func demoUser(t testing.TB, env *webtest.Env, username string) *models.User {
 	return u
 }
 
-// pdf is a small PDF-looking body of n bytes.
-func pdf(n int, seed string) []byte {
+// pdfBody is a small PDF-looking body of n bytes.
+func pdfBody(n int, seed string) []byte {
 	b := bytes.Repeat([]byte(seed+" "), n/(len(seed)+1)+1)[:n]
 	copy(b, "%PDF-1.7\n")
 	return b
 }
 
-// upload posts one file as the browser would, the token in the URL.
-func upload(t testing.TB, env *webtest.Env, c *webtest.Client, path, filename string, body io.Reader) (*http.Response, string) {
+// postFile posts one file as the browser would, the token in the URL.
+func postFile(t testing.TB, env *webtest.Env, c *webtest.Client, path, filename string, body io.Reader) (*http.Response, string) {
 	t.Helper()
 	pr, pw := io.Pipe()
 	mw := multipart.NewWriter(pw)

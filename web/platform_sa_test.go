@@ -52,8 +52,8 @@ func TestSelfAssessmentSavesValidItemsAndShowsErrors(t *testing.T) {
 		"answer_5": "na", "explanation_5": "从未开展此类业务",
 	}
 	files := map[string][]byte{
-		"evidence_1": pdf(2000, "底稿"),
-		"evidence_3": pdf(2000, "不会保存"),
+		"evidence_1": pdfBody(2000, "底稿"),
+		"evidence_3": pdfBody(2000, "不会保存"),
 		"evidence_5": []byte("\x89PNG\r\n\x1a\n not really a pdf but a png is accepted"),
 	}
 	resp, body := postSA(t, env, c, app, fields, files)

@@ -27,9 +27,9 @@ func TestUploadVersionsDownloadPermissionAndHashCheck(t *testing.T) {
 	page := fmt.Sprintf("/applications/%s/materials/%d", app, legal.ID)
 	target := fmt.Sprintf("/platform/applications/%s/materials/%d/files?slot=1", app, legal.ID)
 
-	v1, v2 := pdf(300_000, "第一版"), pdf(400_000, "第二版")
+	v1, v2 := pdfBody(300_000, "第一版"), pdfBody(400_000, "第二版")
 	for i, body := range [][]byte{v1, v2} {
-		resp, out := upload(t, env, c, target, fmt.Sprintf("法律意见书-v%d.pdf", i+1), bytes.NewReader(body))
+		resp, out := postFile(t, env, c, target, fmt.Sprintf("法律意见书-v%d.pdf", i+1), bytes.NewReader(body))
 		if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != page {
 			t.Fatalf("upload %d: %d %s\n%s", i+1, resp.StatusCode, resp.Header.Get("Location"), out)
 		}
@@ -83,26 +83,26 @@ func TestUploadRefusesWrongTypeAndOversize(t *testing.T) {
 	target := fmt.Sprintf("/platform/applications/%s/materials/%d/files?slot=2", app, audit.ID)
 
 	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
-	resp, body := upload(t, env, c, target, "审计报告.pdf", bytes.NewReader(png))
+	resp, body := postFile(t, env, c, target, "审计报告.pdf", bytes.NewReader(png))
 	if resp.StatusCode != http.StatusUnprocessableEntity {
 		t.Fatalf("PNG named .pdf: %d", resp.StatusCode)
 	}
 	webtest.Contains(t, body, `data-testid="error-file-2"`, "实际格式为 PNG 图片，本项材料只接受 PDF、OFD 格式", "修改扩展名无效")
 
-	resp, body = upload(t, env, c, target, "审计报告-大.pdf", bytes.NewReader(pdf(1<<20+1, "大")))
+	resp, body = postFile(t, env, c, target, "审计报告-大.pdf", bytes.NewReader(pdfBody(1<<20+1, "大")))
 	if resp.StatusCode != http.StatusRequestEntityTooLarge {
 		t.Fatalf("over the limit: %d", resp.StatusCode)
 	}
 	webtest.Contains(t, body, "超过单个文件 1 MB 的上限，未保存")
 
-	if resp, _ := upload(t, env, c, target, "审计报告.pdf", bytes.NewReader(pdf(1<<20, "刚好"))); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := postFile(t, env, c, target, "审计报告.pdf", bytes.NewReader(pdfBody(1<<20, "刚好"))); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("exactly the limit: %d", resp.StatusCode)
 	}
 	if got := storedFiles(t, env); len(got) != 1 {
 		t.Fatalf("files kept: %v", got)
 	}
 	// a slot the material does not have
-	resp, _ = upload(t, env, c, fmt.Sprintf("/platform/applications/%s/materials/%d/files?slot=4", app, audit.ID), "x.pdf", bytes.NewReader(pdf(100, "x")))
+	resp, _ = postFile(t, env, c, fmt.Sprintf("/platform/applications/%s/materials/%d/files?slot=4", app, audit.ID), "x.pdf", bytes.NewReader(pdfBody(100, "x")))
 	if resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("slot 4 of 3: %d", resp.StatusCode)
 	}
@@ -132,7 +132,7 @@ func TestInterruptedUploadLeavesNoRowAndNoFile(t *testing.T) {
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
 	part, _ := mw.CreateFormFile("file", "法律意见书.pdf")
-	part.Write(pdf(8<<20, "中断"))
+	part.Write(pdfBody(8<<20, "中断"))
 	mw.Close()
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/platform/applications/%s/materials/%d/files?slot=1&_csrf=%s",
 		env.Server.URL, app, legal.ID, url.QueryEscape(c.CSRF())), &cutReader{r: &buf, n: 5 << 20})

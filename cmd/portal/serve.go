@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"os"
@@ -17,16 +18,11 @@ import (
 )
 
 func serve(ctx context.Context, log *slog.Logger) error {
-	d, err := openDatabase(ctx)
+	d, err := prepareDatabase(ctx)
 	if err != nil {
 		return err
 	}
 	defer d.close()
-	if !d.cfg.Production() {
-		if err := d.store.SeedDemo(ctx); err != nil {
-			return fmt.Errorf("载入演示数据失败: %w", err)
-		}
-	}
 	srv := web.New(d.cfg, d.store, time.Now, log)
 	srv.StartJobs(ctx, time.Minute)
 	errc := make(chan error, 1)
@@ -46,6 +42,22 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	return nil
 }
 
+// prepareDatabase opens and migrates the database and, outside production, loads the
+// demo data once.
+func prepareDatabase(ctx context.Context) (*database, error) {
+	d, err := openDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !d.cfg.Production() {
+		if err := d.store.SeedDemo(ctx); err != nil {
+			d.close()
+			return nil, fmt.Errorf("载入演示数据失败: %w", err)
+		}
+	}
+	return d, nil
+}
+
 func banner(cfg web.Config) {
 	fmt.Printf("\n网贷机构整改验收与备案管理系统已启动: http://%s/\n", cfg.Addr)
 	if cfg.Production() {
@@ -59,6 +71,9 @@ func banner(cfg web.Config) {
 	fmt.Println("按 Ctrl-C 停止。")
 }
 
+// stdin is where create-admin reads the password; tests replace it.
+var stdin io.Reader = os.Stdin
+
 // createAdmin makes the first admin of a production install; the password comes from
 // standard input so it never sits in the shell history.
 func createAdmin(ctx context.Context, args []string) error {
@@ -66,7 +81,7 @@ func createAdmin(ctx context.Context, args []string) error {
 		return errors.New("用法: portal create-admin <用户名>（密码从标准输入读取）")
 	}
 	fmt.Fprint(os.Stderr, "请输入密码（至少 12 位，含 3 类字符）: ")
-	line, err := bufio.NewReader(os.Stdin).ReadString('\n')
+	line, err := bufio.NewReader(stdin).ReadString('\n')
 	if err != nil && line == "" {
 		return errors.New("未读到密码")
 	}

@@ -246,7 +246,7 @@ func App(title string) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<nav class=\"mainnav\" aria-label=\"公众服务\"><a href=\"/login\">工作人员登录</a></nav>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "<nav class=\"mainnav\" aria-label=\"公众服务\"><a href=\"/notices\">公示公告</a><a href=\"/register\">备案名录</a><a href=\"/verify\">证明核验</a><a href=\"/login\">工作人员登录</a></nav>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

@@ -20,6 +20,7 @@ import (
 )
 
 var (
+	root    string // the cluster's temporary folder, removed at the end
 	cluster *pgcluster.Cluster
 	admin   *sql.DB
 	counter atomic.Int64
@@ -37,6 +38,10 @@ func Main(m *testing.M) int {
 	models.PasswordCost = bcrypt.MinCost
 	if err := start(); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest: cannot start the test database:", err)
+		if cluster != nil {
+			_ = cluster.Stop()
+		}
+		_ = os.RemoveAll(root)
 		return 1
 	}
 	code := m.Run()
@@ -44,12 +49,14 @@ func Main(m *testing.M) int {
 	if err := cluster.Stop(); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest:", err)
 	}
+	_ = os.RemoveAll(root)
 	return code
 }
 
 func start() error {
 	ctx := context.Background()
-	root, err := os.MkdirTemp("", "portal-test-pg-")
+	var err error
+	root, err = os.MkdirTemp("", "portal-test-pg-")
 	if err != nil {
 		return err
 	}

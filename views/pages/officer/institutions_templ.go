@@ -114,7 +114,7 @@ func Institutions(p InstitutionsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			if len(p.Districts) > 1 {
+			if len(p.Districts) > 2 {
 				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "<select name=\"district\" aria-label=\"所属区\">")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err

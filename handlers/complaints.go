@@ -1,0 +1,122 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/layout"
+	"portal/views/pages/public"
+)
+
+// ComplaintStore is what filing and reading complaints needs of the store.
+type ComplaintStore interface {
+	FileComplaint(ctx context.Context, a store.Actor, noticeID int64, in models.ComplaintInput, files []store.FileRef) (*models.Complaint, error)
+	ComplaintByRef(ctx context.Context, ref string) (*store.ComplaintRow, error)
+}
+
+// Complaints takes complaints from the public and shows their status.
+type Complaints struct {
+	store    ComplaintStore
+	notices  *Notices
+	files    PublicFiles
+	limiter  *models.RateLimiter
+	sessions Sessions
+	now      Clock
+	changed  func()
+}
+
+// NewComplaints builds the public complaint handlers; limiter caps submissions per IP.
+func NewComplaints(s ComplaintStore, notices *Notices, files PublicFiles, limiter *models.RateLimiter, sess Sessions, now Clock, changed func()) *Complaints {
+	return &Complaints{store: s, notices: notices, files: files, limiter: limiter, sessions: sess, now: now, changed: changed}
+}
+
+// complaintAction is the form's URL: a multipart form carries its CSRF token in the
+// query, so the server never buffers the body to check it.
+func complaintAction(c echo.Context, noticeID int64) string {
+	return fmt.Sprintf("/notices/%d/complaints?_csrf=%s#complaint", noticeID, url.QueryEscape(layout.ShellFrom(c.Request().Context()).CSRF))
+}
+
+// File is POST /notices/{id}/complaints.
+func (h *Complaints) File(c echo.Context) error {
+	if ok, retry := h.limiter.Allow(c.RealIP(), h.now()); !ok {
+		minutes := int(math.Ceil(retry.Minutes()))
+		c.Response().Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
+		return Render(c, http.StatusTooManyRequests, public.RateLimited(max(minutes, 1)))
+	}
+	if c.Request().ContentLength > models.MaxComplaintUpload {
+		return models.Errorf(models.EInvalid, "提交的附件总大小超过 %d MB，请删减附件后重新提交", models.MaxComplaintUpload>>20)
+	}
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, models.MaxComplaintUpload)
+	page, err := h.notices.page(c)
+	if err != nil {
+		return err
+	}
+	if !page.Open {
+		return models.Errorf(models.EConflict, "该公示已结束或已撤销，不再受理举报")
+	}
+	form, err := c.MultipartForm()
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return models.Errorf(models.EInvalid, "提交的附件总大小超过 %d MB，请删减附件后重新提交", models.MaxComplaintUpload>>20)
+		}
+		return models.Errorf(models.EInvalid, "表单无法读取，请刷新页面后重新提交")
+	}
+	in := models.ComplaintInput{Type: first(form.Value["type"]), Name: first(form.Value["name"]),
+		Contact: first(form.Value["contact"]), Content: first(form.Value["content"])}
+	errs := components.FieldErrors(in.Validate())
+	var refs []store.FileRef
+	if len(errs) == 0 {
+		refs, err = saveAttachments(c.Request().Context(), h.files, form.File["files"], models.MaxComplaintFiles)
+		if models.ErrorCode(err) == models.EInvalid {
+			errs["files"] = models.ErrorMessage(err)
+		} else if err != nil {
+			return err
+		}
+	}
+	if len(errs) > 0 {
+		page.Form = public.ComplaintForm{Action: page.Form.Action, Type: in.Type, Name: in.Name, Contact: in.Contact, Content: in.Content, Errors: errs}
+		return Render(c, http.StatusUnprocessableEntity, public.Notice(*page))
+	}
+	comp, err := h.store.FileComplaint(c.Request().Context(), store.Actor{IP: c.RealIP(), Now: h.now()}, page.Notice.ID, in, refs)
+	if err != nil {
+		return err
+	}
+	h.changed()
+	return redirectWithFlash(c, h.sessions, "/complaints/"+comp.Ref,
+		"举报已受理，受理编号 "+comp.Ref+"。请妥善保存，可凭编号在本页查询核查进度。")
+}
+
+func first(v []string) string {
+	if len(v) == 0 {
+		return ""
+	}
+	return strings.TrimSpace(v[0])
+}
+
+// Status is /complaints/{ref}: what the complainant sees, personal details masked.
+func (h *Complaints) Status(c echo.Context) error {
+	ref, _ := url.PathUnescape(c.Param("ref"))
+	row, err := h.store.ComplaintByRef(c.Request().Context(), ref)
+	if err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	p := public.ComplaintStatusPage{Ref: row.Ref, Institution: row.InstitutionName, NoticeID: row.NoticeID,
+		Type: row.ComplainantType.Label(), Name: models.MaskName(row.ComplainantName), Contact: models.MaskContact(row.Contact),
+		Filed: models.DateOf(row.CreatedAt), Status: row.Status, PublicReason: row.PublicReason}
+	if row.HandledAt != nil {
+		p.Handled = models.DateOf(*row.HandledAt)
+	}
+	return Render(c, http.StatusOK, public.ComplaintStatus(p))
+}

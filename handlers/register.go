@@ -1,0 +1,118 @@
+package handlers
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+	"github.com/xuri/excelize/v2"
+
+	"portal/models"
+	"portal/views/pages/public"
+)
+
+// RegisterStore is what the public register needs of the store.
+type RegisterStore interface {
+	Register(ctx context.Context, query string, p models.Page) ([]models.RegisterEntry, int64, error)
+	RegisterAll(ctx context.Context, query string) ([]models.RegisterEntry, error)
+}
+
+// Register serves the public filing register and its exports.
+type Register struct {
+	store RegisterStore
+	now   Clock
+}
+
+// NewRegister builds the register handlers.
+func NewRegister(s RegisterStore, now Clock) *Register { return &Register{store: s, now: now} }
+
+// List is /register, searchable and paginated.
+func (h *Register) List(c echo.Context) error {
+	q := strings.TrimSpace(c.QueryParam("q"))
+	p := pageFrom(c)
+	rows, total, err := h.store.Register(c.Request().Context(), q, p)
+	if err != nil {
+		return err
+	}
+	page := public.RegisterPage{Query: q, Rows: rows, Pager: pager(c, p, total)}
+	if q != "" {
+		page.Export = "?" + url.Values{"q": {q}}.Encode()
+	}
+	return Render(c, http.StatusOK, public.Register(page))
+}
+
+func (h *Register) filename(ext string) string {
+	return urlPathEscape("网贷机构备案登记名录-" + models.DateOf(h.now()).String() + "." + ext)
+}
+
+// CSV is /register.csv: UTF-8 with a byte-order mark, so spreadsheet programs on
+// Chinese Windows read the characters right.
+func (h *Register) CSV(c echo.Context) error {
+	rows, err := h.store.RegisterAll(c.Request().Context(), c.QueryParam("q"))
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	_ = w.Write(models.RegisterHeader)
+	for _, r := range rows {
+		_ = w.Write(csvSafe(r.Cells()))
+	}
+	w.Flush()
+	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+h.filename("csv"))
+	return c.Blob(http.StatusOK, "text/csv; charset=utf-8", buf.Bytes())
+}
+
+// csvSafe keeps a cell that starts like a formula from being run by a spreadsheet.
+func csvSafe(cells []string) []string {
+	for i, s := range cells {
+		if s != "" && strings.ContainsRune("=+-@", rune(s[0])) {
+			cells[i] = "'" + s
+		}
+	}
+	return cells
+}
+
+// XLSX is /register.xlsx.
+func (h *Register) XLSX(c echo.Context) error {
+	rows, err := h.store.RegisterAll(c.Request().Context(), c.QueryParam("q"))
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	const sheet = "备案名录"
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		return err
+	}
+	put := func(row int, cells []string) error {
+		for col, v := range cells {
+			name, _ := excelize.CoordinatesToCellName(col+1, row)
+			if err := f.SetCellStr(sheet, name, v); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if err := put(1, models.RegisterHeader); err != nil {
+		return err
+	}
+	for i, r := range rows {
+		if err := put(i+2, r.Cells()); err != nil {
+			return err
+		}
+	}
+	_ = f.SetColWidth(sheet, "A", "A", 48)
+	_ = f.SetColWidth(sheet, "B", "G", 22)
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return err
+	}
+	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+h.filename("xlsx"))
+	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+}

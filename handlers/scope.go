@@ -1,0 +1,168 @@
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/layout"
+	"portal/views/pages/platform"
+)
+
+// ScopeStore is what the platform's notice mirror and scope change need of the store.
+type ScopeStore interface {
+	PlatformNotices(ctx context.Context, u *models.User) ([]store.NoticeRow, error)
+	SetMirrorURL(ctx context.Context, a store.Actor, noticeID int64, url string) error
+	PlatformAfterCertificate(ctx context.Context, u *models.User) (*store.AfterCertificate, error)
+	RecordScopeChange(ctx context.Context, a store.Actor, appID int64, changed models.Date, files []store.FileRef, version int) (*models.ScopeChange, error)
+	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+}
+
+// Scope serves the platform's pages after acceptance: mirroring the notice, the
+// certificate and the business-scope change.
+type Scope struct {
+	store    ScopeStore
+	files    PublicFiles
+	sessions Sessions
+	now      Clock
+	changed  func()
+}
+
+// NewScope builds the platform's after-acceptance handlers.
+func NewScope(s ScopeStore, files PublicFiles, sess Sessions, now Clock, changed func()) *Scope {
+	return &Scope{store: s, files: files, sessions: sess, now: now, changed: changed}
+}
+
+// Mirror lists the platform's notices with the form for the mirror URL.
+func (h *Scope) Mirror(c echo.Context) error {
+	return h.renderMirror(c, http.StatusOK, platform.MirrorPage{})
+}
+
+func (h *Scope) renderMirror(c echo.Context, status int, p platform.MirrorPage) error {
+	rows, err := h.store.PlatformNotices(c.Request().Context(), CurrentUser(c))
+	if err != nil {
+		return err
+	}
+	today := models.DateOf(h.now())
+	for _, r := range rows {
+		nr := noticeRow(r, today)
+		p.Rows = append(p.Rows, platform.MirrorRow{ID: r.ID, Start: r.StartDate, End: r.EndDate, Status: r.Status,
+			StatusText: nr.StatusLabel() + " · " + nr.DaysLeft, MirrorURL: r.MirrorURL, Active: r.Status == models.NoticeActive})
+	}
+	return Render(c, status, platform.Mirror(p))
+}
+
+// SetMirror records the URL where the platform mirrored its notice.
+func (h *Scope) SetMirror(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	raw := strings.TrimSpace(c.FormValue("mirror_url"))
+	if u, perr := url.Parse(raw); perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 500 {
+		return h.renderMirror(c, http.StatusUnprocessableEntity, platform.MirrorPage{FormID: id, URL: raw,
+			Errors: components.FieldErrors{"mirror_url": "请填写以 http:// 或 https:// 开头的完整网址，例如 https://www.example.com/notice"}})
+	}
+	if err := h.store.SetMirrorURL(c.Request().Context(), actor(c, h.now), id, raw); err != nil {
+		return err
+	}
+	h.changed()
+	return redirectWithFlash(c, h.sessions, "/platform/notices", "已登记同步公示地址，监管部门可在公示页面查看")
+}
+
+// Show is the platform's certificate and scope-change page.
+func (h *Scope) Show(c echo.Context) error { return h.render(c, http.StatusOK, platform.ScopePage{}) }
+
+func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
+	ctx := c.Request().Context()
+	ac, err := h.store.PlatformAfterCertificate(ctx, CurrentUser(c))
+	if err != nil {
+		return err
+	}
+	p.Action = "/platform/scope?_csrf=" + url.QueryEscape(layout.ShellFrom(ctx).CSRF)
+	if p.Errors == nil {
+		p.Errors = components.FieldErrors{}
+	}
+	if ac != nil {
+		p.HasCertificate, p.CertificateID, p.Serial, p.IssueDate = true, ac.CertificateID, ac.Serial, ac.IssueDate
+		p.CertRevoked, p.State, p.Version = ac.CertStatus == models.CertificateRevoked, ac.State, ac.Version
+		p.ChangeDate, p.Late, p.FilingNumber, p.FilingDate = ac.ChangeDate, ac.Late, ac.FilingNumber, ac.FilingDate
+		p.Deadline = ac.ChangeDeadline
+		if p.Deadline.IsZero() {
+			p.Deadline = ac.ScopeDeadline
+		}
+		if !p.Deadline.IsZero() && p.ChangeDate.IsZero() {
+			cal, err := h.store.LoadCalendar(ctx)
+			if err != nil {
+				return err
+			}
+			if dl, err := models.NewDeadline(cal, models.DeadlineWorking, p.Deadline, models.DateOf(h.now())); err == nil {
+				p.DeadlineText, p.Overdue = dl.String(), dl.Overdue
+			}
+		}
+	}
+	return Render(c, status, platform.Scope(p))
+}
+
+// Record takes the scope-change date and its evidence (multipart; CSRF in the query).
+func (h *Scope) Record(c echo.Context) error {
+	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, models.MaxAttachmentBytes+1<<20)
+	form, err := c.MultipartForm()
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return h.render(c, http.StatusUnprocessableEntity, platform.ScopePage{Errors: components.FieldErrors{
+				"evidence": fmt.Sprintf("变更证明不超过 %d MB", models.MaxAttachmentBytes>>20)}})
+		}
+		return models.Errorf(models.EInvalid, "表单无法读取，请刷新页面后重新提交")
+	}
+	p := platform.ScopePage{Date: first(form.Value["change_date"]), Errors: components.FieldErrors{}}
+	changed, err := models.ParseDate(p.Date)
+	if err != nil {
+		p.Errors["change_date"] = models.ErrorMessage(err)
+	}
+	var refs []store.FileRef
+	if len(form.File["evidence"]) == 0 || form.File["evidence"][0].Size == 0 {
+		p.Errors["evidence"] = "请上传变更后的营业执照或变更登记通知书"
+	} else if !p.Errors.Any() {
+		refs, err = saveAttachments(c.Request().Context(), h.files, form.File["evidence"][:1], 1)
+		if models.ErrorCode(err) == models.EInvalid {
+			p.Errors["evidence"] = models.ErrorMessage(err)
+		} else if err != nil {
+			return err
+		}
+	}
+	if p.Errors.Any() {
+		return h.render(c, http.StatusUnprocessableEntity, p)
+	}
+	ac, err := h.store.PlatformAfterCertificate(c.Request().Context(), CurrentUser(c))
+	if err != nil {
+		return err
+	}
+	if ac == nil {
+		return models.Errorf(models.ENotFound, "本机构尚未取得整改验收合格证明")
+	}
+	version, _ := strconv.Atoi(first(form.Value["version"]))
+	sc, err := h.store.RecordScopeChange(c.Request().Context(), actor(c, h.now), ac.ApplicationID, changed, refs, version)
+	if models.ErrorCode(err) == models.EInvalid {
+		p.Errors["change_date"] = models.ErrorMessage(err)
+		return h.render(c, http.StatusUnprocessableEntity, p)
+	}
+	if err != nil {
+		return err
+	}
+	msg := "已登记经营范围变更，待省金融办备案登记"
+	if sc.Late {
+		msg += "（已超过 5 个工作日期限，已记录为逾期办理）"
+	}
+	return redirectWithFlash(c, h.sessions, "/platform/scope", msg)
+}

@@ -1,0 +1,187 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"gorm.io/gorm"
+
+	"portal/models"
+)
+
+// AfterCertificate is where an application stands after its certificate: the
+// business-scope change and the filing.
+type AfterCertificate struct {
+	ApplicationID   int64
+	Version         int
+	State           models.State
+	InstitutionID   int64
+	InstitutionName string
+	USCC            string `gorm:"column:uscc"`
+	DistrictName    string
+	CertificateID   int64
+	Serial          string
+	IssueDate       models.Date
+	CertStatus      string
+	ScopeDeadline   models.Date // application due date while certified
+	ChangeDate      models.Date
+	ChangeDeadline  models.Date
+	Late            bool
+	FilingNumber    string
+	FilingDate      models.Date
+}
+
+func afterCertificate(db *gorm.DB) *gorm.DB {
+	return db.Table("applications").Select(`applications.id AS application_id, applications.version, applications.state,
+		institutions.id AS institution_id, institutions.name AS institution_name, institutions.uscc, d.name AS district_name,
+		c.id AS certificate_id, c.serial, c.issue_date, c.status AS cert_status, applications.due_date AS scope_deadline,
+		sc.change_date, sc.deadline AS change_deadline, COALESCE(sc.late, false) AS late, f.filing_number, f.filing_date`).
+		Joins("JOIN institutions ON institutions.id = applications.institution_id").
+		Joins("JOIN divisions d ON d.id = institutions.district_id").
+		Joins("JOIN certificates c ON c.application_id = applications.id").
+		Joins("LEFT JOIN scope_changes sc ON sc.application_id = applications.id").
+		Joins("LEFT JOIN filings f ON f.application_id = applications.id")
+}
+
+// PlatformAfterCertificate is the platform's latest certified application, or nil.
+func (s *Store) PlatformAfterCertificate(ctx context.Context, u *models.User) (*AfterCertificate, error) {
+	var rows []AfterCertificate
+	err := afterCertificate(s.db.WithContext(ctx)).Where("applications.institution_id = ?", derefOr(u.InstitutionID)).
+		Order("c.id DESC").Limit(1).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return nil, err
+	}
+	return &rows[0], nil
+}
+
+// FilingQueue lists the certified applications in the province officer's jurisdiction:
+// waiting for the scope change (overdue ones stand out), waiting for filing, or filed.
+func (s *Store) FilingQueue(ctx context.Context, u *models.User, state models.State, p models.Page) ([]AfterCertificate, int64, error) {
+	p = p.Normalize()
+	q := scopeInstitutions(afterCertificate(s.db.WithContext(ctx)), u)
+	if state != "" {
+		q = q.Where("applications.state = ?", state)
+	} else {
+		q = q.Where("applications.state IN ?", []models.State{models.StateCertified, models.StateScopeChanged, models.StateFiled})
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []AfterCertificate
+	err := q.Order("applications.state = 'filed', c.issue_date, applications.id").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+// RecordScopeChange records the platform's business-scope change with its evidence and
+// moves the application to scope_changed. A change after the 5-working-day deadline is
+// accepted and flagged late.
+func (s *Store) RecordScopeChange(ctx context.Context, a Actor, appID int64, changed models.Date, files []FileRef, version int) (*models.ScopeChange, error) {
+	var sc *models.ScopeChange
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := inScope(tx, a.User, appID); err != nil {
+			return err
+		}
+		var err error
+		sc, err = recordScopeChange(tx, a, appID, changed, files, version)
+		return err
+	})
+	return sc, err
+}
+
+func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, files []FileRef, version int) (*models.ScopeChange, error) {
+	var sc *models.ScopeChange
+	err := func() error {
+		app, err := lockApplication(tx, appID)
+		if err != nil {
+			return err
+		}
+		var cert models.Certificate
+		if err := tx.Where("application_id = ?", appID).Order("id DESC").First(&cert).Error; err != nil {
+			return notFound(err, "合格证明")
+		}
+		if cert.Revoked() {
+			return models.Errorf(models.EConflict, "合格证明 %s 已被撤销，不能登记经营范围变更", cert.Serial)
+		}
+		if err := models.ValidateScopeChangeDate(changed, cert.IssueDate, models.DateOf(a.Now)); err != nil {
+			return err
+		}
+		deadline, err := scopeDeadline(tx, cert.IssueDate)
+		if err != nil {
+			return err
+		}
+		refs := make([]string, len(files))
+		for i, f := range files {
+			refs[i] = f.Attachment()
+		}
+		late := models.ScopeChangeLate(deadline, changed)
+		opinion := fmt.Sprintf("已于 %s 完成经营范围变更登记，增加“网络借贷信息中介”（期限 %s）", changed, deadline)
+		if late {
+			opinion += "，逾期 " + fmt.Sprint(changed.Sub(deadline)) + " 天"
+		}
+		f := models.Facts{State: app.State, Balance: app.Balance}
+		if err := Decide(tx, a, app, models.EventScopeChange, f, DecisionInput{Version: version, Opinion: opinion, Attachments: refs}); err != nil {
+			return err
+		}
+		sc = &models.ScopeChange{ApplicationID: appID, InstitutionID: app.InstitutionID, ChangeDate: changed, Deadline: deadline,
+			Late: late, RecordedBy: a.User.ID, CreatedAt: a.Now}
+		if err := tx.Create(sc).Error; err != nil {
+			return err
+		}
+		return attachFiles(tx, FilesScopeChange, appID, files, a.Now)
+	}()
+	return sc, err
+}
+
+// RecordFiling records the filing registration (备案登记) and moves the application to
+// filed; the institution then appears in the public register.
+func (s *Store) RecordFiling(ctx context.Context, a Actor, appID int64, number string, date models.Date, version int) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := inScope(tx, a.User, appID); err != nil {
+			return err
+		}
+		return recordFiling(tx, a, appID, number, date, version)
+	})
+}
+
+func recordFiling(tx *gorm.DB, a Actor, appID int64, number string, date models.Date, version int) error {
+	app, err := lockApplication(tx, appID)
+	if err != nil {
+		return err
+	}
+	var sc models.ScopeChange
+	if err := tx.Where("application_id = ?", appID).First(&sc).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+		return err
+	}
+	if errs := models.ValidateFiling(number, date, sc.ChangeDate, models.DateOf(a.Now)); len(errs) > 0 {
+		for _, k := range []string{"filing_number", "filing_date"} {
+			if errs[k] != "" {
+				return models.Errorf(models.EInvalid, "%s", errs[k])
+			}
+		}
+	}
+	number = strings.TrimSpace(number)
+	var used int64
+	if err := tx.Model(&models.Filing{}).Where("filing_number = ?", number).Count(&used).Error; err != nil {
+		return err
+	}
+	if used > 0 {
+		return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
+	}
+	f := models.Facts{State: app.State, Balance: app.Balance}
+	if err := Decide(tx, a, app, models.EventFile, f, DecisionInput{Version: version,
+		Opinion: fmt.Sprintf("备案登记：编号 %s，日期 %s", number, date)}); err != nil {
+		return err
+	}
+	row := models.Filing{ApplicationID: appID, InstitutionID: app.InstitutionID, FilingNumber: number, FilingDate: date,
+		RecordedBy: a.User.ID, CreatedAt: a.Now}
+	if err := tx.Create(&row).Error; err != nil {
+		if errors.Is(err, gorm.ErrDuplicatedKey) {
+			return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
+		}
+		return err
+	}
+	return audit(tx, a, "备案登记", number, fmt.Sprintf("申请 %d", app.ID))
+}

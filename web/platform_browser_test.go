@@ -216,6 +216,15 @@ func TestBrowserPlatformSubmitsApplication(t *testing.T) {
 	b.Screenshot("district-home")
 	b.Open(fmt.Sprintf("/applications/%s/checklist", id))
 	b.ExpectText("[data-testid=checklist]", "律师事务所法律意见书", "已上传")
+
+	// The city officer sees the window on the city's home and may change it.
+	b.Click(".who button[type=submit]")
+	browserLogin(b, "city1")
+	b.ExpectText("[data-testid=window]", "本市整改验收申请受理期：2026-01-01 至 2027-12-31")
+	b.ExpectText("[data-testid=submitted-applications]", "广州天河示例网络借贷信息中介服务有限公司")
+	b.Open("/city/window")
+	b.ExpectText("[data-testid=window-form]", "广州市", "受理中")
+	b.Screenshot("city-window")
 }
 
 func TestBrowserHardLineBlocksSubmission(t *testing.T) {

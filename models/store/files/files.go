@@ -80,10 +80,7 @@ func (l *Local) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 	if err != nil {
 		return "", n, err
 	}
-	if err := tmp.Sync(); err != nil {
-		return "", n, err
-	}
-	if err := tmp.Close(); err != nil {
+	if err := tmp.Close(); err != nil { // copyHashed has synced it
 		return "", n, err
 	}
 	sum := hex.EncodeToString(digest)

@@ -113,7 +113,7 @@ func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, ro
 	}
 	if chk != nil {
 		p.Check = &shared.Check{Date: chk.CheckDate.String(), Methods: chk.MethodList(), Participants: chk.Participants,
-			ThirdParties: chk.ThirdParties, Findings: chk.Findings, Papers: files(papers)}
+			ThirdParties: chk.ThirdParties, Findings: chk.Findings, Papers: reviewFileViews(papers)}
 	}
 	ops, err := h.store.ReviewOpinions(ctx, row.ID)
 	if err != nil {
@@ -174,11 +174,11 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 			evidence = append(evidence, f)
 		}
 	}
-	p.Objection = &shared.Objection{Reasons: o.Reasons, At: shared.DateTime(o.SubmittedAt), Outcome: o.Outcome, Evidence: files(evidence)}
+	p.Objection = &shared.Objection{Reasons: o.Reasons, At: shared.DateTime(o.SubmittedAt), Outcome: o.Outcome, Evidence: reviewFileViews(evidence)}
 	return err
 }
 
-func files(fs []store.ReviewFile) []shared.File {
+func reviewFileViews(fs []store.ReviewFile) []shared.File {
 	out := make([]shared.File, len(fs))
 	for i, f := range fs {
 		out[i] = shared.File{Name: f.Name, SHA256: f.SHA256, Size: shared.SizeText(f.Size), Type: f.ContentType,

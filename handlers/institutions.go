@@ -20,6 +20,7 @@ type InstitutionStore interface {
 	ListInstitutions(ctx context.Context, u *models.User, f store.InstitutionFilter, p models.Page) ([]store.InstitutionRow, int64, error)
 	Division(ctx context.Context, id int64) (*models.Division, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
+	SubmittedStore
 }
 
 // Institutions serves the role homes and the institution pages.
@@ -55,13 +56,13 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 // OfficerHome is the landing list of each officer role; the review issues turn these
 // into application queues.
 func (h *Institutions) OfficerHome(title, intro string) echo.HandlerFunc {
-	return func(c echo.Context) error { return h.list(c, title, intro) }
+	return func(c echo.Context) error { return h.list(c, title, intro, true) }
 }
 
 // List shows the institutions in the officer's jurisdiction.
-func (h *Institutions) List(c echo.Context) error { return h.list(c, "辖区机构", "") }
+func (h *Institutions) List(c echo.Context) error { return h.list(c, "辖区机构", "", false) }
 
-func (h *Institutions) list(c echo.Context, title, intro string) error {
+func (h *Institutions) list(c echo.Context, title, intro string, home bool) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
 	f := store.InstitutionFilter{Query: c.QueryParam("q")}
@@ -77,6 +78,11 @@ func (h *Institutions) list(c echo.Context, title, intro string) error {
 	}
 	page := officer.InstitutionsPage{Title: title, Intro: intro, Query: f.Query, DistrictID: c.QueryParam("district"),
 		Districts: districtOptions(all, u), Pager: pager(c, p, total)}
+	if home { // the submitted applications above the institutions (platform side)
+		if page.Top, err = SubmittedApplications(c, h.store); err != nil {
+			return err
+		}
+	}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.InstitutionRow{ID: r.ID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			OutstandingBalance: r.OutstandingBalance, Large: models.IsLargeScale(r.OutstandingBalance)})

@@ -70,7 +70,7 @@ func (h *Onsite) page(c echo.Context, id int64) (*district.OnsitePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &district.OnsitePage{App: header(row), Papers: files(papers), CSRF: layout.ShellFrom(ctx).CSRF}, nil
+	return &district.OnsitePage{App: header(row), Papers: reviewFileViews(papers), CSRF: layout.ShellFrom(ctx).CSRF}, nil
 }
 
 // Save validates and stores the record.

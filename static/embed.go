@@ -8,7 +8,7 @@ import (
 	"io/fs"
 )
 
-//go:embed css
+//go:embed css js
 var FS embed.FS
 
 // Version is a short hash of every embedded file, used to bust browser caches.

@@ -1,7 +1,87 @@
 package web
 
-// platformRoutes registers the routes of the platform side (issue: institution file, materials, uploads, self-assessment, window, submit).
-func (s *Server) platformRoutes() {}
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
 
-// platformJobs are the scheduled jobs of that part.
-func (s *Server) platformJobs() []Job { return nil }
+	"portal/handlers"
+	"portal/models/store/files"
+)
+
+// platformRoutes registers the routes of the platform side: the institution file,
+// applications with their checklist, uploads and downloads, the self-assessment,
+// submission, and the cities' application windows.
+func (s *Server) platformRoutes() {
+	fs, err := files.NewLocal(s.FilesDir())
+	if err != nil {
+		panic(err) // the server cannot keep uploads: refuse to start
+	}
+	h := handlers.NewPlatform(s.store, fs, s.sessions, s.clock, maxUploadBytes(), s.log)
+	win := handlers.NewWindows(s.store, s.sessions, s.clock)
+
+	plat := s.group("/platform", platforms)
+	plat.get("/file", h.MyFile)
+	plat.get("/file/edit", h.EditFile)
+	plat.post("/file", h.SaveFile)
+	plat.get("/file/history", h.MyFileHistory)
+	plat.get("/applications", h.MyApplications)
+	plat.post("/applications", h.CreateApplication)
+	plat.post("/applications/:id/materials/:mid/files", h.Upload)
+	plat.post("/applications/:id/self-assessment", h.SaveSelfAssessment)
+	plat.post("/applications/:id/submit", h.Submit)
+
+	// Application pages and downloads: every role, scoped to its jurisdiction (404 outside).
+	user := s.group("", signedIn)
+	user.get("/applications/:id/checklist", h.Application)
+	user.get("/applications/:id/materials/:mid", h.Material)
+	user.get("/applications/:id/self-assessment", h.SelfAssessment)
+	user.get("/applications/:id/evidence/:no", h.Evidence)
+	user.get("/files/:id", h.Download)
+
+	off := s.group("/institutions", officers)
+	off.get("/:id/file", h.OfficerFile)
+	off.get("/:id/file/history", h.OfficerFileHistory)
+
+	city := s.group("/city", cities)
+	city.get("/window", win.Page)
+	city.post("/window/:city", win.Set)
+
+	adm := s.group("/admin", adminsOnly)
+	adm.get("/windows", win.Page)
+	adm.post("/windows/:city", win.Set)
+}
+
+// platformJobs: when a city's window has closed, institutions that never submitted are
+// marked 视为放弃. Idempotent, so running it every minute (or on two servers) is safe.
+func (s *Server) platformJobs() []Job {
+	return []Job{{Name: "abandon after window", Run: func(ctx context.Context, now time.Time) error {
+		n, err := s.store.AbandonAfterWindows(ctx, now)
+		if n > 0 {
+			s.log.Info("受理期届满，未提交申请的机构已标记为视为放弃", "count", n)
+		}
+		return err
+	}}}
+}
+
+// FilesDir is where uploads are kept: $PORTAL_FILES_DIR, or files/ under the var folder,
+// outside the static root.
+func (s *Server) FilesDir() string {
+	if d := os.Getenv("PORTAL_FILES_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(s.cfg.VarDir, "files")
+}
+
+// DefaultMaxUploadMB is the per-file limit unless PORTAL_MAX_UPLOAD_MB says otherwise.
+const DefaultMaxUploadMB = 200
+
+func maxUploadBytes() int64 {
+	mb, err := strconv.Atoi(os.Getenv("PORTAL_MAX_UPLOAD_MB"))
+	if err != nil || mb <= 0 {
+		mb = DefaultMaxUploadMB
+	}
+	return int64(mb) << 20
+}

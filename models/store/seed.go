@@ -134,6 +134,9 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 				return err
 			}
 		}
+		if err := seedPlatform(tx); err != nil {
+			return err
+		}
 		return seedPublic(tx)
 	})
 }

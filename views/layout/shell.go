@@ -48,7 +48,7 @@ type NavItem struct {
 func Nav(r models.Role) []NavItem {
 	switch r {
 	case models.RolePlatform:
-		return []NavItem{{"本机构档案", "/platform"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}}
+		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}}
 	case models.RoleDistrict:
 		return []NavItem{{"待审队列", "/district"}, {"辖区机构", "/institutions"}}
 	case models.RoleCity:
@@ -56,7 +56,7 @@ func Nav(r models.Role) []NavItem {
 	case models.RoleProvince:
 		return []NavItem{{"全省概览", "/province"}, {"辖区机构", "/institutions"}, {"省级审定", "/province/signoff"}, {"合格证明", "/certificates"}, {"备案登记", "/province/filing"}}
 	case models.RoleAdmin:
-		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"工作日历", "/admin/calendar"}, {"决定记录校验", "/admin/chain"}}
+		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"决定记录校验", "/admin/chain"}}
 	}
 	return nil
 }

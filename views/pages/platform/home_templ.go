@@ -104,7 +104,7 @@ func Home(p HomePage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " 元</dd></dl></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, " 元</dd></dl></section><div class=\"tiles\"><a class=\"tile card\" href=\"/platform/file\"><strong>机构档案（一户一档）</strong> <span class=\"muted\">工商登记、股东、董监高、分支机构、互联网渠道、备案与存管信息；每次修改留痕。</span></a> <a class=\"tile card\" href=\"/platform/applications\"><strong>整改验收申请</strong> <span class=\"muted\">创建申请、上传申请材料、逐项自评，在受理期内提交至区金融工作部门。</span></a></div>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

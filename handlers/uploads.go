@@ -1,0 +1,241 @@
+package handlers
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"mime"
+	"mime/multipart"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/models/store/files"
+	"portal/views/components"
+	"portal/views/pages/platform"
+)
+
+// Upload streams one file into the file store and records it as the slot's next
+// version. The body is read part by part (never parsed whole), the file is hashed and
+// written as it arrives, its size is capped and its type is checked by content.
+func (h *Platform) Upload(c echo.Context) error {
+	appID, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	mid, err := idParam(c, "mid")
+	if err != nil {
+		return err
+	}
+	slot, _ := strconv.Atoi(c.QueryParam("slot"))
+	if slot == 0 {
+		slot = 1
+	}
+	ctx := c.Request().Context()
+	t, err := h.store.MaterialUploadTarget(ctx, CurrentUser(c), appID, mid, slot)
+	if err != nil {
+		h.drain(c)
+		return err
+	}
+	var stored *store.StoredFile
+	err = eachPart(c, func(name, _ string) error { return nil }, func(name string, part *multipart.Part) error {
+		if name != "file" || stored != nil {
+			return nil
+		}
+		stored, err = h.receive(c, part, t.Material.Kinds())
+		return err
+	})
+	if err == nil && stored == nil {
+		err = models.Errorf(models.EInvalid, "请选择要上传的文件")
+	}
+	if err != nil {
+		h.drain(c)
+		if models.ErrorCode(err) != models.EInvalid {
+			return err
+		}
+		status := http.StatusUnprocessableEntity
+		var tl *tooLargeError
+		if errors.As(err, &tl) {
+			status = http.StatusRequestEntityTooLarge
+		}
+		return h.renderMaterial(c, status, components.FieldErrors{platform.FileField(slot): models.ErrorMessage(err)})
+	}
+	f, err := h.store.AddMaterialFile(ctx, actor(c, h.now), appID, mid, slot, *stored)
+	if err != nil {
+		return err
+	}
+	name := t.Material.Name
+	if l := t.SlotLabels[slot-1]; l != "" {
+		name += "（" + l + "）"
+	}
+	return h.uploadDone(c, fmt.Sprintf("/applications/%d/materials/%d", appID, mid),
+		fmt.Sprintf("已上传「%s」第 %d 版：%s，%s，SHA-256 %s", name, f.Version, f.Filename, platform.MB(f.Size), f.SHA256))
+}
+
+// uploadDone ends a successful upload: a redirect for a plain form; for upload.js,
+// which cannot stop XMLHttpRequest from following redirects (and so eating the flash),
+// a 200 naming the page to go to.
+func (h *Platform) uploadDone(c echo.Context, to, msg string) error {
+	if c.Request().Header.Get("X-Upload-Progress") == "1" {
+		if err := h.sessions.Flash(c, "success", msg); err != nil {
+			return err
+		}
+		c.Response().Header().Set("X-Redirect", to)
+		return c.NoContent(http.StatusOK)
+	}
+	return redirectWithFlash(c, h.sessions, to, msg)
+}
+
+// tooLargeError is the over-limit refusal, answered with 413; it unwraps to the coded
+// error so the message reaches the page.
+type tooLargeError struct{ err *models.Error }
+
+func (e *tooLargeError) Error() string { return e.err.Message }
+func (e *tooLargeError) Unwrap() error { return e.err }
+
+// receive streams one file part into the file store. Nothing is left behind when the
+// part is cut off, too large or of a refused type: the checked reader makes the store's
+// Put fail, and Put removes its temporary file.
+func (h *Platform) receive(c echo.Context, part *multipart.Part, kinds []models.FileKind) (*store.StoredFile, error) {
+	name := cleanFilename(part.FileName())
+	var kind models.FileKind
+	chk := files.NewChecked(part, h.maxUpload, models.SniffHeadBytes, models.SniffTailBytes, func(head, tail []byte, size int64) error {
+		k, err := models.CheckUploadContent(name, head, tail, size, kinds)
+		kind = k
+		return err
+	})
+	sum, size, err := h.files.Put(c.Request().Context(), chk)
+	switch {
+	case errors.Is(err, files.ErrTooLarge):
+		return nil, &tooLargeError{models.Errorf(models.EInvalid,
+			"文件「%s」超过单个文件 %s 的上限，未保存。请压缩或拆分后重新上传。", name, platform.MB(h.maxUpload))}
+	case models.ErrorCode(err) == models.EInvalid:
+		return nil, err
+	case err != nil:
+		h.log.Warn("upload interrupted", "file", name, "read", chk.Size(), "err", err)
+		return nil, models.Errorf(models.EInvalid, "文件「%s」上传中断（已接收 %s），未保存，请重新上传。", name, platform.MB(chk.Size()))
+	}
+	return &store.StoredFile{SHA256: sum, Size: size, Kind: kind, Filename: name}, nil
+}
+
+// eachPart walks a multipart body in order: small fields go to field (at most 64 KB
+// each), files to file, which must consume or abandon the part.
+func eachPart(c echo.Context, field func(name, value string) error, file func(name string, part *multipart.Part) error) error {
+	mr, err := multipartReader(c.Request())
+	if err != nil {
+		return models.Errorf(models.EInvalid, "请选择要上传的文件（表单须以 multipart/form-data 方式提交）")
+	}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return models.Errorf(models.EInvalid, "上传中断，内容未保存，请重新提交。")
+		}
+		name := part.FormName()
+		if part.FileName() != "" {
+			err = file(name, part)
+		} else {
+			b, rerr := io.ReadAll(io.LimitReader(part, 64<<10))
+			if rerr != nil {
+				return models.Errorf(models.EInvalid, "上传中断，内容未保存，请重新提交。")
+			}
+			err = field(name, string(b))
+		}
+		part.Close()
+		if err != nil {
+			return err
+		}
+	}
+}
+
+// multipartReader is Request.MultipartReader with a 1 MB read buffer instead of 4 KB:
+// mime/multipart keeps a *bufio.Reader it is given, and a file part then arrives in
+// large reads rather than tens of thousands of small ones.
+func multipartReader(r *http.Request) (*multipart.Reader, error) {
+	mediaType, params, err := mime.ParseMediaType(r.Header.Get(echo.HeaderContentType))
+	if err != nil || mediaType != "multipart/form-data" || params["boundary"] == "" {
+		return nil, http.ErrNotMultipart
+	}
+	return multipart.NewReader(bufio.NewReaderSize(r.Body, 1<<20), params["boundary"]), nil
+}
+
+// drain reads what is left of a refused upload, so the browser receives the answer
+// instead of a reset connection; a body far beyond the limit is cut off instead.
+func (h *Platform) drain(c echo.Context) {
+	n, _ := io.Copy(io.Discard, io.LimitReader(c.Request().Body, 2*h.maxUpload+(1<<20)))
+	if n > 2*h.maxUpload {
+		c.Response().Header().Set("Connection", "close")
+	}
+}
+
+// cleanFilename keeps the uploader's name for the download, without paths or control
+// characters, at most 120 characters.
+func cleanFilename(s string) string {
+	s = s[strings.LastIndexAny(s, `/\`)+1:]
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) || r == '"' {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(s))
+	if r := []rune(s); len(r) > 120 {
+		s = string(r[len(r)-120:])
+	}
+	if s == "" {
+		s = "未命名文件"
+	}
+	return s
+}
+
+// Download sends one version of a material, to those who may see the application.
+func (h *Platform) Download(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	f, err := h.store.MaterialFile(c.Request().Context(), CurrentUser(c), id)
+	if err != nil {
+		return err
+	}
+	return h.serveFile(c, f.SHA256, f.Kind, f.Filename, f.UploadedAt)
+}
+
+// serveFile re-checks the stored file against its hash before sending a byte, and
+// refuses a damaged one; the file always downloads as an attachment.
+func (h *Platform) serveFile(c echo.Context, sum string, kind models.FileKind, name string, modified time.Time) error {
+	ctx := c.Request().Context()
+	if err := files.Verify(ctx, h.files, sum); err != nil {
+		var corrupt *files.CorruptError
+		if errors.As(err, &corrupt) || errors.Is(err, fs.ErrNotExist) {
+			h.log.Error("stored file failed its hash check", "sha256", sum, "err", err)
+			return models.Errorf(models.EInternal, "文件「%s」校验失败：存储的内容与上传时记录的 SHA-256 不一致或文件缺失，已拒绝下载。请联系系统管理员从备份恢复，或由上传单位重新上传。", name)
+		}
+		return err
+	}
+	rc, err := h.files.Open(ctx, sum)
+	if err != nil {
+		return err
+	}
+	defer rc.Close()
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, kind.ContentType())
+	w.Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("X-Content-SHA256", sum)
+	if rs, ok := rc.(io.ReadSeeker); ok {
+		http.ServeContent(w, c.Request(), "", modified, rs)
+		return nil
+	}
+	w.WriteHeader(http.StatusOK)
+	_, err = io.Copy(w, rc)
+	return err
+}

@@ -1,0 +1,117 @@
+// Package platform holds the pages of the platform side: the institution file, the
+// application with its checklist, materials and self-assessment. Officers see the same
+// pages read-only.
+package platform
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+
+	"portal/models"
+	"portal/views/components"
+)
+
+// Input is one field of the file form, with what was typed and its error.
+type Input struct {
+	ID, Name, Label, Hint string
+	Kind                  models.FieldKind
+	Value, Error          string
+	Required              bool
+	Options               []components.Option // a select's choices, "请选择" first
+}
+
+// Wide inputs take a whole line of the grid.
+func (i Input) Wide() bool {
+	return i.Kind == models.KindLongText || i.Name == "registered_address" || i.Name == "business_addresses" || i.Name == "name"
+}
+
+// FormRow is one row of a repeated part.
+type FormRow struct {
+	Index  int
+	Inputs []Input
+}
+
+// FormBlock is a section of scalar fields or a repeated part, in page order.
+type FormBlock struct {
+	Title  string
+	Inputs []Input // a section's fields
+	Part   string  // a repeated part's key; "" for a section
+	Label  string  // one row of the part, as in "股东"
+	Rows   []FormRow
+	Error  string // the part's error, such as shares above 100%
+	CanAdd bool
+}
+
+// FileFormPage is the edit form of the file.
+type FileFormPage struct {
+	Institution string
+	District    string
+	Blocks      []FormBlock
+	Errors      components.FieldErrors
+	Notice      string // after adding or removing a row: not saved yet
+	Lock        string // why the file cannot change now
+}
+
+// ViewBlock is a section of the read-only file: facts or a table.
+type ViewBlock struct {
+	Title   string
+	Items   []models.DisplayItem
+	Headers []string
+	Rows    [][]string
+	IsTable bool
+}
+
+// FileViewPage is the file as read by the platform or its officers.
+type FileViewPage struct {
+	Title       string
+	Institution string
+	USCC        string
+	District    string
+	Blocks      []ViewBlock
+	Conditions  models.Conditions
+	CondErr     string
+	Missing     []string // fields a submission would still need
+	Lock        string
+	EditURL     string // "" when the viewer may not edit
+	HistoryURL  string
+	Updated     string
+}
+
+// HistoryPage lists the saves of the file.
+type HistoryPage struct {
+	Institution string
+	BackURL     string
+	Changes     []HistoryChange
+	Pager       components.Pager
+}
+
+// HistoryChange is one save.
+type HistoryChange struct {
+	At, Actor string
+	Fields    []HistoryField
+}
+
+// HistoryField is one field of a save.
+type HistoryField struct{ Field, Old, New string }
+
+// MB formats a size for people: "200 MB", "40.5 MB", "204.1 KB".
+func MB(n int64) string {
+	switch {
+	case n < 1<<20:
+		return fmt.Sprintf("%.1f KB", float64(n)/1024)
+	case n%(1<<20) == 0:
+		return fmt.Sprintf("%d MB", n>>20)
+	}
+	return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+}
+
+// Size formats a file size with the exact byte count.
+func Size(n int64) string { return fmt.Sprintf("%s（%s 字节）", MB(n), strconv.FormatInt(n, 10)) }
+
+// When formats a time in China for lists.
+func When(t time.Time) string {
+	return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+}
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -20,6 +20,7 @@ type QueueStore interface {
 	Queue(ctx context.Context, u *models.User, f store.QueueFilter, p models.Page) ([]store.QueueRow, int64, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
+	SubmittedStore
 }
 
 // Queues serves each officer role's work queue.
@@ -68,6 +69,10 @@ func (h *Queues) Show(c echo.Context) error {
 	page.States = []components.Option{{Value: "", Label: "全部待办状态"}}
 	for _, s := range models.QueueStates(u.Role) {
 		page.States = append(page.States, components.Option{Value: string(s), Label: s.Label()})
+	}
+	// below the queue, every application of the jurisdiction, 视为放弃 included (platform side)
+	if page.Below, err = SubmittedApplications(c, h.store); err != nil {
+		return err
 	}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.QueueRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC,

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,6 +55,9 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		if err := h.addReviewRecords(c, p, row); err != nil {
 			return nil, err
 		}
+	}
+	if err := h.addMaterials(c, p, row); err != nil {
+		return nil, err
 	}
 	return p, h.addFailure(c, p, row, cal, today)
 }
@@ -182,7 +186,10 @@ func reviewFileViews(fs []store.ReviewFile) []shared.File {
 	out := make([]shared.File, len(fs))
 	for i, f := range fs {
 		out[i] = shared.File{Name: f.Name, SHA256: f.SHA256, Size: shared.SizeText(f.Size), Type: f.ContentType,
-			At: shared.DateTime(f.UploadedAt), Stored: f.Stored}
+			At: shared.DateTime(f.UploadedAt)}
+		if f.Stored {
+			out[i].URL = fmt.Sprintf("/applications/%d/review-files/%d", f.ApplicationID, f.ID)
+		}
 	}
 	return out
 }
@@ -225,4 +232,73 @@ func (h *Reviews) OpinionPDF(kind string) echo.HandlerFunc {
 		c.Response().Header().Set("Content-Disposition", "inline; filename*=UTF-8''"+file)
 		return c.Blob(http.StatusOK, "application/pdf", doc)
 	}
+}
+
+// addMaterials adds the checklist with each material's verdict and, for the district's
+// review of a resubmission, what changed since the previous submission.
+func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow) error {
+	ctx := c.Request().Context()
+	v, err := h.store.Checklist(ctx, CurrentUser(c), row.ID)
+	if err != nil {
+		return err
+	}
+	for _, it := range v.Items {
+		m := shared.MaterialRow{ID: it.Material.ID, Code: it.Material.Code, Name: it.Material.Name, Required: it.Material.Required,
+			State: it.State}
+		if it.State == models.MaterialReturned || it.State == models.MaterialAccepted {
+			m.Comment, m.Reviewer = it.Review.ReviewComment, it.Review.ReviewerName
+		}
+		for _, s := range it.Slots {
+			if f := s.Current(); f != nil {
+				label := s.Label
+				if len(it.Slots) == 1 {
+					label = ""
+				}
+				m.Files = append(m.Files, shared.MaterialLink{Label: label, Filename: f.Filename, Version: f.Version,
+					URL: "/files/" + strconv.FormatInt(f.ID, 10)})
+			}
+		}
+		p.Materials = append(p.Materials, m)
+	}
+	p.ReviewMats = p.Role == models.RoleDistrict && row.State == models.StateDistrictReview && p.IsAssignee
+	if p.Role != models.RoleDistrict || row.State != models.StateDistrictReview {
+		return nil
+	}
+	r, err := h.store.ApplicationRoundChanges(ctx, CurrentUser(c), row.ID)
+	if err != nil || r == nil {
+		return err
+	}
+	p.Round = &shared.Round{Prev: shared.DateTime(r.Prev), Last: shared.DateTime(r.Last), Fields: r.Fields}
+	for _, m := range r.Materials {
+		name := m.Material
+		if m.Slot != "" {
+			name += "（" + m.Slot + "）"
+		}
+		p.Round.Materials = append(p.Round.Materials, shared.RoundMaterial{Material: name, Old: fileText(m.Old), New: fileText(m.New)})
+	}
+	return nil
+}
+
+func fileText(f *models.MaterialFile) string {
+	if f == nil {
+		return "（无）"
+	}
+	return fmt.Sprintf("第 %d 版 %s（SHA-256 %s…）", f.Version, f.Filename, f.SHA256[:12])
+}
+
+// ReviewFile sends a working paper or a piece of evidence, after re-checking its hash.
+func (h *Reviews) ReviewFile(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	fid, err := idParam(c, "fid")
+	if err != nil {
+		return err
+	}
+	f, err := h.store.ReviewFileFor(c.Request().Context(), CurrentUser(c), id, fid)
+	if err != nil {
+		return err
+	}
+	return sendStored(c, h.files, f.SHA256, f.ContentType, f.Name)
 }

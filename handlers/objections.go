@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,17 +15,6 @@ import (
 	"portal/views/pages/platform"
 	"portal/views/pages/shared"
 )
-
-// Resubmit is the platform's resubmission after a correction.
-func (h *Reviews) Resubmit(c echo.Context) error {
-	id, err := idParam(c, "id")
-	if err != nil {
-		return err
-	}
-	note := strings.TrimSpace(c.FormValue("resubmit_note"))
-	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventResubmit, note, version(c))
-	return h.decided(c, id, "resubmit", "resubmit_note", map[string]string{"resubmit_note": note}, err, "已重新提交，等待区级审核")
-}
 
 // ObjectionForm is the platform's objection form, open until the deadline.
 func (h *Reviews) ObjectionForm(c echo.Context) error {
@@ -51,33 +41,47 @@ func (h *Reviews) objectionPage(c echo.Context, id int64) (*platform.ObjectionPa
 		Objected: page.Objection != nil && page.App.State != models.StateFailed}, nil
 }
 
-// Object files the objection with its evidence files.
+// Object files the objection with its evidence files, streamed into the file store.
 func (h *Reviews) Object(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	reasons := strings.TrimSpace(c.FormValue("reasons"))
+	var reasons string
+	ver := 0
 	errs := components.FieldErrors{}
+	var evidence []store.ReviewFile
+	err = eachPart(c, func(name, value string) error {
+		switch name {
+		case "reasons":
+			reasons = strings.TrimSpace(value)
+		case "version":
+			ver, _ = strconv.Atoi(value)
+		}
+		return nil
+	}, func(name string, part *multipart.Part) error {
+		if name != "evidence" || errs["evidence"] != "" {
+			return nil
+		}
+		f, err := receiveReviewFile(c, h.files, part)
+		if models.ErrorCode(err) == models.EInvalid {
+			errs["evidence"] = models.ErrorMessage(err)
+			return nil
+		}
+		evidence = append(evidence, f)
+		return err
+	})
+	if err != nil && models.ErrorCode(err) != models.EInvalid {
+		return err
+	}
 	if reasons == "" {
 		errs["reasons"] = "请写明对所列问题的异议和理由"
-	}
-	var evidence []store.ReviewFile
-	if form, ferr := c.MultipartForm(); ferr == nil {
-		for _, fh := range form.File["evidence"] {
-			f, err := readUpload(fh)
-			if err != nil {
-				errs["evidence"] = models.ErrorMessage(err)
-				break
-			}
-			evidence = append(evidence, f)
-		}
 	}
 	if len(evidence) == 0 && errs["evidence"] == "" {
 		errs["evidence"] = "提出异议须提交证明材料"
 	}
 	if len(errs) == 0 {
-		_, err = h.store.Object(c.Request().Context(), actor(c, h.now), id, reasons, evidence, version(c))
+		_, err = h.store.Object(c.Request().Context(), actor(c, h.now), id, reasons, evidence, ver)
 		if err == nil {
 			return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), "异议已提交，等待复核")
 		}

@@ -2,9 +2,10 @@ package handlers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
+	"errors"
 	"io"
+	iofs "io/fs"
+	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -13,6 +14,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/district"
@@ -30,13 +32,14 @@ type OnsiteStore interface {
 // Onsite serves the district's on-site check record and its working papers.
 type Onsite struct {
 	store    OnsiteStore
+	files    files.Store
 	sessions Sessions
 	now      Clock
 }
 
-// NewOnsite builds the on-site check handlers.
-func NewOnsite(s OnsiteStore, sess Sessions, now Clock) *Onsite {
-	return &Onsite{store: s, sessions: sess, now: now}
+// NewOnsite builds the on-site check handlers; working papers go to fs.
+func NewOnsite(s OnsiteStore, fs files.Store, sess Sessions, now Clock) *Onsite {
+	return &Onsite{store: s, files: fs, sessions: sess, now: now}
 }
 
 // Form shows the record, filled with what was saved before.
@@ -102,24 +105,29 @@ func (h *Onsite) Save(c echo.Context) error {
 	return Render(c, http.StatusUnprocessableEntity, district.Onsite(*p))
 }
 
-// UploadPaper records a working paper. Until the shared file store is merged the
-// content is hashed and checked but only its record is kept (stored = false).
+// UploadPaper stores a working paper in the file store and records it.
 func (h *Onsite) UploadPaper(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	fh, err := c.FormFile("paper")
-	var f store.ReviewFile
-	if err == nil {
-		f, err = readUpload(fh)
-	} else {
+	var f *store.ReviewFile
+	err = eachPart(c, func(string, string) error { return nil }, func(name string, part *multipart.Part) error {
+		if name != "paper" || f != nil {
+			return nil
+		}
+		rf, err := receiveReviewFile(c, h.files, part)
+		f = &rf
+		return err
+	})
+	if err == nil && f == nil {
 		err = models.Errorf(models.EInvalid, "请选择要上传的文件")
 	}
 	if err == nil {
-		err = h.store.AddWorkingPaper(c.Request().Context(), actor(c, h.now), id, f)
+		err = h.store.AddWorkingPaper(c.Request().Context(), actor(c, h.now), id, *f)
 	}
 	if models.ErrorCode(err) == models.EInvalid {
+		_, _ = io.Copy(io.Discard, io.LimitReader(c.Request().Body, 2*models.MaxReviewFileSize))
 		p, perr := h.page(c, id)
 		if perr != nil {
 			return perr
@@ -133,23 +141,50 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 	return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10)+"/onsite", "工作底稿「"+f.Name+"」已上传")
 }
 
-// readUpload hashes an uploaded file and checks its type by content and its size.
-func readUpload(fh *multipart.FileHeader) (store.ReviewFile, error) {
-	file, err := fh.Open()
+// receiveReviewFile streams one file part into the file store: hashed as it arrives,
+// its size capped and its type checked by content; a refused file leaves nothing behind.
+func receiveReviewFile(c echo.Context, fs files.Store, part *multipart.Part) (store.ReviewFile, error) {
+	name := cleanFilename(part.FileName())
+	var kind models.FileKind
+	chk := files.NewChecked(part, models.MaxReviewFileSize, models.SniffHeadBytes, models.SniffTailBytes,
+		func(head, tail []byte, size int64) error {
+			k, err := models.CheckUploadContent(name, head, tail, size, models.ReviewFileKinds)
+			kind = k
+			return err
+		})
+	sum, size, err := fs.Put(c.Request().Context(), chk)
+	switch {
+	case errors.Is(err, files.ErrTooLarge):
+		return store.ReviewFile{}, models.Errorf(models.EInvalid, "文件「%s」超过 %d MB，未保存", name, models.MaxReviewFileSize>>20)
+	case models.ErrorCode(err) == models.EInvalid:
+		return store.ReviewFile{}, err
+	case err != nil:
+		return store.ReviewFile{}, models.Errorf(models.EInvalid, "文件「%s」上传中断，未保存，请重新上传", name)
+	}
+	return store.ReviewFile{Name: name, SHA256: sum, Size: size, ContentType: kind.ContentType(), Stored: true}, nil
+}
+
+// sendStored re-checks a stored file against its hash, then sends it as an attachment;
+// a damaged or missing file is refused, never sent.
+func sendStored(c echo.Context, fs files.Store, sum, contentType, name string) error {
+	ctx := c.Request().Context()
+	if err := files.Verify(ctx, fs, sum); err != nil {
+		var corrupt *files.CorruptError
+		if errors.As(err, &corrupt) || errors.Is(err, iofs.ErrNotExist) {
+			return models.Errorf(models.EInternal, "文件「%s」校验失败：存储的内容与记录的 SHA-256 不一致或文件缺失，已拒绝下载", name)
+		}
+		return err
+	}
+	rc, err := fs.Open(ctx, sum)
 	if err != nil {
-		return store.ReviewFile{}, err
+		return err
 	}
-	defer file.Close()
-	head := make([]byte, 512)
-	n, _ := io.ReadFull(file, head)
-	if _, err := file.Seek(0, io.SeekStart); err != nil {
-		return store.ReviewFile{}, err
-	}
-	sum := sha256.New()
-	size, err := io.Copy(sum, io.LimitReader(file, models.MaxWorkingPaperSize+1))
-	if err != nil {
-		return store.ReviewFile{}, err
-	}
-	f := store.ReviewFile{Name: fh.Filename, SHA256: hex.EncodeToString(sum.Sum(nil)), Size: size, ContentType: models.SniffUpload(head[:n])}
-	return f, models.CheckUpload(f.Name, f.Size, f.ContentType)
+	defer rc.Close()
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, contentType)
+	w.Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	w.Header().Set("X-Content-SHA256", sum)
+	w.WriteHeader(http.StatusOK)
+	_, err = io.Copy(w, rc)
+	return err
 }

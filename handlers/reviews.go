@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/views/components"
 	"portal/views/pages/shared"
 )
@@ -27,6 +28,10 @@ type ReviewStore interface {
 	ExitRecords(ctx context.Context, appID int64) ([]models.ExitRecord, error)
 	DistrictOfficers(ctx context.Context, districtID int64) ([]models.User, error)
 	Institution(ctx context.Context, u *models.User, id int64) (*models.Institution, error)
+	Checklist(ctx context.Context, u *models.User, appID int64) (*store.ApplicationView, error)
+	ApplicationRoundChanges(ctx context.Context, u *models.User, appID int64) (*store.RoundChanges, error)
+	ReviewFileFor(ctx context.Context, u *models.User, appID, fileID int64) (*store.ReviewFile, error)
+	ReviewMaterialInDistrictReview(ctx context.Context, a store.Actor, appID, materialID int64, state, comment string) error
 
 	Claim(ctx context.Context, a store.Actor, appID int64) error
 	Assign(ctx context.Context, a store.Actor, appID, officerID int64) error
@@ -42,13 +47,14 @@ type ReviewStore interface {
 // Reviews serves the application page and every review decision on it.
 type Reviews struct {
 	store    ReviewStore
+	files    files.Store
 	sessions Sessions
 	now      Clock
 }
 
-// NewReviews builds the review handlers.
-func NewReviews(s ReviewStore, sess Sessions, now Clock) *Reviews {
-	return &Reviews{store: s, sessions: sess, now: now}
+// NewReviews builds the review handlers; evidence files go to fs.
+func NewReviews(s ReviewStore, fs files.Store, sess Sessions, now Clock) *Reviews {
+	return &Reviews{store: s, files: fs, sessions: sess, now: now}
 }
 
 // Show is the application page; outside the jurisdiction it is 404.
@@ -160,4 +166,29 @@ func (h *Reviews) Fail(c echo.Context) error {
 	_, err = h.store.Fail(c.Request().Context(), actor(c, h.now), id, models.ParseProblems(values["fail_problems"]),
 		strings.TrimSpace(values["fail_remarks"]), version(c))
 	return h.decided(c, id, "fail", "fail_problems", values, err, "已作出不合格结论并告知机构，异议期限已开始计算")
+}
+
+// ReviewMaterial accepts a material, or returns it with a comment the platform sees.
+func (h *Reviews) ReviewMaterial(state string) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		id, err := idParam(c, "id")
+		if err != nil {
+			return err
+		}
+		mid, err := idParam(c, "mid")
+		if err != nil {
+			return err
+		}
+		comment := strings.TrimSpace(c.FormValue("comment"))
+		err = h.store.ReviewMaterialInDistrictReview(c.Request().Context(), actor(c, h.now), id, mid, state, comment)
+		if models.ErrorCode(err) == models.EInvalid {
+			return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "material-" + c.FormValue("code"),
+				Values: map[string]string{"comment": comment}, Errs: components.FieldErrors{"comment": models.ErrorMessage(err)}}, "")
+		}
+		msg := "材料已审核通过"
+		if state == models.ReviewReturned {
+			msg = "材料已退回，退回补正时将一并告知机构"
+		}
+		return h.decided(c, id, "", "", nil, err, msg)
+	}
 }

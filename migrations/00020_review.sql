@@ -1,14 +1,10 @@
 -- The review chain's records beside the workflow: the district's on-site check and its
 -- working papers, the sealed opinion documents, failure notices, objections with their
--- evidence, and the exit classification of institutions that did not pass.
+-- evidence, and the exit classification of institutions that did not pass (the
+-- institution's classification column, 合规类/整改类/取缔类, comes with the institution
+-- file of migration 00010).
 
 -- +goose Up
--- Rectification classification of the institution (seeds/004 plan 2 三(二)); the
--- platform side's institution file adds the same column with the same values.
-ALTER TABLE institutions ADD COLUMN IF NOT EXISTS classification text NOT NULL DEFAULT '';
-ALTER TABLE institutions ADD CONSTRAINT institutions_classification_known
-    CHECK (classification IN ('', 'compliant', 'rectifying', 'banned'));
-
 -- Exit route of an application that did not pass (seeds/004 plan 1 六(二)).
 ALTER TABLE applications ADD COLUMN exit_class text NOT NULL DEFAULT ''
     CHECK (exit_class IN ('', 'wind_down', 'dispose', 'ban'));
@@ -127,4 +123,3 @@ DROP TABLE review_files;
 DROP TABLE onsite_checks;
 DROP INDEX applications_queue;
 ALTER TABLE applications DROP COLUMN exit_class;
-ALTER TABLE institutions DROP CONSTRAINT institutions_classification_known;

@@ -1,8 +1,6 @@
 package models
 
 import (
-	"bytes"
-	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -95,42 +93,9 @@ func (in OnsiteCheckInput) Validate(today Date) (OnsiteCheck, map[string]string)
 	return c, errs
 }
 
-// MaxWorkingPaperSize bounds one uploaded working paper or evidence file.
-const MaxWorkingPaperSize = 20 << 20
+// MaxReviewFileSize bounds one working paper or piece of an objection's evidence.
+const MaxReviewFileSize = 50 << 20
 
-// allowedUploadTypes are the content types sniffed from a file's first bytes that a
-// working paper or an objection's evidence may have: PDF, images, and Office documents
-// (OOXML is a zip; the legacy formats are OLE containers). OFD is a zip too.
-var allowedUploadTypes = map[string]string{
-	"application/pdf":           "PDF",
-	"image/jpeg":                "JPEG 图片",
-	"image/png":                 "PNG 图片",
-	"application/zip":           "Office/OFD 文档",
-	"application/x-ole-storage": "Office 文档",
-}
-
-// CheckUpload refuses an empty, oversized or disallowed file; sniffed is the content
-// type detected from its content, never from its name.
-func CheckUpload(name string, size int64, sniffed string) error {
-	switch {
-	case strings.TrimSpace(name) == "" || size == 0:
-		return Errorf(EInvalid, "请选择要上传的文件")
-	case size > MaxWorkingPaperSize:
-		return Errorf(EInvalid, "文件「%s」超过 %d MB", name, MaxWorkingPaperSize>>20)
-	}
-	if _, ok := allowedUploadTypes[sniffed]; !ok {
-		return Errorf(EInvalid, "文件「%s」的内容不是 PDF、OFD、图片或 Office 文档，不能上传", name)
-	}
-	return nil
-}
-
-var oleMagic = []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}
-
-// SniffUpload names the content type of a file from its first bytes (up to 512).
-func SniffUpload(head []byte) string {
-	if bytes.HasPrefix(head, oleMagic) {
-		return "application/x-ole-storage"
-	}
-	ct, _, _ := strings.Cut(http.DetectContentType(head), ";")
-	return ct
-}
+// ReviewFileKinds are the types, found in the content (CheckUploadContent), a working
+// paper or an objection's evidence may have.
+var ReviewFileKinds = []FileKind{KindPDF, KindOFD, KindJPEG, KindPNG, KindDOCX, KindXLSX}

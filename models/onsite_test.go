@@ -39,26 +39,13 @@ func TestOnsiteCheckInputValidate(t *testing.T) {
 	}
 }
 
-func TestCheckUploadBySniffedContent(t *testing.T) {
-	pdf := []byte("%PDF-1.7\n1 0 obj")
-	if got := SniffUpload(pdf); got != "application/pdf" {
-		t.Fatalf("sniffed %q", got)
+func TestReviewFilesAcceptTheContentTypesOfTheRegulations(t *testing.T) {
+	pdf := []byte("%PDF-1.7\n1 0 obj\n%%EOF\n")
+	if k, err := CheckUploadContent("底稿.pdf", pdf, pdf, int64(len(pdf)), ReviewFileKinds); err != nil || k != KindPDF {
+		t.Fatalf("PDF working paper: %s, %v", k, err)
 	}
-	if err := CheckUpload("底稿.pdf", 100, SniffUpload(pdf)); err != nil {
-		t.Errorf("PDF refused: %v", err)
-	}
-	ole := append([]byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}, make([]byte, 32)...)
-	if err := CheckUpload("底稿.doc", 100, SniffUpload(ole)); err != nil {
-		t.Errorf("legacy Office refused: %v", err)
-	}
-	// a script renamed to .pdf is refused by its content
-	if err := CheckUpload("底稿.pdf", 100, SniffUpload([]byte("#!/bin/sh\nrm -rf /"))); ErrorCode(err) != EInvalid {
-		t.Errorf("script accepted: %v", err)
-	}
-	if ErrorCode(CheckUpload("a.pdf", 0, "application/pdf")) != EInvalid {
-		t.Error("empty file accepted")
-	}
-	if ErrorCode(CheckUpload("a.pdf", MaxWorkingPaperSize+1, "application/pdf")) != EInvalid {
-		t.Error("oversized file accepted")
+	script := []byte("#!/bin/sh\nrm -rf /\n")
+	if _, err := CheckUploadContent("底稿.pdf", script, script, int64(len(script)), ReviewFileKinds); ErrorCode(err) != EInvalid {
+		t.Fatalf("a script named .pdf: %v", err)
 	}
 }

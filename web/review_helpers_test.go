@@ -1,7 +1,9 @@
 package web_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -15,8 +17,9 @@ import (
 	"portal/web/webtest"
 )
 
-// submitViaStore opens and submits the user's application through the store: the
-// platform's own submission pages belong to the platform side (issue 3).
+// submitViaStore opens the user's application, completes it through the store (the
+// platform side's readyViaStore: file, materials, self-assessment) and submits it with
+// the platform side's submission, which checks readiness and freezes the materials.
 func submitViaStore(t *testing.T, env *webtest.Env, username string) int64 {
 	t.Helper()
 	ctx := context.Background()
@@ -24,14 +27,37 @@ func submitViaStore(t *testing.T, env *webtest.Env, username string) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
+	appID := readyApplication(t, env, username)
 	a := store.Actor{User: u, Now: env.Clock.Now()}
-	app, err := env.Store.CreateApplication(ctx, a, *u.InstitutionID, models.ApplicationTypeP2P)
+	if _, err := env.Store.SubmitApplication(ctx, a, appID, 0); err != nil {
+		t.Fatalf("submitting %s's application: %v", username, err)
+	}
+	return appID
+}
+
+// readyApplication opens the user's application and makes it ready to submit: the
+// institution file (platform1's demo file is empty: it is filled through the file form),
+// every required material and the self-assessment.
+func readyApplication(t *testing.T, env *webtest.Env, username string) int64 {
+	t.Helper()
+	ctx := context.Background()
+	u, err := env.Store.UserByUsername(ctx, username)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := env.Store.ApplyEvent(ctx, a, app.ID, models.EventSubmit, store.DecisionInput{}, nil); err != nil {
+	if f, err := env.Store.InstitutionFile(ctx, u, *u.InstitutionID); err != nil {
+		t.Fatal(err)
+	} else if f.LegalRepresentative == "" {
+		c := signIn(t, env, username)
+		if resp, body := c.Submit("/platform/file", filledFile()); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("filling %s's file: %d\n%s", username, resp.StatusCode, textOf(body))
+		}
+	}
+	app, err := env.Store.CreateApplication(ctx, store.Actor{User: u, Now: env.Clock.Now()}, *u.InstitutionID, models.ApplicationTypeP2P)
+	if err != nil {
 		t.Fatal(err)
 	}
+	readyViaStore(t, env, u, app.ID)
 	return app.ID
 }
 
@@ -121,4 +147,25 @@ func signIn(t *testing.T, env *webtest.Env, user string) *webtest.Client {
 	c := env.Client(t)
 	c.Login(user, webtest.DemoPassword)
 	return c
+}
+
+// resubmit sends the corrected application back with the platform side's submit form.
+func resubmit(t *testing.T, c *webtest.Client, id int64) {
+	t.Helper()
+	path := "/platform/applications/" + strconv.FormatInt(id, 10) + "/submit"
+	if resp, body := c.Submit(path, nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("resubmit: %d\n%s", resp.StatusCode, textOf(body))
+	}
+}
+
+// uploadMaterial uploads a new version of a material through the platform side's upload
+// form, as the platform does when correcting.
+func uploadMaterial(t *testing.T, env *webtest.Env, c *webtest.Client, id int64, code, filename string) {
+	t.Helper()
+	m := materials(t, env)[code]
+	path := fmt.Sprintf("/platform/applications/%d/materials/%d/files?slot=1", id, m.ID)
+	resp, body := postFile(t, env, c, path, filename, bytes.NewReader(pdfBody(2048, filename)))
+	if resp == nil || resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload %s: %v\n%s", filename, resp, textOf(body))
+	}
 }

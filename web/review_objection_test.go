@@ -66,7 +66,7 @@ func TestObjectionFormOpenUntilTheDeadlineThenClosed(t *testing.T) {
 	body = object(t, env, p2, id, "异议", nil, http.StatusUnprocessableEntity)
 	webtest.Contains(t, body, "提出异议须提交证明材料")
 	body = object(t, env, p2, id, "异议", map[string][]byte{"证明.pdf": []byte("#!/bin/sh\necho hi\n")}, http.StatusUnprocessableEntity)
-	webtest.Contains(t, body, "不是 PDF、OFD、图片或 Office 文档", "异议")
+	webtest.Contains(t, body, "无法识别文件「证明.pdf」的格式", "系统按文件内容而非扩展名判断格式")
 
 	// the day after the deadline the form is closed and a late post refused
 	env.Clock.Set(time.Date(2026, 10, 14, 8, 0, 0, 0, time.FixedZone("CST", 8*3600)))
@@ -115,7 +115,7 @@ func TestProvinceJointReviewReturnFailAndObjection(t *testing.T) {
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
 	postDecision(t, p1, id, "/province/return", url.Values{"return_opinion": {"请补充近三年审计报告"}, "return_days": {"5"}}, http.StatusSeeOther)
 	pl := signIn(t, env, "platform3")
-	postDecision(t, pl, id, "/resubmit", url.Values{"resubmit_note": {"已补充"}}, http.StatusSeeOther)
+	resubmit(t, pl, id)
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
 	postDecision(t, p1, id, "/province/fail", url.Values{"fail_problems": {"待收余额不降反升"}}, http.StatusSeeOther)
 	_, body := pl.Get(appURL(id, ""))

@@ -3,6 +3,7 @@ package web
 import (
 	"portal/handlers"
 	"portal/models"
+	"portal/models/store/files"
 )
 
 var (
@@ -19,9 +20,13 @@ var (
 // decisions, objections, calendar, history, notifications). The queues replace the
 // placeholder role homes of routes.go (same paths, registered later).
 func (s *Server) reviewRoutes() {
+	fs, err := files.NewLocal(s.FilesDir()) // the platform side's content-addressed store
+	if err != nil {
+		panic(err) // the server cannot keep working papers: refuse to start
+	}
 	q := handlers.NewQueues(s.store, s.clock)
-	rv := handlers.NewReviews(s.store, s.sessions, s.clock)
-	on := handlers.NewOnsite(s.store, s.sessions, s.clock)
+	rv := handlers.NewReviews(s.store, fs, s.sessions, s.clock)
+	on := handlers.NewOnsite(s.store, fs, s.sessions, s.clock)
 	inbox := handlers.NewInbox(s.store, s.sessions, s.clock)
 	cal := handlers.NewCalendarAdmin(s.store, s.sessions, s.clock)
 	chain := handlers.NewChain(s.store, s.clock)
@@ -32,9 +37,9 @@ func (s *Server) reviewRoutes() {
 
 	view := s.group("/applications", applicationViewers)
 	view.get("/:id", rv.Show)
+	view.get("/:id/review-files/:fid", rv.ReviewFile)
 
 	plat := s.group("/applications", platforms)
-	plat.post("/:id/resubmit", rv.Resubmit)
 	plat.get("/:id/objection", rv.ObjectionForm)
 	plat.post("/:id/objection", rv.Object)
 
@@ -52,6 +57,8 @@ func (s *Server) reviewRoutes() {
 	dist.post("/:id/district/return", rv.Return)
 	dist.post("/:id/district/pass", rv.Pass("审核合格，已出具审核意见并报送上级"))
 	dist.post("/:id/district/fail", rv.Fail)
+	dist.post("/:id/materials/:mid/accept", rv.ReviewMaterial(models.ReviewAccepted))
+	dist.post("/:id/materials/:mid/return", rv.ReviewMaterial(models.ReviewReturned))
 
 	city := s.group("/applications", cities)
 	city.post("/:id/city/pass", rv.Pass("初验合格，已提交专责小组审定"))

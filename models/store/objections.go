@@ -165,7 +165,7 @@ func (s *Store) RecordExit(ctx context.Context, a Actor, appID int64, e models.E
 		if err := tx.Model(app).Update("exit_class", e).Error; err != nil {
 			return err
 		}
-		if err := tx.Table("institutions").Where("id = ?", app.InstitutionID).Update("classification", c).Error; err != nil {
+		if err := reclassify(tx, a, app.InstitutionID, c); err != nil {
 			return err
 		}
 		return audit(tx, a, "登记退出分类", fmt.Sprintf("申请 %d", app.ID), e.Label()+"；"+c.Label())
@@ -177,4 +177,36 @@ func (s *Store) ExitRecords(ctx context.Context, appID int64) ([]models.ExitReco
 	var rs []models.ExitRecord
 	err := s.db.WithContext(ctx).Where("application_id = ?", appID).Order("id").Find(&rs).Error
 	return rs, err
+}
+
+// reclassify keeps the institution's classification in its file, with the file's
+// history of who changed what (the platform side's institution_file_changes).
+func reclassify(tx *gorm.DB, a Actor, institutionID int64, c models.InstitutionClass) error {
+	var old models.InstitutionClass
+	if err := tx.Raw("SELECT classification FROM institutions WHERE id = ? FOR UPDATE", institutionID).Row().Scan(&old); err != nil {
+		return err
+	}
+	if old == c {
+		return nil
+	}
+	if err := tx.Table("institutions").Where("id = ?", institutionID).Update("classification", c).Error; err != nil {
+		return err
+	}
+	oldLabel := old.Label()
+	if old == "" {
+		oldLabel = ""
+	}
+	rec := FileChangeRecord{InstitutionID: institutionID, At: a.Now, ActorID: a.id(), ActorName: personName(a), Role: roleOf(a),
+		Fields: []FileChangeField{{Position: 1, Field: classificationLabel(), OldValue: oldLabel, NewValue: c.Label()}}}
+	return tx.Create(&rec).Error
+}
+
+// classificationLabel is the file form's label of the classification field.
+func classificationLabel() string {
+	for _, f := range models.FileFields {
+		if f.Name == "classification" {
+			return f.Label
+		}
+	}
+	return "专项整治分类"
 }

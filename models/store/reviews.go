@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -125,6 +127,13 @@ func (s *Store) ReturnForCorrection(ctx context.Context, a Actor, appID int64, o
 	if err != nil {
 		return nil, err
 	}
+	returned, err := s.returnedMaterials(ctx, appID)
+	if err != nil {
+		return nil, err
+	}
+	if len(returned) > 0 && strings.TrimSpace(opinion) != "" {
+		opinion += "\n退回的材料：\n" + strings.Join(returned, "\n")
+	}
 	in := DecisionInput{Opinion: opinion, Version: version, Due: &due, DueKind: models.DeadlineWorking, DueLabel: "补正截止",
 		NoticeBody: fmt.Sprintf("补正期限：%s 前（%d 个工作日）。退回意见：%s", due, days, opinion)}
 	return s.decide(ctx, a, appID, models.EventReturn, in, decideHooks{
@@ -199,4 +208,60 @@ func (s *Store) DecisionByID(ctx context.Context, id int64) (*models.Decision, e
 		return nil, notFound(err, "决定记录")
 	}
 	return &d, nil
+}
+
+// RoundChanges is what changed between an application's two latest submissions.
+type RoundChanges struct {
+	Prev, Last time.Time
+	Materials  []models.MaterialChange
+	Fields     []models.FileChange
+}
+
+// ApplicationRoundChanges compares the last two submissions of an application the user
+// may see: the materials submitted each time, and the institution file's fields saved in
+// between. It is nil before the first resubmission.
+func (s *Store) ApplicationRoundChanges(ctx context.Context, u *models.User, appID int64) (*RoundChanges, error) {
+	app, err := s.Application(ctx, u, appID)
+	if err != nil {
+		return nil, err
+	}
+	db := s.db.WithContext(ctx)
+	var times []time.Time
+	if err := db.Table("decisions").Where("application_id = ? AND event IN ?", appID,
+		[]models.Event{models.EventSubmit, models.EventResubmit}).Pluck("at", &times).Error; err != nil {
+		return nil, err
+	}
+	prev, last, ok := models.LastRound(times)
+	if !ok {
+		return nil, nil
+	}
+	v, err := checklist(db, app)
+	if err != nil {
+		return nil, err
+	}
+	var edits []models.FieldEdit
+	err = db.Table("institution_file_change_fields f").Joins("JOIN institution_file_changes c ON c.id = f.change_id").
+		Where("c.institution_id = ? AND c.at > ? AND c.at <= ?", app.InstitutionID, prev, last).
+		Select("c.at, f.field, f.old_value AS old, f.new_value AS new").Order("c.id, f.position").Scan(&edits).Error
+	if err != nil {
+		return nil, err
+	}
+	return &RoundChanges{Prev: prev, Last: last, Materials: models.MaterialChanges(v.Items, prev, last),
+		Fields: models.FieldChanges(edits, prev, last)}, nil
+}
+
+// returnedMaterials lists, numbered, the materials returned with a comment since the
+// application was last submitted, for the send-back's opinion.
+func (s *Store) returnedMaterials(ctx context.Context, appID int64) ([]string, error) {
+	var rows []struct{ Name, ReviewComment string }
+	err := s.db.WithContext(ctx).Raw(`SELECT m.name, am.review_comment FROM application_materials am
+		JOIN material_types m ON m.id = am.material_id
+		WHERE am.application_id = ? AND am.review_state = 'returned' AND am.reviewed_at >= COALESCE(
+			(SELECT max(at) FROM decisions WHERE application_id = ? AND event IN ('submit', 'resubmit')), '-infinity')
+		ORDER BY m.position, m.id`, appID, appID).Scan(&rows).Error
+	out := make([]string, len(rows))
+	for i, r := range rows {
+		out[i] = fmt.Sprintf("%d. %s：%s", i+1, r.Name, r.ReviewComment)
+	}
+	return out, err
 }

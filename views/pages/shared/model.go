@@ -84,7 +84,7 @@ type TimelineItem struct {
 // File is an uploaded working paper or piece of evidence.
 type File struct {
 	Name, SHA256, Size, Type, At string
-	Stored                       bool
+	URL                          string // download, when the content is kept
 }
 
 // Check is the on-site check as shown.
@@ -140,6 +140,43 @@ func (f Form) Value(name, field, def string) string {
 	return def
 }
 
+// MaterialRow is one material of the checklist with the officer's verdict.
+type MaterialRow struct {
+	ID       int64
+	Code     string
+	Name     string
+	Required bool
+	State    models.MaterialState
+	Comment  string
+	Reviewer string
+	Files    []MaterialLink
+}
+
+// MaterialLink is the current file of one slot.
+type MaterialLink struct {
+	Label, Filename, URL string
+	Version              int
+}
+
+var materialStateLabels = map[models.MaterialState]string{
+	models.MaterialMissing: "未上传", models.MaterialUploaded: "待审核", models.MaterialAccepted: "已通过", models.MaterialReturned: "已退回",
+}
+
+// StateLabel names the material's state.
+func (m MaterialRow) StateLabel() string { return materialStateLabels[m.State] }
+
+// Round is what changed since the previous submission.
+type Round struct {
+	Prev, Last string
+	Materials  []RoundMaterial
+	Fields     []models.FileChange
+}
+
+// RoundMaterial is one material slot whose submitted file changed.
+type RoundMaterial struct {
+	Material, Old, New string
+}
+
 // ApplicationPage is the application page of any role.
 type ApplicationPage struct {
 	App         Header
@@ -159,6 +196,9 @@ type ApplicationPage struct {
 	Officers    []components.Option
 	ExitOpen    bool
 	Exits       []ExitEntry
+	Materials   []MaterialRow
+	ReviewMats  bool   // the current user may accept or return materials now
+	Round       *Round // what changed since the last round, once resubmitted
 	Form        Form
 	Refusal     string // why the last action was refused (409/403), shown at the top
 }

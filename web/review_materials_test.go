@@ -1,0 +1,67 @@
+package web_test
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"portal/web/webtest"
+)
+
+// The district accepts and returns materials; the send-back carries the comments; the
+// platform corrects a material and a file field and resubmits; the officer sees both
+// changes, old → new.
+func TestMaterialReviewAndWhatChangedSinceTheLastRound(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1")
+	d1, p1 := signIn(t, env, "district1"), signIn(t, env, "platform1")
+	ms := materials(t, env)
+	custody := strconv.FormatInt(ms["custody_agreement"].ID, 10)
+	audit := strconv.FormatInt(ms["special_audit"].ID, 10)
+
+	// not before claiming
+	resp, _ := d1.Submit(appURL(id, "/materials/"+custody+"/accept"), nil)
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("material review before claiming: %d", resp.StatusCode)
+	}
+	onsiteCheck(t, env, d1, id)
+	postDecision(t, d1, id, "/materials/"+audit+"/accept", url.Values{"version": {"0"}}, http.StatusSeeOther)
+	body := postDecision(t, d1, id, "/materials/"+custody+"/return", url.Values{"version": {"0"}, "code": {"custody_agreement"}}, http.StatusUnprocessableEntity)
+	webtest.Contains(t, body, "退回材料须写明退回意见")
+	postDecision(t, d1, id, "/materials/"+custody+"/return", url.Values{"comment": {"协议缺少银行盖章页"}, "version": {"0"}}, http.StatusSeeOther)
+	_, body = d1.Get(appURL(id, ""))
+	webtest.Contains(t, body, `data-testid="material-review-custody_agreement"`, "已退回", "协议缺少银行盖章页", "已通过")
+
+	env.Clock.Advance(10 * time.Minute)
+	postDecision(t, d1, id, "/district/return", url.Values{"return_opinion": {"请按材料退回意见补正"}, "return_days": {"10"}}, http.StatusSeeOther)
+	_, body = p1.Get(appURL(id, ""))
+	webtest.Contains(t, body, "退回的材料：", "1. 银行存管协议：协议缺少银行盖章页", "去补正并重新提交")
+	_, body = p1.Get(appURL(id, "/checklist"))
+	webtest.Contains(t, body, "协议缺少银行盖章页")
+
+	// resubmitting before re-uploading the returned material is refused by the platform side
+	if resp, _ := p1.Submit("/platform/applications/"+strconv.FormatInt(id, 10)+"/submit", nil); resp.StatusCode == http.StatusSeeOther {
+		t.Fatal("resubmitted with a returned material not uploaded again")
+	}
+	env.Clock.Advance(10 * time.Minute)
+	uploadMaterial(t, env, p1, id, "custody_agreement", "存管协议-盖章版.pdf")
+	form := filledFile()
+	form.Set("contact_phone", "020-87650000")
+	if resp, body := p1.Submit("/platform/file", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("editing the file during correction: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	env.Clock.Advance(10 * time.Minute)
+	resubmit(t, p1, id)
+
+	_, body = d1.Get(appURL(id, ""))
+	webtest.Contains(t, body, `data-testid="round-changes"`, "银行存管协议", "存管协议-盖章版.pdf", "第 2 版",
+		"联系电话", "020-87654321", "020-87650000", "待审核")
+	// others do not get the officer's comparison
+	_, body = signIn(t, env, "city1").Get(appURL(id, ""))
+	if strings.Contains(body, `data-testid="round-changes"`) {
+		t.Fatal("the city sees the district's round comparison")
+	}
+}

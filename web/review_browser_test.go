@@ -1,8 +1,7 @@
 package web_test
 
 import (
-	"os"
-	"path/filepath"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -118,6 +117,16 @@ func (r *reviewer) claimAndCheck() {
 	r.ExpectText("[data-testid=onsite-check]", "核查账务系统", "抽查借贷合同")
 }
 
+// platformSubmits opens the application's checklist as its platform and submits it with
+// the platform side's submit button.
+func (r *reviewer) platformSubmits(id int64) {
+	r.t.Helper()
+	r.Open(appURL(id, "/checklist"))
+	r.ExpectText("[data-testid=submit-box]", "可以提交")
+	r.submit("[data-testid=submit-application]")
+	r.ExpectText(".flash-success", "申请已提交")
+}
+
 func (r *reviewer) decide(_, field, text, button string) {
 	r.t.Helper()
 	if field != "" {
@@ -128,28 +137,47 @@ func (r *reviewer) decide(_, field, text, button string) {
 
 func TestBrowserSmallApplicationToNotice(t *testing.T) {
 	env := webtest.New(t)
-	// The platform's submission form belongs to the platform side (issue 3), not yet on
-	// main: the application is submitted through the store.
-	submitViaStore(t, env, "platform1")
+	// platform1's file is filled through the file form and its materials and
+	// self-assessment recorded through the store (the platform side's own browser tests
+	// walk those pages); it submits with the real submit button.
+	id := readyApplication(t, env, "platform1")
 	const inst = "广州天河示例网络借贷信息中介服务有限公司"
 	b := newReviewer(t, env)
+	b.login("platform1")
+	b.platformSubmits(id)
 
-	b.login("district1")
+	env.Clock.Advance(time.Hour)
+	b.as("district1")
 	b.openFromQueue("/district", inst, "queue-district")
 	b.state("区级审核")
 	b.claimAndCheck()
-	b.decide("return", "return_opinion", "请补充银行存管协议的补充条款及近三年年度审计报告（2024 年度）", "do-return")
+	b.write("comment-custody_agreement", "协议缺少存管银行盖章页")
+	b.submit("[data-testid=return-custody_agreement]")
+	b.ExpectText("[data-testid=material-review-custody_agreement]", "已退回", "协议缺少存管银行盖章页")
+	b.submit("[data-testid=accept-special_audit]")
+	b.ExpectText("[data-testid=material-review-special_audit]", "已通过")
+	b.decide("return", "return_opinion", "请按材料审核意见补正银行存管协议", "do-return")
 	b.state("补正中")
 	b.ExpectText("[data-testid=deadline]", "补正截止：2026-12-07（还剩 10 个工作日）")
 
+	env.Clock.Advance(time.Hour)
 	b.as("platform1")
 	b.openFromInbox("被退回补正")
-	b.ExpectText("[data-testid=timeline]", "请补充银行存管协议")
-	b.decide("resubmit", "resubmit_note", "已补充存管协议补充条款和 2024 年度审计报告", "do-resubmit")
-	b.state("区级审核")
+	b.ExpectText("[data-testid=timeline]", "请按材料审核意见补正银行存管协议", "银行存管协议：协议缺少存管银行盖章页")
+	b.submit("[data-testid=to-checklist]")
+	b.ExpectText("[data-testid=blockers]", "银行存管协议", "已被退回")
+	mid := materials(t, env)["custody_agreement"].ID
+	b.Open(fmt.Sprintf("/applications/%d/materials/%d", id, mid))
+	b.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-file-1"), []string{writeFile(t, t.TempDir(), "存管协议-盖章版.pdf", 4096)}))
+	b.submit("[data-testid=upload-1]")
+	b.ExpectText(".flash-success", "存管协议-盖章版.pdf")
+	b.platformSubmits(id)
 
+	env.Clock.Advance(time.Hour)
 	b.as("district1")
 	b.openFromQueue("/district", inst, "")
+	b.ExpectText("[data-testid=round-changes]", "银行存管协议", "存管协议-盖章版.pdf")
+	b.Screenshot("round-changes")
 	b.decide("pass", "pass_opinion", "经审核及现场核查，该机构整改到位，审核合格。", "do-pass")
 	b.state("市级初验")
 	b.ExpectText("[data-testid=opinion-docs]", "整改验收申请意见表（PDF）", "区（县）核查确认表（PDF）")
@@ -187,11 +215,13 @@ func TestBrowserSmallApplicationToNotice(t *testing.T) {
 
 func TestBrowserLargeApplicationJointReview(t *testing.T) {
 	env := webtest.New(t)
-	submitViaStore(t, env, "platform3") // see TestBrowserSmallApplicationToNotice
+	id := readyApplication(t, env, "platform3") // see TestBrowserSmallApplicationToNotice
 	const inst = "广州天河大型示例网络借贷信息中介服务股份有限公司"
 	b := newReviewer(t, env)
+	b.login("platform3")
+	b.platformSubmits(id)
 
-	b.login("district1")
+	b.as("district1")
 	b.openFromQueue("/district", inst, "")
 	b.ExpectText("[data-testid=app-head]", "省市联合验收（待收余额 9 亿元及以上）")
 	b.claimAndCheck()
@@ -216,11 +246,13 @@ func TestBrowserLargeApplicationJointReview(t *testing.T) {
 func TestBrowserFailureObjectionUpheld(t *testing.T) {
 	env := webtest.New(t)
 	env.Clock.Set(time.Date(2026, 9, 30, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
-	submitViaStore(t, env, "platform2") // see TestBrowserSmallApplicationToNotice
+	id := readyApplication(t, env, "platform2") // see TestBrowserSmallApplicationToNotice
 	const inst = "广州越秀示例互联网金融信息服务有限公司"
 	b := newReviewer(t, env)
+	b.login("platform2")
+	b.platformSubmits(id)
 
-	b.login("district2")
+	b.as("district2")
 	b.openFromQueue("/district", inst, "")
 	b.claimAndCheck()
 	b.decide("fail", "fail_problems", "银行存管合作银行未通过存管业务测评\n仍有通过关联方为自身融资的存量业务", "do-fail")
@@ -233,10 +265,7 @@ func TestBrowserFailureObjectionUpheld(t *testing.T) {
 	b.openFromInbox("整改验收不合格")
 	b.ExpectText("[data-testid=failure-notice]", "仍有通过关联方为自身融资的存量业务", "异议截止：2026-10-13（还剩 3 个工作日）") // 10-10 (make-up Saturday), 10-12, 10-13
 	b.submit("[data-testid=objection-link]")
-	evidence := filepath.Join(t.TempDir(), "存管银行测评通过证明.pdf")
-	if err := os.WriteFile(evidence, []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	evidence := writeFile(t, t.TempDir(), "存管银行测评通过证明.pdf", 2048)
 	b.write("reasons", "本机构已于 2026 年 9 月更换存管银行，新存管银行已通过测评；关联方融资业务已于 8 月清偿完毕。")
 	b.Do(chromedp.SetUploadFiles(chromedp.CSS("#f-evidence"), []string{evidence}))
 	b.Screenshot("objection-form")
@@ -244,6 +273,7 @@ func TestBrowserFailureObjectionUpheld(t *testing.T) {
 	b.state("异议复核")
 	b.Screenshot("objection-filed")
 	b.ExpectText("[data-testid=objection]", "存管银行测评通过证明.pdf")
+	b.ExpectText("[data-testid=objection] a", "存管银行测评通过证明.pdf") // kept in the file store, downloadable
 
 	b.as("city1")
 	b.openFromQueue("/city", inst, "")

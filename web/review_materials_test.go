@@ -1,8 +1,12 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -64,4 +68,63 @@ func TestMaterialReviewAndWhatChangedSinceTheLastRound(t *testing.T) {
 	if strings.Contains(body, `data-testid="round-changes"`) {
 		t.Fatal("the city sees the district's round comparison")
 	}
+}
+
+var reviewFileLink = regexp.MustCompile(`href="(/applications/\d+/review-files/\d+)"`)
+
+// Working papers go to the file store and download, hash-checked, to officers only.
+func TestWorkingPapersAreKeptAndDownloadable(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1")
+	d1 := signIn(t, env, "district1")
+	onsiteCheck(t, env, d1, id)
+	paper := pdfBody(4096, "现场核查工作底稿")
+	resp, body := postFile(t, env, d1, appURL(id, "/onsite/papers"), "底稿.pdf", bytes.NewReader(paper))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请选择要上传的文件") {
+		t.Fatalf("the platform side's field name is refused: %d", resp.StatusCode) // postFile names the part "file"
+	}
+	resp, body = postPaper(t, env, d1, id, "底稿.pdf", paper)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	resp, body = postPaper(t, env, d1, id, "脚本.pdf", []byte("#!/bin/sh\necho\n"))
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "无法识别文件「脚本.pdf」的格式") {
+		t.Fatalf("a script as a working paper: %d", resp.StatusCode)
+	}
+	_, page := d1.Get(appURL(id, ""))
+	m := reviewFileLink.FindStringSubmatch(page)
+	if m == nil {
+		t.Fatal("no download link for the working paper")
+	}
+	resp, got := d1.Get(m[1])
+	if resp.StatusCode != http.StatusOK || got != string(paper) || resp.Header.Get("X-Content-SHA256") != sha(paper) {
+		t.Fatalf("download: %d, %d bytes, %s", resp.StatusCode, len(got), resp.Header.Get("X-Content-SHA256"))
+	}
+	if resp, _ := signIn(t, env, "city1").Get(m[1]); resp.StatusCode != http.StatusOK {
+		t.Errorf("the city cannot read the district's working paper: %d", resp.StatusCode)
+	}
+	if resp, _ := signIn(t, env, "platform1").Get(m[1]); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("the platform reads the district's working paper: %d", resp.StatusCode)
+	}
+	if resp, _ := signIn(t, env, "district2").Get(m[1]); resp.StatusCode != http.StatusNotFound {
+		t.Errorf("another district reads it: %d", resp.StatusCode)
+	}
+}
+
+func postPaper(t *testing.T, env *webtest.Env, c *webtest.Client, id int64, name string, content []byte) (*http.Response, string) {
+	t.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	part, _ := w.CreateFormFile("paper", name)
+	_, _ = part.Write(content)
+	_ = w.Close()
+	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+appURL(id, "/onsite/papers?_csrf="+url.QueryEscape(c.CSRF())), &buf)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp, string(b)
 }

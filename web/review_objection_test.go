@@ -97,6 +97,13 @@ func TestObjectionOnTimeGoesToTheCity(t *testing.T) {
 	object(t, env, p2, id, "已更换存管银行", map[string][]byte{"存管协议.pdf": pdfBytes}, http.StatusSeeOther)
 	_, body := p2.Get(appURL(id, ""))
 	webtest.Contains(t, body, "异议复核", `data-testid="objection"`, "存管协议.pdf", "复核中")
+	link := reviewFileLink.FindStringSubmatch(body)
+	if link == nil {
+		t.Fatal("no download link for the evidence")
+	}
+	if resp, got := p2.Get(link[1]); resp.StatusCode != http.StatusOK || got != string(pdfBytes) {
+		t.Fatalf("the platform downloads its evidence: %d", resp.StatusCode)
+	}
 	c1 := signIn(t, env, "city1")
 	_, body = c1.Get("/city")
 	webtest.Contains(t, body, "广州越秀示例互联网金融信息服务有限公司", "异议复核")

@@ -2,14 +2,10 @@ package handlers
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"io"
 	"mime/multipart"
 	"net/url"
-	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"portal/models"
@@ -21,47 +17,6 @@ import (
 type PublicFiles interface {
 	Put(ctx context.Context, r io.Reader) (sha string, size int64, err error)
 	Open(ctx context.Context, sha string) (io.ReadCloser, error)
-}
-
-// InterimDiskFiles is a minimal content-addressed store under a folder, used until the
-// platform side's FileStore is on main; routes_public.go swaps it then.
-type InterimDiskFiles struct{ Dir string }
-
-var shaPattern = regexp.MustCompile(`^[0-9a-f]{64}$`)
-
-// Put writes r via a temporary file, fsync and rename, named by its SHA-256.
-func (d InterimDiskFiles) Put(ctx context.Context, r io.Reader) (string, int64, error) {
-	if err := os.MkdirAll(d.Dir, 0o750); err != nil {
-		return "", 0, err
-	}
-	tmp, err := os.CreateTemp(d.Dir, ".upload-*")
-	if err != nil {
-		return "", 0, err
-	}
-	defer os.Remove(tmp.Name())
-	defer tmp.Close()
-	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(tmp, h), r)
-	if err != nil {
-		return "", 0, err
-	}
-	if err := tmp.Sync(); err != nil {
-		return "", 0, err
-	}
-	sum := hex.EncodeToString(h.Sum(nil))
-	return sum, n, os.Rename(tmp.Name(), filepath.Join(d.Dir, sum))
-}
-
-// Open reads a stored file.
-func (d InterimDiskFiles) Open(ctx context.Context, sha string) (io.ReadCloser, error) {
-	if !shaPattern.MatchString(sha) {
-		return nil, models.Errorf(models.ENotFound, "文件不存在")
-	}
-	f, err := os.Open(filepath.Join(d.Dir, sha))
-	if os.IsNotExist(err) {
-		return nil, models.Errorf(models.ENotFound, "文件不存在")
-	}
-	return f, err
 }
 
 // saveAttachments checks each uploaded file by content and size, then stores it. The

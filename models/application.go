@@ -139,6 +139,8 @@ func NoticesFor(ev Event, to State, institution string) []Notice {
 		return []Notice{{NotifyPlatform, "certified", t("%s 已取得整改验收合格证明，请在 5 个工作日内办理经营范围变更")}}
 	case StateRevoked:
 		return []Notice{{NotifyPlatform, "revoked", t("%s 公示期间举报经核查属实，验收通过已撤销")}}
+	case StateAbandoned:
+		return []Notice{{NotifyPlatform, "abandoned", t("%s 在申请受理期内未提交整改验收申请，已视为放弃")}}
 	case StateFailedFinal:
 		return []Notice{{NotifyPlatform, "failed", t("%s 异议未被采纳，验收结论为最终不合格")}}
 	}

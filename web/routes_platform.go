@@ -8,18 +8,13 @@ import (
 	"time"
 
 	"portal/handlers"
-	"portal/models/store/files"
 )
 
 // platformRoutes registers the routes of the platform side: the institution file,
 // applications with their checklist, uploads and downloads, the self-assessment,
 // submission, and the cities' application windows.
 func (s *Server) platformRoutes() {
-	fs, err := files.NewLocal(s.FilesDir())
-	if err != nil {
-		panic(err) // the server cannot keep uploads: refuse to start
-	}
-	h := handlers.NewPlatform(s.store, fs, s.sessions, s.clock, maxUploadBytes(), s.log)
+	h := handlers.NewPlatform(s.store, s.files, s.sessions, s.clock, maxUploadBytes(), s.log)
 	win := handlers.NewWindows(s.store, s.sessions, s.clock)
 
 	plat := s.group("/platform", platforms)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"path/filepath"
 	"time"
 
 	"portal/handlers"
@@ -23,9 +22,7 @@ var (
 func (s *Server) publicRoutes() {
 	cache := handlers.NewPublicCache(s.store.PublicVersion, s.clock)
 	changed := cache.Changed
-	// Until the platform side's FileStore is on main, attachments go to this minimal
-	// content-addressed folder; swap it here when it lands.
-	files := handlers.InterimDiskFiles{Dir: filepath.Join(s.cfg.VarDir, "files")}
+	files := s.files
 	limiter := models.NewRateLimiter(complaintLimit, complaintWindow)
 
 	notices := handlers.NewNotices(s.store, s.clock)

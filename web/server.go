@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/static"
 	"portal/views/layout"
 )
@@ -23,6 +24,7 @@ type Server struct {
 	log      *slog.Logger
 	cfg      Config
 	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
+	files    *files.Local      // every upload: materials, evidence, complaint attachments
 }
 
 // access declares who may use a route: Public, or signed-in users of the listed roles.
@@ -38,6 +40,11 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	s := &Server{Echo: e, store: st, clock: clock, log: log, cfg: cfg, access: map[string]access{}}
 	s.sessions = sessionManager{store: newPGSessions(st, cfg.SessionKey, cfg.SecureOnly, clock)}
 	layout.StaticVersion = static.Version()
+	fs, err := files.NewLocal(s.FilesDir())
+	if err != nil {
+		panic(err) // a server that cannot keep uploads must not start
+	}
+	s.files = fs
 
 	e.HTTPErrorHandler = errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()

@@ -11,7 +11,9 @@ import (
 
 func registerRows(db *gorm.DB, query string) *gorm.DB {
 	q := db.Table("filings").Select(`institutions.id AS institution_id, institutions.name, institutions.uscc, d.name AS district,
-		filings.filing_number, filings.filing_date`).
+		filings.filing_number, filings.filing_date, institutions.custody_bank,
+		COALESCE((SELECT ch.address FROM institution_channels ch WHERE ch.institution_id = institutions.id
+			AND ch.kind = 'website' ORDER BY ch.position LIMIT 1), '') AS website`).
 		Joins("JOIN institutions ON institutions.id = filings.institution_id").
 		Joins("JOIN divisions d ON d.id = institutions.district_id")
 	if query = strings.TrimSpace(query); query != "" {

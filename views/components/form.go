@@ -6,6 +6,9 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"strings"
+
+	"github.com/a-h/templ"
 )
 
 // FieldErrors maps a form field name to its message in Chinese.
@@ -39,4 +42,19 @@ func (p Pager) Href(n int) string {
 // Summary is the Chinese line under a list.
 func (p Pager) Summary() string {
 	return fmt.Sprintf("共 %d 条，第 %d / %d 页", p.Total, p.Number, p.Pages)
+}
+
+// ExternalURL is a link target for an address a user typed (a platform's website or
+// mirror page): http(s) only, with http:// added to a bare domain, so no javascript: or
+// other scheme can reach an href.
+func ExternalURL(raw string) templ.SafeURL {
+	s := strings.TrimSpace(raw)
+	if !strings.Contains(s, "://") {
+		s = "http://" + s
+	}
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return templ.SafeURL("#")
+	}
+	return templ.SafeURL(u.String())
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"portal/handlers"
 	"portal/models"
-	"portal/models/store/files"
 )
 
 var (
@@ -20,13 +19,9 @@ var (
 // decisions, objections, calendar, history, notifications). The queues replace the
 // placeholder role homes of routes.go (same paths, registered later).
 func (s *Server) reviewRoutes() {
-	fs, err := files.NewLocal(s.FilesDir()) // the platform side's content-addressed store
-	if err != nil {
-		panic(err) // the server cannot keep working papers: refuse to start
-	}
 	q := handlers.NewQueues(s.store, s.clock)
-	rv := handlers.NewReviews(s.store, fs, s.sessions, s.clock)
-	on := handlers.NewOnsite(s.store, fs, s.sessions, s.clock)
+	rv := handlers.NewReviews(s.store, s.files, s.sessions, s.clock)
+	on := handlers.NewOnsite(s.store, s.files, s.sessions, s.clock)
 	inbox := handlers.NewInbox(s.store, s.sessions, s.clock)
 	cal := handlers.NewCalendarAdmin(s.store, s.sessions, s.clock)
 	chain := handlers.NewChain(s.store, s.clock)

@@ -307,3 +307,30 @@ func TestBrowserAdminCalendarAndChain(t *testing.T) {
 	b.ExpectText("[data-testid=chain-ok]", "哈希链完整")
 	b.Screenshot("chain")
 }
+
+// TestBrowserQueueUrgencyAndOverdue shows a district queue where a correction is overdue:
+// it comes first and stands out, and the overdue filter keeps only it.
+func TestBrowserQueueUrgencyAndOverdue(t *testing.T) {
+	env := webtest.New(t)
+	late := submitViaStore(t, env, "platform1")
+	submitViaStore(t, env, "platform3")
+	db, _ := env.Store.SQLDB()
+	if _, err := db.Exec(`UPDATE applications SET state = 'correction', due_date = '2026-11-20', due_kind = 'working', due_label = '补正截止' WHERE id = $1`, late); err != nil {
+		t.Fatal(err)
+	}
+	b := newReviewer(t, env)
+	b.login("district1")
+	b.Open("/district")
+	b.ExpectText("[data-testid=queue-row]", "广州天河示例网络借贷信息中介服务有限公司", "补正截止：2026-11-20（已逾期 3 天）")
+	overdue, err := chromedp.Run(b.Context(), chromedp.Evaluate[bool](`document.querySelector("[data-testid=queue-row]").classList.contains("overdue")`))
+	if err != nil || !overdue {
+		t.Fatalf("the overdue row does not stand out (%v)", err)
+	}
+	b.Screenshot("queue-overdue")
+	b.Click("input[name=overdue]")
+	b.submit(".filters button[type=submit]")
+	n, _ := chromedp.Run(b.Context(), chromedp.Evaluate[int](`document.querySelectorAll("[data-testid=queue-row]").length`))
+	if n != 1 {
+		t.Fatalf("%d rows with the overdue filter; want 1", n)
+	}
+}

@@ -234,58 +234,6 @@ func (h *Reviews) OpinionPDF(kind string) echo.HandlerFunc {
 	}
 }
 
-// addMaterials adds the checklist with each material's verdict and, for the district's
-// review of a resubmission, what changed since the previous submission.
-func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow) error {
-	ctx := c.Request().Context()
-	v, err := h.store.Checklist(ctx, CurrentUser(c), row.ID)
-	if err != nil {
-		return err
-	}
-	for _, it := range v.Items {
-		m := shared.MaterialRow{ID: it.Material.ID, Code: it.Material.Code, Name: it.Material.Name, Required: it.Material.Required,
-			State: it.State}
-		if it.State == models.MaterialReturned || it.State == models.MaterialAccepted {
-			m.Comment, m.Reviewer = it.Review.ReviewComment, it.Review.ReviewerName
-		}
-		for _, s := range it.Slots {
-			if f := s.Current(); f != nil {
-				label := s.Label
-				if len(it.Slots) == 1 {
-					label = ""
-				}
-				m.Files = append(m.Files, shared.MaterialLink{Label: label, Filename: f.Filename, Version: f.Version,
-					URL: "/files/" + strconv.FormatInt(f.ID, 10)})
-			}
-		}
-		p.Materials = append(p.Materials, m)
-	}
-	p.ReviewMats = p.Role == models.RoleDistrict && row.State == models.StateDistrictReview && p.IsAssignee
-	if p.Role != models.RoleDistrict || row.State != models.StateDistrictReview {
-		return nil
-	}
-	r, err := h.store.ApplicationRoundChanges(ctx, CurrentUser(c), row.ID)
-	if err != nil || r == nil {
-		return err
-	}
-	p.Round = &shared.Round{Prev: shared.DateTime(r.Prev), Last: shared.DateTime(r.Last), Fields: r.Fields}
-	for _, m := range r.Materials {
-		name := m.Material
-		if m.Slot != "" {
-			name += "（" + m.Slot + "）"
-		}
-		p.Round.Materials = append(p.Round.Materials, shared.RoundMaterial{Material: name, Old: fileText(m.Old), New: fileText(m.New)})
-	}
-	return nil
-}
-
-func fileText(f *models.MaterialFile) string {
-	if f == nil {
-		return "（无）"
-	}
-	return fmt.Sprintf("第 %d 版 %s（SHA-256 %s…）", f.Version, f.Filename, f.SHA256[:12])
-}
-
 // ReviewFile sends a working paper or a piece of evidence, after re-checking its hash.
 func (h *Reviews) ReviewFile(c echo.Context) error {
 	id, err := idParam(c, "id")

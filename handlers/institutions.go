@@ -53,16 +53,8 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 	return Render(c, http.StatusOK, platform.Home(platform.HomePage{Institution: *inst, District: d.Name}))
 }
 
-// OfficerHome is the landing list of each officer role; the review issues turn these
-// into application queues.
-func (h *Institutions) OfficerHome(title, intro string) echo.HandlerFunc {
-	return func(c echo.Context) error { return h.list(c, title, intro, true) }
-}
-
 // List shows the institutions in the officer's jurisdiction.
-func (h *Institutions) List(c echo.Context) error { return h.list(c, "辖区机构", "", false) }
-
-func (h *Institutions) list(c echo.Context, title, intro string, home bool) error {
+func (h *Institutions) List(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
 	f := store.InstitutionFilter{Query: c.QueryParam("q")}
@@ -76,13 +68,8 @@ func (h *Institutions) list(c echo.Context, title, intro string, home bool) erro
 	if err != nil {
 		return err
 	}
-	page := officer.InstitutionsPage{Title: title, Intro: intro, Query: f.Query, DistrictID: c.QueryParam("district"),
+	page := officer.InstitutionsPage{Title: "辖区机构", Query: f.Query, DistrictID: c.QueryParam("district"),
 		Districts: districtOptions(all, u), Pager: pager(c, p, total)}
-	if home { // the submitted applications above the institutions (platform side)
-		if page.Top, err = SubmittedApplications(c, h.store); err != nil {
-			return err
-		}
-	}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.InstitutionRow{ID: r.ID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			OutstandingBalance: r.OutstandingBalance, Large: models.IsLargeScale(r.OutstandingBalance)})

@@ -69,14 +69,7 @@ func (s *Server) routes() {
 	plat := s.group("/platform", platforms)
 	plat.get("", inst.PlatformHome)
 
-	dist := s.group("/district", districts)
-	dist.get("", inst.OfficerHome("待审队列", "本区注册网贷机构。整改验收申请提交后将在此排队审核。"))
-
-	city := s.group("/city", cities)
-	city.get("", inst.OfficerHome("全市概览", "全市各区网贷机构。区级审核通过的申请将在此进行初验。"))
-
-	prov := s.group("/province", provinces)
-	prov.get("", inst.OfficerHome("全省概览", "全省网贷机构。待收余额 9 亿元及以上的机构由省市联合验收。"))
+	// The officer homes (/district, /city, /province) are the review queues: routes_review.go.
 
 	off := s.group("/institutions", officers)
 	off.get("", inst.List)

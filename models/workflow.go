@@ -180,7 +180,7 @@ var WorkflowTable = []WorkflowRule{
 	{StatePublicNotice, EventNoticeEnd, AnyScale, bySystem, StateSignoff, guards(GuardNoticeOver, GuardNoOpenComplaint)},
 	{StateRevoked, EventReaccept, SmallScale, byCityOrSystem, StateCityReview, nil},
 	{StateRevoked, EventReaccept, LargeScale, byCityOrSystem, StateJointReview, nil},
-	{StateSignoff, EventSignoff, AnyScale, byProvince, StateCertified, nil},
+	{StateSignoff, EventSignoff, AnyScale, byProvince, StateCertified, guards(GuardSignoffFourEyes)},
 
 	// Objection to a failure (四(二)5(2)).
 	{StateFailed, EventObject, AnyScale, byPlatform, StateObjectionReview, guards(GuardObjectionInTime, GuardEvidence, GuardOpinion)},
@@ -206,6 +206,7 @@ type Facts struct {
 	State             State
 	Balance           Money  // outstanding balance at the previous December end, for scale routing
 	EnteredBy         int64  // user whose action put the application into its current state (four-eyes)
+	AcceptedBy        int64  // officer whose pass or confirmation started the public notice (sign-off four-eyes)
 	Opinion           string // opinion, reasons or objection text sent with this event
 	Evidence          int    // evidence files attached to this event
 	WindowEnd         Date   // last day the city accepts applications

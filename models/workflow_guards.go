@@ -14,6 +14,9 @@ const (
 	GuardComplaintUpheld Guard = "complaint_upheld"  // a complaint was verified and upheld
 	GuardFourEyes        Guard = "four_eyes"         // not the user who did the step before
 	GuardWindowClosed    Guard = "window_closed"     // the application window has closed
+	// GuardSignoffFourEyes: the province sign-off is not by the officer whose acceptance
+	// started the notice (a province officer after a joint review).
+	GuardSignoffFourEyes Guard = "signoff_four_eyes"
 )
 
 // opinionRequired says, per event, what the text must contain and why.
@@ -31,6 +34,10 @@ var opinionRequired = map[Event]string{
 // FourEyesMessage is the refusal when the same city officer would confirm their own
 // preliminary acceptance.
 const FourEyesMessage = "专责小组审定须由另一名市级工作人员完成（四眼原则），您已办理本件初验"
+
+// SignoffFourEyesMessage is the refusal when the province officer who passed the joint
+// review would also sign it off.
+const SignoffFourEyesMessage = "省级审定须由另一名工作人员完成（四眼原则），您已办理本件验收通过"
 
 func (g Guard) check(f Facts, ev Event, a Actor, today Date) error {
 	switch g {
@@ -80,6 +87,13 @@ func (g Guard) check(f Facts, ev Event, a Actor, today Date) error {
 		}
 		if a.UserID == f.EnteredBy {
 			return Errorf(EForbidden, FourEyesMessage)
+		}
+	case GuardSignoffFourEyes:
+		if f.AcceptedBy == 0 || a.UserID == 0 {
+			return Errorf(EInternal, "缺少验收通过人信息，无法核对四眼原则")
+		}
+		if a.UserID == f.AcceptedBy {
+			return Errorf(EForbidden, SignoffFourEyesMessage)
 		}
 	case GuardWindowClosed:
 		if f.WindowEnd.IsZero() || !today.After(f.WindowEnd) {

@@ -62,7 +62,7 @@ var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, chinaTime)
 // passingFacts satisfies every guard of ev, so only state and role decide.
 func passingFacts(s State, ev Event, balance Money) Facts {
 	return Facts{
-		State: s, Balance: balance, EnteredBy: 99, Opinion: "经核查，意见如下……", Evidence: 1,
+		State: s, Balance: balance, EnteredBy: 99, AcceptedBy: 98, Opinion: "经核查，意见如下……", Evidence: 1,
 		WindowEnd:         NewDate(2026, time.April, 25),
 		ObjectionDeadline: NewDate(2026, time.November, 27),
 		NoticeEnd:         NewDate(2026, time.November, 15),
@@ -167,6 +167,22 @@ func TestFourEyes(t *testing.T) {
 	f.EnteredBy = 0
 	if _, err := Transition(f, EventConfirm, Actor{UserID: 8, Role: RoleCity}, testNow); err == nil {
 		t.Error("confirm without the previous officer recorded was accepted")
+	}
+}
+
+func TestSignoffFourEyes(t *testing.T) {
+	f := passingFacts(StateSignoff, EventSignoff, largeBalance)
+	f.AcceptedBy = 7
+	_, err := Transition(f, EventSignoff, Actor{UserID: 7, Role: RoleProvince}, testNow)
+	if ErrorCode(err) != EForbidden || ErrorMessage(err) != SignoffFourEyesMessage {
+		t.Errorf("joint reviewer signing off: %v", err)
+	}
+	if got, err := Transition(f, EventSignoff, Actor{UserID: 8, Role: RoleProvince}, testNow); err != nil || got != StateCertified {
+		t.Errorf("another province officer signing off: %q, %v", got, err)
+	}
+	f.AcceptedBy = 0
+	if _, err := Transition(f, EventSignoff, Actor{UserID: 8, Role: RoleProvince}, testNow); err == nil {
+		t.Error("sign-off without the accepting officer recorded was accepted")
 	}
 }
 

@@ -72,6 +72,10 @@ func signOff(tx *gorm.DB, a Actor, appID int64, version int) (*models.Certificat
 	var cert *models.Certificate
 	err = func() error {
 		f := models.Facts{State: app.State, Balance: app.Balance}
+		if err := tx.Raw(`SELECT COALESCE((SELECT actor_id FROM decisions WHERE application_id = ? AND to_state = ?
+			AND actor_id IS NOT NULL ORDER BY id DESC LIMIT 1), 0)`, app.ID, models.StatePublicNotice).Row().Scan(&f.AcceptedBy); err != nil {
+			return err
+		}
 		if err := Decide(tx, a, app, models.EventSignoff, f, DecisionInput{Version: version, Opinion: "公示期满无异议，审定合格，签发整改验收合格证明"}); err != nil {
 			return err
 		}

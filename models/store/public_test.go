@@ -269,3 +269,35 @@ func stateOf(t *testing.T, st *store.Store, appID int64) models.State {
 	}
 	return app.State
 }
+
+// After a joint review, the province officer who passed it may not sign it off too.
+func TestSignoffFourEyesAfterJointReview(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	ctx := context.Background()
+	p := actorOf(t, st, "platform3", t0)
+	app, err := st.CreateApplication(ctx, p, *p.User.InstitutionID, models.ApplicationTypeP2P)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		who string
+		ev  models.Event
+	}{{"platform3", models.EventSubmit}, {"district1", models.EventPass}, {"province1", models.EventPass}} {
+		if app, err = st.ApplyEvent(ctx, actorOf(t, st, step.who, t0), app.ID, step.ev, store.DecisionInput{Opinion: "同意"}, nil); err != nil {
+			t.Fatalf("%s %s: %v", step.who, step.ev, err)
+		}
+	}
+	n := noticeOf(t, st, app.ID)
+	after := n.EndDate.AddDays(1).Start().Add(time.Hour)
+	if _, err := st.EndDueNotices(ctx, after); err != nil || stateOf(t, st, app.ID) != models.StateSignoff {
+		t.Fatalf("notice not ended (%v)", err)
+	}
+	version := app.Version + 1 // the notice-end decision
+	_, err = st.SignOff(ctx, actorOf(t, st, "province1", after), app.ID, version)
+	if models.ErrorCode(err) != models.EForbidden || models.ErrorMessage(err) != models.SignoffFourEyesMessage {
+		t.Fatalf("joint reviewer signing off: %v; want the four-eyes refusal", err)
+	}
+	if _, err := st.SignOff(ctx, actorOf(t, st, "province2", after), app.ID, version); err != nil {
+		t.Fatalf("another province officer signing off: %v", err)
+	}
+}

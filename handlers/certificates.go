@@ -178,7 +178,7 @@ func (h *Certificates) PDF(c echo.Context) error {
 func CertificateData(cert models.Certificate, verifyURL string) pdf.CertificateData {
 	return pdf.CertificateData{Serial: cert.Serial, Name: cert.Name, USCC: cert.USCC, IssueDate: cert.IssueDate.Start(),
 		Authorities: [2]pdf.Authority{{Name: cert.Authority1, SealLabel: "整改验收专用章"}, {Name: cert.Authority2, SealLabel: "整改验收专用章"}},
-		VerifyURL:   verifyURL}
+		VerifyURL:   verifyURL, Fingerprint: cert.Fingerprint}
 }
 
 // CertificatePDF renders a stored certificate.

@@ -1,9 +1,6 @@
 package pdf
 
 import (
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"math"
 	"regexp"
@@ -21,6 +18,9 @@ type CertificateData struct {
 	IssueDate   time.Time    // printed in China time
 	Authorities [2]Authority // joint issuers, each with seal and signer
 	VerifyURL   string       // public verification page, encoded into the QR code
+	// Fingerprint is the SHA-256 of the certificate's content, printed as given: the rule
+	// that computes it is models.CertificateFingerprint, kept once, with the record.
+	Fingerprint string
 }
 
 // CertificateTitle is the title printed on the certificate.
@@ -32,31 +32,8 @@ const DefaultPlanName = "网络借贷信息中介机构整改验收工作方案"
 var (
 	serialRE = regexp.MustCompile(`^\p{Han}-[0-9]{4}-[0-9]{6}$`)
 	usccRE   = regexp.MustCompile(`^[0-9A-HJ-NPQRTUWXY]{18}$`)
+	sha256RE = regexp.MustCompile(`^[0-9a-f]{64}$`)
 )
-
-// Canonical is the serialisation the fingerprint is computed over: compact
-// JSON with the keys v, serial, name, uscc, issue_date (yyyy-mm-dd, China
-// time) and authorities (the two names), in that order, fields trimmed and
-// the USCC upper-cased. Another system can recompute it from stored fields.
-func Canonical(c CertificateData) []byte {
-	b, _ := json.Marshal(struct {
-		V           int      `json:"v"`
-		Serial      string   `json:"serial"`
-		Name        string   `json:"name"`
-		USCC        string   `json:"uscc"`
-		IssueDate   string   `json:"issue_date"`
-		Authorities []string `json:"authorities"`
-	}{1, strings.TrimSpace(c.Serial), strings.TrimSpace(c.Name),
-		strings.ToUpper(strings.TrimSpace(c.USCC)), DateISO(c.IssueDate),
-		[]string{strings.TrimSpace(c.Authorities[0].Name), strings.TrimSpace(c.Authorities[1].Name)}})
-	return b
-}
-
-// Fingerprint is the hex SHA-256 of Canonical(c), printed on the certificate.
-func Fingerprint(c CertificateData) string {
-	sum := sha256.Sum256(Canonical(c))
-	return hex.EncodeToString(sum[:])
-}
 
 func (c CertificateData) normalized() (CertificateData, error) {
 	c.Serial, c.Name = strings.TrimSpace(c.Serial), strings.TrimSpace(c.Name)
@@ -75,6 +52,8 @@ func (c CertificateData) normalized() (CertificateData, error) {
 		return c, fmt.Errorf("pdf: USCC %q is not 18 characters of the USCC alphabet", c.USCC)
 	case c.IssueDate.IsZero():
 		return c, fmt.Errorf("pdf: issue date is required")
+	case !sha256RE.MatchString(c.Fingerprint):
+		return c, fmt.Errorf("pdf: fingerprint %q is not a hex SHA-256", c.Fingerprint)
 	}
 	return c, required("机构名称", c.Name, "签发机关一", c.Authorities[0].Name, "签发机关二", c.Authorities[1].Name)
 }
@@ -116,7 +95,7 @@ func (r *Renderer) Certificate(c CertificateData) ([]byte, error) {
 		"\u3000\u3000该机构应当自取得本证明之日起5个工作日内向市场监督管理部门申请变更经营范围，" +
 			"增加“网络借贷信息中介”，并按规定申请备案登记。本证明不作为对该机构经营能力和信用状况的认可。",
 	}
-	fp, issued := Fingerprint(c), DateCN(c.IssueDate)
+	fp, issued := c.Fingerprint, DateCN(c.IssueDate)
 	d := r.newDoc(docMeta{Title: CertificateTitle + " " + c.Serial, Subject: c.Name, Author: a.Name + "、" + b.Name,
 		Date: dateStamp(c.IssueDate)}, append(body, certStatic, CertificateTitle, c.Serial, a.Name, b.Name,
 		a.SealLabel, b.SealLabel, a.Signer, b.Signer, issued, shownURL, fp)...)

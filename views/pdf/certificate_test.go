@@ -2,8 +2,6 @@ package pdf
 
 import (
 	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
 	"strings"
 	"sync"
 	"testing"
@@ -34,7 +32,7 @@ func TestCertificateText(t *testing.T) {
 		"签发人：王建国", "签发人：李明华",
 		"2026年11月22日", "签发日期：2026-11-22",
 		"http://127.0.0.1:8080/verify/沪-2026-000123",
-		"内容指纹（SHA-256）：" + Fingerprint(c),
+		"内容指纹（SHA-256）：" + c.Fingerprint,
 	} {
 		if !strings.Contains(flat, squeeze(want)) {
 			t.Errorf("certificate text lacks %q\n%s", want, text)
@@ -86,39 +84,6 @@ func TestCertificateDeterministic(t *testing.T) {
 	}
 	if bytes.Equal(other, first) {
 		t.Error("a different serial gave the same bytes")
-	}
-}
-
-func TestFingerprint(t *testing.T) {
-	c := sampleCert()
-	want := `{"v":1,"serial":"沪-2026-000123","name":"` + longName + `","uscc":"91310115MA1K4XYW34",` +
-		`"issue_date":"2026-11-22","authorities":["上海市地方金融监督管理局","中国银保监会上海监管局"]}`
-	if got := string(Canonical(c)); got != want {
-		t.Fatalf("Canonical =\n%s\nwant\n%s", got, want)
-	}
-	sum := sha256.Sum256([]byte(want))
-	if Fingerprint(c) != hex.EncodeToString(sum[:]) {
-		t.Fatal("Fingerprint is not SHA-256 of Canonical")
-	}
-	same := c
-	same.VerifyURL, same.PlanName = "https://example.org/v/1", "另一方案"
-	same.Name, same.USCC = " "+c.Name+" ", strings.ToLower(c.USCC)
-	same.IssueDate = c.IssueDate.UTC() // the same instant, another zone
-	if Fingerprint(same) != Fingerprint(c) {
-		t.Error("fingerprint depends on fields outside the content or on formatting")
-	}
-	for name, mod := range map[string]func(*CertificateData){
-		"name":      func(c *CertificateData) { c.Name += "A" },
-		"uscc":      func(c *CertificateData) { c.USCC = "91310115MA1K4XYW35" },
-		"serial":    func(c *CertificateData) { c.Serial = "沪-2026-000124" },
-		"date":      func(c *CertificateData) { c.IssueDate = c.IssueDate.AddDate(0, 0, 1) },
-		"authority": func(c *CertificateData) { c.Authorities[1].Name = "中国银保监会北京监管局" },
-	} {
-		d := sampleCert()
-		mod(&d)
-		if Fingerprint(d) == Fingerprint(c) {
-			t.Errorf("changing %s does not change the fingerprint", name)
-		}
 	}
 }
 

@@ -43,7 +43,8 @@ func sampleCert() CertificateData {
 			{Name: "上海市地方金融监督管理局", SealLabel: "整改验收专用章", Signer: "王建国"},
 			{Name: "中国银保监会上海监管局", SealLabel: "整改验收专用章", Signer: "李明华"},
 		},
-		VerifyURL: "http://127.0.0.1:8080/verify/沪-2026-000123",
+		VerifyURL:   "http://127.0.0.1:8080/verify/沪-2026-000123",
+		Fingerprint: "7ae814e7b196b0b7c60250ed62c7f59c255596bf9f856f9afb51913d0e57aa45",
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"portal/models/store/files"
 	"portal/views/components"
 	"portal/views/pages/platform"
+	"portal/views/pages/shared"
 )
 
 // ApplicationStore is what the application pages need of the store.
@@ -28,6 +29,7 @@ type ApplicationStore interface {
 	SubmitApplication(ctx context.Context, a store.Actor, appID int64, version int) (*models.Application, error)
 	History(ctx context.Context, appID int64) ([]models.Decision, error)
 	InstitutionWindow(ctx context.Context, institutionID int64) (*models.ApplicationWindow, string, error)
+	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 }
 
 // PlatformStore is everything the platform-side handlers use.
@@ -163,7 +165,11 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 		p.Submitted = platform.When(*app.SubmittedAt)
 	}
 	if app.DueDate != nil {
-		p.Due = app.DueLabel + " " + app.DueDate.String()
+		cal, err := h.store.LoadCalendar(ctx)
+		if err != nil {
+			return err
+		}
+		p.Due = shared.MakeDeadline(cal, app.DueLabel, app.DueKind, app.DueDate, today).String()
 	}
 	if v.Type.Windowed && app.State == models.StateDraft {
 		p.Window = windowLine(r.Window, r.City, today)

@@ -12,6 +12,7 @@ import (
 	"portal/views/components"
 	"portal/views/pages/officer"
 	"portal/views/pages/platform"
+	"portal/views/pages/shared"
 )
 
 // InstitutionStore is what the institution pages need of the store.
@@ -20,16 +21,20 @@ type InstitutionStore interface {
 	ListInstitutions(ctx context.Context, u *models.User, f store.InstitutionFilter, p models.Page) ([]store.InstitutionRow, int64, error)
 	Division(ctx context.Context, id int64) (*models.Division, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
-	SubmittedStore
+	OpenApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
+	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 }
 
 // Institutions serves the role homes and the institution pages.
 type Institutions struct {
 	store InstitutionStore
+	now   Clock
 }
 
 // NewInstitutions builds the institution handlers.
-func NewInstitutions(s InstitutionStore) *Institutions { return &Institutions{store: s} }
+func NewInstitutions(s InstitutionStore, now Clock) *Institutions {
+	return &Institutions{store: s, now: now}
+}
 
 // Root sends a visitor to the login page and a user to their role's home.
 func (h *Institutions) Root(c echo.Context) error {
@@ -50,7 +55,20 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return Render(c, http.StatusOK, platform.Home(platform.HomePage{Institution: *inst, District: d.Name}))
+	page := platform.HomePage{Institution: *inst, District: d.Name}
+	app, err := h.store.OpenApplication(c.Request().Context(), inst.ID, models.ApplicationTypeP2P)
+	if err != nil {
+		return err
+	}
+	if app != nil {
+		cal, err := h.store.LoadCalendar(c.Request().Context())
+		if err != nil {
+			return err
+		}
+		page.Application = app
+		page.Deadline = shared.MakeDeadline(cal, app.DueLabel, app.DueKind, app.DueDate, models.DateOf(h.now()))
+	}
+	return Render(c, http.StatusOK, platform.Home(page))
 }
 
 // List shows the institutions in the officer's jurisdiction.

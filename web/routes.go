@@ -50,7 +50,7 @@ var (
 // routes is the one route table. Reading it shows who may do what.
 func (s *Server) routes() {
 	auth := handlers.NewAuth(s.store, s.sessions, s.clock)
-	inst := handlers.NewInstitutions(s.store)
+	inst := handlers.NewInstitutions(s.store, s.clock)
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
 

@@ -34,7 +34,7 @@ func csrf(secure bool) echo.MiddlewareFunc {
 			}
 			if token == "" {
 				token = newCSRFToken()
-				c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure, SameSite: http.SameSiteLaxMode})
+				c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure || overTLS(c.Request()), SameSite: http.SameSiteLaxMode})
 			}
 			layout.ShellFrom(c.Request().Context()).CSRF = token
 			return next(c)

@@ -71,6 +71,33 @@ func TestSecurityHeaders(t *testing.T) {
 	}
 }
 
+func TestCookiesAreSecureBehindTLS(t *testing.T) {
+	env := webtest.New(t)
+	c := env.Client(t)
+	token := c.CSRF()
+	req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/login", strings.NewReader(url.Values{
+		"_csrf": {token}, "username": {"district1"}, "password": {webtest.DemoPassword}}.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Forwarded-Proto", "https")
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	found := false
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "portal_session" {
+			found = true
+			if !ck.Secure || !ck.HttpOnly || ck.SameSite != http.SameSiteLaxMode {
+				t.Fatalf("session cookie behind TLS: Secure=%v HttpOnly=%v SameSite=%v", ck.Secure, ck.HttpOnly, ck.SameSite)
+			}
+		}
+	}
+	if !found {
+		t.Fatal("no session cookie set at login")
+	}
+}
+
 func TestErrorPagesAreChineseWithRequestID(t *testing.T) {
 	env := webtest.New(t)
 	c := env.Client(t)

@@ -106,8 +106,16 @@ func (s *pgSessions) Save(r *http.Request, w http.ResponseWriter, sess *sessions
 	if err != nil {
 		return err
 	}
-	http.SetCookie(w, sessions.NewCookie(sess.Name(), encoded, sess.Options))
+	opts := *sess.Options
+	opts.Secure = opts.Secure || overTLS(r)
+	http.SetCookie(w, sessions.NewCookie(sess.Name(), encoded, &opts))
 	return nil
+}
+
+// overTLS reports whether the browser reached us over HTTPS, directly or through a
+// proxy that says so; cookies are then marked Secure even without PORTAL_SECURE_COOKIES.
+func overTLS(r *http.Request) bool {
+	return r.TLS != nil || r.Header.Get("X-Forwarded-Proto") == "https"
 }
 
 func newSessionID() string {

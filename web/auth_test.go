@@ -186,3 +186,23 @@ func TestPasswordResetForcesChange(t *testing.T) {
 		t.Fatalf("after the change: %d", resp.StatusCode)
 	}
 }
+
+func TestExpiredSessionsArePurgedByTheJob(t *testing.T) {
+	env := webtest.New(t)
+	c := env.Client(t)
+	c.Login("city1", webtest.DemoPassword)
+	db, _ := env.Store.SQLDB()
+	count := func() (n int) {
+		if err := db.QueryRow("SELECT count(*) FROM sessions WHERE user_id IS NOT NULL").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if err := env.Web.RunJobs(t.Context()); err != nil || count() != 1 {
+		t.Fatalf("live session purged (%v)", err)
+	}
+	env.Clock.Advance(31 * time.Minute)
+	if err := env.Web.RunJobs(t.Context()); err != nil || count() != 0 {
+		t.Fatalf("expired session kept (%v)", err)
+	}
+}

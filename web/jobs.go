@@ -13,7 +13,10 @@ type Job struct {
 }
 
 func (s *Server) jobs() []Job {
-	var all []Job
+	all := []Job{{Name: "purge expired sessions", Run: func(ctx context.Context, now time.Time) error {
+		_, err := s.store.PurgeExpiredSessions(ctx, now)
+		return err
+	}}}
 	all = append(all, s.platformJobs()...)
 	all = append(all, s.reviewJobs()...)
 	all = append(all, s.publicJobs()...)

@@ -63,6 +63,9 @@ func seedPublic(tx *gorm.DB) error {
 		}
 		insts[di.uscc] = &inst
 	}
+	if err := seedRegisterDetails(tx, insts[demoFiledUSCC].ID); err != nil {
+		return err
+	}
 	users := map[string]*models.User{}
 	for _, name := range []string{"district3", "platform4", "platform5", "city1", "city2", "province1", "province2"} {
 		u, err := demoPublicUser(tx, name, insts)
@@ -93,6 +96,17 @@ func seedPublic(tx *gorm.DB) error {
 		return tx.RollbackTo("demo_filed").Error
 	}
 	return err
+}
+
+// seedRegisterDetails gives the filed demo institution the custody bank and website the
+// register shows; existing values are kept.
+func seedRegisterDetails(tx *gorm.DB, institutionID int64) error {
+	if err := tx.Exec("UPDATE institutions SET custody_bank = ? WHERE id = ? AND custody_bank = ''",
+		"广州示范商业银行股份有限公司", institutionID).Error; err != nil {
+		return err
+	}
+	return tx.Exec(`INSERT INTO institution_channels (institution_id, position, kind, name, address)
+		VALUES (?, 1, 'website', '官方网站', 'https://www.haizhu-p2p.example.cn') ON CONFLICT DO NOTHING`, institutionID).Error
 }
 
 func demoPublicUser(tx *gorm.DB, name string, insts map[string]*models.Institution) (*models.User, error) {

@@ -39,7 +39,7 @@ test: deps-test check-generated
 
 bench: deps-bench
 	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/
-	$(GO) test -run '^$$' -bench . -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench . -skip '^BenchmarkUpload200MB$$' -benchtime 3x ./...
 	@echo "合格证明生成速度（公示列表 /notices 的 wrk 对比见上方 BenchmarkNoticesWrk）:"
 	$(GO) test ./handlers/ -run '^$$' -bench 'CertificatePDF' -benchtime 3s
 

@@ -34,7 +34,9 @@ func (c *Checked) Read(p []byte) (int, error) {
 	if c.err != nil {
 		return 0, c.err
 	}
-	n, err := c.r.Read(p)
+	// Filling p before looking at it means the tail is copied once per large read
+	// rather than once per network read: of a 1 MB read only the last tailSize bytes.
+	n, err := fill(c.r, p)
 	c.n += int64(n)
 	if c.n > c.limit {
 		c.err = ErrTooLarge

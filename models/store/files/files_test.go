@@ -177,3 +177,32 @@ func TestRingKeepsTheLastBytes(t *testing.T) {
 		}
 	}
 }
+
+// A file large enough for fsyncs to start during the copy, arriving in odd-sized reads,
+// is stored whole and under the hash of its content.
+func TestLargePutWithEarlySyncs(t *testing.T) {
+	l, err := NewLocal(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	body := make([]byte, 2*earlySyncEvery+54321)
+	r := rand.New(rand.NewPCG(7, 8))
+	for i := range body {
+		body[i] = byte(r.Uint32())
+	}
+	want := sha256.Sum256(body)
+	c := NewChecked(&chunked{body, 65521}, int64(len(body)), 100, 4096, func(h, tl []byte, n int64) error {
+		if n != int64(len(body)) || !bytes.Equal(tl, body[len(body)-4096:]) {
+			t.Errorf("check saw %d bytes and a wrong tail", n)
+		}
+		return nil
+	})
+	sum, n, err := l.Put(context.Background(), c)
+	if err != nil || n != int64(len(body)) || sum != hex.EncodeToString(want[:]) {
+		t.Fatalf("Put = %s, %d, %v; want %x, %d", sum, n, err, want, len(body))
+	}
+	p, _ := l.Path(sum)
+	if got, err := os.ReadFile(p); err != nil || !bytes.Equal(got, body) {
+		t.Fatalf("stored file differs from the upload (err %v)", err)
+	}
+}

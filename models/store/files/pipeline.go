@@ -4,77 +4,64 @@ import (
 	"crypto/sha256"
 	"io"
 	"os"
-	"sync"
 	"sync/atomic"
 )
 
 // copyHashed copies src into f, syncs f, and returns the SHA-256 of what it wrote. Three
 // goroutines share the work so a large upload runs at the speed of its slowest part,
 // not of their sum: this one reads the network into a few 1 MB buffers; a writer writes
-// them to the file, asks the kernel to start writing back at once, and fsyncs as soon as
-// the last byte is written; a hasher reads the written bytes back from the page cache
-// (pread, behind the writer) and hashes them, so the fsync's fixed cost overlaps the
-// hashing. Memory stays at (depth+1) × copyBuffer whatever the file's size.
+// each to the file, asks the kernel to start writing back at once, fsyncs in the
+// background every earlySyncEvery bytes, hands the buffer on, and fsyncs the whole file
+// once the last byte is written; a hasher hashes each buffer after the
+// writer has written it, straight from memory (reading it back from the page cache
+// would cost one more copy of the whole file), and frees it for the next read. The
+// hashing of the last buffers overlaps the fsync. Memory stays at depth × copyBuffer
+// whatever the file's size.
 func copyHashed(f *os.File, src io.Reader) ([]byte, int64, error) {
-	const depth = 4
-	free, full := make(chan []byte, depth), make(chan []byte, depth)
+	const depth = 6
+	free := make(chan []byte, depth)
+	full, written := make(chan []byte, depth), make(chan []byte, depth)
 	for range depth {
 		free <- make([]byte, copyBuffer)
 	}
 	var aborted atomic.Bool
-	p := &progress{}
-	p.cond = sync.NewCond(&p.mu)
 
-	written := make(chan error, 1)
+	synced := make(chan error, 1)
 	go func() { // the writer
+		early := startEarlySyncs(f)
 		var err error
-		var off int64
+		var off, kicked int64
 		for b := range full {
 			if err == nil {
 				if _, err = f.Write(b); err == nil {
 					startWriteback(f, off, len(b))
 					off += int64(len(b))
-					p.advance(off)
+					if off-kicked >= earlySyncEvery && !aborted.Load() {
+						early.kick()
+						kicked = off
+					}
 				}
 			}
-			free <- b[:cap(b)]
+			written <- b
+		}
+		close(written)
+		if serr := early.stop(); err == nil {
+			err = serr
 		}
 		if err == nil && !aborted.Load() {
 			err = f.Sync()
 		}
-		p.finish(err)
-		written <- err
+		synced <- err
 	}()
 
-	type digest struct {
-		sum []byte
-		err error
-	}
-	hashed := make(chan digest, 1)
-	go func() { // the hasher, reading back what the writer wrote
+	hashed := make(chan []byte, 1)
+	go func() { // the hasher, behind the writer
 		h := sha256.New()
-		buf := make([]byte, copyBuffer)
-		var at int64
-		for {
-			target, done, err := p.wait(at)
-			if err != nil || aborted.Load() {
-				hashed <- digest{err: err}
-				return
-			}
-			for at < target {
-				n := min(int64(len(buf)), target-at)
-				if _, err := f.ReadAt(buf[:n], at); err != nil {
-					hashed <- digest{err: err}
-					return
-				}
-				h.Write(buf[:n])
-				at += n
-			}
-			if done {
-				hashed <- digest{sum: h.Sum(nil)}
-				return
-			}
+		for b := range written {
+			h.Write(b)
+			free <- b[:cap(b)]
 		}
+		hashed <- h.Sum(nil)
 	}()
 
 	var total int64
@@ -97,50 +84,58 @@ func copyHashed(f *os.File, src io.Reader) ([]byte, int64, error) {
 		}
 	}
 	close(full)
-	werr := <-written
-	d := <-hashed
+	werr := <-synced
+	sum := <-hashed
 	switch {
 	case readErr != nil:
 		return nil, total, readErr
 	case werr != nil:
 		return nil, total, werr
-	case d.err != nil:
-		return nil, total, d.err
 	}
-	return d.sum, total, nil
+	return sum, total, nil
 }
 
-// progress is how far the writer has got, for the hasher to follow.
-type progress struct {
-	mu   sync.Mutex
-	cond *sync.Cond
-	off  int64
-	done bool
-	err  error
+// earlySyncEvery is how much is written between fsyncs started during the upload. An
+// fsync's cost grows with what it has to flush (here some 80 ms for 200 MB, mostly the
+// disk's own cache flush, on top of the writeback); syncing as the file arrives leaves
+// the final fsync, which still covers the whole file, only the last few megabytes.
+const earlySyncEvery = 16 << 20
+
+// earlySyncs runs fsyncs in the background while the writer goes on writing, at most
+// one at a time: a kick while one runs is merged into the next.
+type earlySyncs struct {
+	f     *os.File
+	kicks chan struct{}
+	done  chan error
 }
 
-func (p *progress) advance(off int64) {
-	p.mu.Lock()
-	p.off = off
-	p.mu.Unlock()
-	p.cond.Signal()
+func startEarlySyncs(f *os.File) *earlySyncs {
+	e := &earlySyncs{f: f, kicks: make(chan struct{}, 1), done: make(chan error, 1)}
+	go func() {
+		var err error
+		for range e.kicks {
+			// Linux reports a writeback error to one fsync per open file only, so an
+			// error here must fail the upload: the final fsync would not see it again.
+			if serr := f.Sync(); err == nil {
+				err = serr
+			}
+		}
+		e.done <- err
+	}()
+	return e
 }
 
-func (p *progress) finish(err error) {
-	p.mu.Lock()
-	p.done, p.err = true, err
-	p.mu.Unlock()
-	p.cond.Signal()
-}
-
-// wait blocks until the writer is past at or has finished.
-func (p *progress) wait(at int64) (off int64, done bool, err error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for p.off <= at && !p.done {
-		p.cond.Wait()
+func (e *earlySyncs) kick() {
+	select {
+	case e.kicks <- struct{}{}:
+	default: // one is already waiting to run
 	}
-	return p.off, p.done, p.err
+}
+
+// stop waits for the running fsync and returns the first error any of them met.
+func (e *earlySyncs) stop() error {
+	close(e.kicks)
+	return <-e.done
 }
 
 // fill reads until buf is full or src ends: a network body arrives in small reads, and

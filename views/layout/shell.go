@@ -4,6 +4,7 @@ package layout
 
 import (
 	"context"
+	"strings"
 
 	"portal/models"
 )
@@ -59,4 +60,16 @@ func Nav(r models.Role) []NavItem {
 		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"决定记录校验", "/admin/chain"}}
 	}
 	return nil
+}
+
+// ActiveHref is the navigation entry the path belongs to: the longest href that is the
+// path or a parent of it, so /city/complaints lights 举报核查 and not 全市概览 as well.
+func ActiveHref(items []NavItem, path string) string {
+	best := ""
+	for _, it := range items {
+		if (path == it.Href || strings.HasPrefix(path, it.Href+"/")) && len(it.Href) > len(best) {
+			best = it.Href
+		}
+	}
+	return best
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"sync"
 
 	"portal/models"
 )
@@ -17,8 +18,38 @@ type calendarDay struct {
 	Name string
 }
 
-// LoadCalendar reads the official working-day calendar kept in the database.
+// calendarCache holds the calendar between admin changes: every page with a deadline
+// needs it, and it changes about once a year.
+type calendarCache struct {
+	mu  sync.Mutex
+	cal *models.Calendar
+}
+
+// LoadCalendar returns the official working-day calendar kept in the database. It is
+// read once per process and again after AddCalendarYear; another server process sees
+// a new year after its restart.
 func (s *Store) LoadCalendar(ctx context.Context) (*models.Calendar, error) {
+	s.calendar.mu.Lock()
+	defer s.calendar.mu.Unlock()
+	if s.calendar.cal != nil {
+		return s.calendar.cal, nil
+	}
+	cal, err := s.readCalendar(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.calendar.cal = cal
+	return cal, nil
+}
+
+// forgetCalendar makes the next LoadCalendar read the database again.
+func (s *Store) forgetCalendar() {
+	s.calendar.mu.Lock()
+	s.calendar.cal = nil
+	s.calendar.mu.Unlock()
+}
+
+func (s *Store) readCalendar(ctx context.Context) (*models.Calendar, error) {
 	var years []calendarYear
 	if err := s.db.WithContext(ctx).Order("year").Find(&years).Error; err != nil {
 		return nil, err

@@ -50,6 +50,7 @@ func (s *Store) AddCalendarYear(ctx context.Context, a Actor, year int, source s
 	if source == "" {
 		return models.Errorf(models.EInvalid, "请填写发布文件的文号，例如 国办发明电〔2026〕X号")
 	}
+	defer s.forgetCalendar()
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Exec("LOCK TABLE calendar_years IN EXCLUSIVE MODE").Error; err != nil {
 			return err

@@ -22,7 +22,8 @@ import (
 
 // Store wraps the database handle.
 type Store struct {
-	db *gorm.DB
+	db       *gorm.DB
+	calendar calendarCache // the working-day calendar, read once and again after a new year
 }
 
 // Open connects to dsn and checks the connection.

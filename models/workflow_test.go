@@ -55,6 +55,9 @@ var expectedMoves = []move{
 	{StateObjectionReview, EventReject, "city", "province", StateFailedFinal, StateFailedFinal},
 	{StateCertified, EventScopeChange, "platform", "platform", StateScopeChanged, StateScopeChanged},
 	{StateScopeChanged, EventFile, "province", "province", StateFiled, StateFiled},
+	{StateCertified, EventRevokeCertificate, "province", "province", StateCertificateRevoked, StateCertificateRevoked},
+	{StateScopeChanged, EventRevokeCertificate, "province", "province", StateCertificateRevoked, StateCertificateRevoked},
+	{StateFiled, EventRevokeCertificate, "province", "province", StateCertificateRevoked, StateCertificateRevoked},
 }
 
 var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, chinaTime)

@@ -116,6 +116,7 @@ type VerifyResult struct {
 // RegisterPage is the public filing register.
 type RegisterPage struct {
 	Query  string
+	Status string // models.RegisterStatus: "" valid, "revoked", "all"
 	Rows   []models.RegisterEntry
 	Pager  components.Pager
 	Export string // query string of the export links

@@ -202,7 +202,7 @@ func Applications(p AppsPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p class=\"muted\">同一类型同一时间只能有一件进行中的申请。</p><button type=\"submit\" class=\"primary\" data-testid=\"create-application\">创建申请</button></form></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<p class=\"muted\">同一类型同一时间只能有一件进行中的申请；同类型申请已取得合格证明、已备案、最终不合格或视为放弃的，不能再发起（《网贷机构整改验收方案》四(二)1、六）。</p><button type=\"submit\" class=\"primary\" data-testid=\"create-application\">创建申请</button></form></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -239,7 +239,7 @@ func StateBadge(s models.State) templ.Component {
 		}
 		ctx = templ.ClearChildren(ctx)
 		switch s {
-		case models.StateAbandoned, models.StateFailed, models.StateFailedFinal, models.StateRevoked:
+		case models.StateAbandoned, models.StateFailed, models.StateFailedFinal, models.StateRevoked, models.StateCertificateRevoked:
 			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "<span class=\"badge badge-danger\" data-testid=\"state\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err

@@ -194,6 +194,9 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	for _, vio := range r.Check.SelfAssessment.Violations {
 		p.Violations = append(p.Violations, vio.Message)
 	}
+	if v.Type.SelfAssessment {
+		p.FileChecks = models.FileChecks(*r.File)
+	}
 	hist, err := h.store.History(ctx, app.ID)
 	if err != nil {
 		return err

@@ -87,32 +87,88 @@ func (e ExitClass) Meaning() ExitMeaning { return exitMeanings[e] }
 // started P2P lending, *after* that day are excluded; one founded on the day is not.
 var InterimMeasuresPublished = NewDate(2016, 8, 24)
 
-// FileHardLines derives, from the institution file alone, every hard line of the
-// self-assessment that the file can decide. A fact the file does not state yet (an
-// empty date) decides nothing here; the file's own validation asks for it.
+// FileCheck is one hard line the institution file decides, as the checklist shows it
+// before submission: the rule, the fact the file states, and whether it is hit.
+type FileCheck struct {
+	Title   string // what is checked
+	Rule    string // where the hard line is written
+	Fact    string // what the file says, e.g. 成立日期 2014-06-18
+	Decided bool   // the file states the fact (an empty field decides nothing yet)
+	Hit     bool   // the hard line is hit: the platform may not submit
+	Message string // the blocker, when Hit
+}
+
+// FileChecks derives, from the institution file alone, every hard line of the
+// self-assessment that the file can decide (SPEC §3.2 items 1, 2 and 9; plan 2 三(二)
+// for 取缔类), in the checklist's order.
+func FileChecks(f InstitutionFile) []FileCheck {
+	cut := InterimMeasuresPublished
+	item := func(no int) SelfAssessmentItem { it, _ := SelfAssessmentItemByNo(no); return it }
+	var out []FileCheck
+	add := func(it SelfAssessmentItem, decided, hit bool, fact, consequence string) {
+		c := FileCheck{Title: it.Title, Rule: it.Rule, Fact: fact, Decided: decided, Hit: hit}
+		if hit {
+			c.Message = fmt.Sprintf("机构档案载明%s。依据%s，%s，本机构目前不具备整改验收条件。", fact, it.Rule, consequence)
+		}
+		out = append(out, c)
+	}
+	date := func(label string, d Date) (bool, bool, string) {
+		switch {
+		case d.IsZero():
+			return false, false, label + "未填写"
+		case d.After(cut):
+			return true, true, fmt.Sprintf("%s为 %s，晚于《暂行办法》发布之日（%s）", label, d, cut)
+		}
+		return true, false, fmt.Sprintf("%s为 %s，不晚于 %s", label, d, cut)
+	}
+	one := item(1)
+	founded := SelfAssessmentItem{Title: "成立时间", Rule: one.Rule}
+	decided, hit, fact := date("成立日期", f.FoundedOn)
+	add(founded, decided, hit, fact, one.Consequence)
+	started := SelfAssessmentItem{Title: "开始从事网贷业务时间", Rule: one.Rule}
+	decided, hit, fact = date("开始从事网贷业务日期", f.P2PStartedOn)
+	add(started, decided, hit, fact, one.Consequence)
+
+	two := item(2)
+	switch f.RectificationFromStart {
+	case "yes":
+		add(SelfAssessmentItem{Title: "自始纳入专项整治", Rule: two.Rule}, true, false, "本机构自始纳入网贷风险专项整治", two.Consequence)
+	case "no":
+		add(SelfAssessmentItem{Title: "自始纳入专项整治", Rule: two.Rule}, true, true, "本机构未自始纳入网贷风险专项整治", two.Consequence)
+	default:
+		add(SelfAssessmentItem{Title: "自始纳入专项整治", Rule: two.Rule}, false, false, "是否自始纳入专项整治未填写", two.Consequence)
+	}
+
+	nine := item(9)
+	status := SelfAssessmentItem{Title: "经营状态", Rule: nine.Rule}
+	switch f.BusinessStatus {
+	case "":
+		add(status, false, false, "经营状态未填写", nine.Consequence)
+	case "suspended":
+		add(status, true, true, "经营状态为停业", nine.Consequence)
+	default:
+		add(status, true, false, "经营状态为"+ChoiceLabel(BusinessStatusChoices, f.BusinessStatus), nine.Consequence)
+	}
+
+	class := SelfAssessmentItem{Title: "机构分类", Rule: citeRectification + "三(二)"}
+	switch f.Classification {
+	case "":
+		add(class, false, false, "机构分类未填写", "")
+	case string(ClassBan):
+		add(class, true, true, "机构分类为取缔类", "取缔类机构应坚决实施市场退出，不能进行整改验收")
+	default:
+		add(class, true, false, "机构分类为"+ChoiceLabel(ClassificationChoices, f.Classification), "")
+	}
+	return out
+}
+
+// FileHardLines are the hard lines FileChecks finds hit, as blockers.
 func FileHardLines(f InstitutionFile) []Violation {
 	var out []Violation
-	item := func(no int) SelfAssessmentItem { it, _ := SelfAssessmentItemByNo(no); return it }
-	add := func(no int, fact string) {
-		it := item(no)
-		out = append(out, Violation{it, fmt.Sprintf("机构档案载明%s。依据%s，%s，本机构目前不具备整改验收条件。", fact, it.Rule, it.Consequence)})
-	}
-	cut := InterimMeasuresPublished
-	if !f.FoundedOn.IsZero() && f.FoundedOn.After(cut) {
-		add(1, fmt.Sprintf("成立日期为 %s，晚于《暂行办法》发布之日（%s）", f.FoundedOn, cut))
-	}
-	if !f.P2PStartedOn.IsZero() && f.P2PStartedOn.After(cut) {
-		add(1, fmt.Sprintf("开始从事网贷业务日期为 %s，晚于《暂行办法》发布之日（%s）", f.P2PStartedOn, cut))
-	}
-	if f.RectificationFromStart == "no" {
-		add(2, "本机构未自始纳入网贷风险专项整治")
-	}
-	if f.BusinessStatus == "suspended" {
-		add(9, "经营状态为停业")
-	}
-	if f.Classification == string(ClassBan) {
-		out = append(out, Violation{SelfAssessmentItem{Title: "机构分类为取缔类", Rule: citeRectification + "三(二)"},
-			"机构档案载明机构分类为取缔类。依据" + citeRectification + "三(二)，取缔类机构应坚决实施市场退出，不能进行整改验收。"})
+	for _, c := range FileChecks(f) {
+		if c.Hit {
+			out = append(out, Violation{SelfAssessmentItem{Title: c.Title, Rule: c.Rule}, c.Message})
+		}
 	}
 	return out
 }

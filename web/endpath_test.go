@@ -1,0 +1,81 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/web/webtest"
+)
+
+func doc(t testing.TB, body string) *goquery.Document {
+	t.Helper()
+	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// The checklist shows the hard lines the institution file decides before submission,
+// and the submission is refused with the rule cited, although every self-assessment
+// answer is 符合.
+func TestFileHardLineShownOnChecklistAndBlocksSubmission(t *testing.T) {
+	env := webtest.New(t)
+	ctx := context.Background()
+	u := demoUser(t, env, "platform2")
+	appID := readyApplication(t, env, "platform2")
+	c := login(t, env, "platform2")
+	checklist := appURL(appID, "/checklist")
+
+	_, body := c.Get(checklist)
+	d := doc(t, body)
+	if n := d.Find("[data-testid=file-hard-lines] [data-testid=file-check-hit]").Length(); n != 0 {
+		t.Fatalf("a compliant file shows %d hard lines hit", n)
+	}
+	if n := d.Find("[data-testid=file-hard-lines] [data-testid=file-check]").Length(); n != 5 {
+		t.Fatalf("checklist shows %d file checks; want 5", n)
+	}
+
+	f, err := env.Store.InstitutionFile(ctx, u, *u.InstitutionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.P2PStartedOn = models.NewDate(2017, 3, 1)
+	if _, err := env.Store.SaveInstitutionFile(ctx, store.Actor{User: u, Now: env.Clock.Now()}, *u.InstitutionID, *f); err != nil {
+		t.Fatal(err)
+	}
+	_, body = c.Get(checklist)
+	d = doc(t, body)
+	hit := d.Find("[data-testid=file-check]").FilterFunction(func(_ int, s *goquery.Selection) bool {
+		return s.Find("[data-testid=file-check-hit]").Length() == 1
+	})
+	if hit.Length() != 1 || !strings.Contains(squash(hit.Text()), "开始从事网贷业务日期为 2017-03-01") || !strings.Contains(hit.Text(), "五(一)") {
+		t.Fatalf("hard line on the checklist: %q", squash(hit.Text()))
+	}
+	if _, disabled := d.Find("[data-testid=submit-application]").Attr("disabled"); !disabled {
+		t.Fatal("the submit button is enabled with a hard line hit")
+	}
+
+	resp, body := c.Submit("/platform/applications/"+itoa(appID)+"/submit", url.Values{"version": {"0"}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("submission past a hard line: %d; want 422", resp.StatusCode)
+	}
+	blockers := squash(doc(t, body).Find("[data-testid=blockers]").Text())
+	for _, w := range []string{"机构档案载明开始从事网贷业务日期为 2017-03-01", "《网贷机构整改验收方案》五(一)", "原则上不予备案登记"} {
+		if !strings.Contains(blockers, w) {
+			t.Errorf("blockers lack %q: %s", w, blockers)
+		}
+	}
+	if app, _ := env.Store.Application(ctx, u, appID); app.State != models.StateDraft {
+		t.Fatalf("refused application is %s", app.State)
+	}
+}

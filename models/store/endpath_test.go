@@ -117,3 +117,53 @@ func TestFiledRefusesNewApplicationAndRevocationLeavesRegister(t *testing.T) {
 		t.Fatalf("new application after the revocation: %v", err)
 	}
 }
+
+// The demo data has an institution waiting at each later step, each driven through the
+// real workflow: sign-off, the scope change (with its deadline), the filing.
+func TestDemoWaitsAtEachLaterStep(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	ctx := context.Background()
+	admin := user(t, st, "admin")
+	want := map[string]models.State{"platform6": models.StateSignoff, "platform7": models.StateCertified, "platform8": models.StateScopeChanged}
+	for name, state := range want {
+		u := user(t, st, name)
+		app, err := st.OpenApplication(ctx, *u.InstitutionID, models.ApplicationTypeP2P)
+		if err != nil || app == nil {
+			t.Fatalf("%s has no open application: %v", name, err)
+		}
+		if app.State != state {
+			t.Errorf("%s's application is %s; want %s", name, app.State, state)
+		}
+		hist, _ := st.History(ctx, app.ID)
+		if len(hist) < 5 || hist[0].Event != models.EventSubmit {
+			t.Errorf("%s's history %d rows; want the real workflow from submission", name, len(hist))
+		}
+	}
+	sign, _, err := st.SignoffQueue(ctx, user(t, st, "province1"), models.Page{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, r := range sign {
+		found = found || r.InstitutionName == "广州海珠待审定示例网络借贷信息中介服务有限公司"
+	}
+	if !found {
+		t.Error("the sign-off queue lacks platform6's institution")
+	}
+	p7 := user(t, st, "platform7")
+	ac, err := st.PlatformAfterCertificate(ctx, p7)
+	if err != nil || ac == nil || ac.ScopeDeadline.IsZero() || !ac.ChangeDate.IsZero() {
+		t.Fatalf("platform7 after the certificate: %+v %v; want a scope deadline and no change yet", ac, err)
+	}
+	rows, _, _ := st.FilingQueue(ctx, admin, models.StateScopeChanged, models.Page{})
+	found = false
+	for _, r := range rows {
+		found = found || r.InstitutionName == "广州海珠待备案示例网络借贷信息中介服务有限公司"
+	}
+	if !found {
+		t.Error("the filing queue lacks platform8's institution waiting for filing")
+	}
+	if ok, _, err := st.VerifyDecisionChain(ctx); ok != nil || err != nil {
+		t.Fatalf("the seeded decision chain breaks: %+v %v", ok, err)
+	}
+}

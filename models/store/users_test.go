@@ -17,7 +17,7 @@ func TestSeedDemoIsIdempotent(t *testing.T) {
 	st := storetest.New(t, storetest.Demo)
 	ctx := context.Background()
 	before, n, err := st.ListUsers(ctx, store.UserFilter{}, models.Page{Size: 100})
-	want := int64(len(store.DemoAccounts()) + len(store.DemoPublicAccounts()))
+	want := int64(len(store.AllDemoAccounts()))
 	if err != nil || n != want {
 		t.Fatalf("demo users = %d, %v; want %d", n, err, want)
 	}

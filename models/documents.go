@@ -111,9 +111,14 @@ func NoticeDocument(f NoticeDocFacts) Document {
 	if f.Large {
 		route = "经注册地区金融工作部门审核和省市联合验收工作组验收"
 	}
+	// A revoked notice no longer says 现予公示: it records that it was published and revoked.
+	publish := "现予公示。"
+	if f.Revoked {
+		publish = "自" + f.Start.CN() + "起公示。"
+	}
 	body := []string{
-		fmt.Sprintf("根据%s，%s，%s（统一社会信用代码：%s，注册地：%s%s）整改验收初步验收合格，现予公示。",
-			citeAcceptancePlan, route, f.Institution, f.USCC, f.City, f.District),
+		fmt.Sprintf("根据%s，%s，%s（统一社会信用代码：%s，注册地：%s%s）整改验收初步验收合格，%s",
+			citeAcceptancePlan, route, f.Institution, f.USCC, f.City, f.District, publish),
 		fmt.Sprintf("公示期：%s至%s（%d个自然日）。", f.Start.CN(), f.End.CN(), f.Days),
 		fmt.Sprintf("公示期间，异地整治办、出借人、借款人、其他网贷机构以及社会公众对公示机构有异议的，可在公示页面在线举报并提交证明材料。举报经核查属实的，将先行撤销初验合格意见并对该机构重新进行验收（%s四(二)5(1)）。", citeAcceptancePlan),
 		"该机构应当在其官方网站、APP、微信公众号等渠道同步公示。",
@@ -122,9 +127,11 @@ func NoticeDocument(f NoticeDocFacts) Document {
 		body = append(body, "公示网址："+f.URL)
 	}
 	if f.Revoked {
-		body = append(body, fmt.Sprintf("本公示已于%s撤销：%s", f.RevokedOn.CN(), f.RevokedReason))
+		body = append(body, fmt.Sprintf("公示期间收到举报，经核查属实，本公示已于%s撤销：%s。该机构将重新进行验收。", f.RevokedOn.CN(),
+			strings.TrimRight(f.RevokedReason, "。")))
+	} else {
+		body = append(body, "特此公示。")
 	}
-	body = append(body, "特此公示。")
 	return Document{Authority: CityAuthority(f.City), Number: f.Number, Title: "关于" + f.Institution + "整改验收初验结果的公示",
 		Body: body, Date: f.Start}
 }

@@ -90,3 +90,31 @@ func TestNewApplicationAfterTheEnd(t *testing.T) {
 		}
 	}
 }
+
+func TestDocuments(t *testing.T) {
+	f := NoticeDocFacts{Number: DocNumber(ShortPlace("广州市")+NoticeDocKind, 2026, 3), City: "广州市", District: "天河区", Institution: "甲公司",
+		USCC: "91440106MA59A1B2CE", Start: NewDate(2026, 11, 23), End: NewDate(2026, 12, 6), Days: 14}
+	d := NoticeDocument(f)
+	all := strings.Join(d.Body, "")
+	if d.Number != "广州金验公〔2026〕3号" || d.Authority != "广州市金融工作局" || !strings.Contains(all, "现予公示") ||
+		!strings.Contains(all, "2026年11月23日至2026年12月6日（14个自然日）") || !strings.Contains(all, "市整改验收工作小组初验") {
+		t.Fatalf("notice %+v", d)
+	}
+	f.Large, f.Revoked, f.RevokedOn, f.RevokedReason = true, true, NewDate(2026, 11, 30), "经核查属实，撤销初验合格意见"
+	all = strings.Join(NoticeDocument(f).Body, "")
+	if strings.Contains(all, "现予公示") || strings.Contains(all, "特此公示") || !strings.Contains(all, "本公示已于2026年11月30日撤销") ||
+		!strings.Contains(all, "省市联合验收工作组验收") {
+		t.Fatalf("revoked notice %s", all)
+	}
+	l := FailureLetter(FailureLetterFacts{Number: "天河金验告〔2026〕1号", Authority: "广州市天河区金融工作部门", Institution: "甲公司",
+		Problems: []string{"1. 自融", "２、资金池", " ", "期限拆分"}, NotifiedOn: NewDate(2026, 12, 1), ObjectionDeadline: NewDate(2026, 12, 8)})
+	all = strings.Join(l.Body, "\n")
+	for _, w := range []string{"1. 自融\n2. 资金池\n3. 期限拆分", "停止新发生网贷业务", "四(二)5(2)", "5 个工作日内，即于 2026年12月8日（含当日）前"} {
+		if !strings.Contains(all, w) {
+			t.Errorf("failure letter lacks %q:\n%s", w, all)
+		}
+	}
+	if ShortPlace("天河区") != "天河" || ShortPlace("东区") != "东区" {
+		t.Error("ShortPlace")
+	}
+}

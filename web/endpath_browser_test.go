@@ -230,3 +230,29 @@ func TestNoticeShowsTheFormalTextAndPDF(t *testing.T) {
 		}
 	}
 }
+
+// The checklist shows the hard line the file decides, before submission, and the
+// submit button stays disabled.
+func TestBrowserFileHardLineOnChecklist(t *testing.T) {
+	env := webtest.New(t)
+	b := browsertest.New(t, env.Server.URL)
+	ctx := context.Background()
+	appID := readyApplication(t, env, "platform2")
+	u := demoUser(t, env, "platform2")
+	f, err := env.Store.InstitutionFile(ctx, u, *u.InstitutionID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.FoundedOn, f.P2PStartedOn = models.NewDate(2016, 8, 24), models.NewDate(2016, 8, 25)
+	if _, err := env.Store.SaveInstitutionFile(ctx, actAs(t, env, "platform2"), *u.InstitutionID, *f); err != nil {
+		t.Fatal(err)
+	}
+	browserLogin(b, "platform2")
+	b.Open(appURL(appID, "/checklist"))
+	b.ExpectText("[data-testid=file-hard-lines]", "成立日期为 2016-08-24，不晚于 2016-08-24", "开始从事网贷业务日期为 2016-08-25，晚于")
+	b.ExpectText("[data-testid=blockers]", "机构档案载明开始从事网贷业务日期为 2016-08-25", "五(一)")
+	if strings.Contains(b.Text("[data-testid=blockers]"), "成立日期为") {
+		t.Fatal("founding on 2016-08-24 is held against the platform")
+	}
+	b.Screenshot("checklist-hard-line")
+}

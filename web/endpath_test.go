@@ -79,3 +79,35 @@ func TestFileHardLineShownOnChecklistAndBlocksSubmission(t *testing.T) {
 		t.Fatalf("refused application is %s", app.State)
 	}
 }
+
+// The demo's later steps show on the platforms' homes: platform7 sees its scope-change
+// deadline and the way to record it, platform8 that it waits for filing, platform6 its
+// application waiting for the province's sign-off.
+func TestDemoPlatformHomesAtTheLaterSteps(t *testing.T) {
+	env := webtest.New(t)
+	p7 := demoUser(t, env, "platform7")
+	ac, err := env.Store.PlatformAfterCertificate(context.Background(), p7)
+	if err != nil || ac == nil {
+		t.Fatalf("platform7 has no certificate: %v", err)
+	}
+	_, body := login(t, env, "platform7").Get("/platform")
+	d := doc(t, body)
+	if got := squash(d.Find("[data-testid=outcome-scope]").Text()); !strings.Contains(got, "经营范围变更截止："+ac.ScopeDeadline.String()) {
+		t.Fatalf("platform7's scope deadline: %q", got)
+	}
+	if href, _ := d.Find("[data-testid=outcome-scope-link]").Attr("href"); href != "/platform/scope" {
+		t.Fatalf("scope link %q", href)
+	}
+	if got := squash(d.Find("[data-testid=outcome-certificate]").Text()); !strings.Contains(got, ac.Serial) {
+		t.Fatalf("certificate on the home: %q", got)
+	}
+
+	_, body = login(t, env, "platform8").Get("/platform")
+	if got := squash(doc(t, body).Find("[data-testid=outcome-next]").Text()); !strings.Contains(got, "等待省金融办办理备案登记") {
+		t.Fatalf("platform8's next step: %q", got)
+	}
+	_, body = login(t, env, "platform6").Get("/platform")
+	if got := squash(doc(t, body).Find("[data-testid=platform-application] [data-testid=state]").Text()); got != models.StateSignoff.Label() {
+		t.Fatalf("platform6's state: %q", got)
+	}
+}

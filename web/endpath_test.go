@@ -75,6 +75,11 @@ func TestFileHardLineShownOnChecklistAndBlocksSubmission(t *testing.T) {
 			t.Errorf("blockers lack %q: %s", w, blockers)
 		}
 	}
+	// the self-assessment page says so too, though every item is answered 符合
+	_, body = c.Get(appURL(appID, "/self-assessment"))
+	if got := squash(doc(t, body).Find("[data-testid=violations]").Text()); !strings.Contains(got, "开始从事网贷业务日期为 2017-03-01") {
+		t.Errorf("self-assessment page's hard lines: %q", got)
+	}
 	if app, _ := env.Store.Application(ctx, u, appID); app.State != models.StateDraft {
 		t.Fatalf("refused application is %s", app.State)
 	}

@@ -138,6 +138,7 @@ func TestBrowserFinalOutcomesOnPlatformHomes(t *testing.T) {
 	b.ExpectText("[data-testid=certificate-serial]", strings.TrimSpace(serial))
 
 	b.Open("/platform/applications")
+	b.ExpectText("[data-testid=type-closed]", "网贷", "已完成备案登记")
 	setValue(b, "#f-type_code", models.ApplicationTypeP2P)
 	b.Click("[data-testid=create-application]")
 	b.ExpectText("main", "已完成备案登记", "不能再发起新的整改验收申请")

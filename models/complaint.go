@@ -182,6 +182,21 @@ func ComplaintRef(day Date, random []byte) string {
 	return "JB-" + strings.ReplaceAll(day.String(), "-", "") + "-" + b.String()
 }
 
+var complaintRefPattern = regexp.MustCompile(`^JB-[0-9]{8}-[2-9A-HJ-NP-Z]{6}$`)
+
+// ValidateComplaintRef checks the shape of a reference number typed into the look-up,
+// so a typo is told apart from a number that does not exist.
+func ValidateComplaintRef(ref string) error {
+	ref = strings.ToUpper(strings.TrimSpace(ref))
+	switch {
+	case ref == "":
+		return Errorf(EInvalid, "请输入受理编号")
+	case !complaintRefPattern.MatchString(ref):
+		return Errorf(EInvalid, "受理编号格式应为 JB-年月日-6 位字母数字，如 JB-20261123-4F7K2Q，请核对后重新输入")
+	}
+	return nil
+}
+
 // ComplaintVerification is the city's verification (核查) of a complaint.
 type ComplaintVerification struct {
 	Upheld       bool

@@ -315,3 +315,155 @@ func TestInboxChineseKindsReasonAndLink(t *testing.T) {
 		t.Fatalf("the message links to %q", loc)
 	}
 }
+
+// /notices?page=2 with one page of notices says the page is empty instead of 第 2 / 1 页.
+func TestPagePastTheEndSaysSo(t *testing.T) {
+	env := webtest.New(t)
+	c := env.Client(t)
+	_, body := c.Get("/notices?page=2")
+	d := doc(t, body)
+	summary := d.Find("[data-testid=pager-summary]").Text()
+	if strings.Contains(summary, "第 2 / 1 页") || !strings.Contains(summary, "第 2 页没有内容") {
+		t.Fatalf("pager %q", summary)
+	}
+	if !strings.Contains(d.Find(".empty").Text(), "本页没有公示") {
+		t.Fatalf("empty page says %q", d.Find(".empty").Text())
+	}
+	if href := d.Find("[data-testid=pager-last]").AttrOr("href", ""); href != "?page=1" {
+		t.Fatalf("link back %q", href)
+	}
+	_, body = c.Get("/notices?page=1")
+	if s := doc(t, body).Find("[data-testid=pager-summary]").Text(); !strings.Contains(s, "第 1 / 1 页") {
+		t.Fatalf("first page %q", s)
+	}
+}
+
+// After an upheld complaint: the notice no longer says 现予公示, the platform's notices
+// page names the status once, and the summary names the city's step 市级初验合格.
+func TestRevokedNoticeWording(t *testing.T) {
+	env := webtest.New(t)
+	ctx := context.Background()
+	app := platform1InNotice(t, env)
+	n := activeNotice(t, env, app.ID)
+	c := env.Client(t)
+	_, body := c.Get(fmt.Sprintf("/notices/%d", n.ID))
+	d := doc(t, body)
+	if s := squash(d.Find("[data-testid=notice-summary]").Text()); !strings.Contains(s, "现予公示") {
+		t.Fatalf("running notice summary %q", s)
+	}
+	steps := squash(d.Find("[data-testid=notice-steps]").Text())
+	if !strings.Contains(steps, "区级审核合格") || !strings.Contains(steps, "市级初验合格") || strings.Contains(steps, "审核通过") {
+		t.Fatalf("steps %q", steps)
+	}
+	comp, err := env.Store.FileComplaint(ctx, store.Actor{IP: "192.0.2.9", Now: env.Clock.Now()}, n.ID,
+		models.ComplaintInput{Type: "lender", Content: "平台仍以拆分期限方式销售理财产品。"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// through the city's form, so the server's public cache learns of the change
+	if resp, body := signIn(t, env, "city1").Submit(fmt.Sprintf("/city/complaints/%d/verify", comp.ID), url.Values{"outcome": {"upheld"},
+		"finding": {"调取资金流水核实属实"}, "public_reason": {"举报经核查属实，撤销初验合格意见"}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("verify: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	_, body = c.Get(fmt.Sprintf("/notices/%d", n.ID))
+	if s := squash(doc(t, body).Find("[data-testid=notice-summary]").Text()); strings.Contains(s, "现予公示") || !strings.Contains(s, "初验合格意见已撤销") {
+		t.Fatalf("revoked notice summary %q", s)
+	}
+	p1 := signIn(t, env, "platform1")
+	_, body = p1.Get("/platform/notices")
+	badges := doc(t, body).Find("h2 .badge")
+	if badges.Length() != 1 || badges.Text() != "已撤销" {
+		t.Fatalf("platform notices badge %q", badges.Text())
+	}
+}
+
+func TestCertificateVerifyURLShownDecoded(t *testing.T) {
+	env := webtest.New(t)
+	app := platform1InNotice(t, env)
+	endNotice(t, env, activeNotice(t, env, app.ID))
+	cert, err := env.Store.SignOff(context.Background(), actAs(t, env, "province1"), app.ID, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, body := signIn(t, env, "province1").Get(fmt.Sprintf("/certificates/%d", cert.ID))
+	link := doc(t, body).Find("[data-testid=verify-link]")
+	if !strings.HasSuffix(link.Text(), "/verify/"+cert.Serial) || strings.Contains(link.Text(), "%") {
+		t.Fatalf("verify URL shown as %q", link.Text())
+	}
+	if href := link.AttrOr("href", ""); !strings.HasSuffix(href, "/verify/"+url.PathEscape(cert.Serial)) {
+		t.Fatalf("verify link %q", href)
+	}
+}
+
+func TestQueueOfficerColumnPerRole(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1")
+	d1 := signIn(t, env, "district1")
+	onsiteCheck(t, env, d1, id)
+	acceptMaterials(t, env, "district1", id)
+	for user, want := range map[string]string{"district1": "经办人", "city1": "区级经办人"} {
+		if user == "city1" {
+			postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
+		}
+		_, body := signIn(t, env, user).Get("/" + strings.TrimRight(user, "1"))
+		d := doc(t, body)
+		if got := d.Find("[data-testid=queue] thead th").Eq(5).Text(); got != want {
+			t.Errorf("%s's queue: officer column %q; want %q", user, got, want)
+		}
+	}
+}
+
+// Every page's ids are unique; /admin/windows repeats one form per city.
+func TestAdminWindowsIDsUniqueAndSkipLink(t *testing.T) {
+	env := webtest.New(t)
+	_, body := signIn(t, env, "admin").Get("/admin/windows")
+	d := doc(t, body)
+	if d.Find("[data-testid=window-form]").Length() < 2 {
+		t.Fatal("the admin sees fewer than two cities' windows")
+	}
+	seen := map[string]bool{}
+	d.Find("[id]").Each(func(_ int, s *goquery.Selection) {
+		id, _ := s.Attr("id")
+		if seen[id] {
+			t.Errorf("duplicate id %q", id)
+		}
+		seen[id] = true
+	})
+	d.Find("label[for]").Each(func(_ int, s *goquery.Selection) {
+		if f, _ := s.Attr("for"); !seen[f] {
+			t.Errorf("label for %q has no field", f)
+		}
+	})
+	skip := d.Find("body > a.skip-link")
+	if skip.AttrOr("href", "") != "#main" || skip.Text() != "跳到主要内容" || d.Find("main#main").Length() != 1 {
+		t.Fatal("no skip link to main")
+	}
+}
+
+// A new account is welcomed to set its own password; a reset one is told of the reset.
+func TestForcedPasswordChangeSaysWhy(t *testing.T) {
+	env := webtest.New(t)
+	admin := signIn(t, env, "admin")
+	d1, _ := env.Store.UserByUsername(context.Background(), "district1")
+	const initial, temp = "Tianhe#Officer2026", "Reset#Officer2026x"
+	if resp, body := admin.Submit("/admin/users", url.Values{"username": {"tianhe9"}, "display_name": {"天河区新审核员"}, "role": {"district"},
+		"division_id": {fmt.Sprint(*d1.DivisionID)}, "password": {initial}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("create: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	reason := func(password string) string {
+		u := env.Client(t)
+		u.Login("tianhe9", password)
+		_, body := u.Get("/account/password")
+		return doc(t, body).Find("[data-testid=forced-reason]").Text()
+	}
+	if r := reason(initial); !strings.Contains(r, "首次登录") || strings.Contains(r, "重置") {
+		t.Fatalf("new account told %q", r)
+	}
+	u, _ := env.Store.UserByUsername(context.Background(), "tianhe9")
+	if resp, body := admin.Submit(fmt.Sprintf("/admin/users/%d/reset", u.ID), url.Values{"password": {temp}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("reset: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	if r := reason(temp); !strings.Contains(r, "管理员已重置您的密码") {
+		t.Fatalf("reset account told %q", r)
+	}
+}

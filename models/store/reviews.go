@@ -82,6 +82,9 @@ func (s *Store) decide(ctx context.Context, a Actor, appID int64, ev models.Even
 // pass, disagreement and confirmation (four-eyes), the province's joint-review pass,
 // and the platform's resubmission.
 func (s *Store) Act(ctx context.Context, a Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error) {
+	if a.User != nil && a.User.Role == models.RoleDistrict && ev == models.EventPass {
+		return s.DistrictPass(ctx, a, appID, opinion, false, "", version) // with the materials rule, no override
+	}
 	return s.decide(ctx, a, appID, ev, DecisionInput{Opinion: opinion, Version: version}, decideHooks{
 		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
 			if a.User.Role == models.RoleDistrict {

@@ -22,6 +22,9 @@ func TestNotificationKindsAreChinese(t *testing.T) {
 			t.Errorf("kind %q is labelled %q", k, l)
 		}
 	}
+	if r := NotificationReason("submitted"); r == "" || !regexp.MustCompile(`四\(二\)2`).MatchString(r) {
+		t.Errorf("a submission's notice gives no reason: %q", r)
+	}
 	if NotificationKindLabel("some_new_code") != "通知" {
 		t.Error("an unknown kind shows its code")
 	}

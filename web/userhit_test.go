@@ -303,6 +303,9 @@ func TestInboxChineseKindsReasonAndLink(t *testing.T) {
 		if kind == "" || strings.ContainsAny(kind, "abcdefghijklmnopqrstuvwxyz_") {
 			t.Errorf("kind shown as %q", kind)
 		}
+		if s.Find("[data-testid=inbox-body]").Text() == "" || s.Find("[data-testid=inbox-open]").Length() != 1 {
+			t.Errorf("message without reason or link: %s", squash(s.Text()))
+		}
 	})
 	first := items.First()
 	if first.Find(".badge").Text() != "合格证明撤销" || !strings.Contains(first.Find("[data-testid=inbox-body]").Text(), reason) ||

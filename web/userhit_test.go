@@ -404,7 +404,8 @@ func TestQueueOfficerColumnPerRole(t *testing.T) {
 	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	acceptMaterials(t, env, "district1", id)
-	for user, want := range map[string]string{"district1": "经办人", "city1": "区级经办人"} {
+	for _, c := range [][2]string{{"district1", "经办人"}, {"city1", "区级经办人"}} {
+		user, want := c[0], c[1]
 		if user == "city1" {
 			postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
 		}

@@ -14,17 +14,6 @@ import (
 	"portal/web/webtest"
 )
 
-func doc(t testing.TB, body string) *goquery.Document {
-	t.Helper()
-	d, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
-
-func squash(s string) string { return strings.Join(strings.Fields(s), " ") }
-
 // The checklist shows the hard lines the institution file decides before submission,
 // and the submission is refused with the rule cited, although every self-assessment
 // answer is 符合.

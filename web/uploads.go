@@ -68,3 +68,6 @@ func (s *Server) SweepFiles(ctx context.Context, now time.Time) error {
 	}
 	return nil
 }
+
+// Files is the server's file store (the sweeper's and the fault tests' handle on it).
+func (s *Server) Files() *files.Local { return s.files }

@@ -23,6 +23,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer d.close()
+	if d.cluster != nil {
+		d.cluster.Supervise(ctx, log, nil) // restarted with backoff if it dies (issue 8, 3.1)
+	}
 	srv := web.New(d.cfg, d.store, time.Now, log)
 	srv.StartJobs(ctx, time.Minute)
 	errc := make(chan error, 1)

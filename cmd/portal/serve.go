@@ -14,6 +14,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/pgcluster"
 	"portal/web"
 )
 
@@ -24,7 +25,7 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	}
 	defer d.close()
 	if d.cluster != nil {
-		d.cluster.Supervise(ctx, log, nil) // restarted with backoff if it dies (issue 8, 3.1)
+		d.cluster.Supervise(ctx, log, pgcluster.Hooks{}) // restarted with backoff if it dies (issue 8, 3.1)
 	}
 	srv := web.New(d.cfg, d.store, time.Now, log)
 	srv.StartJobs(ctx, time.Minute)

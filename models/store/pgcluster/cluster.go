@@ -27,6 +27,7 @@ type Options struct {
 	BinDir       string // defaults to DefaultBinDir or $PG_BINDIR
 	CacheDir     string // when set, a pristine initdb (CacheDir/data, CacheDir/password) is kept here and copied, which is faster
 	Fast         bool   // fsync off: for throwaway test clusters only
+	SyncCommit   bool   // with Fast, keep synchronous_commit on: a killed server then loses no acknowledged commit
 	LogFile      string // server log; defaults to DataDir + ".log"
 	PasswordFile string // the superuser's password, mode 0600; defaults to "password" beside DataDir
 }
@@ -178,7 +179,10 @@ func launch(ctx context.Context, opts Options, owner *syscall.Credential) (*proc
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=",
 		"-c", "max_connections=200"}
 	if opts.Fast {
-		args = append(args, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off")
+		args = append(args, "-c", "fsync=off", "-c", "full_page_writes=off")
+		if !opts.SyncCommit {
+			args = append(args, "-c", "synchronous_commit=off")
+		}
 	}
 	cmd := exec.Command(filepath.Join(opts.BinDir, "postgres"), args...)
 	cmd.Stdout, cmd.Stderr = logf, logf

@@ -152,7 +152,7 @@ func TestSupervisorRestartsAKilledServer(t *testing.T) {
 	restarted := make(chan struct{}, 1)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	c.Supervise(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), func() { restarted <- struct{}{} })
+	c.Supervise(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), Hooks{Restarted: func() { restarted <- struct{}{} }})
 	old := c.Pid()
 	if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
 		t.Fatal(err)

@@ -18,8 +18,8 @@ var (
 // Supervise restarts the server whenever it exits without Stop (killed, crashed), with
 // backoff, until ctx ends or Stop is called (issue 8, 3.1). The backends the dead
 // postmaster leaves are killed first, since a new postmaster refuses shared memory
-// still in use. onRestart, when set, is called after each successful restart.
-func (c *Cluster) Supervise(ctx context.Context, log *slog.Logger, onRestart func()) {
+// still in use.
+func (c *Cluster) Supervise(ctx context.Context, log *slog.Logger, hooks Hooks) {
 	go func() {
 		backoff := MinBackoff
 		for {
@@ -39,6 +39,9 @@ func (c *Cluster) Supervise(ctx context.Context, log *slog.Logger, onRestart fun
 			}
 			log.Error("私有 PostgreSQL 意外退出，将自动重启", "pid", p.cmd.Process.Pid, "err", p.err, "backoff", backoff)
 			_ = waitGroupGone(p.cmd.Process.Pid)
+			if hooks.Died != nil {
+				hooks.Died()
+			}
 			for {
 				select {
 				case <-ctx.Done():
@@ -55,13 +58,21 @@ func (c *Cluster) Supervise(ctx context.Context, log *slog.Logger, onRestart fun
 					continue
 				}
 				log.Info("私有 PostgreSQL 已重启", "pid", np.cmd.Process.Pid)
-				if onRestart != nil {
-					onRestart()
+				if hooks.Restarted != nil {
+					hooks.Restarted()
 				}
 				break
 			}
 		}
 	}()
+}
+
+// Hooks let a test watch the supervisor: Died is called when the server's death has been
+// seen and its leftovers are gone, before any restart (the restart waits for it to
+// return); Restarted after each successful restart.
+type Hooks struct {
+	Died      func()
+	Restarted func()
 }
 
 func (c *Cluster) isStopping() bool {

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
 
@@ -107,7 +108,7 @@ func waitFor(t testing.TB, ch <-chan struct{}, what string) {
 // the supervisor has seen it.
 func (fe *faultEnv) killDatabase(t testing.TB) {
 	t.Helper()
-	if err := killGroup(fe.Cluster.Pid()); err != nil {
+	if err := fe.Cluster.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	waitFor(t, fe.died, "the supervisor noticing the dead database")
@@ -128,3 +129,5 @@ func parseHTML(t testing.TB, body string) *goquery.Document {
 	}
 	return doc
 }
+
+func timeAfterMinutes(n int) <-chan time.Time { return time.After(time.Duration(n) * time.Minute) }

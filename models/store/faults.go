@@ -14,11 +14,11 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
-// Writes counts the statements this process has committed that may have changed data:
-// it moves after every COMMIT and after every statement other than a SELECT that ran
-// outside a transaction. Caches in this process read it to know, without asking the
-// database, that something may have changed since they last looked (a change by
-// another process still needs a look at the database).
+// Writes counts the events after which what this process last read may be out of date:
+// every COMMIT, every statement other than a SELECT that ran outside a transaction, and
+// every statement or connection that failed because the database was unavailable.
+// Caches in this process read it to know, without asking the database, that they must
+// look again (a change by another process still needs a look at the database).
 func (s *Store) Writes() uint64 {
 	if s.writes == nil {
 		return 0
@@ -39,7 +39,11 @@ func (t writeTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.
 	return context.WithValue(ctx, maybeWriteKey{}, true)
 }
 
-func (t writeTracer) TraceQueryEnd(ctx context.Context, conn *pgx.Conn, _ pgx.TraceQueryEndData) {
+func (t writeTracer) TraceQueryEnd(ctx context.Context, conn *pgx.Conn, data pgx.TraceQueryEndData) {
+	if data.Err != nil && IsUnavailable(data.Err) {
+		t.n.Add(1)
+		return
+	}
 	if ctx.Value(maybeWriteKey{}) == nil {
 		return
 	}
@@ -77,4 +81,15 @@ func IsUnavailable(err error) bool {
 	msg := err.Error()
 	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "failed to connect") ||
 		strings.Contains(msg, "connection refused") || strings.Contains(msg, "unexpected EOF")
+}
+
+func (t writeTracer) TraceConnectStart(ctx context.Context, _ pgx.TraceConnectStartData) context.Context {
+	return ctx
+}
+
+// TraceConnectEnd counts a failed connection: the database may be down.
+func (t writeTracer) TraceConnectEnd(_ context.Context, data pgx.TraceConnectEndData) {
+	if data.Err != nil {
+		t.n.Add(1)
+	}
 }

@@ -154,7 +154,7 @@ func TestSupervisorRestartsAKilledServer(t *testing.T) {
 	defer cancel()
 	c.Supervise(ctx, slog.New(slog.NewTextHandler(io.Discard, nil)), Hooks{Restarted: func() { restarted <- struct{}{} }})
 	old := c.Pid()
-	if err := syscall.Kill(old, syscall.SIGKILL); err != nil {
+	if err := c.Kill(); err != nil {
 		t.Fatal(err)
 	}
 	select {

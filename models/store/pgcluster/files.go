@@ -145,24 +145,45 @@ func stopServer(pid int, dataDir string) error {
 		_ = syscall.Kill(pid, step.sig)
 		for end := time.Now().Add(step.wait); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
 			if syscall.Kill(pid, 0) != nil {
-				return waitGroupGone(pid)
+				return killLeftovers(dataDir)
 			}
 		}
 	}
 	return fmt.Errorf("a postgres server (pid %d) from an earlier run is still using %s and did not stop", pid, dataDir)
 }
 
-// waitGroupGone waits for the backends of a dead postmaster (its process group) to
-// exit, killing them, since a new postmaster refuses shared memory still attached.
-func waitGroupGone(pgid int) error {
+// serverProcesses lists the postgres processes working in dataDir: the postmaster and
+// every backend, whose working directory is the data folder. (Backends lead their own
+// process groups, so the postmaster's group does not find them.)
+func serverProcesses(dataDir string) []int {
+	var out []int
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if cwd, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid)); err == nil && cwd == dataDir && isPostgres(pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// killLeftovers kills, with SIGKILL, the backends a dead postmaster left behind and waits
+// until they are gone, since a new postmaster refuses shared memory still attached.
+func killLeftovers(dataDir string) error {
 	for i := 0; i < 250; i++ {
-		if syscall.Kill(-pgid, 0) != nil {
+		left := serverProcesses(dataDir)
+		if len(left) == 0 {
 			return nil
 		}
-		_ = syscall.Kill(-pgid, syscall.SIGKILL)
+		for _, pid := range left {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
 		time.Sleep(20 * time.Millisecond)
 	}
-	return fmt.Errorf("processes of the old postgres server (group %d) did not exit", pgid)
+	return fmt.Errorf("processes of the old postgres server in %s did not exit", dataDir)
 }
 
 // freePort makes sure the port is free. An old postmaster of this same data folder that

@@ -38,7 +38,7 @@ func (c *Cluster) Supervise(ctx context.Context, log *slog.Logger, hooks Hooks) 
 				backoff = MinBackoff
 			}
 			log.Error("私有 PostgreSQL 意外退出，将自动重启", "pid", p.cmd.Process.Pid, "err", p.err, "backoff", backoff)
-			_ = waitGroupGone(p.cmd.Process.Pid)
+			_ = killLeftovers(c.opts.DataDir)
 			if hooks.Died != nil {
 				hooks.Died()
 			}
@@ -102,4 +102,18 @@ func (c *Cluster) restart(ctx context.Context) (*proc, error) {
 	}
 	c.proc = p
 	return p, nil
+}
+
+// Kill kills the server the way a crash or the OOM killer would: the postmaster and every
+// backend with SIGKILL, at once, so no backend answers another query. For fault tests.
+func (c *Cluster) Kill() error {
+	pid := c.Pid()
+	if pid == 0 {
+		return nil
+	}
+	_ = syscall.Kill(pid, syscall.SIGSTOP) // no new backend while the others are killed
+	for _, p := range serverProcesses(c.opts.DataDir) {
+		_ = syscall.Kill(p, syscall.SIGKILL)
+	}
+	return syscall.Kill(pid, syscall.SIGKILL)
 }

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"portal/web/webtest"
 )
@@ -15,13 +16,14 @@ import (
 // without restarting the portal.
 func TestDatabaseKilledUnderServer(t *testing.T) {
 	fe := newFaultEnv(t)
+	fe.Clock.Set(time.Now()) // the demo notices run around the real date: their complaint form is open
 	officer := fe.Client(t)
 	officer.Login("district1", webtest.DemoPassword)
 	if resp, body := officer.Get("/inbox"); resp.StatusCode != http.StatusOK {
 		t.Fatalf("/inbox before: %d\n%s", resp.StatusCode, body)
 	}
 	visitor := fe.Client(t)
-	for _, p := range []string{"/notices", "/register", "/register.csv"} {
+	for _, p := range []string{"/notices", "/notices/1", "/register", "/register.csv"} {
 		if resp, _ := visitor.Get(p); resp.StatusCode != http.StatusOK {
 			t.Fatalf("%s before: %d", p, resp.StatusCode)
 		}
@@ -75,6 +77,19 @@ func TestDatabaseKilledUnderServer(t *testing.T) {
 	}
 	if cc := resp.Header.Get("Cache-Control"); cc != "no-store" {
 		t.Fatalf("stale page Cache-Control %q; want no-store", cc)
+	}
+	// A notice page carries the complaint form: served stale to another visitor, it
+	// carries that visitor's CSRF token, not the one it was rendered with.
+	other := fe.Client(t)
+	token := other.CSRF()
+	resp, body = other.Get("/notices/1")
+	doc = parseHTML(t, body)
+	if resp.StatusCode != http.StatusOK || doc.Find("[data-testid=stale-note]").Length() != 1 {
+		t.Fatalf("/notices/1 with the database down: %d\n%s", resp.StatusCode, body)
+	}
+	action, _ := doc.Find("section.complaint form").Attr("action")
+	if u, err := url.Parse(action); err != nil || u.Query().Get("_csrf") != token {
+		t.Fatalf("stale notice page's complaint form posts to %q; want the visitor's token %q", action, token)
 	}
 	if resp, csv := visitor.Get("/register.csv"); resp.StatusCode != http.StatusOK || resp.Header.Get("Warning") == "" || csv == "" {
 		t.Fatalf("/register.csv with the database down: %d, Warning %q", resp.StatusCode, resp.Header.Get("Warning"))

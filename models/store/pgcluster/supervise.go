@@ -2,6 +2,7 @@ package pgcluster
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"syscall"
 	"time"
@@ -115,5 +116,8 @@ func (c *Cluster) Kill() error {
 	for _, p := range serverProcesses(c.opts.DataDir) {
 		_ = syscall.Kill(p, syscall.SIGKILL)
 	}
-	return syscall.Kill(pid, syscall.SIGKILL)
+	if err := syscall.Kill(pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return err // ESRCH: the loop above killed it and it is already reaped
+	}
+	return nil
 }

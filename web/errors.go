@@ -16,7 +16,7 @@ import (
 
 // statusOf is the one place that maps an error to an HTTP status, a title and a message.
 func statusOf(err error) (int, string, string) {
-	if store.IsUnavailable(err) {
+	if models.ErrorCode(err) == models.EInternal && store.IsUnavailable(err) {
 		// Issue 8, 3.1: the database is down or restarting. The session is kept; the
 		// visitor retries, and nothing is sent to the login page.
 		return http.StatusServiceUnavailable, "数据库暂时不可用", "数据库暂时不可用，本次操作没有完成，也没有保存任何内容。您的登录状态不受影响，请稍候片刻再刷新或重新提交。"

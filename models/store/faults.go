@@ -60,7 +60,9 @@ func isRead(sql string) bool {
 
 // IsUnavailable reports whether err means the database cannot be reached or is
 // restarting, rather than refusing the statement: the web layer answers those with
-// 503 "数据库暂时不可用" and never treats them as a missing session or user.
+// 503 "数据库暂时不可用" and never treats them as a missing session or user. The web
+// layer asks only about uncoded errors: a coded one (a full disk, bad input) says
+// what it is itself.
 func IsUnavailable(err error) bool {
 	if err == nil {
 		return false
@@ -74,7 +76,7 @@ func IsUnavailable(err error) bool {
 	case errors.As(err, &pe):
 		// class 08: connection exception; 57P01–57P03: shutting down, crashed, starting up
 		return strings.HasPrefix(pe.Code, "08") || pe.Code == "57P01" || pe.Code == "57P02" || pe.Code == "57P03"
-	case errors.Is(err, driver.ErrBadConn), errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF),
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
 		return true
 	}

@@ -20,7 +20,7 @@ var (
 
 // publicRoutes registers the routes of the public side (notices, complaints, certificates, verification, filing register).
 func (s *Server) publicRoutes() {
-	cache := handlers.NewPublicCache(s.store.PublicVersion, s.clock)
+	cache := handlers.NewPublicCache(s.store.PublicVersion, s.store.Writes, s.clock)
 	changed := cache.Changed
 	files := s.files
 	limiter := models.NewRateLimiter(complaintLimit, complaintWindow)

@@ -3,7 +3,9 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -103,10 +105,35 @@ func HomeOf(r models.Role) string {
 	return "/login"
 }
 
-// safeNext keeps only local paths, so the login form cannot redirect off-site.
+// maxNextLen bounds the next parameter; a longer one is dropped.
+const maxNextLen = 2000
+
+// safeNext keeps only a local path (issue 8 §2.3), so the login form cannot redirect
+// off-site: it must parse as a URL without scheme, host or user, start with exactly one
+// "/", and contain no space, backslash or control character and no invalid UTF-8, neither as typed nor after
+// percent-decoding (browsers treat "/\t/evil.com" and "/%2F/evil.com" like "//evil.com").
+// Anything else gives "" and the user lands on the role's home.
 func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+	if next == "" || len(next) > maxNextLen {
+		return ""
 	}
-	return ""
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !utf8.ValidString(decoded) {
+		return ""
+	}
+	for _, s := range []string{next, decoded} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+			return ""
+		}
+		for i := 0; i < len(s); i++ {
+			if b := s[i]; b < 0x21 || b == 0x7f || b == '\\' {
+				return ""
+			}
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return ""
+	}
+	return next
 }

@@ -62,6 +62,9 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	return s
 }
 
+// BaseURL is the configured public address every absolute URL is built from.
+func (s *Server) BaseURL() string { return s.cfg.base() }
+
 // ListenAndServe serves until the server is shut down.
 func (s *Server) ListenAndServe() error {
 	srv := &http.Server{Addr: s.cfg.Addr, Handler: s.Echo, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}

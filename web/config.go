@@ -3,6 +3,7 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Config is read from the environment.
@@ -26,6 +28,9 @@ type Config struct {
 	// every absolute URL (Atom feed, certificate verify link and QR code) is built from it,
 	// never from the request's Host header (issue 8 §2.2).
 	BaseURL string
+	// LoginPause waits out the per-username sign-in delay; nil waits on the wall clock.
+	// Tests record the waits instead (no timed tests).
+	LoginPause func(ctx context.Context, d time.Duration)
 }
 
 // base is the configured base URL, or the local default for a config built in code.

@@ -86,8 +86,13 @@ func New(t testing.TB) *Env {
 	clock := &Clock{now: Start}
 	pauses := &Pauses{}
 	cfg := web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir(), LoginPause: pauses.pause}
+	// The listener exists before the server: its address is the configured base URL, as
+	// PORTAL_BASE_URL would be in production, so absolute links lead back to this server.
+	ts := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	srv := web.New(cfg, st, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv.Echo)
+	ts.Config.Handler = srv.Echo
+	ts.Start()
 	t.Cleanup(ts.Close)
 	return &Env{Server: ts, Web: srv, Store: st, Clock: clock, Pauses: pauses}
 }

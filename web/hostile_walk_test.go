@@ -1,0 +1,261 @@
+package web_test
+
+import (
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/PuerkitoBio/goquery"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/web/webtest"
+)
+
+// hostileValues are the malformed and out-of-range values every field and path parameter
+// gets (issue 8 §2.6); oversized values follow in a separate pass.
+var hostileValues = map[string]string{
+	"negative":   "-1",
+	"zero":       "0",
+	"huge":       "99999999999999999999999999",
+	"int64-min":  "-9223372036854775808",
+	"int64-max":  "9223372036854775807",
+	"float":      "1e309",
+	"nan":        "NaN",
+	"non-utf8":   "\xff\xfe\xfd",
+	"nul":        "a\x00b",
+	"bad-date":   "2026-13-45",
+	"zero-date":  "0000-00-00",
+	"far-date":   "99999-12-31",
+	"neg-year":   "-2026-01-01",
+	"sql":        "' OR 1=1 --",
+	"markup":     "<script>alert(1)</script>",
+	"chinese":    "广州天河示例网络借贷信息中介服务有限公司",
+	"money-odd":  "1,2,3.4.5元",
+	"whitespace": " \t\r\n ",
+}
+
+const (
+	oversizedBody  = 1 << 20   // per form field
+	oversizedQuery = 200 << 10 // per query field: the request line must stay under the 1 MB header limit
+	fieldsPerBody  = 4         // 4 MB form bodies
+	fieldsPerQuery = 3
+)
+
+// sourceFieldNames are the request field names the handlers read, taken from their
+// source: the inputs to fuzz, not expectations.
+func sourceFieldNames(t *testing.T) []string {
+	t.Helper()
+	re := regexp.MustCompile(`(?:QueryParam|FormValue|FormFile|Get)\("([a-z_]+)"\)|(?:Value|form|posted)\["([a-z_]+)"\]`)
+	seen := map[string]bool{"page": true, "year": true, "q": true}
+	for _, dir := range []string{"../handlers", "../models"} {
+		paths, _ := filepath.Glob(filepath.Join(dir, "*.go"))
+		for _, p := range paths {
+			if strings.HasSuffix(p, "_test.go") {
+				continue
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range re.FindAllStringSubmatch(string(b), -1) {
+				seen[m[1]+m[2]] = true
+			}
+		}
+	}
+	delete(seen, "")
+	delete(seen, "_csrf")
+	var out []string
+	for k := range seen {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// walker is one identity of the walk.
+type walker struct {
+	name   string
+	role   models.Role
+	client *webtest.Client
+	user   string
+}
+
+func (w *walker) relogin(t *testing.T) {
+	if w.user == "" {
+		return
+	}
+	w.client.Login(w.user, webtest.DemoPassword)
+}
+
+// TestHostileInputNeverGives5xx walks every route of the route table, anonymously and as
+// a user of each role, with CSRF tokens, sending malformed, out-of-range and oversized
+// values in path parameters, query strings and form fields. No answer may be a 5xx.
+func TestHostileInputNeverGives5xx(t *testing.T) {
+	env := webtest.New(t)
+	fields := sourceFieldNames(t)
+	// A throwaway account for the admin's per-user actions, so disabling or resetting
+	// with a real id changes no account the walk signs in with.
+	admin, err := env.Store.UserByUsername(t.Context(), "admin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	hash, _ := models.HashPassword(webtest.DemoPassword)
+	spare, err := env.Store.CreateUser(t.Context(), store.Actor{User: admin, Now: env.Clock.Now()},
+		store.NewUser{Username: "walker", DisplayName: "walker", PasswordHash: hash, Role: models.RoleDistrict, DivisionID: admin.DivisionID})
+	if err != nil {
+		spare = nil // the role needs a division: fall back to id 1 guarded below
+	}
+
+	walkers := []*walker{{name: "visitor", client: env.Client(t)}}
+	for _, r := range models.AllRoles {
+		w := &walker{name: string(r), role: r, user: roleUsers[r], client: env.Client(t)}
+		w.relogin(t)
+		walkers = append(walkers, w)
+	}
+
+	routes := env.Web.Echo.Routes()
+	sort.Slice(routes, func(i, j int) bool { // sign-out last within each identity's walk
+		return routes[i].Path != "/logout" && routes[j].Path == "/logout" || routes[i].Path+routes[i].Method < routes[j].Path+routes[j].Method && (routes[i].Path == "/logout") == (routes[j].Path == "/logout")
+	})
+
+	// Field names from the rendered forms of each page (the institution file's row
+	// fields, for instance), added to those of the source.
+	formFields := map[string]bool{}
+	for _, w := range walkers {
+		for _, r := range routes {
+			if r.Method != http.MethodGet || strings.HasPrefix(r.Path, "/static") {
+				continue
+			}
+			resp, body := w.client.Get(concrete(r.Path))
+			if resp.StatusCode >= 500 {
+				t.Errorf("GET %s as %s: %d", r.Path, w.name, resp.StatusCode)
+			}
+			if doc, err := goquery.NewDocumentFromReader(strings.NewReader(body)); err == nil {
+				doc.Find("form [name]").Each(func(_ int, s *goquery.Selection) {
+					if n, _ := s.Attr("name"); n != "" && n != "_csrf" && len(n) < 80 {
+						formFields[n] = true
+					}
+				})
+			}
+		}
+	}
+	for n := range formFields {
+		if !slices.Contains(fields, n) {
+			fields = append(fields, n)
+		}
+	}
+	t.Logf("%d routes, %d field names, %d identities", len(routes), len(fields), len(walkers))
+
+	requests := 0
+	failures := map[string]bool{}
+	send := func(w *walker, method, route, path string, query url.Values, form url.Values, class string) {
+		requests++
+		u := path
+		if len(query) > 0 {
+			u += "?" + query.Encode()
+		}
+		var resp *http.Response
+		if method == http.MethodGet {
+			resp, _ = w.client.Get(u)
+		} else {
+			resp, _ = w.client.Submit(u, form)
+		}
+		if resp.StatusCode >= 500 {
+			key := fmt.Sprintf("%s %s as %s with %s", method, route, w.name, class)
+			if !failures[key] {
+				failures[key] = true
+				t.Errorf("%s: status %d", key, resp.StatusCode)
+			}
+		}
+		if loc := resp.Header.Get("Location"); w.user != "" && (route == "/logout" || strings.HasPrefix(loc, "/login")) {
+			w.relogin(t)
+		}
+	}
+	fill := func(route, v string) string {
+		parts := strings.Split(route, "/")
+		for i, p := range parts {
+			if strings.HasPrefix(p, ":") || p == "*" {
+				parts[i] = url.PathEscape(v)
+			}
+		}
+		return strings.Join(parts, "/")
+	}
+	realID := func(route string) string {
+		if strings.HasPrefix(route, "/admin/users/:id") && spare != nil {
+			return strings.Replace(route, ":id", strconv.FormatInt(spare.ID, 10), 1)
+		}
+		return concrete(route)
+	}
+	valuesOf := func(names []string, v string) url.Values {
+		q := url.Values{}
+		for _, n := range names {
+			q.Set(n, v)
+		}
+		return q
+	}
+
+	for _, w := range walkers {
+		for _, r := range routes {
+			if strings.HasPrefix(r.Path, "/static") && r.Method == http.MethodGet {
+				for class, v := range hostileValues {
+					send(w, r.Method, r.Path, fill(r.Path, v), nil, nil, class)
+				}
+				continue
+			}
+			public, roles, _ := env.Web.Access(r.Method, r.Path)
+			allowed := public || (w.role != "" && (len(roles) == 0 || slices.Contains(roles, w.role)))
+			hasParams := strings.Contains(r.Path, ":")
+			for class, v := range hostileValues {
+				if !allowed && class != "negative" {
+					continue // the guard answers before any handler; one probe is enough
+				}
+				var query, form url.Values
+				if r.Method == http.MethodGet {
+					query = valuesOf(fields, v)
+				} else {
+					form = valuesOf(fields, v)
+				}
+				if hasParams {
+					send(w, r.Method, r.Path, fill(r.Path, v), query, form, "path+fields "+class)
+				}
+				// a real id with hostile fields reaches the handlers' deeper code
+				send(w, r.Method, r.Path, realID(r.Path), query, form, "fields "+class)
+			}
+			if !allowed {
+				continue
+			}
+			// Oversized: 1 MB in each form field, 200 KB in each query field, a few at a time.
+			big := strings.Repeat("长", oversizedBody/3)
+			if hasParams {
+				send(w, r.Method, r.Path, fill(r.Path, big[:oversizedQuery/3*3]), nil, nil, "oversized path")
+			}
+			per, size := fieldsPerBody, oversizedBody
+			if r.Method == http.MethodGet {
+				per, size = fieldsPerQuery, oversizedQuery
+			}
+			names := fields
+			if r.Method == http.MethodGet {
+				names = []string{"q", "page", "year", "status", "state", "district", "role", "serial", "next", "overdue", "aq", "apage", "astate"}
+			}
+			for i := 0; i < len(names); i += per {
+				chunk := names[i:min(i+per, len(names))]
+				v := big[:size/3*3]
+				if r.Method == http.MethodGet {
+					send(w, r.Method, r.Path, realID(r.Path), valuesOf(chunk, v), nil, "oversized "+strings.Join(chunk, ","))
+				} else {
+					send(w, r.Method, r.Path, realID(r.Path), nil, valuesOf(chunk, v), "oversized "+strings.Join(chunk, ","))
+				}
+			}
+		}
+	}
+	t.Logf("%d hostile requests, %d distinct 5xx", requests, len(failures))
+}

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
@@ -137,6 +138,8 @@ func (h *Admin) CreateUser(c echo.Context) error {
 	}
 	if form.DisplayName == "" {
 		form.Errors["display_name"] = "请填写姓名"
+	} else if models.LongerThan(form.DisplayName, models.MaxDisplayNameLength) {
+		form.Errors["display_name"] = fmt.Sprintf("姓名不超过 %d 字", models.MaxDisplayNameLength)
 	}
 	if !role.Valid() {
 		form.Errors["role"] = "请选择角色"

@@ -75,6 +75,8 @@ func (h *CalendarAdmin) Add(c echo.Context) error {
 	}
 	if p.Source == "" {
 		p.Errs["source"] = "请填写发布文件的文号"
+	} else if models.LongerThan(p.Source, models.MaxSourceLength) {
+		p.Errs["source"] = fmt.Sprintf("文号不超过 %d 字", models.MaxSourceLength)
 	}
 	var days []models.CalendarDay
 	if len(p.Errs) == 0 {

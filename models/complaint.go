@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -192,8 +193,11 @@ type ComplaintVerification struct {
 // Validate returns the field errors of a verification.
 func (v ComplaintVerification) Validate() map[string]string {
 	errs := map[string]string{}
-	if utf8.RuneCountInString(strings.TrimSpace(v.Finding)) < 4 {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(v.Finding)); {
+	case n < 4:
 		errs["finding"] = "请写明核查情况和结论的理由"
+	case n > MaxOpinionLength:
+		errs["finding"] = fmt.Sprintf("核查情况不超过 %d 字", MaxOpinionLength)
 	}
 	reason := strings.TrimSpace(v.PublicReason)
 	switch {

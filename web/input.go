@@ -14,7 +14,7 @@ import (
 // tighter rules in models; these keep junk from reaching any handler or the database.
 const (
 	maxQueryValue = 2000    // bytes: a search, a page number, a next path
-	maxFormValue  = 100_000 // bytes: the longest opinion or finding, with room to spare
+	maxFormValue  = 30_000 // bytes: 10,000 Chinese characters, the longest opinion or finding
 	maxFormValues = 2000    // values in one url-encoded form
 )
 

@@ -18,3 +18,10 @@ func TestLoginDelayGrowsAndIsBounded(t *testing.T) {
 		}
 	}
 }
+
+func TestPageNumberIsBounded(t *testing.T) {
+	p := Page{Number: 1<<63 - 1, Size: 20}.Normalize()
+	if p.Number != MaxPageNumber || p.Offset() <= 0 {
+		t.Fatalf("page %d, offset %d", p.Number, p.Offset())
+	}
+}

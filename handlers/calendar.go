@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
@@ -37,7 +38,9 @@ func NewCalendarAdmin(s CalendarStore, sess Sessions, now Clock) *CalendarAdmin 
 // Show lists the years, and the days of ?year= when given.
 func (h *CalendarAdmin) Show(c echo.Context) error {
 	var p admin.CalendarPage
-	p.Shown, _ = strconv.Atoi(c.QueryParam("year"))
+	if y, err := strconv.Atoi(c.QueryParam("year")); err == nil && models.CalendarYearInRange(y) {
+		p.Shown = y // another year has no days to show (year=-1 gave a 500)
+	}
 	return h.render(c, http.StatusOK, p)
 }
 
@@ -67,11 +70,13 @@ func (h *CalendarAdmin) Add(c echo.Context) error {
 	p := admin.CalendarPage{Year: strings.TrimSpace(c.FormValue("year")), Source: strings.TrimSpace(c.FormValue("source")),
 		Lines: c.FormValue("lines"), Errs: components.FieldErrors{}}
 	year, err := strconv.Atoi(p.Year)
-	if err != nil {
-		p.Errs["year"] = "请填写四位数年份"
+	if err != nil || !models.CalendarYearInRange(year) {
+		p.Errs["year"] = fmt.Sprintf("请填写 %d–%d 之间的四位数年份", models.MinCalendarYear, models.MaxCalendarYear)
 	}
 	if p.Source == "" {
 		p.Errs["source"] = "请填写发布文件的文号"
+	} else if models.LongerThan(p.Source, models.MaxSourceLength) {
+		p.Errs["source"] = fmt.Sprintf("文号不超过 %d 字", models.MaxSourceLength)
 	}
 	var days []models.CalendarDay
 	if len(p.Errs) == 0 {

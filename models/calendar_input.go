@@ -79,3 +79,13 @@ func parseDayRange(s string) (Date, Date, error) {
 func lineErr(i int, line, why string) error {
 	return Errorf(EInvalid, "第 %s 行「%s」：%s", strconv.Itoa(i+1), line, why)
 }
+
+// The years the calendar admin accepts: the State Council publishes one year at a time, and
+// nothing in this portal reaches before 2000 or after 2100.
+const (
+	MinCalendarYear = 2000
+	MaxCalendarYear = 2100
+)
+
+// CalendarYearInRange reports whether year may be entered or shown.
+func CalendarYearInRange(year int) bool { return year >= MinCalendarYear && year <= MaxCalendarYear }

@@ -62,6 +62,15 @@ func ValidateCorrectionDays(n int) error {
 // MaxOpinionLength bounds every opinion, reason and objection text (in characters).
 const MaxOpinionLength = 5000
 
+// Bounds of short free-text fields (issue 8 §2.6): a person's name, a document number.
+const (
+	MaxDisplayNameLength = 50
+	MaxSourceLength      = 200
+)
+
+// LongerThan reports whether s has more than n characters.
+func LongerThan(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+
 // ValidateOpinion checks an opinion text; what is required where is the workflow's
 // GuardOpinion, this only refuses what no document can hold.
 func ValidateOpinion(s string) error {

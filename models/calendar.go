@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -89,8 +90,28 @@ func (c *Calendar) Day(d Date) (CalendarDay, bool) {
 	return cd, ok
 }
 
+// yearNotPublished is the refusal to count into a year without a calendar. It carries
+// the year, so that a clock can wait for it (MissingCalendarYear) instead of failing.
+type yearNotPublished struct {
+	err  *Error
+	Year int
+}
+
+func (e yearNotPublished) Error() string { return e.err.Message }
+func (e yearNotPublished) Unwrap() error { return e.err }
+
 func errYearNotPublished(year int) error {
-	return Errorf(EInvalid, "%d 年的法定节假日安排尚未发布，无法计算工作日期限，请管理员先补录该年日历", year)
+	return yearNotPublished{Errorf(EInvalid, "%d 年的法定节假日安排尚未发布，无法计算工作日期限，请管理员先补录该年日历", year), year}
+}
+
+// MissingCalendarYear reports whether err is the refusal to count into an unpublished
+// year, and which year that is.
+func MissingCalendarYear(err error) (int, bool) {
+	var e yearNotPublished
+	if errors.As(err, &e) {
+		return e.Year, true
+	}
+	return 0, false
 }
 
 // IsWorkingDay applies the arrangement to d; it errs when d's year is not covered.

@@ -25,6 +25,7 @@ type AdminStore interface {
 	ListAudit(ctx context.Context, f store.AuditFilter, p models.Page) ([]models.AuditEntry, int64, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
 	AllInstitutions(ctx context.Context) ([]models.Institution, error)
+	PendingCalendarYears(ctx context.Context) ([]store.PendingYear, error)
 }
 
 // Admin manages accounts and shows the audit log.
@@ -52,7 +53,11 @@ func (h *Admin) Users(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total)}
+	pending, err := h.store.PendingCalendarYears(ctx)
+	if err != nil {
+		return err
+	}
+	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total), Pending: pendingNotices(pending)}
 	for _, u := range users {
 		scope := ""
 		switch {

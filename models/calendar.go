@@ -175,19 +175,6 @@ func NaturalDaysLeft(today, deadline Date) int { return deadline.Sub(today) }
 // 四(二)5(1)). A city may set more, e.g. 15 (plan 6 四(四)).
 const MinNoticeDays = 14
 
-// NoticePeriod is a public notice of days natural days starting on start: it covers
-// start … end = start+days−1, and its result takes effect on start+days at the earliest.
-func NoticePeriod(start Date, days int) (end, effective Date, err error) {
-	if start.IsZero() {
-		return Date{}, Date{}, Errorf(EInvalid, "请填写公示开始日期")
-	}
-	if days < MinNoticeDays {
-		return Date{}, Date{}, Errorf(EInvalid,
-			"公示期为 %d 个自然日，不得少于 %d 个自然日（"+citeAcceptancePlan+"四(二)5(1)）", days, MinNoticeDays)
-	}
-	return start.AddDays(days - 1), start.AddDays(days), nil
-}
-
 func weekdayCN(w time.Weekday) string {
 	return [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}[w]
 }

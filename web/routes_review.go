@@ -77,6 +77,7 @@ func (s *Server) reviewRoutes() {
 	adm := s.group("/admin", adminsOnly)
 	adm.get("/calendar", cal.Show)
 	adm.post("/calendar", cal.Add)
+	adm.post("/calendar/:year", cal.Correct)
 	adm.get("/chain", chain.Show)
 }
 

@@ -108,16 +108,25 @@ func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, f
 		if err := models.ValidateScopeChangeDate(changed, cert.IssueDate, models.DateOf(a.Now)); err != nil {
 			return err
 		}
-		deadline, err := scopeDeadline(tx, cert.IssueDate)
+		clk, err := currentClock(tx, app)
 		if err != nil {
 			return err
+		}
+		var deadline models.Date // zero while the scope-change clock waits for a calendar year
+		if clk != nil && clk.Rule == models.RuleScopeChange && clk.DueDate != nil {
+			deadline = *clk.DueDate
 		}
 		refs := make([]string, len(files))
 		for i, f := range files {
 			refs[i] = f.Attachment()
 		}
-		late := models.ScopeChangeLate(deadline, changed)
-		opinion := fmt.Sprintf("已于 %s 完成经营范围变更登记，增加“网络借贷信息中介”（期限 %s）", changed, deadline)
+		// a pending deadline lies beyond every published day, so a change on one is in time
+		late := !deadline.IsZero() && models.ScopeChangeLate(deadline, changed)
+		due := deadline.String()
+		if deadline.IsZero() && clk != nil && clk.PendingYear != 0 {
+			due = models.PendingText(clk.PendingYear)
+		}
+		opinion := fmt.Sprintf("已于 %s 完成经营范围变更登记，增加“网络借贷信息中介”（期限 %s）", changed, due)
 		if late {
 			opinion += "，逾期 " + fmt.Sprint(changed.Sub(deadline)) + " 天"
 		}

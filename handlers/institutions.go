@@ -23,6 +23,7 @@ type InstitutionStore interface {
 	Divisions(ctx context.Context) ([]models.Division, error)
 	OpenApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	ClockByID(ctx context.Context, id int64) (*models.Clock, error)
 }
 
 // Institutions serves the role homes and the institution pages.
@@ -66,7 +67,13 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 			return err
 		}
 		page.Application = app
-		page.Deadline = shared.MakeDeadline(cal, app.DueLabel, app.DueKind, app.DueDate, models.DateOf(h.now()))
+		if app.ClockID != nil {
+			ck, err := h.store.ClockByID(c.Request().Context(), *app.ClockID)
+			if err != nil {
+				return err
+			}
+			page.Deadline = shared.ClockDeadline(ck, cal, h.now())
+		}
 	}
 	return Render(c, http.StatusOK, platform.Home(page))
 }

@@ -26,6 +26,7 @@ type AfterCertificate struct {
 	IssueDate       models.Date
 	CertStatus      string
 	ScopeDeadline   models.Date // application due date while certified
+	ScopePending    int         // the calendar year the scope-change deadline waits for, if any
 	ChangeDate      models.Date
 	ChangeDeadline  models.Date
 	Late            bool
@@ -37,12 +38,13 @@ func afterCertificate(db *gorm.DB) *gorm.DB {
 	return db.Table("applications").Select(`applications.id AS application_id, applications.version, applications.state,
 		institutions.id AS institution_id, institutions.name AS institution_name, institutions.uscc, d.name AS district_name,
 		c.id AS certificate_id, c.serial, c.issue_date, c.status AS cert_status, applications.due_date AS scope_deadline,
-		sc.change_date, sc.deadline AS change_deadline, COALESCE(sc.late, false) AS late, f.filing_number, f.filing_date`).
+		COALESCE(ck.pending_year, 0) AS scope_pending, sc.change_date, sc.deadline AS change_deadline, COALESCE(sc.late, false) AS late, f.filing_number, f.filing_date`).
 		Joins("JOIN institutions ON institutions.id = applications.institution_id").
 		Joins("JOIN divisions d ON d.id = institutions.district_id").
 		Joins("JOIN certificates c ON c.application_id = applications.id").
 		Joins("LEFT JOIN scope_changes sc ON sc.application_id = applications.id").
-		Joins("LEFT JOIN filings f ON f.application_id = applications.id")
+		Joins("LEFT JOIN filings f ON f.application_id = applications.id").
+		Joins("LEFT JOIN clocks ck ON ck.id = applications.clock_id AND ck.rule = 'scope_change'")
 }
 
 // PlatformAfterCertificate is the platform's latest certified application, or nil.

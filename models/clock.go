@@ -193,7 +193,7 @@ func NewClock(cal *Calendar, ri ClockRuleInfo, appID int64, length int, now time
 		return nil, Errorf(EInvalid, "%s的期限须为正数，收到 %d", ri.Name, length)
 	}
 	c := &Clock{ApplicationID: appID, Rule: ri.Rule, Label: ri.Label, Citation: ri.Citation, DayType: ri.DayType,
-		Length: length, FirstDayCounts: ri.FirstDayCounts, StartedAt: now, CreatedAt: now, UpdatedAt: now}
+		Length: length, FirstDayCounts: ri.FirstDayCounts, StartedAt: now, Pauses: []ClockPause{}, CreatedAt: now, UpdatedAt: now}
 	_, err := c.Recompute(cal)
 	return c, err
 }

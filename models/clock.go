@@ -179,8 +179,8 @@ type Clock struct {
 	EndedAt        *time.Time
 	Outcome        ClockStatus // "", ClockMet or ClockStopped once ended
 	EndNote        string
-	CreatedAt      time.Time
-	UpdatedAt      time.Time
+	CreatedAt      time.Time `gorm:"autoCreateTime:false"` // the decision's time, not the wall clock
+	UpdatedAt      time.Time `gorm:"autoUpdateTime:false"`
 }
 
 // NewClock starts a clock of rule ri at now for an application. length 0 takes the

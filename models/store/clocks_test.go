@@ -10,8 +10,6 @@ import (
 	"portal/models/store/storetest"
 )
 
-
-
 // clockOf is the application's clock of rule, the latest one.
 func clockOf(t *testing.T, st *store.Store, c *chain, rule models.ClockRule) models.Clock {
 	t.Helper()

@@ -117,4 +117,3 @@ func TestObjectionRejectedIsFinal(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-

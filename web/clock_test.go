@@ -203,3 +203,44 @@ func TestCityServiceTimesPage(t *testing.T) {
 	}
 }
 
+
+// The admin corrects an entered year; a bad correction keeps what was typed, a good one
+// recomputes the clocks it moves and says how many.
+func TestAdminCorrectsAYear(t *testing.T) {
+	env := webtest.New(t)
+	id := submitViaStore(t, env, "platform1") // district review due 2026-12-21
+	admin := signIn(t, env, "admin")
+	_, body := admin.Get("/admin/calendar?year=2026")
+	doc := parse(t, body)
+	lines := doc.Find("#f-fix-lines").Text()
+	if !strings.Contains(lines, "2026-02-15~2026-02-23 放假 春节") || !strings.Contains(lines, "2026-02-14 上班 春节调休上班") {
+		t.Fatalf("the correction form does not start from the entered year:\n%s", lines)
+	}
+	source, _ := doc.Find("#f-fix_source").Attr("value")
+	bad := lines + "2026-12-08 上班 周二调休\n"
+	resp, body := admin.Submit("/admin/calendar/2026", url.Values{"fix_source": {source}, "fix_lines": {bad}})
+	if resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bad correction: %d", resp.StatusCode)
+	}
+	doc = parse(t, body)
+	if !strings.Contains(text(doc.Find(`[data-testid="error-fix_lines"]`)), "本来就是工作日") || doc.Find("#f-fix-lines").Text() != bad {
+		t.Fatalf("refusal %q; lines kept: %v", text(doc.Find(`[data-testid="error-fix_lines"]`)), doc.Find("#f-fix-lines").Text() == bad)
+	}
+	good := lines + "2026-12-07 放假 测试更正\n"
+	resp, _ = admin.Submit("/admin/calendar/2026", url.Values{"fix_source": {source + "（更正）"}, "fix_lines": {good}})
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("correction: %d", resp.StatusCode)
+	}
+	_, body = admin.Get("/admin/calendar?year=2026")
+	if got := text(parse(t, body).Find(".flash")); !strings.Contains(got, "2026 年日历已更正") {
+		t.Fatalf("flash %q", got)
+	}
+	d1 := signIn(t, env, "district1")
+	_, body = d1.Get(appURL(id, ""))
+	if _, _, due, _ := clockCell(t, body, "district_review"); due != "2026-12-22" {
+		t.Fatalf("district review due %q after 12-07 became a holiday", due)
+	}
+	if log := text(parse(t, body).Find(`[data-testid="clock-log"]`)); !strings.Contains(log, "admin · 区级审核：重新计算：2026-12-21 → 2026-12-22") || !strings.Contains(log, "更正 2026 年日历") {
+		t.Fatalf("record %q", log)
+	}
+}

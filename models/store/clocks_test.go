@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -244,5 +245,41 @@ func TestCorrectCalendarYearRecomputesClocks(t *testing.T) {
 	bad := append(days, models.CalendarDay{Date: models.NewDate(2026, 12, 8), Kind: models.DayWork, Name: "周二调休"})
 	if _, err := st.CorrectCalendarYear(c.ctx, c.as("admin"), 2026, "x", bad); code(err) != models.EInvalid {
 		t.Fatalf("bad correction: %v", err)
+	}
+}
+
+// A certificate signed off on 2027-12-27 needs 2028 for its 5-working-day scope-change
+// deadline: the sign-off goes through and the deadline waits for 2028.
+func TestSignOffInLateDecemberWaitsForNextYear(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	ctx := context.Background()
+	days, _ := models.ParseCalendarYear(2027, "2027-01-01 放假 元旦")
+	if _, err := st.AddCalendarYear(ctx, actorOf(t, st, "admin", t0), 2027, "国办发明电〔2026〕X号", days); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Date(2027, 12, 6, 10, 0, 0, 0, cst)
+	app := inNotice(t, st, start)
+	if _, err := st.EndDueNotices(ctx, time.Date(2027, 12, 27, 9, 0, 0, 0, cst)); err != nil {
+		t.Fatal(err)
+	}
+	var version int
+	db, _ := st.SQLDB()
+	_ = db.QueryRow("SELECT version FROM applications WHERE id = $1", app.ID).Scan(&version)
+	if _, err := st.SignOff(ctx, actorOf(t, st, "province1", time.Date(2027, 12, 27, 10, 0, 0, 0, cst)), app.ID, version); err != nil {
+		t.Fatalf("sign-off on 2027-12-27: %v", err)
+	}
+	cs, _ := st.Clocks(ctx, app.ID)
+	scope := cs[len(cs)-1]
+	if scope.Rule != models.RuleScopeChange || scope.DueDate != nil || scope.PendingYear != 2028 {
+		t.Fatalf("scope-change clock %+v", scope)
+	}
+	// the notice clock ended as met, the sign-off clock too
+	for _, c := range cs[:len(cs)-1] {
+		if c.Open() || c.Outcome != models.ClockMet {
+			t.Errorf("clock %s: open %v outcome %s", c.Rule, c.Open(), c.Outcome)
+		}
+	}
+	if pending, _ := st.PendingCalendarYears(ctx); len(pending) != 1 || pending[0].Year != 2028 {
+		t.Fatalf("pending %+v", pending)
 	}
 }

@@ -240,7 +240,7 @@ func TestAdminCorrectsAYear(t *testing.T) {
 	if _, _, due, _ := clockCell(t, body, "district_review"); due != "2026-12-22" {
 		t.Fatalf("district review due %q after 12-07 became a holiday", due)
 	}
-	if log := text(parse(t, body).Find(`[data-testid="clock-log"]`)); !strings.Contains(log, "admin · 区级审核：重新计算：2026-12-21 → 2026-12-22") || !strings.Contains(log, "更正 2026 年日历") {
+	if log := text(parse(t, body).Find(`[data-testid="clock-log"]`)); !strings.Contains(log, "系统管理员 · 区级审核：重新计算：2026-12-21 → 2026-12-22") || !strings.Contains(log, "更正 2026 年日历") {
 		t.Fatalf("record %q", log)
 	}
 }

@@ -252,7 +252,9 @@ type ClockHistoryRow struct {
 func (s *Store) ClockHistory(ctx context.Context, appID int64) ([]ClockHistoryRow, error) {
 	var rows []ClockHistoryRow
 	err := s.db.WithContext(ctx).Table("clock_history h").Joins("JOIN clocks c ON c.id = h.clock_id").
-		Where("c.application_id = ?", appID).Select("h.clock_id, h.at, h.actor_name, h.kind, h.old_due, h.new_due, h.old_pending, h.new_pending, h.note").
+		Joins("LEFT JOIN users u ON u.id = h.actor_id").
+		Where("c.application_id = ?", appID).Select(`h.clock_id, h.at, COALESCE(u.display_name, h.actor_name) AS actor_name,
+			h.kind, h.old_due, h.new_due, h.old_pending, h.new_pending, h.note`).
 		Order("h.id").Scan(&rows).Error
 	return rows, err
 }

@@ -74,7 +74,7 @@ func TestDecemberFailureWaitsForTheCalendarYear(t *testing.T) {
 	log, _ := st.ClockHistory(c.ctx, c.app.ID)
 	last := log[len(log)-1]
 	if last.Kind != "recompute" || last.OldPending != 2027 || last.NewDue == nil || *last.NewDue != models.NewDate(2027, 1, 5) ||
-		!strings.Contains(last.Note, "2027") || last.ActorName != "admin" {
+		!strings.Contains(last.Note, "2027") || last.ActorName != "系统管理员" {
 		t.Fatalf("clock record %+v", last)
 	}
 	if pending, _ := st.PendingCalendarYears(c.ctx); len(pending) != 0 {

@@ -70,7 +70,7 @@ func (h *Queues) Show(c echo.Context) error {
 	}
 	texts := queueTexts[u.Role]
 	page := officer.QueuePage{Title: texts[0], Intro: texts[1], Query: f.Query, State: string(f.State),
-		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total),
+		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total), Role: u.Role,
 		SettingsLink: u.Role == models.RoleCity}
 	if !end.IsZero() {
 		page.CampaignEnd = end.String() + "（" + campaignLeft(end, today) + "）"

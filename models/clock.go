@@ -381,8 +381,8 @@ func (c *Clock) Late(now time.Time) bool {
 // platform does not lose a right to a calendar nobody has entered yet.
 func (c *Clock) InTime(now time.Time) bool { return !c.Late(now) }
 
-// PendingText is how a clock waiting for a year's calendar reads.
-func PendingText(year int) string {
+// PendingCalendarText is how a clock waiting for a year's calendar reads.
+func PendingCalendarText(year int) string {
 	return fmt.Sprintf("待定：须待 %d 年法定节假日安排公布", year)
 }
 
@@ -435,7 +435,7 @@ func (c *Clock) View(cal *Calendar, now time.Time) ClockView {
 			v.Text += "，超出期限 " + fmt.Sprint(end.Sub(*c.DueDate)) + " 天"
 		}
 	case ClockPending:
-		v.Text = PendingText(c.PendingYear)
+		v.Text = PendingCalendarText(c.PendingYear)
 	case ClockPaused:
 		v.Text = "已暂停"
 		if _, counted, year, err := c.count(cal); err == nil && year == 0 {

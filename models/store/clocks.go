@@ -68,6 +68,9 @@ func clockLength(tx *gorm.DB, app *models.Application, ri models.ClockRuleInfo, 
 // resubmission, and the stage entered starts its own. The application's current clock
 // and the due_* mirror are written last.
 func advanceClocks(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, from, to models.State, in DecisionInput) error {
+	if from == to {
+		return nil // a record within the stage (claim, assignment) moves no clock
+	}
 	cal, err := txCalendar(tx)
 	if err != nil {
 		return err

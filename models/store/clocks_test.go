@@ -181,7 +181,7 @@ func TestCityServiceTimeAndOverdueQueue(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.check("district1")
-	c.ok(st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "经审核，整改验收合格。", c.app.Version))
+	c.ok(st.DistrictPass(c.ctx, c.as("district1"), c.app.ID, "经审核，整改验收合格。", true, noMaterialsReason, c.app.Version))
 	review := clockOf(t, st, c, models.RuleCityReview)
 	// 3 working days from 11-24
 	if review.Length != 3 || dueOf(review) != "2026-11-26" {

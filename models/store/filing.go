@@ -126,7 +126,7 @@ func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, f
 		late := !deadline.IsZero() && models.ScopeChangeLate(deadline, changed)
 		due := deadline.String()
 		if deadline.IsZero() && clk != nil && clk.PendingYear != 0 {
-			due = models.PendingText(clk.PendingYear)
+			due = models.PendingCalendarText(clk.PendingYear)
 		}
 		opinion := fmt.Sprintf("已于 %s 完成经营范围变更登记，增加“网络借贷信息中介”（期限 %s）", changed, due)
 		if late {

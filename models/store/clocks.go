@@ -212,6 +212,11 @@ func recomputeClocks(tx *gorm.DB, a Actor, cal *models.Calendar, year int, why s
 			Updates(map[string]any{"due_date": c.DueDate, "due_kind": kind}).Error; err != nil {
 			return 0, err
 		}
+		if c.Open() {
+			if err := notifyClockChange(tx, a, c, oldDue, oldPending, why); err != nil {
+				return 0, err
+			}
+		}
 		// the failure notice keeps the objection deadline it announced
 		if c.Rule == models.RuleObjectionWindow {
 			if err := tx.Table("failure_notices").Where("clock_id = ?", c.ID).Update("objection_deadline", c.DueDate).Error; err != nil {
@@ -220,6 +225,46 @@ func recomputeClocks(tx *gorm.DB, a Actor, cal *models.Calendar, year int, why s
 		}
 	}
 	return changed, nil
+}
+
+// notifyClockChange tells the platform and the district officer holding the case that
+// a running deadline now has its due date, or a new one.
+func notifyClockChange(tx *gorm.DB, a Actor, c *models.Clock, oldDue *models.Date, oldPending int, why string) error {
+	var app models.Application
+	if err := tx.Take(&app, c.ApplicationID).Error; err != nil {
+		return err
+	}
+	var inst models.Institution
+	if err := tx.First(&inst, app.InstitutionID).Error; err != nil {
+		return err
+	}
+	ids, err := recipients(tx, models.NotifyPlatform, &inst)
+	if err != nil {
+		return err
+	}
+	if app.AssigneeID != nil {
+		ids = append(ids, *app.AssigneeID)
+	}
+	due := "待定"
+	switch {
+	case c.DueDate != nil:
+		due = c.DueDate.String()
+	case c.PendingYear != 0:
+		due = models.PendingCalendarText(c.PendingYear)
+	}
+	title := fmt.Sprintf("%s 的%s已确定：%s", inst.Name, c.Label, due)
+	if oldPending == 0 && oldDue != nil {
+		title = fmt.Sprintf("%s 的%s已由 %s 调整为 %s", inst.Name, c.Label, oldDue, due)
+	}
+	body := why + "。依据：" + c.Citation
+	for _, uid := range ids {
+		n := Notification{UserID: uid, ApplicationID: &app.ID, At: a.Now, Kind: models.NotifyDeadline, Title: title, Body: body,
+			Link: fmt.Sprintf("/applications/%d", app.ID)}
+		if err := tx.Create(&n).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Clocks lists an application's clocks, oldest first.

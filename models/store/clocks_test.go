@@ -80,6 +80,11 @@ func TestDecemberFailureWaitsForTheCalendarYear(t *testing.T) {
 	if pending, _ := st.PendingCalendarYears(c.ctx); len(pending) != 0 {
 		t.Fatalf("still pending %+v", pending)
 	}
+	// the platform is told its deadline
+	msgs, _, _ := st.Notifications(c.ctx, c.user("platform2").ID, models.Page{})
+	if len(msgs) == 0 || msgs[0].Kind != models.NotifyDeadline || !strings.Contains(msgs[0].Title, "异议截止已确定：2027-01-05") {
+		t.Fatalf("platform's inbox %+v", msgs[0])
+	}
 
 	// the objection, then its rejection: every clock ends, the window as met
 	c.now = time.Date(2027, 1, 5, 20, 0, 0, 0, cst)

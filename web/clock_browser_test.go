@@ -94,3 +94,23 @@ func TestBrowserReviewClockPausedDuringCorrection(t *testing.T) {
 	b.Open("/district")
 	b.ExpectText("[data-testid=queue]", "区级审核期限：2026-12-25（还剩 20 个工作日）")
 }
+
+// The city officer sets a stage's service time and the campaign end on the settings
+// page beside the window; the queue shows the end date.
+func TestBrowserCityServiceTimes(t *testing.T) {
+	env := webtest.New(t)
+	b := newReviewer(t, env)
+	b.login("city1")
+	b.Open("/city")
+	b.ExpectText("[data-testid=campaign-end]", "2027-06-30（还剩 219 天）")
+	b.submit("[data-testid=campaign-end] a")
+	b.ExpectText("[data-testid=service-time-note]", "未规定办理时限", "由本市设定")
+	b.Fill("days_city_review", "12")
+	b.Fill("campaign_end", "2027-05-31")
+	b.submit("[data-testid=deadlines-form] button[type=submit]")
+	b.ExpectText(".flash-success", "办理时限已保存")
+	b.ExpectText("[data-testid=campaign-left]", "还剩 189 天")
+	b.Screenshot("city-service-times")
+	b.Open("/city")
+	b.ExpectText("[data-testid=campaign-end]", "2027-05-31（还剩 189 天）")
+}

@@ -111,11 +111,13 @@ func advanceClocks(tx *gorm.DB, a Actor, app *models.Application, ev models.Even
 			continue
 		case ri.Stage == from:
 			outcome, note := models.ClockMet, ev.Label()
-			if ev == models.EventRevoke || ev == models.EventAbandon {
+			switch ev { // the stage was cut short, not completed
+			case models.EventRevoke:
+				outcome, note = models.ClockStopped, "公示已撤销"
+			case models.EventRevokeCertificate:
+				outcome, note = models.ClockStopped, "合格证明已撤销"
+			case models.EventAbandon:
 				outcome = models.ClockStopped
-			}
-			if ev == models.EventRevoke {
-				note = "公示已撤销"
 			}
 			c.End(a.Now, outcome, note)
 		case c.Paused && from == models.StateCorrection:

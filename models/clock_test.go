@@ -1,6 +1,7 @@
 package models
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -282,5 +283,14 @@ func TestClockRulesTable(t *testing.T) {
 	}
 	if err := ValidateServiceDays("区级审核", MaxServiceDays+1); ErrorCode(err) != EInvalid {
 		t.Errorf("too long: %v", err)
+	}
+}
+
+func TestFailureLetterWithAPendingDeadline(t *testing.T) {
+	doc := FailureLetter(FailureLetterFacts{Institution: "甲", USCC: "x", Problems: []string{"资金未存管"}, NotifiedOn: d(t, "2026-12-28"),
+		ObjectionPending: 2027})
+	text := strings.Join(doc.Body, "\n")
+	if !strings.Contains(text, "自被告知之日起 5 个工作日内（截止日期待定：须待 2027 年法定节假日安排公布后确定）") || strings.Contains(text, "0年0月0日") {
+		t.Fatalf("letter:\n%s", text)
 	}
 }

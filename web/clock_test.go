@@ -204,7 +204,6 @@ func TestCityServiceTimesPage(t *testing.T) {
 	}
 }
 
-
 // The admin corrects an entered year; a bad correction keeps what was typed, a good one
 // recomputes the clocks it moves and says how many.
 func TestAdminCorrectsAYear(t *testing.T) {

@@ -29,6 +29,7 @@ type AdminStore interface {
 	AllInstitutions(ctx context.Context) ([]models.Institution, error)
 	LockedClients(ctx context.Context, usernames []string, now time.Time) (map[string]int, error)
 	UnlockUser(ctx context.Context, a store.Actor, id int64) (*models.User, error)
+	PendingCalendarYears(ctx context.Context) ([]store.PendingYear, error)
 }
 
 // Admin manages accounts and shows the audit log.
@@ -64,7 +65,11 @@ func (h *Admin) Users(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total)}
+		pending, err := h.store.PendingCalendarYears(ctx)
+	if err != nil {
+		return err
+	}
+	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total), Pending: pendingNotices(pending)}
 	for _, u := range users {
 		scope := ""
 		switch {

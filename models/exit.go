@@ -107,7 +107,11 @@ func ValidateExit(f ExitFacts, e ExitClass, c InstitutionClass) map[string]strin
 	if !ExitOpen(f) {
 		switch f.State {
 		case StateFailed:
-			errs["_form"] = "异议期限（" + f.ObjectionDeadline.String() + "）届满前，机构仍可提出异议，暂不能作出退出分类"
+			due := f.ObjectionDeadline.String()
+			if f.ObjectionDeadline.IsZero() {
+				due = "截止日期待定，须待法定节假日安排公布"
+			}
+			errs["_form"] = "异议期限（" + due + "）届满前，机构仍可提出异议，暂不能作出退出分类"
 		default:
 			errs["_form"] = "只有验收不合格且结论已确定的申请才能作出退出分类"
 		}

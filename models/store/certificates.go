@@ -83,14 +83,7 @@ func signOff(tx *gorm.DB, a Actor, appID int64, version int) (*models.Certificat
 		if err != nil {
 			return err
 		}
-		due, err := scopeDeadline(tx, cert.IssueDate)
-		if err != nil {
-			return err
-		}
-		app.DueDate, app.DueKind, app.DueLabel = &due, models.DeadlineWorking, "经营范围变更"
-		if err := tx.Model(app).Select("due_date", "due_kind", "due_label").Updates(app).Error; err != nil {
-			return err
-		}
+		// the scope-change clock (5 working days, plan 1 六(一)) started with the transition
 		return audit(tx, a, "签发整改验收合格证明", cert.Serial, cert.Name)
 	}()
 	return cert, err
@@ -307,13 +300,4 @@ func (s *Store) RevokeCertificate(ctx context.Context, a Actor, id int64, reason
 		}
 		return audit(tx, a, "撤销整改验收合格证明", c.Serial, reason)
 	})
-}
-
-// scopeDeadline is the business-scope change deadline for a certificate issued on day.
-func scopeDeadline(tx *gorm.DB, day models.Date) (models.Date, error) {
-	cal, err := (&Store{db: tx}).LoadCalendar(tx.Statement.Context)
-	if err != nil {
-		return models.Date{}, err
-	}
-	return models.ScopeChangeDeadline(cal, day)
 }

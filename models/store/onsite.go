@@ -195,24 +195,3 @@ func (s *Store) ReviewFileFor(ctx context.Context, u *models.User, appID, fileID
 	}
 	return &f, nil
 }
-
-// ReviewMaterialInDistrictReview records the district officer's verdict on one material:
-// only while the application is under district review, and only by the officer who has
-// claimed it.
-func (s *Store) ReviewMaterialInDistrictReview(ctx context.Context, a Actor, appID, materialID int64, state, comment string) error {
-	if a.User == nil || a.User.Role != models.RoleDistrict {
-		return models.Errorf(models.EForbidden, "材料由区金融工作部门审核")
-	}
-	app, err := s.Application(ctx, a.User, appID)
-	if err != nil {
-		return err
-	}
-	if app.State != models.StateDistrictReview {
-		return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能审核材料", app.State.Label())
-	}
-	if err := models.CheckDistrictDecision(models.DistrictDecisionCheck{Event: models.EventReturn, ActorID: a.User.ID,
-		AssigneeID: derefOr(app.AssigneeID)}); err != nil {
-		return err
-	}
-	return s.ReviewMaterial(ctx, a, appID, materialID, state, comment)
-}

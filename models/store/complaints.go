@@ -23,9 +23,9 @@ const (
 func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in models.ComplaintInput, files []FileRef) (*models.Complaint, error) {
 	var c *models.Complaint
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var n models.PublicNotice
-		if err := tx.First(&n, noticeID).Error; err != nil {
-			return notFound(err, "公示")
+		n, err := lockNotice(tx, noticeID)
+		if err != nil {
+			return err
 		}
 		today := models.DateOf(a.Now)
 		switch {
@@ -70,6 +70,23 @@ func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in m
 		return audit(tx, a, "收到举报", c.Ref, fmt.Sprintf("公示 %d，附件 %d 个", n.ID, len(files)))
 	})
 	return c, err
+}
+
+// lockNotice locks a notice's application, then the notice (the order of every decision
+// that ends or revokes a notice), so a complaint cannot slip in beside a notice's end or
+// revocation.
+func lockNotice(tx *gorm.DB, id int64) (*models.PublicNotice, error) {
+	var n models.PublicNotice
+	if err := tx.Select("application_id").First(&n, id).Error; err != nil {
+		return nil, notFound(err, "公示")
+	}
+	if _, err := lockApplication(tx, n.ApplicationID); err != nil {
+		return nil, err
+	}
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&n, id).Error; err != nil {
+		return nil, notFound(err, "公示")
+	}
+	return &n, nil
 }
 
 // ComplaintRow is a complaint with its institution, for lists and pages.

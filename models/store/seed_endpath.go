@@ -126,11 +126,7 @@ func seedEndPathOne(tx *gorm.DB, inst *models.Institution, user string, start, s
 	if err != nil {
 		return err
 	}
-	f := models.Facts{State: app.State, Balance: app.Balance}
-	if err := noticeFacts(tx, app, &f); err != nil {
-		return err
-	}
-	if err := Decide(tx, as("", start+24), app, models.EventNoticeEnd, f, DecisionInput{Opinion: "公示期满，未收到经核查属实或尚在核查的举报"}); err != nil {
+	if _, err := decideIn(tx, as("", start+24), app.ID, models.EventNoticeEnd, DecisionInput{Opinion: noticeEndOpinion}, decideHooks{before: noticeFacts}); err != nil {
 		return err
 	}
 	if signoff == 0 {

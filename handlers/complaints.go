@@ -13,6 +13,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/public"
@@ -28,7 +29,7 @@ type ComplaintStore interface {
 type Complaints struct {
 	store    ComplaintStore
 	notices  *Notices
-	files    PublicFiles
+	files    files.Store
 	limiter  *models.RateLimiter
 	sessions Sessions
 	now      Clock
@@ -36,7 +37,7 @@ type Complaints struct {
 }
 
 // NewComplaints builds the public complaint handlers; limiter caps submissions per IP.
-func NewComplaints(s ComplaintStore, notices *Notices, files PublicFiles, limiter *models.RateLimiter, sess Sessions, now Clock, changed func()) *Complaints {
+func NewComplaints(s ComplaintStore, notices *Notices, files files.Store, limiter *models.RateLimiter, sess Sessions, now Clock, changed func()) *Complaints {
 	return &Complaints{store: s, notices: notices, files: files, limiter: limiter, sessions: sess, now: now, changed: changed}
 }
 

@@ -2,11 +2,8 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"io"
-	iofs "io/fs"
 	"log/slog"
-	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -153,29 +150,4 @@ func receiveReviewFile(c echo.Context, fs files.Store, part *multipart.Part) (st
 		return store.ReviewFile{}, err
 	}
 	return store.ReviewFile{Name: f.Name, SHA256: f.SHA256, Size: f.Size, ContentType: f.Kind.ContentType(), Stored: true}, nil
-}
-
-// sendStored re-checks a stored file against its hash, then sends it as an attachment;
-// a damaged or missing file is refused, never sent.
-func sendStored(c echo.Context, fs files.Store, sum, contentType, name string) error {
-	ctx := c.Request().Context()
-	if err := files.Verify(ctx, fs, sum); err != nil {
-		var corrupt *files.CorruptError
-		if errors.As(err, &corrupt) || errors.Is(err, iofs.ErrNotExist) {
-			return models.Errorf(models.EInternal, "文件「%s」校验失败：存储的内容与记录的 SHA-256 不一致或文件缺失，已拒绝下载", name)
-		}
-		return err
-	}
-	rc, err := fs.Open(ctx, sum)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, contentType)
-	w.Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("X-Content-SHA256", sum)
-	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, rc)
-	return err
 }

@@ -12,6 +12,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/platform"
@@ -31,14 +32,14 @@ type ScopeStore interface {
 // certificate and the business-scope change.
 type Scope struct {
 	store    ScopeStore
-	files    PublicFiles
+	files    files.Store
 	sessions Sessions
 	now      Clock
 	changed  func()
 }
 
 // NewScope builds the platform's after-acceptance handlers.
-func NewScope(s ScopeStore, files PublicFiles, sess Sessions, now Clock, changed func()) *Scope {
+func NewScope(s ScopeStore, files files.Store, sess Sessions, now Clock, changed func()) *Scope {
 	return &Scope{store: s, files: files, sessions: sess, now: now, changed: changed}
 }
 

@@ -223,5 +223,5 @@ func (h *Platform) Evidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.serveFile(c, *a.EvidenceSHA256, a.EvidenceKind, a.EvidenceName, a.UpdatedAt)
+	return sendFile(c, h.files, download{SHA256: *a.EvidenceSHA256, Name: a.EvidenceName, ContentType: a.EvidenceKind.ContentType(), Modified: a.UpdatedAt})
 }

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -260,35 +258,5 @@ func (h *Platform) Download(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.serveFile(c, f.SHA256, f.Kind, f.Filename, f.UploadedAt)
-}
-
-// serveFile re-checks the stored file against its hash before sending a byte, and
-// refuses a damaged one; the file always downloads as an attachment.
-func (h *Platform) serveFile(c echo.Context, sum string, kind models.FileKind, name string, modified time.Time) error {
-	ctx := c.Request().Context()
-	if err := files.Verify(ctx, h.files, sum); err != nil {
-		var corrupt *files.CorruptError
-		if errors.As(err, &corrupt) || errors.Is(err, fs.ErrNotExist) {
-			h.log.Error("stored file failed its hash check", "sha256", sum, "err", err)
-			return models.Errorf(models.EInternal, "文件「%s」校验失败：存储的内容与上传时记录的 SHA-256 不一致或文件缺失，已拒绝下载。请联系系统管理员从备份恢复，或由上传单位重新上传。", name)
-		}
-		return err
-	}
-	rc, err := h.files.Open(ctx, sum)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, kind.ContentType())
-	w.Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("X-Content-SHA256", sum)
-	if rs, ok := rc.(io.ReadSeeker); ok {
-		http.ServeContent(w, c.Request(), "", modified, rs)
-		return nil
-	}
-	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, rc)
-	return err
+	return sendFile(c, h.files, download{SHA256: f.SHA256, Name: f.Filename, ContentType: f.Kind.ContentType(), Modified: f.UploadedAt})
 }

@@ -88,7 +88,7 @@ func (h *Complaints) File(c echo.Context) error {
 			fileErr = fmt.Sprintf("附件最多 %d 个，请删减后重新选择", models.MaxComplaintFiles)
 			return nil
 		}
-		ref, err := receiveAttachment(c, h.files, part)
+		ref, err := receivePart(c, h.files, part, models.MaxAttachmentBytes, models.PublicAttachmentKinds)
 		if models.ErrorCode(err) == models.EInvalid {
 			fileErr, status = models.ErrorMessage(err), uploadStatus(err)
 			return nil

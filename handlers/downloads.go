@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -65,3 +67,6 @@ func sendAttachment(c echo.Context, fs files.Store, refs []store.FileRef, id int
 	}
 	return models.Errorf(models.ENotFound, "附件不存在")
 }
+
+// urlPathEscape encodes a file name for a Content-Disposition filename* parameter.
+func urlPathEscape(s string) string { return strings.ReplaceAll(url.PathEscape(s), "'", "%27") }

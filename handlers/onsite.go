@@ -24,7 +24,7 @@ type OnsiteStore interface {
 	OnsiteCheck(ctx context.Context, appID int64) (*models.OnsiteCheck, error)
 	SaveOnsiteCheck(ctx context.Context, a store.Actor, appID int64, c models.OnsiteCheck) error
 	ReviewFiles(ctx context.Context, appID int64, kind string) ([]store.ReviewFile, error)
-	AddWorkingPaper(ctx context.Context, a store.Actor, appID int64, f store.ReviewFile) error
+	AddWorkingPaper(ctx context.Context, a store.Actor, appID int64, f store.FileRef) error
 }
 
 // Onsite serves the district's on-site check record and its working papers.
@@ -109,12 +109,12 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var f *store.ReviewFile
+	var f *store.FileRef
 	err = eachPart(c, func(string, string) error { return nil }, func(name string, part *multipart.Part) error {
 		if name != "paper" || f != nil {
 			return nil
 		}
-		rf, err := receiveReviewFile(c, h.files, part)
+		rf, err := receivePart(c, h.files, part, models.MaxReviewFileSize, models.ReviewFileKinds)
 		f = &rf
 		return err
 	})
@@ -140,14 +140,4 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 		return err
 	}
 	return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10)+"/onsite", "工作底稿「"+f.Name+"」已上传")
-}
-
-// receiveReviewFile streams one working paper or piece of objection evidence into the
-// file store, with the checks of every upload (receivePart).
-func receiveReviewFile(c echo.Context, fs files.Store, part *multipart.Part) (store.ReviewFile, error) {
-	f, err := receivePart(c, fs, part, models.MaxReviewFileSize, models.ReviewFileKinds)
-	if err != nil {
-		return store.ReviewFile{}, err
-	}
-	return store.ReviewFile{Name: f.Name, SHA256: f.SHA256, Size: f.Size, ContentType: f.Kind.ContentType(), Stored: true}, nil
 }

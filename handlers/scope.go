@@ -137,7 +137,7 @@ func (h *Scope) Record(c echo.Context) error {
 		if name != "evidence" || len(refs) > 0 || p.Errors["evidence"] != "" {
 			return nil
 		}
-		ref, err := receiveAttachment(c, h.files, part)
+		ref, err := receivePart(c, h.files, part, models.MaxAttachmentBytes, models.PublicAttachmentKinds)
 		if models.ErrorCode(err) == models.EInvalid {
 			p.Errors["evidence"], status = models.ErrorMessage(err), uploadStatus(err)
 			return nil

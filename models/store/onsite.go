@@ -83,17 +83,20 @@ const (
 	FileEvidence     = "evidence"
 )
 
-// Ref is the "sha256 name" reference a decision's attachments carry.
-func (f ReviewFile) Ref() string { return f.SHA256 + " " + f.Name }
+// reviewFile is the row of an uploaded working paper or piece of evidence.
+func reviewFile(f FileRef, a Actor, appID int64, kind string, objectionID *int64) ReviewFile {
+	return ReviewFile{ApplicationID: appID, Kind: kind, ObjectionID: objectionID, Name: f.Name, SHA256: f.SHA256, Size: f.Size,
+		ContentType: f.ContentType, Stored: true, UploadedBy: a.id(), UploadedAt: a.Now}
+}
 
 // AddWorkingPaper records a working paper of the on-site check.
-func (s *Store) AddWorkingPaper(ctx context.Context, a Actor, appID int64, f ReviewFile) error {
+func (s *Store) AddWorkingPaper(ctx context.Context, a Actor, appID int64, ref FileRef) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := s.checkable(tx, a, appID)
 		if err != nil {
 			return err
 		}
-		f.ID, f.ApplicationID, f.Kind, f.UploadedBy, f.UploadedAt = 0, app.ID, FileWorkingPaper, a.id(), a.Now
+		f := reviewFile(ref, a, app.ID, FileWorkingPaper, nil)
 		if err := tx.Create(&f).Error; err != nil {
 			return err
 		}

@@ -8,7 +8,6 @@ import (
 
 	"portal/models"
 	"portal/models/store"
-	"portal/models/store/storetest"
 )
 
 // A complaint comes in while, in another transaction, the notice is being ended or
@@ -21,16 +20,10 @@ func TestComplaintWaitsForAConcurrentNoticeDecision(t *testing.T) {
 		{"revoked", models.NoticeRevoked, "已撤销"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dsn := storetest.DSN(t, storetest.Demo)
-			st, err := store.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
+			st, db := storeAndDB(t)
 			app := inNotice(t, st, t0)
 			n := noticeOf(t, st, app.ID)
-			db := rawDB(t, dsn)
-			err = whileLocked(t, db, app.ID, func() error {
+			err := whileLocked(t, db, app.ID, func() error {
 				_, err := st.FileComplaint(context.Background(), store.Actor{IP: "10.0.0.9", Now: t0.Add(time.Hour)}, n.ID, complaint, nil)
 				return err
 			}, "UPDATE notices SET status = $1 WHERE application_id = $2", tc.status, app.ID)

@@ -7,16 +7,26 @@ import (
 	"time"
 
 	_ "github.com/jackc/pgx/v5/stdlib"
+
+	"portal/models/store"
+	"portal/models/store/storetest"
 )
 
-func rawDB(t *testing.T, dsn string) *sql.DB {
+// storeAndDB opens a store and a plain connection on the same fresh demo database.
+func storeAndDB(t *testing.T) (*store.Store, *sql.DB) {
 	t.Helper()
+	dsn := storetest.DSN(t, storetest.Demo)
+	st, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	return db
+	return st, db
 }
 
 // whileLocked runs op while another transaction holds the application's row lock and

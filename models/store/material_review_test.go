@@ -6,7 +6,6 @@ import (
 	"testing"
 
 	"portal/models"
-	"portal/models/store"
 	"portal/models/store/storetest"
 )
 
@@ -24,12 +23,7 @@ func TestMaterialReviewWaitsForAConcurrentDecision(t *testing.T) {
 		{"reassigned", "UPDATE applications SET assignee_id = (SELECT id FROM users WHERE username = 'district2') WHERE id = $1", models.EForbidden, "只有"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			dsn := storetest.DSN(t, storetest.Demo)
-			st, err := store.Open(context.Background(), dsn)
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { st.Close() })
+			st, db := storeAndDB(t)
 			c := newChain(t, st, "platform1")
 			if err := st.Claim(c.ctx, c.as("district1"), c.app.ID); err != nil {
 				t.Fatal(err)
@@ -38,7 +32,6 @@ func TestMaterialReviewWaitsForAConcurrentDecision(t *testing.T) {
 			if err != nil || len(v.Items) == 0 {
 				t.Fatalf("checklist: %v", err)
 			}
-			db := rawDB(t, dsn)
 			err = whileLocked(t, db, c.app.ID, func() error {
 				return st.ReviewMaterialInDistrictReview(context.Background(), c.as("district1"), c.app.ID, v.Items[0].Material.ID, models.ReviewAccepted, "")
 			}, tc.change, c.app.ID)

@@ -390,4 +390,3 @@ func verifyRestored(ctx context.Context, st *store.Store, fst files.Store, m *ma
 	}
 	return nil
 }
-

@@ -241,4 +241,3 @@ func tableCount(t *testing.T, dsn string) int {
 	}
 	return n
 }
-

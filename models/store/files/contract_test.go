@@ -319,6 +319,23 @@ func TestS3OpenVerifiesWhileReading(t *testing.T) {
 	}
 }
 
+// cancelAfter ends the request's context once left bytes have been read, as a client
+// that goes away half-way through an upload does.
+type cancelAfter struct {
+	r      io.Reader
+	left   int
+	cancel func()
+}
+
+func (c *cancelAfter) Read(p []byte) (int, error) {
+	if c.left <= 0 {
+		c.cancel()
+	}
+	n, err := c.r.Read(p[:min(len(p), max(c.left, 1))])
+	c.left -= n
+	return n, err
+}
+
 type brokenBody struct{ left int }
 
 func (f *brokenBody) Read(p []byte) (int, error) {
@@ -370,6 +387,11 @@ func TestContractCheckedPut(t *testing.T) {
 		if _, _, err := b.Put(cancelled, bytes.NewReader([]byte("%PDF-"))); !errors.Is(err, context.Canceled) {
 			t.Errorf("an upload whose request ended: %v", err)
 		}
+		midway, stop := context.WithCancel(ctx)
+		if _, _, err := b.Put(midway, &cancelAfter{r: bytes.NewReader(body), left: 9 << 20, cancel: stop}); !errors.Is(err, context.Canceled) {
+			t.Errorf("an upload whose request ended half-way: %v", err)
+		}
+		stop()
 		if got := b.leftovers(t); len(got) != 0 {
 			t.Fatalf("refused and failed uploads left %v", got)
 		}
@@ -476,5 +498,46 @@ func TestS3PutOutlivesASweepOfTheSameContent(t *testing.T) {
 	}
 	if err := files.Verify(ctx, b, sum); err != nil {
 		t.Fatalf("after the upload returned: %v", err)
+	}
+}
+
+// A multipart upload begun long ago whose last part has just arrived is an upload on a
+// slow line, not a dead one: the sweep keeps it.
+func TestS3SweepKeepsASlowUploadStillSendingParts(t *testing.T) {
+	b := s3Backend(t)
+	s := b.Backend.(*files.S3)
+	ctx := context.Background()
+	core := minio.Core{Client: s.Client()}
+	mpDirs := filepath.Join(gateway.Root, s.Bucket(), ".sgwtmp", "multipart", "*", "*")
+	id, err := core.NewMultipartUpload(ctx, s.Bucket(), "tmp/upload-slow", minio.PutObjectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, _ := filepath.Glob(mpDirs)
+	if len(dirs) != 1 {
+		t.Fatalf("multipart uploads: %v", dirs)
+	}
+	chtimes(t, dirs[0], 3*files.TempGrace) // begun three hours ago
+	part := pattern(5<<20, 4)
+	if _, err := core.PutObjectPart(ctx, s.Bucket(), "tmp/upload-slow", id, 1, bytes.NewReader(part), int64(len(part)), minio.PutObjectPartOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	chtimes(t, dirs[0], 3*files.TempGrace) // a part's arrival may touch the folder
+	if n, err := s.SweepTemp(ctx, time.Now(), files.TempGrace); err != nil || n != 0 {
+		t.Fatalf("SweepTemp = %d, %v; want the slow upload kept", n, err)
+	}
+	if got := b.leftovers(t); len(got) != 1 {
+		t.Fatalf("after the sweep: %v", got)
+	}
+	// once its last part is old too, it is dead
+	parts, _ := filepath.Glob(filepath.Join(dirs[0], "*"))
+	for _, p := range parts {
+		chtimes(t, p, 2*files.TempGrace)
+	}
+	if n, err := s.SweepTemp(ctx, time.Now(), files.TempGrace); err != nil || n != 1 {
+		t.Fatalf("SweepTemp of the dead upload = %d, %v", n, err)
+	}
+	if got := b.leftovers(t); len(got) != 0 {
+		t.Fatalf("after the second sweep: %v", got)
 	}
 }

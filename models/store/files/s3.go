@@ -142,12 +142,15 @@ func (s *S3) PutChecked(ctx context.Context, r io.Reader, limit int64, check Che
 	hr := &hashingReader{ctx: ctx, r: r, h: sha256.New(), limit: limit}
 	_, err := s.c.PutObject(ctx, s.bucket, tmp, hr, -1, minio.PutObjectOptions{
 		PartSize: s.partSize, ContentType: "application/octet-stream", DisableContentSha256: true})
+	if hr.err != nil || err != nil {
+		// minio aborts the multipart upload itself, but with the request's context, which
+		// may be the reason it failed
+		s.discard(tmp)
+	}
 	if hr.err != nil {
-		s.removeQuietly(tmp)
 		return "", hr.n, hr.err // the upload's fault (or its end), not the store's
 	}
 	if err != nil {
-		s.removeQuietly(tmp)
 		return "", hr.n, storageErr("storing the upload", err)
 	}
 	n := hr.n
@@ -232,6 +235,14 @@ func (s *S3) removeQuietly(key string) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	_ = s.c.RemoveObject(ctx, s.bucket, key, minio.RemoveObjectOptions{})
+}
+
+// discard removes a failed upload's temporary object and its unfinished multipart upload.
+func (s *S3) discard(key string) {
+	s.removeQuietly(key)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_ = s.c.RemoveIncompleteUpload(ctx, s.bucket, key)
 }
 
 func randomName() string {
@@ -341,17 +352,31 @@ func (s *S3) SweepTemp(ctx context.Context, now time.Time, grace time.Duration) 
 		}
 		removed++
 	}
-	var dead []string
+	// A multipart upload is in flight while parts still arrive: it is dead once it was
+	// begun and its last part came before the cutoff.
+	core := minio.Core{Client: s.c}
+	var dead []minio.ObjectMultipartInfo
 	for u := range s.c.ListIncompleteUploads(ctx, s.bucket, tmpPrefix, true) {
 		if u.Err != nil {
 			return removed, u.Err
 		}
 		if u.Initiated.Before(cutoff) {
-			dead = append(dead, u.Key)
+			dead = append(dead, u)
 		}
 	}
-	for _, k := range dead {
-		if err := s.c.RemoveIncompleteUpload(ctx, s.bucket, k); err != nil {
+	for _, u := range dead {
+		parts, err := core.ListObjectParts(ctx, s.bucket, u.Key, u.UploadID, 0, 10000)
+		if err != nil && !isNotFound(err) {
+			return removed, err
+		}
+		live := false
+		for _, p := range parts.ObjectParts {
+			live = live || !p.LastModified.Before(cutoff)
+		}
+		if live {
+			continue
+		}
+		if err := core.AbortMultipartUpload(ctx, s.bucket, u.Key, u.UploadID); err != nil && !isNotFound(err) {
 			return removed, err
 		}
 		removed++

@@ -222,6 +222,8 @@ func (s *S3) publish(ctx context.Context, tmp, sum string) error {
 }
 
 func (s *S3) sweeping(ctx context.Context, sum string) (bool, error) {
+	ctx, cancel := context.WithCancel(ctx) // ends the listing's goroutine on an early return
+	defer cancel()
 	for o := range s.c.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Prefix: tmpPrefix + "sweep-" + sum + "-", MaxKeys: 1}) {
 		if o.Err != nil {
 			return false, o.Err
@@ -311,6 +313,8 @@ func (s *S3) Remove(ctx context.Context, sum string) error {
 
 // Walk calls fn for every stored object with its hash and last modification.
 func (s *S3) Walk(ctx context.Context, fn func(sum string, modified time.Time) error) error {
+	ctx, cancel := context.WithCancel(ctx) // ends the listing on an early return
+	defer cancel()
 	for o := range s.c.ListObjects(ctx, s.bucket, minio.ListObjectsOptions{Recursive: true}) {
 		if o.Err != nil {
 			return o.Err
@@ -335,6 +339,8 @@ func (s *S3) Walk(ctx context.Context, fn func(sum string, modified time.Time) e
 // SweepTemp removes temporary objects and multipart uploads of uploads that died, last
 // written (or begun) before now − grace.
 func (s *S3) SweepTemp(ctx context.Context, now time.Time, grace time.Duration) (int, error) {
+	ctx, cancel := context.WithCancel(ctx) // ends a listing on an early return
+	defer cancel()
 	cutoff := now.Add(-grace)
 	removed := 0
 	var stale []string

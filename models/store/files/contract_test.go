@@ -11,6 +11,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -539,5 +540,53 @@ func TestS3SweepKeepsASlowUploadStillSendingParts(t *testing.T) {
 	}
 	if got := b.leftovers(t); len(got) != 0 {
 		t.Fatalf("after the second sweep: %v", got)
+	}
+}
+
+// generated is n bytes of content made as it is read, so the test holds none of it, and
+// records the heap in use every few megabytes.
+type generated struct {
+	left, seen int64
+	x          uint32
+	peak       uint64
+}
+
+func (g *generated) Read(p []byte) (int, error) {
+	if g.left == 0 {
+		return 0, io.EOF
+	}
+	p = p[:min(int64(len(p)), g.left, 256<<10)]
+	for i := range p {
+		g.x = g.x*1664525 + 1013904223
+		p[i] = byte(g.x >> 24)
+	}
+	g.left -= int64(len(p))
+	if g.seen += int64(len(p)); g.seen >= 4<<20 {
+		g.seen = 0
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		g.peak = max(g.peak, m.HeapInuse)
+	}
+	return len(p), nil
+}
+
+// A 160 MB upload to S3 goes up part by part: the heap grows by a few parts, not by the
+// file.
+func TestS3UploadStreams(t *testing.T) {
+	b := s3Backend(t)
+	runtime.GC()
+	var base runtime.MemStats
+	runtime.ReadMemStats(&base)
+	g := &generated{left: 160 << 20, x: 5}
+	if _, n, err := b.PutChecked(context.Background(), g, 160<<20, func(f io.ReaderAt, n int64) error {
+		_, err := f.ReadAt(make([]byte, 4096), n-4096)
+		return err
+	}); err != nil || n != 160<<20 {
+		t.Fatalf("PutChecked = %d, %v", n, err)
+	}
+	if grew := int64(g.peak) - int64(base.HeapInuse); grew > 48<<20 {
+		t.Fatalf("the heap grew by %d MB during a 160 MB upload; want at most a few %d MB parts", grew>>20, files.DefaultPartSize>>20)
+	} else {
+		t.Logf("heap growth during a 160 MB upload: %d MB", grew>>20)
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -27,6 +29,36 @@ type Config struct {
 	// S3 is the object store for uploads; with no endpoint, files live on local disk
 	// under FilesDir (PORTAL_FILES_DIR or VarDir/files).
 	S3 files.S3Config
+	// BaseURL is the portal's public address (scheme://host[:port], no trailing slash):
+	// every absolute URL (Atom feed, certificate verify link and QR code) is built from it,
+	// never from the request's Host header (issue 8 §2.2).
+	BaseURL string
+	// LoginPause waits out the per-username sign-in delay; nil waits on the wall clock.
+	// Tests record the waits instead (no timed tests).
+	LoginPause func(ctx context.Context, d time.Duration)
+}
+
+// base is the configured base URL, or the local default for a config built in code.
+func (c Config) base() string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	if c.Addr != "" {
+		if _, port, err := net.SplitHostPort(c.Addr); err == nil {
+			return "http://127.0.0.1:" + port
+		}
+	}
+	return "http://127.0.0.1:8080"
+}
+
+// parseBaseURL checks PORTAL_BASE_URL: http or https, a host, no query, and at most a
+// path prefix without a trailing slash.
+func parseBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("PORTAL_BASE_URL=%q must be an http(s) address such as https://portal.example.gov.cn", raw)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
 // FilesDir is where uploads are kept on local disk: $PORTAL_FILES_DIR, or files/ under
@@ -76,7 +108,7 @@ func s3FromEnv() (files.S3Config, error) {
 func (c Config) Production() bool { return c.Env == "production" }
 
 // ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY,
-// PORTAL_SECURE_COOKIES and the PORTAL_S3_* settings.
+// PORTAL_SECURE_COOKIES, PORTAL_BASE_URL (default http://127.0.0.1:$PORT) and the PORTAL_S3_* settings.
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
 	if c.Env == "" {
@@ -98,6 +130,14 @@ func ConfigFromEnv() (Config, error) {
 	}
 	c.Addr = host + ":" + port
 	c.SecureOnly = os.Getenv("PORTAL_SECURE_COOKIES") == "1"
+	c.BaseURL = "http://127.0.0.1:" + port
+	if raw := os.Getenv("PORTAL_BASE_URL"); raw != "" {
+		b, err := parseBaseURL(raw)
+		if err != nil {
+			return c, err
+		}
+		c.BaseURL = b
+	}
 	s3, err := s3FromEnv()
 	if err != nil {
 		return c, err

@@ -220,17 +220,16 @@ func VerifyCertificate(ring KeyRing, c Certificate, keyID string, sig []byte, re
 	return r
 }
 
-// CertificateQR is the text of a certificate's QR code: the verification address with
-// the key id and signature in the query, and the rest of the signed content (name,
-// USCC, issue date) in the fragment, which a phone does not send. An app holding the
-// published keys checks it offline; a plain scanner opens the page. The issuers come
-// from the key.
-func CertificateQR(base string, c Certificate, keyID string, sig []byte) string {
-	s := strings.TrimRight(base, "/") + "/verify/" + url.PathEscape(c.Serial)
+// CertificateQR is the text of a certificate's QR code: its verification address
+// (verifyURL, .../verify/<serial>) with the key id and signature in the query, and the
+// rest of the signed content (name, USCC, issue date) in the fragment, which a phone
+// does not send. An app holding the published keys checks it offline; a plain scanner
+// opens the page. The issuers come from the key.
+func CertificateQR(verifyURL string, c Certificate, keyID string, sig []byte) string {
 	if len(sig) == 0 {
-		return s
+		return verifyURL
 	}
-	return s + "?k=" + keyID + "&s=" + EncodeSignature(sig) + "#" + c.Name + "|" + c.USCC + "|" + c.IssueDate.String()
+	return verifyURL + "?k=" + keyID + "&s=" + EncodeSignature(sig) + "#" + c.Name + "|" + c.USCC + "|" + c.IssueDate.String()
 }
 
 // ParseCertificateQR reads a QR text back: the certificate's printed fields (issuers
@@ -340,4 +339,35 @@ func DocumentSignedContent(kind, ref string, day Date, sha256hex string) []byte 
 		SHA256 string `json:"sha256"`
 	}{1, kind, ref, day.String(), sha256hex})
 	return b
+}
+
+// CertificateToken is the signed content with key id and signature in one ASCII token,
+// "sm2:<base64url content>.<key id>.<signature>", embedded in the certificate PDF so
+// `portal verify-cert` can check the file offline. Empty for an unsigned certificate.
+func CertificateToken(c Certificate) string {
+	if c.Signature == "" {
+		return ""
+	}
+	return "sm2:" + base64.RawURLEncoding.EncodeToString(CertificateSignedContent(c)) + "." + c.KeyID + "." + c.Signature
+}
+
+// ParseCertificateToken reads a CertificateToken back.
+func ParseCertificateToken(tok string) (Certificate, string, []byte, error) {
+	parts := strings.Split(strings.TrimPrefix(strings.TrimSpace(tok), "sm2:"), ".")
+	if !strings.HasPrefix(strings.TrimSpace(tok), "sm2:") || len(parts) != 3 {
+		return Certificate{}, "", nil, Errorf(EInvalid, "文件中没有本系统的电子签名")
+	}
+	content, err := base64.RawURLEncoding.DecodeString(parts[0])
+	if err != nil {
+		return Certificate{}, "", nil, Errorf(EInvalid, "电子签名内容格式不正确")
+	}
+	c, err := ParseCertificateSignedContent(content)
+	if err != nil {
+		return c, "", nil, err
+	}
+	sig, err := DecodeSignature(parts[2])
+	if err != nil {
+		return c, "", nil, err
+	}
+	return c, parts[1], sig, nil
 }

@@ -131,7 +131,7 @@ func TestCertificateQRRoundTrip(t *testing.T) {
 	c := sampleCertificate()
 	c.Authority1, c.Authority2 = ring.Keys[0].Issuers[0], ring.Keys[0].Issuers[1]
 	sig := signCert(t, priv, c)
-	qr := CertificateQR("https://jr.gd.gov.cn", c, ring.Keys[0].ID, sig)
+	qr := CertificateQR("https://jr.gd.gov.cn/verify/%E7%B2%A4-2026-000123", c, ring.Keys[0].ID, sig)
 	if !strings.HasPrefix(qr, "https://jr.gd.gov.cn/verify/%E7%B2%A4-2026-000123?k="+ring.Keys[0].ID+"&s=") {
 		t.Fatalf("QR text %q", qr)
 	}

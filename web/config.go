@@ -19,13 +19,25 @@ type Config struct {
 	VarDir      string // ./var: private database, files, keys
 	SessionKey  []byte // signs the session cookie
 	SecureOnly  bool   // cookies marked Secure (behind TLS)
+	// SigningKeyDir holds the province's SM2 signing key (PORTAL_SIGNING_KEY_DIR; default
+	// VarDir/keys). Demo mode creates the key when missing; production requires
+	// `portal keys init` first.
+	SigningKeyDir string
+}
+
+// KeysDir is the signing key folder.
+func (c Config) KeysDir() string {
+	if c.SigningKeyDir != "" {
+		return c.SigningKeyDir
+	}
+	return filepath.Join(c.VarDir, "keys")
 }
 
 // Production reports whether the server runs without demo data.
 func (c Config) Production() bool { return c.Env == "production" }
 
 // ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY
-// and PORTAL_SECURE_COOKIES.
+// PORTAL_SECURE_COOKIES and PORTAL_SIGNING_KEY_DIR.
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
 	if c.Env == "" {
@@ -47,6 +59,7 @@ func ConfigFromEnv() (Config, error) {
 	}
 	c.Addr = host + ":" + port
 	c.SecureOnly = os.Getenv("PORTAL_SECURE_COOKIES") == "1"
+	c.SigningKeyDir = os.Getenv("PORTAL_SIGNING_KEY_DIR")
 	key, err := sessionKey(c.VarDir)
 	if err != nil {
 		return c, err

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -25,6 +27,7 @@ type Server struct {
 	cfg      Config
 	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
 	files    *files.Local      // every upload: materials, evidence, complaint attachments
+	keys     *Keys             // the province's SM2 signing key and the published key ring
 }
 
 // access declares who may use a route: Public, or signed-in users of the listed roles.
@@ -45,6 +48,17 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 		panic(err) // a server that cannot keep uploads must not start
 	}
 	s.files = fs
+	keys, err := EnsureKeys(cfg.KeysDir(), !cfg.Production(), clock())
+	if err != nil {
+		panic(fmt.Sprintf("签名密钥: %v", err)) // serve checks first and says so; nothing signs without a key
+	}
+	s.keys = keys
+	st.SetSigner(keys)
+	if n, err := st.SignUnsigned(context.Background(), store.Actor{Now: clock()}); err != nil {
+		log.Error("signing unsigned certificates", "err", err)
+	} else if n > 0 {
+		log.Info("signed certificates issued before the signing key", "count", n)
+	}
 
 	e.HTTPErrorHandler = errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()

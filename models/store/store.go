@@ -24,6 +24,7 @@ import (
 type Store struct {
 	db       *gorm.DB
 	calendar calendarCache // the working-day calendar, read once and again after a new year
+	signer   Signer        // signs certificates at issuance (issue 14 §2); nil: unsigned
 }
 
 // Open connects to dsn and checks the connection.

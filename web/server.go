@@ -89,3 +89,6 @@ func (s *Server) Access(method, path string) (public bool, roles []models.Role, 
 	a, ok := s.access[method+" "+path]
 	return a.Public, a.Roles, ok
 }
+
+// Keys is the province's signing key ring and current key.
+func (s *Server) Keys() *Keys { return s.keys }

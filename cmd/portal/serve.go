@@ -23,6 +23,10 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer d.close()
+	// demo mode creates the signing key when missing; production needs `portal keys init`
+	if _, err := web.EnsureKeys(d.cfg.KeysDir(), !d.cfg.Production(), time.Now()); err != nil {
+		return err
+	}
 	srv := web.New(d.cfg, d.store, time.Now, log)
 	srv.StartJobs(ctx, time.Minute)
 	errc := make(chan error, 1)

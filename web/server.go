@@ -10,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"portal/handlers"
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
@@ -28,6 +29,7 @@ type Server struct {
 	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
 	files    *files.Local      // every upload: materials, evidence, complaint attachments
 	keys     *Keys             // the province's SM2 signing key and the published key ring
+	extracts *handlers.Extracts // the open data API's daily bulk files
 }
 
 // access declares who may use a route: Public, or signed-in users of the listed roles.

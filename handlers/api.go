@@ -145,16 +145,17 @@ const (
 	apiMaxLimit     = 200
 )
 
-func apiLimit(c echo.Context) (int, error) {
+// apiLimit reads ?limit=; ok is false when it was bad and the 400 has been written.
+func apiLimit(c echo.Context) (n int, ok bool, err error) {
 	raw := c.QueryParam("limit")
 	if raw == "" {
-		return apiDefaultLimit, nil
+		return apiDefaultLimit, true, nil
 	}
-	n, err := strconv.Atoi(raw)
-	if err != nil || n < 1 || n > apiMaxLimit {
-		return 0, jsonError(c, http.StatusBadRequest, "limit 应为 1–%d 的整数", apiMaxLimit)
+	n, perr := strconv.Atoi(raw)
+	if perr != nil || n < 1 || n > apiMaxLimit {
+		return 0, false, jsonError(c, http.StatusBadRequest, "limit 应为 1–%d 的整数", apiMaxLimit)
 	}
-	return n, nil
+	return n, true, nil
 }
 
 // page is a list response.

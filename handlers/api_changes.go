@@ -30,8 +30,8 @@ type changesPage struct {
 
 // Changes is GET /api/v1/changes?since=<seq>&limit=: every change after since.
 func (h *API) Changes(c echo.Context) error {
-	limit, err := apiLimit(c)
-	if err != nil {
+	limit, ok, err := apiLimit(c)
+	if !ok {
 		return err
 	}
 	since := int64(0)

@@ -34,8 +34,8 @@ func apiNotice(n store.APINotice) APINotice {
 
 // Notices is GET /api/v1/notices?status=&city=&q=&cursor=&limit=.
 func (h *API) Notices(c echo.Context) error {
-	limit, err := apiLimit(c)
-	if err != nil {
+	limit, ok, err := apiLimit(c)
+	if !ok {
 		return err
 	}
 	after, ok := decodeCursor("notice", c.QueryParam("cursor"))

@@ -38,8 +38,8 @@ func apiRegisterEntry(e store.APIRegisterEntry) APIRegisterEntry {
 
 // Register is GET /api/v1/register?status=valid|revoked|all&district=&q=&cursor=&limit=.
 func (h *API) Register(c echo.Context) error {
-	limit, err := apiLimit(c)
-	if err != nil {
+	limit, ok, err := apiLimit(c)
+	if !ok {
 		return err
 	}
 	after, ok := decodeCursor("register", c.QueryParam("cursor"))

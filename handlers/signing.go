@@ -9,6 +9,7 @@ import (
 
 	"portal/models"
 	"portal/views/pages/public"
+	"portal/views/pdf"
 )
 
 // RevocationStore lists revoked certificates for the signed revocation list.
@@ -64,4 +65,26 @@ func (h *Verification) Revocations(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-cache")
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSONCharsetUTF8, append(b, '\n'))
+}
+
+// WithKeys lets the review handlers sign the district's opinion PDFs.
+func (h *Reviews) WithKeys(k Keys) *Reviews { h.keys = k; return h }
+
+// WithKeys lets the document handlers sign the letters.
+func (h *Documents) WithKeys(k Keys) *Documents { h.keys = k; return h }
+
+// documentStamp signs a document rendered on demand (issue 14 §2: "Sign the district's
+// opinion PDFs, the 不合格告知书 and the public-notice documents the same way"): kind,
+// reference, date and the SHA-256 of its content, deterministically, so the same
+// document keeps its bytes. Without keys the document is unsigned.
+func documentStamp(k Keys, kind, ref string, day models.Date, content any) pdf.Stamp {
+	if k == nil {
+		return pdf.Stamp{}
+	}
+	msg := models.DocumentSignedContent(kind, ref, day, models.DocumentDigest(content))
+	kid, sig, err := k.SignDeterministic(msg)
+	if err != nil {
+		return pdf.Stamp{}
+	}
+	return pdf.Stamp{KeyID: kid, Signature: models.EncodeSignature(sig), Token: models.DocumentToken(msg, kid, sig)}
 }

@@ -29,6 +29,9 @@ type Verification struct {
 type Keys interface {
 	Ring() models.KeyRing
 	Sign(msg []byte) (keyID string, sig []byte, err error)
+	// SignDeterministic gives the same signature for the same message, for documents
+	// rendered on every download.
+	SignDeterministic(msg []byte) (keyID string, sig []byte, err error)
 }
 
 // WithKeys gives the verification the signing keys: /verify/{serial} then checks the SM2

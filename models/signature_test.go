@@ -155,3 +155,31 @@ func TestCertificateQRRoundTrip(t *testing.T) {
 		t.Errorf("signed content round trip: %+v %v", back, err)
 	}
 }
+
+func TestDocumentSignatureDeterministicAndChecked(t *testing.T) {
+	priv, ring := testRing(t)
+	content := DocumentSignedContent("failure_notice", "广州金验告〔2026〕1号", NewDate(2026, 11, 23), DocumentDigest([]string{"正文"}))
+	a, err := SM2SignDeterministic(priv, content)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := SM2SignDeterministic(priv, content)
+	if string(a) != string(b) {
+		t.Fatal("deterministic signing gave two signatures for one document")
+	}
+	other, _ := SM2SignDeterministic(priv, append(content[:len(content):len(content)], ' '))
+	if string(other) == string(a) {
+		t.Fatal("two documents share a signature")
+	}
+	d, err := ParseDocumentToken(DocumentToken(content, ring.Keys[0].ID, a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := VerifyDocument(ring, d); !r.OK || d.Ref != "广州金验告〔2026〕1号" {
+		t.Fatalf("document: %v %q %+v", r.OK, r.Reason, d)
+	}
+	d.Content = DocumentSignedContent("failure_notice", "广州金验告〔2026〕2号", NewDate(2026, 11, 23), DocumentDigest([]string{"正文"}))
+	if r := VerifyDocument(ring, d); r.OK {
+		t.Fatal("a document with a changed number verifies")
+	}
+}

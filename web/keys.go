@@ -182,3 +182,11 @@ func writeFileAtomic(path string, b []byte, mode os.FileMode) error {
 	}
 	return os.Rename(tmp.Name(), path)
 }
+
+// SignDeterministic signs msg with the current key, the same signature every time.
+func (k *Keys) SignDeterministic(msg []byte) (string, []byte, error) {
+	k.mu.RLock()
+	defer k.mu.RUnlock()
+	sig, err := models.SM2SignDeterministic(k.priv, msg)
+	return k.kid, sig, err
+}

@@ -16,7 +16,6 @@ import (
 	"unicode"
 
 	"portal/models"
-	"portal/views/pdf"
 	"portal/web"
 )
 
@@ -122,6 +121,9 @@ func verifyCert(args []string, out io.Writer) error {
 		if err != nil {
 			return err
 		}
+		if strings.HasPrefix(tok, "sm2doc:") {
+			return verifyDocument(arg, tok, ring, out)
+		}
 		if cert, kid, sig, err = models.ParseCertificateToken(tok); err != nil {
 			return fmt.Errorf("%w：%s", errRefused, models.ErrorMessage(err))
 		}
@@ -172,7 +174,7 @@ func readSource(src string) ([]byte, error) {
 // pdfKeywords finds the signed token in the PDF's Keywords entry (views/pdf writes it
 // as a literal string of base64url characters, which need no escaping).
 func pdfKeywords(b []byte) (string, error) {
-	key := []byte("/Keywords (" + pdf.SignedKeywordPrefix)
+	key := []byte("/Keywords (sm2") // sm2: a certificate, sm2doc: another document
 	i := bytes.Index(b, key)
 	if i < 0 {
 		return "", fmt.Errorf("%w：文件中没有本系统的电子签名（不是本系统签发的合格证明，或为签名前的旧版本）", errRefused)
@@ -207,4 +209,34 @@ func squeeze(s string) string {
 		}
 		return r
 	}, s)
+}
+
+// documentKinds names the signed documents other than certificates.
+var documentKinds = map[string]string{"opinion": "整改验收申请意见表", "check": "区(县)核查确认表",
+	"failure_notice": "整改验收不合格告知书", "public_notice": "整改验收公示"}
+
+// verifyDocument checks a signed opinion, failure notice or public notice: the
+// signature over its kind, reference, date and content digest; for the letters, that the
+// printed 文号 is the signed one.
+func verifyDocument(path, tok string, ring models.KeyRing, out io.Writer) error {
+	d, err := models.ParseDocumentToken(tok)
+	if err != nil {
+		return fmt.Errorf("%w：%s", errRefused, models.ErrorMessage(err))
+	}
+	fmt.Fprintf(out, "文书: %s\n编号: %s\n日期: %s\n内容摘要（SHA-256）: %s\n", documentKinds[d.Kind], d.Ref, d.Date, d.SHA256)
+	r := models.VerifyDocument(ring, d)
+	if r.OK && (d.Kind == "failure_notice" || d.Kind == "public_notice") {
+		text, err := pdfVisibleText(path, out)
+		if err != nil {
+			return err
+		}
+		if text != "" && !strings.Contains(text, squeeze(d.Ref)) {
+			r.OK, r.Reason = false, "页面上的文号与签名内容不符：文件可能被改动"
+		}
+	}
+	if !r.OK {
+		return fmt.Errorf("%w：%s", errRefused, r.Reason)
+	}
+	fmt.Fprintln(out, "核验通过:", r.Reason)
+	return nil
 }

@@ -44,11 +44,11 @@ type ExtractFile struct {
 
 // ExtractManifest lists a day's files.
 type ExtractManifest struct {
-	Date        string        `json:"date"`
-	GeneratedAt string        `json:"generated_at"`
+	Date        string         `json:"date"`
+	GeneratedAt string         `json:"generated_at"`
 	Records     map[string]int `json:"records"`
-	Files       []ExtractFile `json:"files"`
-	Signing     string        `json:"signing"`
+	Files       []ExtractFile  `json:"files"`
+	Signing     string         `json:"signing"`
 }
 
 // Extracts generates and serves the bulk files.

@@ -26,9 +26,9 @@ type Server struct {
 	clock    func() time.Time
 	log      *slog.Logger
 	cfg      Config
-	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
-	files    *files.Local      // every upload: materials, evidence, complaint attachments
-	keys     *Keys             // the province's SM2 signing key and the published key ring
+	access   map[string]access  // "METHOD path" → who may use it, for the authorization matrix
+	files    *files.Local       // every upload: materials, evidence, complaint attachments
+	keys     *Keys              // the province's SM2 signing key and the published key ring
 	extracts *handlers.Extracts // the open data API's daily bulk files
 }
 

@@ -37,7 +37,9 @@ type apiClient struct {
 	seen   map[string]bool // "METHOD template" exercised
 }
 
-func init() { openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.PlainBodyDecoder) }
+func init() {
+	openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.PlainBodyDecoder)
+}
 
 func newAPIClient(t *testing.T, env *webtest.Env, key string) *apiClient {
 	t.Helper()

@@ -136,4 +136,3 @@ func contains(ss []string, s string) bool {
 	}
 	return false
 }
-

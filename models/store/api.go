@@ -71,8 +71,8 @@ func (s *Store) APINotices(ctx context.Context, f APINoticeFilter) ([]APINotice,
 // APIRegisterEntry is a filing as the API gives it, keyed by institution.
 type APIRegisterEntry struct {
 	models.RegisterEntry
-	Serial      string
-	FilingID    int64
+	Serial   string
+	FilingID int64
 }
 
 // APIRegisterFilter narrows the register.

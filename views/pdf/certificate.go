@@ -92,7 +92,6 @@ const certStatic = "编号：经审核，（统一社会信用代码：）已按
 	"并按规定申请备案登记。本证明不作为对该机构经营能力和信用状况的认可。签发人：扫描二维码或访问以下网址核验本证明：" +
 	"签发日期：内容指纹（SHA-256）：\u3000电子签名（SM2，密钥）：未签名"
 
-
 // Certificate renders the 整改验收合格证明 as a one-page PDF. The same input
 // always gives the same bytes.
 func (r *Renderer) Certificate(c CertificateData) ([]byte, error) {

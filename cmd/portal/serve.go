@@ -14,6 +14,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/pgcluster"
 	"portal/web"
 )
 
@@ -26,6 +27,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	// demo mode creates the signing key when missing; production needs `portal keys init`
 	if _, err := web.EnsureKeys(d.cfg.KeysDir(), !d.cfg.Production(), time.Now()); err != nil {
 		return err
+	}
+	if d.cluster != nil {
+		d.cluster.Supervise(ctx, log, pgcluster.Hooks{}) // restarted with backoff if it dies (issue 8, 3.1)
 	}
 	srv := web.New(d.cfg, d.store, time.Now, log)
 	srv.StartJobs(ctx, time.Minute)

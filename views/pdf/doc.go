@@ -74,6 +74,9 @@ func (r *Renderer) newDoc(meta docMeta, texts ...string) *doc {
 	p.SetSubject(meta.Subject, true)
 	p.SetAuthor(meta.Author, true)
 	p.SetCreator("portal views/pdf", true)
+	if meta.Keywords != "" {
+		p.SetKeywords(meta.Keywords, false)
+	}
 	p.SetAutoPageBreak(false, 0)
 	p.SetLineCapStyle("butt")
 	p.AliasNbPages("{nb}")
@@ -90,6 +93,7 @@ func (r *Renderer) newDoc(meta docMeta, texts ...string) *doc {
 type docMeta struct {
 	Title, Subject, Author string
 	Date                   time.Time
+	Keywords               string // ASCII only (a signed-content token)
 }
 
 // docFont is the family name of the document's one font: a subset holding

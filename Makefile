@@ -2,18 +2,27 @@
 SHELL := /bin/bash
 GO    ?= go
 
-# package:file pairs; a package is installed when its file is missing.
+# package:file pairs; a package is installed when one of its files is missing. Every
+# system file that Go code or a test opens (fonts, programs) is listed under the command
+# that runs it: cmd/sysdeps_test.go fails when one is missing.
 RUN_DEPS  := postgresql-15:/usr/lib/postgresql/15/bin/postgres \
-             fonts-arphic-gbsn00lp:/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf
+             postgresql-15:/usr/lib/postgresql/15/bin/initdb \
+             postgresql-client-15:/usr/lib/postgresql/15/bin/pg_isready \
+             fonts-arphic-gbsn00lp:/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf \
+             fonts-lxgw-wenkai:/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf
 TEST_DEPS := $(RUN_DEPS) \
              chromium:/usr/bin/chromium \
              fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
-             poppler-utils:/usr/bin/pdftotext
-BENCH_DEPS := $(TEST_DEPS) wrk:/usr/bin/wrk
+             poppler-utils:/usr/bin/pdftotext \
+             poppler-utils:/usr/bin/pdftoppm
+BENCH_DEPS := $(TEST_DEPS) \
+             wrk:/usr/bin/wrk \
+             coreutils:/bin/dd
 
 define install_missing
 	@missing=""; for pair in $(1); do pkg=$${pair%%:*}; file=$${pair#*:}; \
-	  [ -e "$$file" ] || missing="$$missing $$pkg"; done; \
+	  [ -e "$$file" ] && continue; \
+	  case " $$missing " in *" $$pkg "*) ;; *) missing="$$missing $$pkg";; esac; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "安装缺少的系统软件包:$$missing"; \

@@ -4,7 +4,7 @@ GO    ?= go
 
 # package:file pairs; a package is installed when one of its files is missing. Every
 # system file that Go code or a test opens (fonts, programs) is listed under the command
-# that runs it: cmd/sysdeps_test.go fails when one is missing.
+# that runs it: cmd/portal/sysdeps_test.go fails when one is missing.
 RUN_DEPS  := postgresql-15:/usr/lib/postgresql/15/bin/postgres \
              postgresql-15:/usr/lib/postgresql/15/bin/initdb \
              postgresql-client-15:/usr/lib/postgresql/15/bin/pg_isready \
@@ -14,7 +14,8 @@ TEST_DEPS := $(RUN_DEPS) \
              chromium:/usr/bin/chromium \
              fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
              poppler-utils:/usr/bin/pdftotext \
-             poppler-utils:/usr/bin/pdftoppm
+             poppler-utils:/usr/bin/pdftoppm \
+             dpkg:/usr/bin/dpkg-query
 BENCH_DEPS := $(TEST_DEPS) \
              wrk:/usr/bin/wrk \
              coreutils:/bin/dd

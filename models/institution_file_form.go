@@ -48,20 +48,21 @@ func FileFormFrom(posted map[string][]string) FileForm {
 // Get is the typed value of a field, "" when absent.
 func (f FileForm) Get(name string) string { return f.Values[name] }
 
-// AddRow appends a blank row to a part, up to MaxRows.
+// AddRow appends a blank row to a part, up to MaxRows. An unknown part is ignored.
 func (f *FileForm) AddRow(part string) {
-	if f.Counts[part] < MaxRows {
+	if partByKey(part) != nil && f.Counts[part] < MaxRows {
 		f.Counts[part]++
 	}
 }
 
-// RemoveRow deletes row i of a part, moving the rows after it up.
+// RemoveRow deletes row i of a part, moving the rows after it up. An unknown part or
+// row is ignored.
 func (f *FileForm) RemoveRow(part string, i int) {
-	n := f.Counts[part]
-	if i < 0 || i >= n {
+	p, n := partByKey(part), f.Counts[part]
+	if p == nil || i < 0 || i >= n {
 		return
 	}
-	fields := partByKey(part).Info().Fields
+	fields := p.Info().Fields
 	for j := i; j < n; j++ {
 		for _, fd := range fields {
 			if j+1 < n {

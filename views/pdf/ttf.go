@@ -120,9 +120,16 @@ func parseCmap4(t []byte, numGlyphs int) (map[rune]uint16, error) {
 	}
 	ends, starts, deltas, ranges := 14, 16+2*segs, 16+4*segs, 16+6*segs
 	m := make(map[rune]uint16, 8192)
+	// A character belongs to the first segment whose end is not below it, as a
+	// viewer's binary search over the (sorted) ends finds it. Reading each
+	// segment only above the previous ends also bounds the work to 65536
+	// characters, whatever a crafted table's segments overlap.
+	next := 0 // the lowest character no earlier segment covers
 	for s := 0; s < segs; s++ {
 		end, start, delta, ro := u16(ends+2*s), u16(starts+2*s), u16(deltas+2*s), u16(ranges+2*s)
-		for c := start; c <= end && c != 0xFFFF; c++ {
+		from := max(start, next)
+		next = max(next, end+1)
+		for c := from; c <= end && c != 0xFFFF; c++ {
 			g := 0
 			if ro == 0 {
 				g = (c + delta) & 0xFFFF

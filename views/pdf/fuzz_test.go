@@ -93,7 +93,7 @@ func TestCmapOverlappingSegments(t *testing.T) {
 func overlappingCmap() []byte {
 	segs := [][3]uint16{{'A', 'B', 0}, {0, 'D', 0}, {0, 'a', 0}, {0xFFFF, 0xFFFF, 1}}
 	delta := func(g, c int) uint16 { return uint16(g - c) } // modulo 65536
-	glyph := func(s [3]uint16) uint16 { // idDelta: character + delta is the glyph id
+	glyph := func(s [3]uint16) uint16 {                     // idDelta: character + delta is the glyph id
 		switch s[1] {
 		case 'B':
 			return delta(1, 'A')

@@ -34,7 +34,11 @@ define install_missing
 	fi
 endef
 
-.PHONY: run test bench deps-run deps-test deps-bench generate check-generated build
+# make fuzz runs every Fuzz target of the module for FUZZTIME each (go test's -fuzztime:
+# 10s, 1m, 5000x).
+FUZZTIME ?= 10s
+
+.PHONY: run test bench fuzz deps-run deps-test deps-bench generate check-generated build
 
 run: deps-run build
 	./var/bin/portal serve
@@ -52,6 +56,22 @@ bench: deps-bench
 	$(GO) test -run '^$$' -bench . -skip '^BenchmarkUpload200MB$$' -benchtime 3x ./...
 	@echo "合格证明生成速度（公示列表 /notices 的 wrk 对比见上方 BenchmarkNoticesWrk）:"
 	$(GO) test ./handlers/ -run '^$$' -bench 'CertificatePDF' -benchtime 3s
+
+# Every Fuzz target, found with go test -list (so targets added later are run too), one
+# after another; fails when one finds a crash. The failing input is saved under the
+# package's testdata/fuzz/<target>/: commit it, and go test keeps replaying it.
+fuzz: deps-test
+	@targets=$$(set -o pipefail; $(GO) test -list '^Fuzz' ./... | \
+	  awk '/^Fuzz/ { n = n " " $$1; next } /^ok/ { if (n != "") print $$2 n; n = "" }') || \
+	  { echo "无法列出模糊测试目标（go test -list 失败）"; exit 1; }; \
+	[ -n "$$targets" ] || { echo "没有找到模糊测试目标（func Fuzz…）"; exit 1; }; \
+	count=0; failed=""; \
+	while read -r pkg names; do for t in $$names; do count=$$((count+1)); \
+	  echo "== $$pkg $$t（$(FUZZTIME)）"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg.$$t"; \
+	done; done <<< "$$targets"; \
+	if [ -n "$$failed" ]; then echo "模糊测试发现问题:$$failed（输入已保存在对应包的 testdata/fuzz/ 下）"; exit 1; fi; \
+	echo "$$count 个模糊测试目标各运行 $(FUZZTIME)，均未发现问题"
 
 deps-run:
 	$(call install_missing,$(RUN_DEPS))

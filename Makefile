@@ -35,8 +35,10 @@ define install_missing
 endef
 
 # make fuzz runs every Fuzz target of the module for FUZZTIME each (go test's -fuzztime:
-# 10s, 1m, 5000x).
-FUZZTIME ?= 10s
+# 10s, 1m, 5000x). FUZZMINTIME bounds the shrinking of each new input (go test's default,
+# 60s, would take a short run's whole time).
+FUZZTIME    ?= 10s
+FUZZMINTIME ?= 2s
 
 .PHONY: run test bench fuzz deps-run deps-test deps-bench generate check-generated build
 
@@ -68,7 +70,7 @@ fuzz: deps-test
 	count=0; failed=""; \
 	while read -r pkg names; do for t in $$names; do count=$$((count+1)); \
 	  echo "== $$pkg $$t（$(FUZZTIME)）"; \
-	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) $$pkg || failed="$$failed $$pkg.$$t"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) $$pkg || failed="$$failed $$pkg.$$t"; \
 	done; done <<< "$$targets"; \
 	if [ -n "$$failed" ]; then echo "模糊测试发现问题:$$failed（输入已保存在对应包的 testdata/fuzz/ 下）"; exit 1; fi; \
 	echo "$$count 个模糊测试目标各运行 $(FUZZTIME)，均未发现问题"

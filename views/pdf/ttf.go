@@ -61,6 +61,9 @@ func parseTTF(data []byte) (*ttfFont, error) {
 		return nil, errors.New("font head/hhea/maxp table truncated")
 	}
 	numGlyphs := int(binary.BigEndian.Uint16(maxp[4:]))
+	if numGlyphs == 0 { // every font has glyph 0, .notdef, which every subset keeps
+		return nil, errors.New("font has no glyphs")
+	}
 	f.numHMetric = int(binary.BigEndian.Uint16(hhea[34:]))
 	if u := binary.BigEndian.Uint16(head[18:]); u < 16 || u > 16384 {
 		return nil, fmt.Errorf("font has invalid unitsPerEm %d", u)

@@ -21,7 +21,7 @@ func checkMessage(t *testing.T, input string, err error) {
 		t.Fatalf("%q: error without the invalid-input code: %v", input, err)
 	}
 	msg := ErrorMessage(err)
-	if msg == "" || (utf8.ValidString(input) && !utf8.ValidString(msg)) {
+	if msg == "" || !utf8.ValidString(msg) {
 		t.Fatalf("%q: message %q", input, msg)
 	}
 }
@@ -49,7 +49,7 @@ func FuzzValidateUSCC(f *testing.F) {
 
 func FuzzParseYuan(f *testing.F) {
 	for _, s := range []string{"0", "1234.5", "1,234,567.89", " 12.30 ", "１２３．４５", "-12.00", "－５", "92233720368547758.07",
-		"92233720368547758.08", "1,23", ",123", "1.", ".5", "1.234", "--1", "1e9", "", " ", "1,234,567,890,123,456"} {
+		"92233720368547758.08", "1,23", ",123", "1.", ".5", "1.234", "--1", "1e9", "", " ", "1,234,567,890,123,456", "12\x80", "1\x00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -97,7 +97,7 @@ func FuzzParsePercent(f *testing.F) {
 }
 
 func FuzzParseDate(f *testing.F) {
-	for _, s := range []string{"2026-03-10", " 2026-03-10 ", "2026-02-30", "2024-02-29", "0000-01-01", "9999-12-31", "2026-3-10", "2026/03/10", "", "+002026-03-10"} {
+	for _, s := range []string{"2026-03-10", " 2026-03-10 ", "2026-02-30", "2024-02-29", "0000-01-01", "9999-12-31", "2026-3-10", "2026/03/10", "", "+002026-03-10", "2026-03-1\xff"} {
 		f.Add(s, int16(14))
 	}
 	f.Fuzz(func(t *testing.T, s string, n int16) {
@@ -129,6 +129,8 @@ func FuzzParseCalendarYear(f *testing.F) {
 	f.Add(2027, "2027-01-01 请假 元旦")
 	f.Add(2027, "2027-01-01~ 放假 元旦")
 	f.Add(2027, "")
+	f.Add(2027, "2027-01-01 放假 元\x00旦")
+	f.Add(2027, "2027-01-01 放假 元旦\xff")
 	f.Fuzz(func(t *testing.T, year int, text string) {
 		days, err := ParseCalendarYear(year, text)
 		if err != nil {
@@ -139,7 +141,8 @@ func FuzzParseCalendarYear(f *testing.F) {
 			t.Fatal("accepted with no day")
 		}
 		for _, d := range days {
-			if d.Date.Year != year || (d.Kind != DayOff && d.Kind != DayWork) || strings.TrimSpace(d.Name) == "" {
+			if d.Date.Year != year || (d.Kind != DayOff && d.Kind != DayWork) || strings.TrimSpace(d.Name) == "" ||
+				!utf8.ValidString(d.Name) || strings.ContainsRune(d.Name, 0) {
 				t.Fatalf("year %d: day %+v", year, d)
 			}
 		}
@@ -162,6 +165,7 @@ func FuzzFileForm(f *testing.F) {
 	f.Add("shareholders.49.name=x&shareholders.50.name=y&shareholders.-1.name=z&persons.01.name=w", "add:persons")
 	f.Add("name=%E5%90%8D&uscc=91440106MA59A1B2CE&registered_capital=1&paid_in_capital=2&founded_on=2030-01-01", "")
 	f.Add("employees=%EF%BC%91%EF%BC%92&outstanding_balance=-1&shareholders.0.share=101", "")
+	f.Add(strings.Replace(seed.Encode(), "name=", "name=%FF%00", 1), "")
 	f.Fuzz(func(t *testing.T, posted, ops string) {
 		values, _ := url.ParseQuery(posted) // a malformed pair is dropped, as echo does
 		form := FileFormFrom(values)
@@ -189,12 +193,18 @@ func FuzzFileForm(f *testing.F) {
 		}
 		file, errs := ParseFileForm(form, fileToday)
 		for name, msg := range errs {
-			if msg == "" || !utf8.ValidString(msg) && utf8.ValidString(posted) {
+			if msg == "" || !utf8.ValidString(msg) {
 				t.Fatalf("field %s: message %q", name, msg)
 			}
 		}
 		if len(errs) > 0 {
 			return
+		}
+		// what is saved is text PostgreSQL takes: UTF-8 without NUL
+		for name, v := range FileFormOf(file).Values {
+			if !utf8.ValidString(v) || strings.ContainsRune(v, 0) {
+				t.Fatalf("field %s saved as %q", name, v)
+			}
 		}
 		again, errs := ParseFileForm(FileFormOf(file), fileToday)
 		if len(errs) > 0 {
@@ -216,4 +226,37 @@ func sortedErrors(errs FileErrors) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// TestTextFaultsRefused: bytes PostgreSQL cannot store as text (not UTF-8, NUL) and other
+// control characters are refused with a message, in the file form and the calendar import.
+func TestTextFaultsRefused(t *testing.T) {
+	for _, c := range []struct{ value, want string }{
+		{"广州示例\xff公司", "UTF-8"},
+		{"广州示例\x00公司", "控制字符"},
+		{"广州示例\x1b[31m公司", "控制字符"},
+	} {
+		form := validForm()
+		form.Values["name"] = c.value
+		form.Values["branches.0.address"] = c.value
+		_, errs := ParseFileForm(form, fileToday)
+		for _, field := range []string{"name", "branches.0.address"} {
+			if !strings.Contains(errs[field], c.want) || !utf8.ValidString(errs[field]) {
+				t.Errorf("%s = %q: message %q, want one about %s", field, c.value, errs[field], c.want)
+			}
+		}
+		_, err := ParseCalendarYear(2027, "2027-01-01 放假 "+c.value)
+		if !strings.Contains(ErrorMessage(err), c.want) {
+			t.Errorf("calendar with %q: %v", c.value, err)
+		}
+	}
+	// tabs and line breaks stay: long texts have paragraphs
+	form := validForm()
+	form.Values["business_scope"] = "网络借贷信息中介服务；\r\n\t互联网信息服务"
+	if _, errs := ParseFileForm(form, fileToday); errs["business_scope"] != "" {
+		t.Errorf("line breaks refused: %s", errs["business_scope"])
+	}
+	if msg := ErrorMessage(Errorf(EInvalid, "金额「%s」不对", "1\xff2")); msg != "金额「1\uFFFD2」不对" {
+		t.Errorf("message quoting bad bytes: %q", msg)
+	}
 }

@@ -162,6 +162,9 @@ func parseInto(kind FieldKind, label string, required, positive bool, choices []
 		}
 		return ""
 	}
+	if fault := textFault(raw); fault != "" {
+		return bareLabel(label) + fault
+	}
 	switch p := dst.(type) {
 	case *string:
 		switch kind {
@@ -279,6 +282,21 @@ func bareLabel(label string) string {
 		return label[:i]
 	}
 	return label
+}
+
+// textFault says what makes s unfit to keep as text, or "": bytes that are not UTF-8
+// (PostgreSQL refuses them, so the save would fail) or control characters other than
+// tab and line breaks (NUL among them, which PostgreSQL text cannot hold).
+func textFault(s string) string {
+	if !utf8.ValidString(s) {
+		return "含有无法识别的字符（不是有效的 UTF-8 文字），请重新输入"
+	}
+	for _, r := range s {
+		if (r < ' ' && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return "含有不可见的控制字符，请删除后重新输入"
+		}
+	}
+	return ""
 }
 
 func validIP(s string) bool { return net.ParseIP(strings.TrimSpace(s)) != nil }

@@ -3,15 +3,13 @@ package pdf
 // FuzzParseTTF feeds the TrueType reader and the subsetter arbitrary bytes. Fonts are
 // read from system files, but the reader is a parser of bytes all the same: it must
 // answer any input with an error, never a panic, and whatever it accepts must cut into a
-// subset that it, and gofpdf after it, reads back.
+// subset that it reads back, and a document in it either renders or fails with an error.
 
 import (
 	"bytes"
 	"encoding/binary"
 	"sort"
 	"testing"
-
-	"github.com/jung-kurt/gofpdf"
 )
 
 func FuzzParseTTF(f *testing.F) {
@@ -48,7 +46,7 @@ func FuzzParseTTF(f *testing.F) {
 		}
 		sort.Slice(runes, func(i, j int) bool { return runes[i] < runes[j] })
 		runes = append(runes[:min(len(runes), 40)], 'A', '合')
-		for _, fonts := range [][]*ttfFont{{font}, {song, font}} {
+		for _, fonts := range [][]*ttfFont{{font}, {font, song}} { // alone, and as primary with a fallback
 			b := subsetOf(fonts, runes)
 			sub, err := parseTTF(b)
 			if err != nil {
@@ -64,12 +62,22 @@ func FuzzParseTTF(f *testing.F) {
 					t.Fatalf("%q: in the subset %v, in the fonts %v", c, inSub, inAny)
 				}
 			}
-			p := gofpdf.New("P", "mm", "A4", "")
-			p.AddUTF8FontFromBytes("s", "", b)
-			p.AddPage()
-			p.SetFont("s", "", 12)
-			p.Text(10, 10, string(runes))
-			_ = p.Output(&bytes.Buffer{}) // gofpdf may refuse it, but must not panic
+			if len(fonts) == 1 {
+				continue // documents always hold ASCII (page numbers), which needs the fallback
+			}
+			// a document in this font: gofpdf may refuse it, but with an error, not a panic
+			var drawn []rune
+			for _, c := range runes {
+				if _, ok := sub.cmap[c]; ok && c > ' ' && c != '\u3000' {
+					drawn = append(drawn, c)
+				}
+			}
+			d := (&Renderer{fonts: fonts}).newDoc(docMeta{Title: "T"}, string(drawn))
+			d.addPage()
+			d.text(10, 10, string(drawn))
+			if _, err := d.output(); err != nil {
+				t.Logf("document: %v", err)
+			}
 		}
 	})
 }
@@ -147,4 +155,40 @@ func setU16(b []byte, at int, v uint16) []byte {
 	c := append([]byte(nil), b...)
 	binary.BigEndian.PutUint16(c[at:], v)
 	return c
+}
+
+// TestNameTableCleaned: name records pointing outside the table are dropped before a
+// subset copies the table to gofpdf, which reads them without bounds checks; a sound
+// table is kept byte for byte.
+func TestNameTableCleaned(t *testing.T) {
+	kai := renderer(t).fonts[1]
+	sound := kai.tables["name"]
+	if got := cleanName(sound); !bytes.Equal(got, sound) {
+		t.Fatal("a sound name table was rewritten")
+	}
+	be := binary.BigEndian
+	count := int(be.Uint16(sound[2:]))
+	bad := append([]byte(nil), sound...)
+	be.PutUint16(bad[6+12*1+10:], 0xFFF0) // record 1's string starts past the end
+	got := cleanName(bad)
+	if n := int(be.Uint16(got[2:])); n != count-1 {
+		t.Fatalf("%d records kept of %d, want all but the broken one", n, count)
+	}
+	storage := int(be.Uint16(got[4:]))
+	for i := 0; i < count-1; i++ {
+		r := got[6+12*i:]
+		if storage+int(be.Uint16(r[10:]))+int(be.Uint16(r[8:])) > len(got) {
+			t.Errorf("record %d still points outside the table", i)
+		}
+	}
+	font, err := parseTTF(withTable(kai.subset([]rune("堃")), "name", bad))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(font.tables["name"], got) {
+		t.Error("parseTTF keeps the broken name table")
+	}
+	if err := guardGofpdf(func() { panic("index out of range") }); err == nil {
+		t.Error("a panic in gofpdf is not turned into an error")
+	}
 }

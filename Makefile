@@ -89,6 +89,6 @@ generate:
 
 # The committed *_templ.go must be what templ generates from the *.templ files.
 check-generated:
-	@$(GO) tool templ generate >/dev/null 2>&1
+	@out=$$($(GO) tool templ generate 2>&1) || { echo "$$out"; echo "templ generate 失败，见上方输出"; exit 1; }
 	@if [ -d .git ] && [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
 	  echo "生成的 *_templ.go 与 *.templ 不一致，请运行 make generate 并提交:"; git status --porcelain -- '*_templ.go'; exit 1; fi

@@ -36,7 +36,7 @@ func TestComplaintInputValidate(t *testing.T) {
 	}
 	cases := map[string]ComplaintInput{
 		"type":    {Type: "robot", Name: "王五", Contact: "13812345678", Content: good.Content},
-		"name":    {Type: "lender", Name: " ", Contact: "13812345678", Content: good.Content},
+		"name":    {Type: "lender", Name: strings.Repeat("王", 51), Contact: "13812345678", Content: good.Content},
 		"contact": {Type: "lender", Name: "王五", Contact: "12345", Content: good.Content},
 		"content": {Type: "lender", Name: "王五", Contact: "a@b.cn", Content: "太短"},
 	}
@@ -49,14 +49,24 @@ func TestComplaintInputValidate(t *testing.T) {
 	if errs := (ComplaintInput{Type: "public", Name: "x", Contact: "020-12345678", Content: strings.Repeat("长", MaxComplaintContent+1)}).Validate(); errs["content"] == "" {
 		t.Error("overlong content accepted")
 	}
+	anon := ComplaintInput{Type: "public", Content: good.Content}
+	if errs := anon.Validate(); len(errs) != 0 || !anon.Anonymous() {
+		t.Errorf("anonymous complaint: errors %v, anonymous %v; want none, true", errs, anon.Anonymous())
+	}
+	if good.Anonymous() {
+		t.Error("a complaint with a contact counted as anonymous")
+	}
 }
 
 func TestComplaintVerificationValidate(t *testing.T) {
 	if errs := (ComplaintVerification{Upheld: true, Finding: "经调取资金流水核实属实"}).Validate(); errs["public_reason"] == "" {
 		t.Error("upheld without a public reason accepted")
 	}
-	if errs := (ComplaintVerification{Upheld: false, Finding: "经核查，举报事项与事实不符"}).Validate(); len(errs) != 0 {
-		t.Errorf("not upheld with finding refused: %v", errs)
+	if errs := (ComplaintVerification{Upheld: false, Finding: "经核查，举报事项与事实不符"}).Validate(); errs["public_reason"] == "" {
+		t.Error("not upheld without a public reply accepted")
+	}
+	if errs := (ComplaintVerification{Upheld: false, Finding: "经核查，举报事项与事实不符", PublicReason: "经调取合同核实，所涉产品期限未拆分"}).Validate(); len(errs) != 0 {
+		t.Errorf("not upheld with finding and reply refused: %v", errs)
 	}
 	if errs := (ComplaintVerification{Upheld: false}).Validate(); errs["finding"] == "" {
 		t.Error("verification without finding accepted")
@@ -130,32 +140,5 @@ func TestRateLimiter(t *testing.T) {
 	}
 	if ok, _ := l.Allow("1.2.3.4", t0.Add(61*time.Second)); !ok {
 		t.Fatal("event after the window refused")
-	}
-}
-
-func TestCheckPublicAttachment(t *testing.T) {
-	pdf := []byte("%PDF-1.7\n...")
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-	zip := []byte("PK\x03\x04rest")
-	for _, c := range []struct {
-		name string
-		head []byte
-		size int64
-		want string
-	}{
-		{"a.pdf", pdf, 100, "application/pdf"},
-		{"renamed.txt", pdf, 100, "application/pdf"},
-		{"shot.png", png, 100, "image/png"},
-		{"x.ofd", zip, 100, "application/ofd"},
-		{"x.docx", zip, 100, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-		{"x.zip", zip, 100, ""},
-		{"evil.pdf", []byte("MZ\x90\x00"), 100, ""},
-		{"big.pdf", pdf, MaxAttachmentBytes + 1, ""},
-		{"empty.pdf", nil, 0, ""},
-	} {
-		got, err := CheckPublicAttachment(c.name, c.head, c.size)
-		if got != c.want || (c.want == "") != (err != nil) {
-			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
-		}
 	}
 }

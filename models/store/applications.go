@@ -150,7 +150,11 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if err := onEnter(tx, a, app, to); err != nil {
 		return err
 	}
-	return notify(tx, app, ev, to, a, in.NoticeBody)
+	body := in.NoticeBody
+	if body == "" {
+		body = in.Opinion // the notification carries its reason
+	}
+	return notify(tx, app, ev, to, a, body)
 }
 
 // appendDecision links the row to the chain's last hash. An advisory lock keeps the chain

@@ -15,7 +15,9 @@ TEST_DEPS := $(RUN_DEPS) \
              fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
              poppler-utils:/usr/bin/pdftotext \
              poppler-utils:/usr/bin/pdftoppm \
-             dpkg:/usr/bin/dpkg-query
+             dpkg:/usr/bin/dpkg-query \
+             mount:/bin/mount \
+             mount:/bin/umount
 BENCH_DEPS := $(TEST_DEPS) \
              wrk:/usr/bin/wrk \
              coreutils:/bin/dd

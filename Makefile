@@ -9,11 +9,11 @@ RUN_DEPS  := postgresql-15:/usr/lib/postgresql/15/bin/postgres \
              postgresql-15:/usr/lib/postgresql/15/bin/initdb \
              postgresql-client-15:/usr/lib/postgresql/15/bin/pg_isready \
              fonts-arphic-gbsn00lp:/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf \
-             fonts-lxgw-wenkai:/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf
+             fonts-lxgw-wenkai:/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf \
+             poppler-utils:/usr/bin/pdftotext
 TEST_DEPS := $(RUN_DEPS) \
              chromium:/usr/bin/chromium \
              fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
-             poppler-utils:/usr/bin/pdftotext \
              poppler-utils:/usr/bin/pdftoppm \
              dpkg:/usr/bin/dpkg-query \
              mount:/bin/mount \

@@ -634,7 +634,8 @@ func declRefs(fset *token.FileSet, f *ast.File, decl ast.Decl) []sysRef {
 			default:
 				return true
 			}
-			if s, ok := stringLit(arg); ok && !strings.Contains(s, "/") {
+			// go is the toolchain every make command runs with ($(GO)), not a package
+			if s, ok := stringLit(arg); ok && !strings.Contains(s, "/") && s != "go" {
 				refs = append(refs, sysRef{pos: pos(arg), program: s})
 			}
 			if join, ok := arg.(*ast.CallExpr); ok {

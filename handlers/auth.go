@@ -16,6 +16,7 @@ import (
 type AuthStore interface {
 	UserByUsername(ctx context.Context, username string) (*models.User, error)
 	RecordLogin(ctx context.Context, a store.Actor, username string, passwordOK bool) error
+	Record(ctx context.Context, a store.Actor, action, target, detail string) error
 }
 
 // Auth signs users in and out.
@@ -59,7 +60,12 @@ func (h *Auth) Login(c echo.Context) error {
 		hash = u.PasswordHash
 	}
 	ok := models.CheckPassword(hash, password) // compares even for unknown names, for even timing
-	if err := h.store.RecordLogin(ctx, store.Actor{User: nil, IP: c.RealIP(), Now: h.now()}, username, ok); err != nil {
+	// The trail names the account tried: the user on success, the typed name otherwise.
+	a := store.Actor{IP: c.RealIP(), Now: h.now(), Name: username}
+	if ok {
+		a.User = u
+	}
+	if err := h.store.RecordLogin(ctx, a, username, ok); err != nil {
 		switch models.ErrorCode(err) {
 		case models.ELocked, models.EUnauthorized:
 			return refuse(models.ErrorMessage(err))
@@ -80,6 +86,11 @@ func (h *Auth) Login(c echo.Context) error {
 
 // Logout ends the session server-side, so a replayed cookie is refused.
 func (h *Auth) Logout(c echo.Context) error {
+	if u := CurrentUser(c); u != nil {
+		if err := h.store.Record(c.Request().Context(), actor(c, h.now), "退出登录", u.Username, ""); err != nil {
+			return err
+		}
+	}
 	if err := h.sessions.Logout(c); err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	inst := handlers.NewInstitutions(s.store, s.clock)
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
+	aud := handlers.NewAudit(s.store, s.clock)
 
 	pub := s.group("", anyone)
 	pub.get("/", inst.Root)
@@ -83,7 +84,8 @@ func (s *Server) routes() {
 	adm_.post("/users/:id/enable", adm.Enable)
 	adm_.get("/users/:id/reset", adm.ResetForm)
 	adm_.post("/users/:id/reset", adm.Reset)
-	adm_.get("/audit", adm.Audit)
+	adm_.get("/audit", aud.List)
+	adm_.get("/audit.xlsx", aud.XLSX)
 
 	s.platformRoutes()
 	s.reviewRoutes()

@@ -147,6 +147,9 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if err := appendDecision(tx, &d); err != nil {
 		return err
 	}
+	if err := auditDecision(tx, a, &d); err != nil {
+		return err
+	}
 	if err := onEnter(tx, a, app, to); err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"gorm.io/gorm"
@@ -50,6 +51,7 @@ func (s *Store) RecordLogin(ctx context.Context, a Actor, username string, passw
 		}
 		if t.Locked(a.Now) {
 			result = models.Errorf(models.ELocked, "登录失败次数过多，请 %d 分钟后再试", int(models.LoginLockDuration.Minutes()))
+			return audit(tx, a, "登录失败，账号锁定", username, fmt.Sprintf("连续失败 %d 次，锁定至 %s", t.Failures, t.LockedUntil.In(beijing).Format("2006-01-02 15:04:05")))
 		} else {
 			result = models.Errorf(models.EUnauthorized, "用户名或密码错误")
 		}

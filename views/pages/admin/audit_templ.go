@@ -126,7 +126,7 @@ func Audit(p AuditPage) templ.Component {
 					return templ_7745c5c3_Err
 				}
 			} else {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<table class=\"list cards\" data-testid=\"audit\"><thead><tr><th>时间（北京时间）</th><th>操作人</th><th>操作</th><th>对象</th><th>说明</th><th>IP</th></tr></thead> <tbody>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "<table class=\"list\" data-testid=\"audit\"><thead><tr><th>时间（北京时间）</th><th>操作人</th><th>操作</th><th>对象</th><th>说明</th><th>IP</th></tr></thead> <tbody>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

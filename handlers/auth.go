@@ -16,7 +16,7 @@ import (
 type AuthStore interface {
 	UserByUsername(ctx context.Context, username string) (*models.User, error)
 	RecordLogin(ctx context.Context, a store.Actor, username string, passwordOK bool) error
-	Record(ctx context.Context, a store.Actor, action, target, detail string) error
+	RecordAudit(ctx context.Context, a store.Actor, action, target, detail string) error
 }
 
 // Auth signs users in and out.
@@ -87,7 +87,7 @@ func (h *Auth) Login(c echo.Context) error {
 // Logout ends the session server-side, so a replayed cookie is refused.
 func (h *Auth) Logout(c echo.Context) error {
 	if u := CurrentUser(c); u != nil {
-		if err := h.store.Record(c.Request().Context(), actor(c, h.now), "退出登录", u.Username, ""); err != nil {
+		if err := h.store.RecordAudit(c.Request().Context(), actor(c, h.now), "退出登录", u.Username, ""); err != nil {
 			return err
 		}
 	}

@@ -23,6 +23,7 @@ type InstitutionStore interface {
 	Divisions(ctx context.Context) ([]models.Division, error)
 	OpenApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	AuditRecorder
 }
 
 // Institutions serves the role homes and the institution pages.
@@ -75,8 +76,7 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 func (h *Institutions) List(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
-	f := store.InstitutionFilter{Query: c.QueryParam("q")}
-	f.DistrictID, _ = strconv.ParseInt(c.QueryParam("district"), 10, 64)
+	f := institutionFilter(c)
 	p := pageFrom(c)
 	rows, total, err := h.store.ListInstitutions(ctx, u, f, p)
 	if err != nil {
@@ -87,7 +87,7 @@ func (h *Institutions) List(c echo.Context) error {
 		return err
 	}
 	page := officer.InstitutionsPage{Title: "辖区机构", Query: f.Query, DistrictID: c.QueryParam("district"),
-		Districts: districtOptions(all, u), Pager: pager(c, p, total)}
+		Districts: districtOptions(all, u), Pager: pager(c, p, total), Export: exportOf(c, "/institutions")}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.InstitutionRow{ID: r.ID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			OutstandingBalance: r.OutstandingBalance, Large: models.IsLargeScale(r.OutstandingBalance)})

@@ -99,7 +99,9 @@ func (x *XLSX) Send(c echo.Context, name string, now Clock) error {
 	h := c.Response().Header()
 	h.Set(echo.HeaderContentType, xlsxContentType)
 	h.Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+urlPathEscape(file))
-	h.Set("Cache-Control", "private, no-store")
+	if h.Get("Cache-Control") == "" { // the public register's cache sets its own
+		h.Set("Cache-Control", "private, no-store")
+	}
 	c.Response().WriteHeader(http.StatusOK)
 	_, err := x.f.WriteTo(c.Response())
 	return err

@@ -74,6 +74,7 @@ func (s *Server) routes() {
 
 	off := s.group("/institutions", officers)
 	off.get("", inst.List)
+	s.group("/institutions.xlsx", officers).get("", inst.XLSX)
 	off.get("/:id", inst.Show)
 
 	adm_ := s.group("/admin", adminsOnly)

@@ -185,8 +185,8 @@ func escapeLike(s string) string {
 // beijing is UTC+8, the time the trail's texts are written in.
 var beijing = time.FixedZone("CST", 8*3600)
 
-// Record writes one audit row on its own, for an action that changes nothing else: a
+// RecordAudit writes one audit row on its own, for an action that changes nothing else: a
 // sign-out, an export of a list.
-func (s *Store) Record(ctx context.Context, a Actor, action, target, detail string) error {
+func (s *Store) RecordAudit(ctx context.Context, a Actor, action, target, detail string) error {
 	return audit(s.db.WithContext(ctx), a, action, target, detail)
 }

@@ -94,7 +94,7 @@ func auditRow(r store.AuditRow) admin.AuditRow {
 	out := admin.AuditRow{At: shared.DateTimeSeconds(r.At), Actor: r.ActorName, Action: r.Action, Object: r.Target,
 		Detail: r.Detail, IP: r.IP}
 	if r.ActorDisplay != "" {
-		out.Actor = r.ActorDisplay + "（" + r.ActorName + "）"
+		out.Actor, out.Login = r.ActorDisplay, r.ActorName
 	}
 	if r.ActorRole != "" {
 		out.Role = r.ActorRole.Label()
@@ -120,7 +120,11 @@ func (h *Audit) XLSX(c echo.Context) error {
 	}
 	err = h.store.EachAudit(c.Request().Context(), f, func(r store.AuditRow) error {
 		v := auditRow(r)
-		return x.Row(v.At, v.Actor, v.Role, v.Action, v.Object, v.Detail, v.IP)
+		who := v.Actor
+		if v.Login != "" {
+			who += "（" + v.Login + "）"
+		}
+		return x.Row(v.At, who, v.Role, v.Action, v.Object, v.Detail, v.IP)
 	})
 	if err != nil {
 		x.Close()

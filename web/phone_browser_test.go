@@ -1,12 +1,15 @@
 package web_test
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
+	"portal/models"
 	"portal/web/browsertest"
 	"portal/web/webtest"
 )
@@ -50,6 +53,15 @@ const layoutProblems = `(() => {
 func TestBrowserListPagesFitAPhone(t *testing.T) {
 	env := webtest.New(t)
 	id := submitViaStore(t, env, "platform1") // so the district queue has a row
+	p2 := actAs(t, env, "platform2")
+	app2, err := env.Store.CreateApplication(context.Background(), p2, *p2.User.InstitutionID, models.ApplicationTypeP2P)
+	if err != nil {
+		t.Fatal(err)
+	}
+	decide(t, env, app2.ID, [2]string{"platform2", "submit"}, [2]string{"district2", "pass"}, [2]string{"city1", "pass"}, [2]string{"city2", "confirm"})
+	if resp, _ := postComplaint(t, env, env.Client(t), activeNotice(t, env, app2.ID).ID, "020-87654321", "", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("complaint: %d", resp.StatusCode) // so the complaint lists have a row
+	}
 	pages := append(listPages[:0:0], listPages...)
 	pages = append(pages,
 		struct {

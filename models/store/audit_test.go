@@ -68,3 +68,18 @@ func TestAuditFilterDaysAreBeijingDays(t *testing.T) {
 		t.Errorf("EachAudit saw %d rows, %v", seen, err)
 	}
 }
+
+// TestAuditLogIsAppendOnly: the database refuses to change or remove a trail row.
+func TestAuditLogIsAppendOnly(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	db, err := st.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec("UPDATE audit_log SET action = 'x'"); err == nil {
+		t.Error("an audit row was updated")
+	}
+	if _, err := db.Exec("DELETE FROM audit_log"); err == nil {
+		t.Error("audit rows were deleted")
+	}
+}

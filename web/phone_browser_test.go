@@ -46,8 +46,8 @@ const layoutProblems = `(() => {
   return out.slice(0, 8);
 })()`
 
-// TestBrowserListPagesFitAPhone opens every list page at 1366 and at 390 px wide, saves
-// both screenshots, and at both widths requires the document to be no wider than the
+// TestBrowserListPagesFitAPhone opens every list page at 1366, 820 (a tablet) and 390 px
+// wide, saves the screenshots, and at every width requires the document to be no wider than the
 // viewport, no table cell squeezed to a column of single characters and no navigation
 // entry broken in two.
 func TestBrowserListPagesFitAPhone(t *testing.T) {
@@ -79,7 +79,7 @@ func TestBrowserListPagesFitAPhone(t *testing.T) {
 			browserLogin(b, role.user)
 		}
 		for _, path := range role.paths {
-			for _, w := range []int64{1366, 390} {
+			for _, w := range []int64{1366, 820, 390} {
 				b.Do(chromedp.EmulateViewport(w, 844))
 				b.Open(path)
 				name := fmt.Sprintf("%s%s-%d", role.user, strings.ReplaceAll(path, "/", "_"), w)

@@ -31,7 +31,8 @@ func NewAccount(s AccountStore, sess Sessions, now Clock) *Account {
 
 // PasswordForm shows the change-password form.
 func (h *Account) PasswordForm(c echo.Context) error {
-	return Render(c, http.StatusOK, account.Password(account.PasswordPage{Forced: CurrentUser(c).MustChangePassword}))
+	u := CurrentUser(c)
+	return Render(c, http.StatusOK, account.Password(account.PasswordPage{Forced: u.MustChangePassword, Reset: u.PasswordResetAt != nil}))
 }
 
 // ChangePassword checks the current password and the policy, then saves.
@@ -51,7 +52,7 @@ func (h *Account) ChangePassword(c echo.Context) error {
 		errs["confirm"] = "两次输入的新密码不一致"
 	}
 	if errs.Any() {
-		return Render(c, http.StatusUnprocessableEntity, account.Password(account.PasswordPage{Forced: u.MustChangePassword, Errors: errs}))
+		return Render(c, http.StatusUnprocessableEntity, account.Password(account.PasswordPage{Forced: u.MustChangePassword, Reset: u.PasswordResetAt != nil, Errors: errs}))
 	}
 	hash, err := models.HashPassword(next)
 	if err != nil {

@@ -50,6 +50,7 @@ func complaintRow(r store.ComplaintRow, u *models.User, today models.Date) city.
 	if !personalVisible(u) {
 		row.Name, row.Contact = models.MaskName(row.Name), models.MaskContact(row.Contact)
 	}
+	row.Name, row.Contact = models.ComplainantNameText(row.Name), models.ContactText(row.Contact)
 	return row
 }
 
@@ -130,7 +131,7 @@ func (h *ComplaintReview) Verify(c echo.Context) error {
 		return err
 	}
 	h.changed()
-	msg := "已记录核查结论：举报不属实，公示继续"
+	msg := "已记录核查结论：举报不属实，公示继续；公开答复已显示在举报查询页面"
 	if v.Upheld {
 		msg = "举报属实：已撤销初验合格意见，公示已撤销，申请退回重新验收，并已通知机构"
 	}

@@ -93,8 +93,11 @@ func (h *Complaints) File(c echo.Context) error {
 		return err
 	}
 	h.changed()
-	return redirectWithFlash(c, h.sessions, "/complaints/"+comp.Ref,
-		"举报已受理，受理编号 "+comp.Ref+"。请妥善保存，可凭编号在本页查询核查进度。")
+	msg := "举报已受理，受理编号 " + comp.Ref + "。请妥善保存，可凭编号在本页查询核查进度。"
+	if in.Anonymous() {
+		msg = "匿名举报已受理，受理编号 " + comp.Ref + "。您未留联系方式，核查结果不会另行告知，请务必记下编号，凭编号在本站「举报查询」查看进度和答复。"
+	}
+	return redirectWithFlash(c, h.sessions, "/complaints/"+comp.Ref, msg)
 }
 
 func first(v []string) string {
@@ -113,7 +116,8 @@ func (h *Complaints) Status(c echo.Context) error {
 	}
 	c.Response().Header().Set("Cache-Control", "no-store")
 	p := public.ComplaintStatusPage{Ref: row.Ref, Institution: row.InstitutionName, NoticeID: row.NoticeID,
-		Type: row.ComplainantType.Label(), Name: models.MaskName(row.ComplainantName), Contact: models.MaskContact(row.Contact),
+		Type: row.ComplainantType.Label(), Name: models.ComplainantNameText(models.MaskName(row.ComplainantName)),
+		Contact: models.ContactText(models.MaskContact(row.Contact)), Anonymous: row.Contact == "",
 		Filed: models.DateOf(row.CreatedAt), Status: row.Status, PublicReason: row.PublicReason}
 	if row.HandledAt != nil {
 		p.Handled = models.DateOf(*row.HandledAt)

@@ -91,7 +91,7 @@ func header(r *store.QueueRow) shared.Header {
 
 func timelineItem(e store.TimelineEntry) shared.TimelineItem {
 	it := shared.TimelineItem{ID: e.ID, At: shared.DateTime(e.At), Actor: e.ActorDisplay, Role: models.Role(e.Role).Label(),
-		Event: e.Event.Label(), From: e.FromState.Label(), To: e.ToState.Label(), Opinion: e.Opinion, Hash: e.Hash[:16] + "…"}
+		Event: models.StepLabel(e.Event, e.FromState), Record: e.Event.IsRecord(), From: e.FromState.Label(), To: e.ToState.Label(), Opinion: e.Opinion, Hash: e.Hash[:16] + "…"}
 	if e.Role == "system" {
 		it.Role = "系统"
 	}

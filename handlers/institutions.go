@@ -37,14 +37,6 @@ func NewInstitutions(s InstitutionStore, now Clock) *Institutions {
 	return &Institutions{store: s, now: now}
 }
 
-// Root sends a visitor to the login page and a user to their role's home.
-func (h *Institutions) Root(c echo.Context) error {
-	if u := CurrentUser(c); u != nil {
-		return c.Redirect(http.StatusSeeOther, HomeOf(u.Role))
-	}
-	return c.Redirect(http.StatusSeeOther, "/login")
-}
-
 // PlatformHome shows the platform user's own institution.
 func (h *Institutions) PlatformHome(c echo.Context) error {
 	u := CurrentUser(c)

@@ -93,7 +93,7 @@ func (h *Notices) page(c echo.Context) (*public.NoticePage, error) {
 		page.RevokedAt = models.DateOf(*n.RevokedAt)
 	}
 	for _, s := range steps {
-		page.Steps = append(page.Steps, public.NoticeStep{Date: models.DateOf(s.At), Step: s.Event.Label(), Body: bodyOf(s.Role), Event: s.Event})
+		page.Steps = append(page.Steps, public.NoticeStep{Date: models.DateOf(s.At), Step: models.StepLabel(s.Event, s.From), Body: bodyOf(s.Role), Event: s.Event})
 	}
 	page.Open = n.Status == models.NoticeActive && !today.After(n.EndDate) && !today.Before(n.StartDate)
 	page.Form = public.ComplaintForm{Action: complaintAction(c, n.ID)}

@@ -60,7 +60,7 @@ func (h *Queues) Show(c echo.Context) error {
 	}
 	texts := queueTexts[u.Role]
 	page := officer.QueuePage{Title: texts[0], Intro: texts[1], Query: f.Query, State: string(f.State),
-		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total),
+		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total), Role: u.Role,
 		Export: exportOf(c, c.Path())}
 	page.States = []components.Option{{Value: "", Label: "全部待办状态"}}
 	for _, s := range models.QueueStates(u.Role) {

@@ -37,6 +37,7 @@ type ReviewStore interface {
 	Claim(ctx context.Context, a store.Actor, appID int64) error
 	Assign(ctx context.Context, a store.Actor, appID, officerID int64) error
 	Act(ctx context.Context, a store.Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error)
+	DistrictPass(ctx context.Context, a store.Actor, appID int64, opinion string, override bool, reason string, version int) (*models.Application, error)
 	ReturnForCorrection(ctx context.Context, a store.Actor, appID int64, opinion string, days, version int) (*models.Application, error)
 	Fail(ctx context.Context, a store.Actor, appID int64, problems []string, remarks string, version int) (*models.Application, error)
 	Object(ctx context.Context, a store.Actor, appID int64, reasons string, evidence []store.ReviewFile, version int) (*models.Application, error)
@@ -86,10 +87,14 @@ func (h *Reviews) decided(c echo.Context, id int64, form, field string, values m
 	case "":
 		return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), success)
 	case models.EInvalid:
+		if f, ok := models.ErrorField(err); ok {
+			field = f
+		}
 		return h.render(c, http.StatusUnprocessableEntity, id,
 			shared.Form{Name: form, Values: values, Errs: components.FieldErrors{field: models.ErrorMessage(err)}}, "")
 	case models.EConflict:
-		return h.render(c, http.StatusConflict, id, shared.Form{}, models.ErrorMessage(err))
+		// what was typed is kept: the page shows it beside the reason, to copy or send again
+		return h.render(c, http.StatusConflict, id, shared.Form{Name: form, Values: values}, models.ErrorMessage(err))
 	case models.EForbidden:
 		return h.render(c, http.StatusForbidden, id, shared.Form{Name: form, Values: values}, models.ErrorMessage(err))
 	}
@@ -130,8 +135,18 @@ func (h *Reviews) Pass(success string) echo.HandlerFunc {
 			return err
 		}
 		opinion := strings.TrimSpace(c.FormValue("pass_opinion"))
-		_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventPass, opinion, version(c))
-		return h.decided(c, id, "pass", "pass_opinion", map[string]string{"pass_opinion": opinion}, err, success)
+		values := map[string]string{"pass_opinion": opinion}
+		if u := CurrentUser(c); u.Role == models.RoleDistrict {
+			override, reason := c.FormValue("pass_override") == "1", strings.TrimSpace(c.FormValue("pass_override_reason"))
+			values["pass_override_reason"] = reason
+			if override {
+				values["pass_override"] = "1"
+			}
+			_, err = h.store.DistrictPass(c.Request().Context(), actor(c, h.now), id, opinion, override, reason, version(c))
+		} else {
+			_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventPass, opinion, version(c))
+		}
+		return h.decided(c, id, "pass", "pass_opinion", values, err, success)
 	}
 }
 
@@ -221,6 +236,9 @@ func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *s
 		p.Materials = append(p.Materials, m)
 	}
 	p.ReviewMats = p.Role == models.RoleDistrict && row.State == models.StateDistrictReview && p.IsAssignee
+	if p.ReviewMats {
+		p.PendingMaterials = models.PendingText(models.PendingRequired(v.Items))
+	}
 	if p.Role != models.RoleDistrict || row.State != models.StateDistrictReview {
 		return nil
 	}

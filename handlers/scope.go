@@ -15,6 +15,7 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/layout"
+	"portal/views/pages/public"
 	"portal/views/pages/platform"
 )
 
@@ -56,7 +57,7 @@ func (h *Scope) renderMirror(c echo.Context, status int, p platform.MirrorPage) 
 	for _, r := range rows {
 		nr := noticeRow(r, today)
 		p.Rows = append(p.Rows, platform.MirrorRow{ID: r.ID, Start: r.StartDate, End: r.EndDate, Status: r.Status,
-			StatusText: nr.StatusLabel() + " · " + nr.DaysLeft, MirrorURL: r.MirrorURL, Active: r.Status == models.NoticeActive})
+			StatusText: mirrorStatus(nr), MirrorURL: r.MirrorURL, Active: r.Status == models.NoticeActive})
 	}
 	return Render(c, status, platform.Mirror(p))
 }
@@ -165,4 +166,13 @@ func (h *Scope) Record(c echo.Context) error {
 		msg += "（已超过 5 个工作日期限，已记录为逾期办理）"
 	}
 	return redirectWithFlash(c, h.sessions, "/platform/scope", msg)
+}
+
+// mirrorStatus is a notice's status with the days left while it runs: 公示中 · 还剩 5 天;
+// an ended or revoked notice is named once.
+func mirrorStatus(nr public.NoticeRow) string {
+	if nr.Status == models.NoticeActive && nr.DaysLeft != "" {
+		return nr.StatusLabel() + " · " + nr.DaysLeft
+	}
+	return nr.StatusLabel()
 }

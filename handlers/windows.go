@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -70,6 +71,9 @@ func (h *Windows) render(c echo.Context, status int, cityID int64, start, end st
 		}
 		if cw.City.ID == cityID {
 			f.Start, f.End, f.Errors = start, end, errs
+		}
+		if len(cities) > 1 {
+			f.Key = strconv.FormatInt(cw.City.ID, 10) // one form per city: ids must differ
 		}
 		p.Forms = append(p.Forms, f)
 	}

@@ -117,21 +117,25 @@ func ValidateContact(s string) error {
 	return Errorf(EInvalid, "联系方式应为手机号（如 13812345678）、固定电话（如 020-12345678）或电子邮箱")
 }
 
-// Validate returns the field errors of a complaint, keyed by form field.
+// Anonymous reports whether the complainant left no contact details: the city cannot
+// reach them, so nobody tells them the outcome; they look it up by reference number.
+func (in ComplaintInput) Anonymous() bool { return strings.TrimSpace(in.Contact) == "" }
+
+// Validate returns the field errors of a complaint, keyed by form field. Name and contact
+// are optional: anyone may complain (seeds/004 plan 1 四(二)5(1) names 社会公众), and a
+// complainant may stay anonymous; a contact that is given must be one that reaches them.
 func (in ComplaintInput) Validate() map[string]string {
 	errs := map[string]string{}
 	if _, ok := complainantLabels[ComplainantType(in.Type)]; !ok {
 		errs["type"] = "请选择举报人类型"
 	}
-	name := strings.TrimSpace(in.Name)
-	switch n := utf8.RuneCountInString(name); {
-	case n == 0:
-		errs["name"] = "请填写举报人姓名或单位名称"
-	case n > complaintNameMaxRune:
+	if utf8.RuneCountInString(strings.TrimSpace(in.Name)) > complaintNameMaxRune {
 		errs["name"] = "姓名或单位名称不超过 50 个字"
 	}
-	if err := ValidateContact(in.Contact); err != nil {
-		errs["contact"] = ErrorMessage(err)
+	if strings.TrimSpace(in.Contact) != "" {
+		if err := ValidateContact(in.Contact); err != nil {
+			errs["contact"] = ErrorMessage(err)
+		}
 	}
 	switch n := utf8.RuneCountInString(strings.TrimSpace(in.Content)); {
 	case n < MinComplaintContent:
@@ -140,6 +144,22 @@ func (in ComplaintInput) Validate() map[string]string {
 		errs["content"] = "举报内容不超过 5000 字，较长的材料请作为附件上传"
 	}
 	return errs
+}
+
+// ComplainantNameText is the complainant's name as pages show it: 匿名 when none was given.
+func ComplainantNameText(name string) string {
+	if strings.TrimSpace(name) == "" {
+		return "匿名"
+	}
+	return name
+}
+
+// ContactText is the contact as pages show it, saying so when none was left.
+func ContactText(contact string) string {
+	if strings.TrimSpace(contact) == "" {
+		return "未留联系方式（不另行告知核查结果）"
+	}
+	return contact
 }
 
 // MaskName keeps the first character: 张三丰 → 张**.
@@ -182,6 +202,21 @@ func ComplaintRef(day Date, random []byte) string {
 	return "JB-" + strings.ReplaceAll(day.String(), "-", "") + "-" + b.String()
 }
 
+var complaintRefPattern = regexp.MustCompile(`^JB-[0-9]{8}-[2-9A-HJ-NP-Z]{6}$`)
+
+// ValidateComplaintRef checks the shape of a reference number typed into the look-up,
+// so a typo is told apart from a number that does not exist.
+func ValidateComplaintRef(ref string) error {
+	ref = strings.ToUpper(strings.TrimSpace(ref))
+	switch {
+	case ref == "":
+		return Errorf(EInvalid, "请输入受理编号")
+	case !complaintRefPattern.MatchString(ref):
+		return Errorf(EInvalid, "受理编号格式应为 JB-年月日-6 位字母数字，如 JB-20261123-4F7K2Q，请核对后重新输入")
+	}
+	return nil
+}
+
 // ComplaintVerification is the city's verification (核查) of a complaint.
 type ComplaintVerification struct {
 	Upheld       bool
@@ -189,7 +224,9 @@ type ComplaintVerification struct {
 	PublicReason string // upheld: the short public reason the notice shows as revoked
 }
 
-// Validate returns the field errors of a verification.
+// Validate returns the field errors of a verification. Upheld, the public reason is what
+// the revoked notice shows; not upheld, it is the city's public reply on the complainant's
+// status page (查询页面), so either way the complainant learns why.
 func (v ComplaintVerification) Validate() map[string]string {
 	errs := map[string]string{}
 	if utf8.RuneCountInString(strings.TrimSpace(v.Finding)) < 4 {
@@ -199,6 +236,8 @@ func (v ComplaintVerification) Validate() map[string]string {
 	switch {
 	case v.Upheld && reason == "":
 		errs["public_reason"] = "举报属实须填写公开说明（将在公示页面显示撤销原因，不含举报人信息）"
+	case !v.Upheld && reason == "":
+		errs["public_reason"] = "举报不属实须填写给举报人的公开答复（将显示在举报查询页面，说明核查了什么、为何不属实）"
 	case utf8.RuneCountInString(reason) > MaxPublicReason:
 		errs["public_reason"] = "公开说明不超过 200 字"
 	}

@@ -36,7 +36,7 @@ func TestComplaintInputValidate(t *testing.T) {
 	}
 	cases := map[string]ComplaintInput{
 		"type":    {Type: "robot", Name: "王五", Contact: "13812345678", Content: good.Content},
-		"name":    {Type: "lender", Name: " ", Contact: "13812345678", Content: good.Content},
+		"name":    {Type: "lender", Name: strings.Repeat("王", 51), Contact: "13812345678", Content: good.Content},
 		"contact": {Type: "lender", Name: "王五", Contact: "12345", Content: good.Content},
 		"content": {Type: "lender", Name: "王五", Contact: "a@b.cn", Content: "太短"},
 	}
@@ -49,14 +49,24 @@ func TestComplaintInputValidate(t *testing.T) {
 	if errs := (ComplaintInput{Type: "public", Name: "x", Contact: "020-12345678", Content: strings.Repeat("长", MaxComplaintContent+1)}).Validate(); errs["content"] == "" {
 		t.Error("overlong content accepted")
 	}
+	anon := ComplaintInput{Type: "public", Content: good.Content}
+	if errs := anon.Validate(); len(errs) != 0 || !anon.Anonymous() {
+		t.Errorf("anonymous complaint: errors %v, anonymous %v; want none, true", errs, anon.Anonymous())
+	}
+	if good.Anonymous() {
+		t.Error("a complaint with a contact counted as anonymous")
+	}
 }
 
 func TestComplaintVerificationValidate(t *testing.T) {
 	if errs := (ComplaintVerification{Upheld: true, Finding: "经调取资金流水核实属实"}).Validate(); errs["public_reason"] == "" {
 		t.Error("upheld without a public reason accepted")
 	}
-	if errs := (ComplaintVerification{Upheld: false, Finding: "经核查，举报事项与事实不符"}).Validate(); len(errs) != 0 {
-		t.Errorf("not upheld with finding refused: %v", errs)
+	if errs := (ComplaintVerification{Upheld: false, Finding: "经核查，举报事项与事实不符"}).Validate(); errs["public_reason"] == "" {
+		t.Error("not upheld without a public reply accepted")
+	}
+	if errs := (ComplaintVerification{Upheld: false, Finding: "经核查，举报事项与事实不符", PublicReason: "经调取合同核实，所涉产品期限未拆分"}).Validate(); len(errs) != 0 {
+		t.Errorf("not upheld with finding and reply refused: %v", errs)
 	}
 	if errs := (ComplaintVerification{Upheld: false}).Validate(); errs["finding"] == "" {
 		t.Error("verification without finding accepted")

@@ -3,6 +3,7 @@ package models
 import (
 	"fmt"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -115,6 +116,9 @@ type DistrictDecisionCheck struct {
 	ActorID     int64
 	AssigneeID  int64 // 0 when nobody has claimed the application
 	OnsiteCheck bool  // the on-site check has been recorded
+	// Who holds the case and since when, for the refusal of anyone else's decision.
+	AssigneeName string
+	AssignedAt   time.Time
 }
 
 // CheckDistrictDecision refuses a district decision by an officer who has not claimed
@@ -125,7 +129,7 @@ func CheckDistrictDecision(c DistrictDecisionCheck) error {
 		return Errorf(EInvalid, "请先认领本件或将其分配给经办人，再作出审核决定")
 	}
 	if c.AssigneeID != c.ActorID {
-		return Errorf(EForbidden, "本件已分配给其他经办人，只有经办人可以作出审核决定")
+		return Errorf(EForbidden, "%s", TakenOverMessage(c.AssigneeName, c.AssignedAt))
 	}
 	if (c.Event == EventPass || c.Event == EventFail) && !c.OnsiteCheck {
 		return Errorf(EInvalid, "请先登记现场核查情况（核查方式、日期、参加人员、核查发现），再作出合格或不合格的审核结论（%s四(二)2）", citeAcceptancePlan)

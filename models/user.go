@@ -18,6 +18,7 @@ type User struct {
 	DivisionID         *int64
 	Disabled           bool
 	MustChangePassword bool
+	PasswordResetAt    *time.Time // when an admin last reset the password; nil for a new account
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 }

@@ -101,6 +101,9 @@ func (e Event) Label() string {
 	if l, ok := eventLabels[e]; ok {
 		return l
 	}
+	if l, ok := recordEventLabels[e]; ok {
+		return l
+	}
 	return string(e)
 }
 

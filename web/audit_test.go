@@ -48,6 +48,7 @@ func TestAuditTrailListsDecisionsAndSignInsInBeijingTime(t *testing.T) {
 	env.Clock.Set(time.Date(2026, 11, 24, 7, 30, 0, 0, cst))
 	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
+	acceptMaterials(t, env, "district1", id)
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"材料齐全，现场核查无问题"}}, http.StatusSeeOther)
 	if resp, _ := env.Client(t).Submit("/login", url.Values{"username": {"city1"}, "password": {"wrong-password"}}); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong password: %d", resp.StatusCode)
@@ -107,6 +108,7 @@ func TestAuditExportHasTheFilteredRows(t *testing.T) {
 	id := submitViaStore(t, env, "platform1")
 	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
+	acceptMaterials(t, env, "district1", id)
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
 	admin := signIn(t, env, "admin")
 

@@ -111,6 +111,7 @@ func TestQueueExportsHaveTheFilteredRows(t *testing.T) {
 	// platform1 to the city, platform3 to the joint review of the province
 	for _, id := range []int64{small, large} {
 		onsiteCheck(t, env, d1, id)
+		acceptMaterials(t, env, "district1", id)
 		postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
 	}
 	c1 := signIn(t, env, "city1")

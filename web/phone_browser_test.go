@@ -20,8 +20,8 @@ var listPages = []struct {
 	user  string
 	paths []string
 }{
-	{"", []string{"/login", "/notices", "/register", "/verify"}},
-	{"platform1", []string{"/platform", "/platform/applications", "/platform/notices", "/platform/file/history", "/inbox", "/certificates"}},
+	{"", []string{"/", "/guide", "/login", "/notices", "/register", "/verify"}},
+	{"platform1", []string{"/platform", "/platform/file", "/platform/applications", "/platform/notices", "/platform/file/history", "/inbox", "/certificates"}},
 	{"district1", []string{"/district", "/institutions", "/certificates", "/inbox"}},
 	{"city1", []string{"/city", "/city/complaints", "/institutions", "/city/window"}},
 	{"province1", []string{"/province", "/province/complaints", "/province/signoff", "/province/filing", "/certificates", "/institutions"}},

@@ -70,7 +70,7 @@ func TestBrowserNoticeComplaintRevokeCertify(t *testing.T) {
 	b.ExpectText("[data-testid=complaint-detail]", "合同.pdf")
 	b.Click("#f-outcome-upheld")
 	typeText(b, "#f-finding", "经调取资金流水，平台仍存在期限拆分产品，举报属实")
-	b.Fill("public_reason", "公示期间收到举报，经核查属实，撤销初验合格意见")
+	typeText(b, "#f-public_reason", "公示期间收到举报，经核查属实，撤销初验合格意见")
 	b.Screenshot("complaint-verify")
 	b.Click("[data-testid=verify-submit]")
 	b.ExpectText(".flash-success", "公示已撤销")

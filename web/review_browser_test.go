@@ -65,7 +65,7 @@ func (r *reviewer) logout() {
 func (r *reviewer) as(user string) {
 	r.t.Helper()
 	r.Open("/")
-	if strings.HasPrefix(r.Path(), "/login") {
+	if r.Path() == "/" || strings.HasPrefix(r.Path(), "/login") { // the public home: nobody is signed in
 		r.login(user)
 		return
 	}
@@ -178,6 +178,8 @@ func TestBrowserSmallApplicationToNotice(t *testing.T) {
 	b.openFromQueue("/district", inst, "")
 	b.ExpectText("[data-testid=round-changes]", "银行存管协议", "存管协议-盖章版.pdf")
 	b.Screenshot("round-changes")
+	acceptMaterials(t, env, "district1", id)
+	b.openFromQueue("/district", inst, "")
 	b.decide("pass", "pass_opinion", "经审核及现场核查，该机构整改到位，审核合格。", "do-pass")
 	b.state("市级初验")
 	b.ExpectText("[data-testid=opinion-docs]", "整改验收申请意见表（PDF）", "区（县）核查确认表（PDF）")
@@ -225,6 +227,8 @@ func TestBrowserLargeApplicationJointReview(t *testing.T) {
 	b.openFromQueue("/district", inst, "")
 	b.ExpectText("[data-testid=app-head]", "省市联合验收（待收余额 9 亿元及以上）")
 	b.claimAndCheck()
+	acceptMaterials(t, env, "district1", id)
+	b.openFromQueue("/district", inst, "")
 	b.decide("pass", "pass_opinion", "经审核及现场核查，审核合格，报送省市联合验收。", "do-pass")
 	b.state("省市联合验收")
 

@@ -31,6 +31,7 @@ func TestOpinionDocumentsAreSealedPDFs(t *testing.T) {
 	id := submitViaStore(t, env, "platform1")
 	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
+	acceptMaterials(t, env, "district1", id)
 	opinion := "经审核，该机构已按整改要求完成整改：资金存管到位，信息披露完整，未发现自融、资金池等禁止性行为，存量不合规业务已化解完毕。同意报送市级初验。"
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {opinion}}, http.StatusSeeOther)
 	_, page := d1.Get(appURL(id, ""))

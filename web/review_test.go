@@ -93,13 +93,14 @@ func TestDoubleSubmittedDecisionMakesOne(t *testing.T) {
 	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
 	v := pageVersion(t, d1, id)
+	acceptMaterials(t, env, "district1", id)
 	form := url.Values{"pass_opinion": {"合格"}, "version": {v}}
 	postDecision(t, d1, id, "/district/pass", form, http.StatusSeeOther)
 	body := postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}, "version": {v}}, http.StatusConflict)
 	webtest.Contains(t, body, "该申请已被他人处理或页面已过期", "市级初验")
 	hist, _ := env.Store.History(context.Background(), id)
-	if len(hist) != 2 {
-		t.Fatalf("%d decisions; want submit + one pass", len(hist))
+	if len(hist) != 3 || hist[1].Event != models.EventClaim || hist[2].Event != models.EventPass {
+		t.Fatalf("%d history rows; want submit, claim and one pass", len(hist))
 	}
 }
 
@@ -108,6 +109,7 @@ func TestFourEyesRefusalExplained(t *testing.T) {
 	id := submitViaStore(t, env, "platform1")
 	d1 := signIn(t, env, "district1")
 	onsiteCheck(t, env, d1, id)
+	acceptMaterials(t, env, "district1", id)
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
 	c1, c2 := signIn(t, env, "city1"), signIn(t, env, "city2")
 	postDecision(t, c1, id, "/city/pass", url.Values{"pass_opinion": {"初验合格"}}, http.StatusSeeOther)

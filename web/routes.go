@@ -54,9 +54,12 @@ func (s *Server) routes() {
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
 	aud := handlers.NewAudit(s.store, s.clock)
+	home := handlers.NewHome(s.store)
 
 	pub := s.group("", anyone)
-	pub.get("/", inst.Root)
+	pub.get("/", home.Root) // the public home; a signed-in user goes on to their role's home
+	pub.get("/guide", home.Guide)
+	pub.get("/complaints", home.LookupComplaint)
 	pub.get("/login", auth.Form)
 	pub.post("/login", auth.Login)
 	pub.get("/healthz", handlers.Health(s.store))

@@ -153,10 +153,15 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if err := onEnter(tx, a, app, to); err != nil {
 		return err
 	}
-	return notify(tx, app, ev, to, a, in.NoticeBody)
+	body := in.NoticeBody
+	if body == "" {
+		body = in.Opinion // the notification carries its reason
+	}
+	return notify(tx, app, ev, to, a, body)
 }
 
-// appendDecision links the row to the chain's last hash. An advisory lock keeps the chain
+// appendDecision links the row to the chain's last hash. Decide writes the decision's
+// audit row beside it; another caller writes one itself (auditDecision or audit). An advisory lock keeps the chain
 // linear when decisions on different applications commit at the same time.
 func appendDecision(tx *gorm.DB, d *models.Decision) error {
 	if err := tx.Exec("SELECT pg_advisory_xact_lock(7301)").Error; err != nil {

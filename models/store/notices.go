@@ -173,14 +173,15 @@ type NoticeStep struct {
 	At    time.Time
 	Event models.Event
 	Role  string
+	From  models.State
 	To    models.State
 }
 
 // NoticeSteps lists the decisions that led to the notice, oldest first.
 func (s *Store) NoticeSteps(ctx context.Context, n *models.PublicNotice) ([]NoticeStep, error) {
 	var steps []NoticeStep
-	err := s.db.WithContext(ctx).Model(&models.Decision{}).Select("at, event, role, to_state AS \"to\"").
-		Where("application_id = ? AND at <= ?", n.ApplicationID, n.CreatedAt).Order("id").Scan(&steps).Error
+	err := s.db.WithContext(ctx).Model(&models.Decision{}).Select("at, event, role, from_state AS \"from\", to_state AS \"to\"").
+		Where("application_id = ? AND at <= ? AND event NOT IN ?", n.ApplicationID, n.CreatedAt, models.RecordEvents).Order("id").Scan(&steps).Error
 	return steps, err
 }
 

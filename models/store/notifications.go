@@ -34,8 +34,12 @@ func notify(tx *gorm.DB, app *models.Application, ev models.Event, to models.Sta
 		if err != nil {
 			return err
 		}
+		reason := body
+		if reason == "" {
+			reason = models.NotificationReason(n.Kind)
+		}
 		for _, uid := range ids {
-			row := Notification{UserID: uid, ApplicationID: &app.ID, At: a.Now, Kind: n.Kind, Title: n.Title, Body: body,
+			row := Notification{UserID: uid, ApplicationID: &app.ID, At: a.Now, Kind: n.Kind, Title: n.Title, Body: reason,
 				Link: fmt.Sprintf("/applications/%d", app.ID)}
 			if err := tx.Create(&row).Error; err != nil {
 				return err

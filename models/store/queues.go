@@ -134,7 +134,9 @@ func (s *Store) Claim(ctx context.Context, a Actor, appID int64) error {
 	return s.Assign(ctx, a, appID, a.User.ID)
 }
 
-// Assign gives an application under district review to an officer of its district.
+// Assign gives an application under district review to an officer of its district. A
+// change of officer is a row of the decision history, and both the officer who held the
+// case and the one who now holds it are told, so a case is never taken over silently.
 func (s *Store) Assign(ctx context.Context, a Actor, appID, officerID int64) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		if a.User == nil || a.User.Role != models.RoleDistrict {
@@ -155,15 +157,51 @@ func (s *Store) Assign(ctx context.Context, a Actor, appID, officerID int64) err
 		if app.AssigneeID != nil && *app.AssigneeID == officer.ID {
 			return nil // claiming twice changes nothing
 		}
+		var previous *models.User
+		if app.AssigneeID != nil {
+			previous = &models.User{}
+			if err := tx.Take(previous, *app.AssigneeID).Error; err != nil {
+				return err
+			}
+		}
 		if err := tx.Model(app).Update("assignee_id", officer.ID).Error; err != nil {
 			return err
 		}
-		action := "分配经办人"
+		ev, action := models.EventAssign, "分配经办人"
 		if officer.ID == a.User.ID {
-			action = "认领申请"
+			ev, action = models.EventClaim, "认领申请"
 		}
-		return audit(tx, a, action, fmt.Sprintf("申请 %d", app.ID), officer.DisplayName)
+		prevName := ""
+		if previous != nil {
+			prevName = previous.DisplayName
+		}
+		opinion := models.AssignmentOpinion(a.User.DisplayName, prevName, officer.DisplayName)
+		d := models.Decision{ApplicationID: app.ID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: string(a.User.Role),
+			Event: ev, FromState: app.State, ToState: app.State, Opinion: opinion}
+		if err := appendDecision(tx, &d); err != nil {
+			return err
+		}
+		if err := notifyAssignment(tx, a, app, previous, &officer, opinion); err != nil {
+			return err
+		}
+		return audit(tx, a, action, fmt.Sprintf("申请 %d", app.ID), opinion)
 	})
+}
+
+// notifyAssignment tells the officer who lost the case and the one who got it.
+func notifyAssignment(tx *gorm.DB, a Actor, app *models.Application, previous, next *models.User, opinion string) error {
+	var inst models.Institution
+	if err := tx.First(&inst, app.InstitutionID).Error; err != nil {
+		return err
+	}
+	link := fmt.Sprintf("/applications/%d", app.ID)
+	rows := []Notification{{UserID: next.ID, ApplicationID: &app.ID, At: a.Now, Kind: models.NotifyAssigned,
+		Title: fmt.Sprintf("您已成为 %s 整改验收申请的区级经办人", inst.Name), Body: opinion, Link: link}}
+	if previous != nil && previous.ID != next.ID {
+		rows = append(rows, Notification{UserID: previous.ID, ApplicationID: &app.ID, At: a.Now, Kind: models.NotifyReassigned,
+			Title: fmt.Sprintf("%s 的整改验收申请已改由 %s 经办，您不再是经办人", inst.Name, next.DisplayName), Body: opinion, Link: link})
+	}
+	return tx.Create(&rows).Error
 }
 
 // DistrictOfficers lists the enabled officers of a district, for the assign select.

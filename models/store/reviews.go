@@ -82,6 +82,9 @@ func (s *Store) decide(ctx context.Context, a Actor, appID int64, ev models.Even
 // pass, disagreement and confirmation (four-eyes), the province's joint-review pass,
 // and the platform's resubmission.
 func (s *Store) Act(ctx context.Context, a Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error) {
+	if a.User != nil && a.User.Role == models.RoleDistrict && ev == models.EventPass {
+		return s.DistrictPass(ctx, a, appID, opinion, false, "", version) // with the materials rule, no override
+	}
 	return s.decide(ctx, a, appID, ev, DecisionInput{Opinion: opinion, Version: version}, decideHooks{
 		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
 			if a.User.Role == models.RoleDistrict {
@@ -99,7 +102,8 @@ func (s *Store) Act(ctx context.Context, a Actor, appID int64, ev models.Event, 
 }
 
 // districtReady applies the district's own rule: claimed by the actor, and the on-site
-// check recorded before a pass or fail.
+// check recorded before a pass or fail. An officer who lost the case is told who holds it
+// and since when.
 func (s *Store) districtReady(tx *gorm.DB, a Actor, app *models.Application, ev models.Event) error {
 	if app.State != models.StateDistrictReview {
 		return nil // the workflow refuses it with the state's own message
@@ -108,8 +112,60 @@ func (s *Store) districtReady(tx *gorm.DB, a Actor, app *models.Application, ev 
 	if err := tx.Table("onsite_checks").Where("application_id = ?", app.ID).Count(&checks).Error; err != nil {
 		return err
 	}
-	return models.CheckDistrictDecision(models.DistrictDecisionCheck{Event: ev, ActorID: a.User.ID,
-		AssigneeID: derefOr(app.AssigneeID), OnsiteCheck: checks > 0})
+	c := models.DistrictDecisionCheck{Event: ev, ActorID: a.User.ID, AssigneeID: derefOr(app.AssigneeID), OnsiteCheck: checks > 0}
+	if c.AssigneeID != 0 && c.AssigneeID != c.ActorID {
+		var holder struct {
+			Name string
+			At   *time.Time
+		}
+		err := tx.Raw(`SELECT u.display_name AS name, (SELECT max(at) FROM decisions WHERE application_id = ? AND event IN ?) AS at
+			FROM users u WHERE u.id = ?`, app.ID, []models.Event{models.EventClaim, models.EventAssign}, c.AssigneeID).Scan(&holder).Error
+		if err != nil {
+			return err
+		}
+		c.AssigneeName = holder.Name
+		if holder.At != nil {
+			c.AssignedAt = *holder.At
+		}
+	}
+	return models.CheckDistrictDecision(c)
+}
+
+// DistrictPass is the district's pass: besides the district's own rule, every required
+// material must have been accepted, or the officer overrides that with a reason, which
+// goes into the history as its own row just before the pass.
+func (s *Store) DistrictPass(ctx context.Context, a Actor, appID int64, opinion string, override bool, reason string, version int) (*models.Application, error) {
+	var pending []models.PendingMaterial
+	return s.decide(ctx, a, appID, models.EventPass, DecisionInput{Opinion: opinion, Version: version}, decideHooks{
+		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
+			if err := s.districtReady(tx, a, app, models.EventPass); err != nil {
+				return err
+			}
+			if app.State != models.StateDistrictReview {
+				return nil
+			}
+			v, err := checklist(tx, app)
+			if err != nil {
+				return err
+			}
+			pending = models.PendingRequired(v.Items)
+			if err := models.CheckPassMaterials(pending, override, reason); err != nil {
+				return err
+			}
+			if len(pending) == 0 {
+				return nil
+			}
+			d := models.Decision{ApplicationID: app.ID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: string(a.User.Role),
+				Event: models.EventMaterialOverride, FromState: app.State, ToState: app.State, Opinion: models.OverrideOpinion(pending, reason)}
+			if err := appendDecision(tx, &d); err != nil {
+				return err
+			}
+			return auditDecision(tx, a, &d)
+		},
+		after: func(tx *gorm.DB, app *models.Application, decisionID int64) error {
+			return writeOpinion(tx, a, app, decisionID, true, opinion)
+		},
+	})
 }
 
 // ReturnForCorrection sends the application back for correction (补正) with a deadline

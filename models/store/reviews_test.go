@@ -78,11 +78,15 @@ func (c *chain) check(officer string) {
 
 func code(err error) string { return models.ErrorCode(err) }
 
+// noMaterialsReason overrides the materials rule: the chain's applications are submitted
+// through the workflow alone, without materials (the materials have their own tests).
+const noMaterialsReason = "本测试的申请未上传材料，仅验证审核流转"
+
 func TestSmallApplicationThroughCityConfirmation(t *testing.T) {
 	st := storetest.New(t, storetest.Demo)
 	c := newChain(t, st, "platform1")
 
-	_, err := st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "合格", c.app.Version)
+	_, err := st.DistrictPass(c.ctx, c.as("district1"), c.app.ID, "合格", true, noMaterialsReason, c.app.Version)
 	if code(err) != models.EInvalid || !strings.Contains(models.ErrorMessage(err), "认领") {
 		t.Fatalf("pass before claiming: %v", err)
 	}
@@ -102,7 +106,7 @@ func TestSmallApplicationThroughCityConfirmation(t *testing.T) {
 	c.ok(st.Act(c.ctx, c.as("platform1"), c.app.ID, models.EventResubmit, "已补充", c.app.Version))
 	c.want(models.StateDistrictReview)
 
-	_, err = st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "合格", c.app.Version)
+	_, err = st.DistrictPass(c.ctx, c.as("district1"), c.app.ID, "合格", true, noMaterialsReason, c.app.Version)
 	if code(err) != models.EInvalid || !strings.Contains(models.ErrorMessage(err), "现场核查") {
 		t.Fatalf("pass before the on-site check: %v", err)
 	}
@@ -110,7 +114,7 @@ func TestSmallApplicationThroughCityConfirmation(t *testing.T) {
 		t.Fatalf("another district records the check: %v", err)
 	}
 	c.check("district1")
-	c.ok(st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "经审核，整改验收合格。", c.app.Version))
+	c.ok(st.DistrictPass(c.ctx, c.as("district1"), c.app.ID, "经审核，整改验收合格。", true, noMaterialsReason, c.app.Version))
 	c.want(models.StateCityReview)
 	ops, _ := st.ReviewOpinions(c.ctx, c.app.ID)
 	if len(ops) != 1 || !ops[0].Passed || ops[0].Authority != "广州市天河区金融工作部门" || ops[0].OfficerName != "天河区审核员" || !strings.Contains(ops[0].Methods, "资金流水") {
@@ -119,7 +123,7 @@ func TestSmallApplicationThroughCityConfirmation(t *testing.T) {
 
 	c.ok(st.Act(c.ctx, c.as("city1"), c.app.ID, models.EventDisagree, "现场核查未覆盖资金流水，请补查", c.app.Version))
 	c.want(models.StateDistrictReview)
-	c.ok(st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "已补查资金流水，合格。", c.app.Version))
+	c.ok(st.DistrictPass(c.ctx, c.as("district1"), c.app.ID, "已补查资金流水，合格。", true, noMaterialsReason, c.app.Version))
 	c.ok(st.Act(c.ctx, c.as("city1"), c.app.ID, models.EventPass, "初验合格", c.app.Version))
 	c.want(models.StateCityConfirm)
 
@@ -133,7 +137,9 @@ func TestSmallApplicationThroughCityConfirmation(t *testing.T) {
 		t.Fatalf("notice deadline %v %s %s", c.app.DueDate, c.app.DueKind, c.app.DueLabel)
 	}
 	tl, err := st.Timeline(c.ctx, c.app.ID)
-	if err != nil || len(tl) != 8 || tl[7].ActorDisplay != "广州市专责小组成员" || tl[3].Event != models.EventPass {
+	// submit, claim, return, resubmit, override, pass, disagree, override, pass, city pass, confirm
+	if err != nil || len(tl) != 11 || tl[10].ActorDisplay != "广州市专责小组成员" || tl[5].Event != models.EventPass ||
+		tl[1].Event != models.EventClaim || tl[4].Event != models.EventMaterialOverride {
 		t.Fatalf("timeline %d rows, %v", len(tl), err)
 	}
 }
@@ -148,7 +154,7 @@ func TestLargeApplicationJointReviewToSignoff(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.check("district1")
-	c.ok(st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "合格", c.app.Version))
+	c.ok(st.DistrictPass(c.ctx, c.as("district1"), c.app.ID, "合格", true, noMaterialsReason, c.app.Version))
 	c.want(models.StateJointReview)
 	if _, err := st.Act(c.ctx, c.as("city1"), c.app.ID, models.EventPass, "初验合格", c.app.Version); code(err) != models.EForbidden {
 		t.Fatalf("the city passes a joint review: %v", err)
@@ -178,7 +184,7 @@ func TestConcurrentCityDecisionsMakeOne(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.check("district1")
-	c.ok(st.Act(c.ctx, c.as("district1"), c.app.ID, models.EventPass, "合格", c.app.Version))
+	c.ok(st.DistrictPass(c.ctx, c.as("district1"), c.app.ID, "合格", true, noMaterialsReason, c.app.Version))
 	errs := make(chan error, 20)
 	for i := 0; i < 20; i++ {
 		go func(i int) {
@@ -202,7 +208,7 @@ func TestConcurrentCityDecisionsMakeOne(t *testing.T) {
 	if ok != 1 {
 		t.Fatalf("%d decisions; want exactly 1", ok)
 	}
-	if hist, _ := st.History(c.ctx, c.app.ID); len(hist) != 3 {
-		t.Fatalf("history %d rows; want submit, district pass and one city decision", len(hist))
+	if hist, _ := st.History(c.ctx, c.app.ID); len(hist) != 5 {
+		t.Fatalf("history %d rows; want submit, claim, override, district pass and one city decision", len(hist))
 	}
 }

@@ -135,7 +135,7 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, id int64, hash strin
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": true, "updated_at": a.Now}).Error; err != nil {
+		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": true, "password_reset_at": a.Now, "updated_at": a.Now}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {
@@ -155,7 +155,7 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, keepSession string,
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": false, "updated_at": a.Now}).Error; err != nil {
+		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": false, "password_reset_at": nil, "updated_at": a.Now}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ? AND id <> ?", u.ID, keepSession).Delete(&sessionRow{}).Error; err != nil {

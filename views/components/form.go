@@ -39,10 +39,21 @@ func (p Pager) Href(n int) string {
 	return "?" + q.Encode()
 }
 
-// Summary is the Chinese line under a list.
+// Summary is the Chinese line under a list. A page number past the last page (a link
+// kept after the list shrank, or typed) is not shown as 第 2 / 1 页: the line says the page
+// is empty and how many there are.
 func (p Pager) Summary() string {
+	switch {
+	case p.Total == 0:
+		return "共 0 条"
+	case p.OutOfRange():
+		return fmt.Sprintf("第 %d 页没有内容：共 %d 条，只有 %d 页", p.Number, p.Total, p.Pages)
+	}
 	return fmt.Sprintf("共 %d 条，第 %d / %d 页", p.Total, p.Number, p.Pages)
 }
+
+// OutOfRange reports a page number past the last page of a non-empty list.
+func (p Pager) OutOfRange() bool { return p.Total > 0 && p.Number > p.Pages }
 
 // ExternalURL is a link target for an address a user typed (a platform's website or
 // mirror page): http(s) only, with http:// added to a bare domain, so no javascript: or

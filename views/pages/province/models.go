@@ -4,6 +4,7 @@
 package province
 
 import (
+	"net/url"
 	"strconv"
 
 	"portal/models"
@@ -97,4 +98,14 @@ type FilingPage struct {
 	Number string
 	Date   string
 	Errors components.FieldErrors
+}
+
+// VerifyURLText is the verification address as a person reads it: the serial's Chinese
+// province abbreviation decoded (粤-2026-000001, not %E7%B2%A4-2026-000001); the link
+// itself stays percent-encoded.
+func (p CertificatePage) VerifyURLText() string {
+	if s, err := url.PathUnescape(p.VerifyURL); err == nil {
+		return s
+	}
+	return p.VerifyURL
 }

@@ -87,6 +87,7 @@ type ComplaintStatusPage struct {
 	NoticeID         int64
 	Type             string
 	Name, Contact    string // masked
+	Anonymous        bool   // no contact left: nobody tells the complainant the outcome
 	Filed            models.Date
 	Status           string
 	PublicReason     string

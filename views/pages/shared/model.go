@@ -75,6 +75,7 @@ type TimelineItem struct {
 	Actor       string
 	Role        string
 	Event       string
+	Record      bool // a case record (claim, assignment, override): the state did not move
 	From, To    string
 	Opinion     string
 	Attachments []string
@@ -201,6 +202,38 @@ type ApplicationPage struct {
 	Round       *Round // what changed since the last round, once resubmitted
 	Form        Form
 	Refusal     string // why the last action was refused (409/403), shown at the top
+	// PendingMaterials lists the required materials not yet accepted, for the district's
+	// pass form (which then asks for an override with a reason); "" when all are accepted.
+	PendingMaterials string
+}
+
+var formFieldLabels = map[string]string{
+	"pass_opinion": "审核意见", "pass_override_reason": "材料未全部审核通过仍予合格的理由",
+	"return_opinion": "需补正的问题和材料", "return_days": "补正期限（工作日）",
+	"fail_problems": "存在的问题", "fail_remarks": "其他意见", "disagree_reasons": "不同意的原因",
+	"confirm_opinion": "审定意见", "uphold_opinion": "核实情况", "reject_opinion": "核实情况及不予采纳的理由",
+}
+
+// TypedField is one field of a refused form, as the page gives it back.
+type TypedField struct {
+	Name, Label, Value string
+}
+
+// Unsent lists what the user typed into a form that was refused (someone else acted
+// first, or the case was taken over), so nothing typed is lost even when the form
+// itself is no longer offered.
+func (p ApplicationPage) Unsent() []TypedField {
+	if p.Refusal == "" || p.Form.Name == "" {
+		return nil
+	}
+	var out []TypedField
+	for _, name := range []string{"pass_opinion", "pass_override_reason", "return_opinion", "return_days", "fail_problems",
+		"fail_remarks", "disagree_reasons", "confirm_opinion", "uphold_opinion", "reject_opinion"} {
+		if v := p.Form.Values[name]; v != "" {
+			out = append(out, TypedField{Name: name, Label: formFieldLabels[name], Value: v})
+		}
+	}
+	return out
 }
 
 // May reports whether the role may attempt ev here.

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -100,23 +101,37 @@ type AuditRow struct {
 
 const auditColumns = `audit_log.*, COALESCE(u.display_name, '') AS actor_display, COALESCE(i.name, '') AS institution_name`
 
-func (s *Store) auditQuery(ctx context.Context, f AuditFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Table("audit_log").
-		Joins("LEFT JOIN users u ON u.id = audit_log.actor_id").
-		Joins("LEFT JOIN applications app ON app.id = audit_log.application_id").
-		Joins("LEFT JOIN institutions i ON i.id = app.institution_id")
+// auditWhere applies the filter to audit_log alone: names of users and institutions are
+// looked up in their small tables first, so counting a filtered trail joins nothing. An
+// actor who is a user is found by the name index; a text without cased letters (Chinese,
+// digits) is matched with LIKE, which does not lower-case every row.
+func (s *Store) auditWhere(ctx context.Context, f AuditFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("audit_log")
 	if t := strings.TrimSpace(f.Query); t != "" {
-		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`(audit_log.actor_name ILIKE ? OR u.display_name ILIKE ? OR audit_log.action ILIKE ?
-			OR audit_log.target ILIKE ? OR audit_log.detail ILIKE ? OR i.name ILIKE ?)`, like, like, like, like, like, like)
+		like, op := "%"+escapeLike(t)+"%", likeOp(t)
+		q = q.Where(`(audit_log.actor_name `+op+` ? OR audit_log.action `+op+` ? OR audit_log.target `+op+` ? OR audit_log.detail `+op+` ?
+			OR audit_log.actor_id IN (SELECT id FROM users WHERE display_name ILIKE ?)
+			OR audit_log.application_id IN (SELECT a.id FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.name ILIKE ?))`,
+			like, like, like, like, like, like)
 	}
 	if t := strings.TrimSpace(f.Actor); t != "" {
-		like := "%" + escapeLike(t) + "%"
-		q = q.Where("(audit_log.actor_name ILIKE ? OR u.display_name ILIKE ?)", like, like)
+		var names []string
+		s.db.WithContext(ctx).Table("users").Where("lower(username) = lower(?)", t).Pluck("username", &names)
+		if len(names) > 0 { // a username: that account's rows, and attempts typed with that name
+			q = q.Where("audit_log.actor_name = ?", names[0])
+		} else {
+			like := "%" + escapeLike(t) + "%"
+			q = q.Where("(audit_log.actor_name "+likeOp(t)+" ? OR audit_log.actor_id IN (SELECT id FROM users WHERE display_name ILIKE ?))", like, like)
+		}
 	}
 	if t := strings.TrimSpace(f.Object); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where("(audit_log.target ILIKE ? OR i.name ILIKE ? OR i.uscc ILIKE ?)", like, like, like)
+		if id, ok := applicationNumber(t); ok {
+			q = q.Where("(audit_log.application_id = ? OR audit_log.target = ?)", id, t)
+		} else {
+			q = q.Where(`(audit_log.target `+likeOp(t)+` ? OR audit_log.application_id IN
+				(SELECT a.id FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.name ILIKE ? OR i.uscc ILIKE ?))`, like, like, like)
+		}
 	}
 	if f.Action != "" {
 		q = q.Where("audit_log.action = ?", f.Action)
@@ -130,23 +145,48 @@ func (s *Store) auditQuery(ctx context.Context, f AuditFilter) *gorm.DB {
 	return q
 }
 
+// likeOp is LIKE for a text with no cased letters, ILIKE otherwise.
+func likeOp(t string) string {
+	for _, r := range t {
+		if unicode.ToLower(r) != unicode.ToUpper(r) {
+			return "ILIKE"
+		}
+	}
+	return "LIKE"
+}
+
+// applicationNumber reads "申请 12" or "12" as application 12.
+func applicationNumber(t string) (int64, bool) {
+	t = strings.TrimSpace(strings.TrimPrefix(t, "申请"))
+	id, err := strconv.ParseInt(t, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// auditRows selects the filtered trail with the names its rows refer to.
+func (s *Store) auditRows(ctx context.Context, f AuditFilter) *gorm.DB {
+	return s.auditWhere(ctx, f).Select(auditColumns).
+		Joins("LEFT JOIN users u ON u.id = audit_log.actor_id").
+		Joins("LEFT JOIN applications app ON app.id = audit_log.application_id").
+		Joins("LEFT JOIN institutions i ON i.id = app.institution_id").
+		Order("audit_log.id DESC")
+}
+
 // ListAudit returns a page of the audit trail, newest first.
 func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p models.Page) ([]AuditRow, int64, error) {
 	p = p.Normalize()
 	var total int64
-	if err := s.auditQuery(ctx, f).Count(&total).Error; err != nil {
+	if err := s.auditWhere(ctx, f).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []AuditRow
-	err := s.auditQuery(ctx, f).Select(auditColumns).Order("audit_log.id DESC").
-		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	err := s.auditRows(ctx, f).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
 }
 
 // EachAudit calls fn for every row the filter selects, newest first, reading them from
 // the database one by one, so an export of the whole trail holds one row at a time.
 func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
-	rows, err := s.auditQuery(ctx, f).Select(auditColumns).Order("audit_log.id DESC").Rows()
+	rows, err := s.auditRows(ctx, f).Rows()
 	if err != nil {
 		return err
 	}
@@ -164,10 +204,15 @@ func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditRow) 
 	return rows.Err()
 }
 
-// AuditActions lists the actions the trail holds, for the filter.
+// AuditActions lists the actions the trail holds, for the filter. It skips from one
+// action to the next along the action index, so it reads a row per action, not the trail.
 func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
 	var out []string
-	err := s.db.WithContext(ctx).Table("audit_log").Distinct("action").Order("action").Pluck("action", &out).Error
+	err := s.db.WithContext(ctx).Raw(`WITH RECURSIVE a(action) AS (
+		(SELECT action FROM audit_log ORDER BY action LIMIT 1)
+		UNION ALL
+		SELECT (SELECT l.action FROM audit_log l WHERE l.action > a.action ORDER BY l.action LIMIT 1) FROM a WHERE a.action IS NOT NULL
+	) SELECT action FROM a WHERE action IS NOT NULL`).Scan(&out).Error
 	return out, err
 }
 

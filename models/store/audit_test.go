@@ -83,3 +83,43 @@ func TestAuditLogIsAppendOnly(t *testing.T) {
 		t.Error("audit rows were deleted")
 	}
 }
+
+// TestAuditFilterByActorAndObject: an actor is found by username or part of a display
+// name, a typed sign-in name by part of it; an object by case number or institution name.
+func TestAuditFilterByActorAndObject(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	ctx := context.Background()
+	d1 := user(t, st, "district1")
+	app := readyApplication(t, st, user(t, st, "platform1"))
+	if err := st.RecordAudit(ctx, store.Actor{User: d1, Now: t0}, "测试操作", fmt.Sprintf("申请 %d", app.ID), ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.RecordLogin(ctx, store.Actor{Name: "intruder-x", IP: "198.51.100.9", Now: t0}, "intruder-x", false); models.ErrorCode(err) != models.EUnauthorized {
+		t.Fatalf("failed login: %v", err)
+	}
+	count := func(f store.AuditFilter) int64 {
+		t.Helper()
+		_, n, err := st.ListAudit(ctx, f, models.Page{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for name, c := range map[string]struct {
+		f    store.AuditFilter
+		want int64
+	}{
+		"username":              {store.AuditFilter{Actor: "district1", Action: "测试操作"}, 1},
+		"display name part":     {store.AuditFilter{Actor: d1.DisplayName[:len(d1.DisplayName)-3], Action: "测试操作"}, 1},
+		"typed sign-in name":    {store.AuditFilter{Actor: "intruder", Action: "登录失败"}, 1},
+		"case number":           {store.AuditFilter{Object: fmt.Sprintf("申请 %d", app.ID), Action: "测试操作"}, 1},
+		"bare case number":      {store.AuditFilter{Object: fmt.Sprint(app.ID), Action: "测试操作"}, 1},
+		"institution name part": {store.AuditFilter{Object: "天河示例网络", Action: "测试操作"}, 1},
+		"other institution":     {store.AuditFilter{Object: "越秀示例", Action: "测试操作"}, 0},
+		"keyword":               {store.AuditFilter{Query: "intruder"}, 1},
+	} {
+		if got := count(c.f); got != c.want {
+			t.Errorf("%s: %d rows; want %d", name, got, c.want)
+		}
+	}
+}

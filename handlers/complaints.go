@@ -2,9 +2,9 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strings"
@@ -53,10 +53,8 @@ func (h *Complaints) File(c echo.Context) error {
 		c.Response().Header().Set("Retry-After", fmt.Sprint(int(retry.Seconds())+1))
 		return Render(c, http.StatusTooManyRequests, public.RateLimited(max(minutes, 1)))
 	}
-	if c.Request().ContentLength > models.MaxComplaintUpload {
-		return models.Errorf(models.EInvalid, "提交的附件总大小超过 %d MB，请删减附件后重新提交", models.MaxComplaintUpload>>20)
-	}
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, models.MaxComplaintUpload)
+	// The route refuses a declared body over models.MaxComplaintUpload before reading it
+	// (web.limitBody); the attachments stream into the file store part by part.
 	page, err := h.notices.page(c)
 	if err != nil {
 		return err
@@ -64,29 +62,52 @@ func (h *Complaints) File(c echo.Context) error {
 	if !page.Open {
 		return models.Errorf(models.EConflict, "该公示已结束或已撤销，不再受理举报")
 	}
-	form, err := c.MultipartForm()
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return models.Errorf(models.EInvalid, "提交的附件总大小超过 %d MB，请删减附件后重新提交", models.MaxComplaintUpload>>20)
-		}
-		return models.Errorf(models.EInvalid, "表单无法读取，请刷新页面后重新提交")
-	}
-	in := models.ComplaintInput{Type: first(form.Value["type"]), Name: first(form.Value["name"]),
-		Contact: first(form.Value["contact"]), Content: first(form.Value["content"])}
-	errs := components.FieldErrors(in.Validate())
+	var in models.ComplaintInput
 	var refs []store.FileRef
-	if len(errs) == 0 {
-		refs, err = saveAttachments(c.Request().Context(), h.files, form.File["files"], models.MaxComplaintFiles)
-		if models.ErrorCode(err) == models.EInvalid {
-			errs["files"] = models.ErrorMessage(err)
-		} else if err != nil {
-			return err
+	var fileErr string
+	chosen, status := 0, http.StatusUnprocessableEntity
+	err = eachPart(c, func(name, value string) error {
+		value = strings.TrimSpace(value)
+		switch name {
+		case "type":
+			in.Type = value
+		case "name":
+			in.Name = value
+		case "contact":
+			in.Contact = value
+		case "content":
+			in.Content = value
 		}
+		return nil
+	}, func(name string, part *multipart.Part) error {
+		if name != "files" || fileErr != "" {
+			return nil
+		}
+		if chosen++; chosen > models.MaxComplaintFiles {
+			fileErr = fmt.Sprintf("附件最多 %d 个，请删减后重新选择", models.MaxComplaintFiles)
+			return nil
+		}
+		ref, err := receiveAttachment(c, h.files, part)
+		if models.ErrorCode(err) == models.EInvalid {
+			fileErr, status = models.ErrorMessage(err), uploadStatus(err)
+			return nil
+		}
+		refs = append(refs, ref)
+		return err
+	})
+	switch {
+	case models.ErrorCode(err) == models.EInvalid:
+		fileErr, status = models.ErrorMessage(err), uploadStatus(err)
+	case err != nil:
+		return err // the server's storage failing: a 507 page, logged
+	}
+	errs := components.FieldErrors(in.Validate())
+	if fileErr != "" {
+		errs["files"] = fileErr
 	}
 	if len(errs) > 0 {
 		page.Form = public.ComplaintForm{Action: page.Form.Action, Type: in.Type, Name: in.Name, Contact: in.Contact, Content: in.Content, Errors: errs}
-		return Render(c, http.StatusUnprocessableEntity, public.Notice(*page))
+		return Render(c, status, public.Notice(*page))
 	}
 	comp, err := h.store.FileComplaint(c.Request().Context(), store.Actor{IP: c.RealIP(), Now: h.now()}, page.Notice.ID, in, refs)
 	if err != nil {

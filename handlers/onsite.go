@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	iofs "io/fs"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
@@ -126,14 +127,17 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 	if err == nil {
 		err = h.store.AddWorkingPaper(c.Request().Context(), actor(c, h.now), id, *f)
 	}
-	if models.ErrorCode(err) == models.EInvalid {
+	if code := models.ErrorCode(err); code == models.EInvalid || code == models.EStorage {
 		_, _ = io.Copy(io.Discard, io.LimitReader(c.Request().Body, 2*models.MaxReviewFileSize))
+		if code == models.EStorage {
+			slog.Error("working paper not saved: the file store could not write", "application", id, "err", err)
+		}
 		p, perr := h.page(c, id)
 		if perr != nil {
 			return perr
 		}
 		p.UploadError = models.ErrorMessage(err)
-		return Render(c, http.StatusUnprocessableEntity, district.Onsite(*p))
+		return Render(c, uploadStatus(err), district.Onsite(*p))
 	}
 	if err != nil {
 		return err
@@ -141,27 +145,14 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 	return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10)+"/onsite", "工作底稿「"+f.Name+"」已上传")
 }
 
-// receiveReviewFile streams one file part into the file store: hashed as it arrives,
-// its size capped and its type checked by content; a refused file leaves nothing behind.
+// receiveReviewFile streams one working paper or piece of objection evidence into the
+// file store, with the checks of every upload (receivePart).
 func receiveReviewFile(c echo.Context, fs files.Store, part *multipart.Part) (store.ReviewFile, error) {
-	name := cleanFilename(part.FileName())
-	var kind models.FileKind
-	chk := files.NewChecked(part, models.MaxReviewFileSize, models.SniffHeadBytes, models.SniffTailBytes,
-		func(head, tail []byte, size int64) error {
-			k, err := models.CheckUploadContent(name, head, tail, size, models.ReviewFileKinds)
-			kind = k
-			return err
-		})
-	sum, size, err := fs.Put(c.Request().Context(), chk)
-	switch {
-	case errors.Is(err, files.ErrTooLarge):
-		return store.ReviewFile{}, models.Errorf(models.EInvalid, "文件「%s」超过 %d MB，未保存", name, models.MaxReviewFileSize>>20)
-	case models.ErrorCode(err) == models.EInvalid:
+	f, err := receivePart(c, fs, part, models.MaxReviewFileSize, models.ReviewFileKinds)
+	if err != nil {
 		return store.ReviewFile{}, err
-	case err != nil:
-		return store.ReviewFile{}, models.Errorf(models.EInvalid, "文件「%s」上传中断，未保存，请重新上传", name)
 	}
-	return store.ReviewFile{Name: name, SHA256: sum, Size: size, ContentType: kind.ContentType(), Stored: true}, nil
+	return store.ReviewFile{Name: f.Name, SHA256: f.SHA256, Size: f.Size, ContentType: f.Kind.ContentType(), Stored: true}, nil
 }
 
 // sendStored re-checks a stored file against its hash, then sends it as an attachment;

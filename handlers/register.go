@@ -16,8 +16,8 @@ import (
 
 // RegisterStore is what the public register needs of the store.
 type RegisterStore interface {
-	Register(ctx context.Context, query string, p models.Page) ([]models.RegisterEntry, int64, error)
-	RegisterAll(ctx context.Context, query string) ([]models.RegisterEntry, error)
+	RegisterFiltered(ctx context.Context, query string, st models.RegisterStatus, p models.Page) ([]models.RegisterEntry, int64, error)
+	RegisterAllFiltered(ctx context.Context, query string, st models.RegisterStatus) ([]models.RegisterEntry, error)
 }
 
 // Register serves the public filing register and its exports.
@@ -32,14 +32,22 @@ func NewRegister(s RegisterStore, now Clock) *Register { return &Register{store:
 // List is /register, searchable and paginated.
 func (h *Register) List(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
+	st := models.ParseRegisterStatus(c.QueryParam("status"))
 	p := pageFrom(c)
-	rows, total, err := h.store.Register(c.Request().Context(), q, p)
+	rows, total, err := h.store.RegisterFiltered(c.Request().Context(), q, st, p)
 	if err != nil {
 		return err
 	}
-	page := public.RegisterPage{Query: q, Rows: rows, Pager: pager(c, p, total)}
+	page := public.RegisterPage{Query: q, Status: string(st), Rows: rows, Pager: pager(c, p, total)}
+	ex := url.Values{}
 	if q != "" {
-		page.Export = "?" + url.Values{"q": {q}}.Encode()
+		ex.Set("q", q)
+	}
+	if st != models.RegisterValid {
+		ex.Set("status", string(st))
+	}
+	if len(ex) > 0 {
+		page.Export = "?" + ex.Encode()
 	}
 	return Render(c, http.StatusOK, public.Register(page))
 }
@@ -51,16 +59,17 @@ func (h *Register) filename(ext string) string {
 // CSV is /register.csv: UTF-8 with a byte-order mark, so spreadsheet programs on
 // Chinese Windows read the characters right.
 func (h *Register) CSV(c echo.Context) error {
-	rows, err := h.store.RegisterAll(c.Request().Context(), c.QueryParam("q"))
+	st := models.ParseRegisterStatus(c.QueryParam("status"))
+	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	_ = w.Write(models.RegisterHeader)
+	_ = w.Write(models.RegisterHeaderFor(st))
 	for _, r := range rows {
-		_ = w.Write(csvSafe(r.Cells()))
+		_ = w.Write(csvSafe(r.CellsFor(st)))
 	}
 	w.Flush()
 	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+h.filename("csv"))
@@ -79,12 +88,14 @@ func csvSafe(cells []string) []string {
 
 // XLSX is /register.xlsx, written by the shared export writer.
 func (h *Register) XLSX(c echo.Context) error {
-	rows, err := h.store.RegisterAll(c.Request().Context(), c.QueryParam("q"))
+	st := models.ParseRegisterStatus(c.QueryParam("status"))
+	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
 	if err != nil {
 		return err
 	}
-	cols := make([]XLSXColumn, len(models.RegisterHeader))
-	for i, name := range models.RegisterHeader {
+	header := models.RegisterHeaderFor(st)
+	cols := make([]XLSXColumn, len(header))
+	for i, name := range header {
 		cols[i] = XLSXColumn{Header: name, Width: 22}
 	}
 	cols[0].Width = 48
@@ -93,7 +104,7 @@ func (h *Register) XLSX(c echo.Context) error {
 		return err
 	}
 	for _, r := range rows {
-		cells := r.Cells()
+		cells := r.CellsFor(st)
 		row := make([]any, len(cells))
 		for i, v := range cells {
 			row[i] = v

@@ -2,8 +2,7 @@ package handlers
 
 import (
 	"context"
-	"errors"
-	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -15,8 +14,8 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/layout"
-	"portal/views/pages/public"
 	"portal/views/pages/platform"
+	"portal/views/pages/public"
 )
 
 // ScopeStore is what the platform's notice mirror and scope change need of the store.
@@ -116,34 +115,48 @@ func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
 
 // Record takes the scope-change date and its evidence (multipart; CSRF in the query).
 func (h *Scope) Record(c echo.Context) error {
-	c.Request().Body = http.MaxBytesReader(c.Response(), c.Request().Body, models.MaxAttachmentBytes+1<<20)
-	form, err := c.MultipartForm()
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			return h.render(c, http.StatusUnprocessableEntity, platform.ScopePage{Errors: components.FieldErrors{
-				"evidence": fmt.Sprintf("变更证明不超过 %d MB", models.MaxAttachmentBytes>>20)}})
+	// The route refuses a declared body over its limit before reading it (web.limitBody);
+	// the evidence streams into the file store as it arrives.
+	p := platform.ScopePage{Errors: components.FieldErrors{}}
+	var refs []store.FileRef
+	var versionText string
+	status := http.StatusUnprocessableEntity
+	err := eachPart(c, func(name, value string) error {
+		switch name {
+		case "change_date":
+			p.Date = strings.TrimSpace(value)
+		case "version":
+			versionText = strings.TrimSpace(value)
 		}
-		return models.Errorf(models.EInvalid, "表单无法读取，请刷新页面后重新提交")
+		return nil
+	}, func(name string, part *multipart.Part) error {
+		if name != "evidence" || len(refs) > 0 || p.Errors["evidence"] != "" {
+			return nil
+		}
+		ref, err := receiveAttachment(c, h.files, part)
+		if models.ErrorCode(err) == models.EInvalid {
+			p.Errors["evidence"], status = models.ErrorMessage(err), uploadStatus(err)
+			return nil
+		}
+		if err == nil {
+			refs = append(refs, ref)
+		}
+		return err
+	})
+	if models.ErrorCode(err) == models.EInvalid {
+		p.Errors["evidence"], status = models.ErrorMessage(err), uploadStatus(err)
+	} else if err != nil {
+		return err // the server's storage failing: a 507 page, logged
 	}
-	p := platform.ScopePage{Date: first(form.Value["change_date"]), Errors: components.FieldErrors{}}
 	changed, err := models.ParseDate(p.Date)
 	if err != nil {
 		p.Errors["change_date"] = models.ErrorMessage(err)
 	}
-	var refs []store.FileRef
-	if len(form.File["evidence"]) == 0 || form.File["evidence"][0].Size == 0 {
+	if len(refs) == 0 && p.Errors["evidence"] == "" {
 		p.Errors["evidence"] = "请上传变更后的营业执照或变更登记通知书"
-	} else if !p.Errors.Any() {
-		refs, err = saveAttachments(c.Request().Context(), h.files, form.File["evidence"][:1], 1)
-		if models.ErrorCode(err) == models.EInvalid {
-			p.Errors["evidence"] = models.ErrorMessage(err)
-		} else if err != nil {
-			return err
-		}
 	}
 	if p.Errors.Any() {
-		return h.render(c, http.StatusUnprocessableEntity, p)
+		return h.render(c, status, p)
 	}
 	ac, err := h.store.PlatformAfterCertificate(c.Request().Context(), CurrentUser(c))
 	if err != nil {
@@ -152,7 +165,7 @@ func (h *Scope) Record(c echo.Context) error {
 	if ac == nil {
 		return models.Errorf(models.ENotFound, "本机构尚未取得整改验收合格证明")
 	}
-	version, _ := strconv.Atoi(first(form.Value["version"]))
+	version, _ := strconv.Atoi(versionText)
 	sc, err := h.store.RecordScopeChange(c.Request().Context(), actor(c, h.now), ac.ApplicationID, changed, refs, version)
 	if models.ErrorCode(err) == models.EInvalid {
 		p.Errors["change_date"] = models.ErrorMessage(err)

@@ -6,13 +6,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -58,15 +57,13 @@ func (h *Platform) Upload(c echo.Context) error {
 	}
 	if err != nil {
 		h.drain(c)
-		if models.ErrorCode(err) != models.EInvalid {
+		if code := models.ErrorCode(err); code != models.EInvalid && code != models.EStorage {
 			return err
 		}
-		status := http.StatusUnprocessableEntity
-		var tl *tooLargeError
-		if errors.As(err, &tl) {
-			status = http.StatusRequestEntityTooLarge
+		if models.ErrorCode(err) == models.EStorage {
+			h.log.Error("upload failed: the file store could not write", "err", err)
 		}
-		return h.renderMaterial(c, status, components.FieldErrors{platform.FileField(slot): models.ErrorMessage(err)})
+		return h.renderMaterial(c, uploadStatus(err), components.FieldErrors{platform.FileField(slot): models.ErrorMessage(err)})
 	}
 	f, err := h.store.AddMaterialFile(ctx, actor(c, h.now), appID, mid, slot, *stored)
 	if err != nil {
@@ -101,29 +98,97 @@ type tooLargeError struct{ err *models.Error }
 func (e *tooLargeError) Error() string { return e.err.Message }
 func (e *tooLargeError) Unwrap() error { return e.err }
 
-// receive streams one file part into the file store. Nothing is left behind when the
-// part is cut off, too large or of a refused type: the checked reader makes the store's
-// Put fail, and Put removes its temporary file.
+// receive streams one file part into the file store as a material or evidence version.
 func (h *Platform) receive(c echo.Context, part *multipart.Part, kinds []models.FileKind) (*store.StoredFile, error) {
+	f, err := receivePart(c, h.files, part, h.maxUpload, kinds)
+	if err != nil {
+		return nil, err
+	}
+	return &store.StoredFile{SHA256: f.SHA256, Size: f.Size, Kind: f.Kind, Filename: f.Name}, nil
+}
+
+// received is one file part as stored.
+type received struct {
+	Name   string
+	SHA256 string
+	Size   int64
+	Kind   models.FileKind
+}
+
+// receivePart streams one file part into the file store, with the checks every upload
+// gets, whichever form it comes from (materials, self-assessment evidence, working
+// papers, objection evidence, complaint attachments, scope-change evidence): the name
+// made safe to show (models.SafeFilename), the size capped at limit as it arrives, and
+// the type decided from the complete file's content (models.CheckUploadContent, SPEC
+// §3.1). Nothing is left behind when the part is cut off, too large or refused: Put
+// removes its temporary file. The errors:
+//   - over limit: a *tooLargeError (EInvalid, answered 413);
+//   - a refused or unreadable type, a cut-off upload: EInvalid (422), the message names
+//     the file;
+//   - the server's storage failing (a full disk, an I/O error): EStorage (507), which the
+//     error handler logs with slog.Error; the user is told nothing was saved.
+func receivePart(c echo.Context, fs files.Store, part *multipart.Part, limit int64, kinds []models.FileKind) (received, error) {
 	name := cleanFilename(part.FileName())
 	var kind models.FileKind
-	chk := files.NewChecked(part, h.maxUpload, models.SniffHeadBytes, models.SniffTailBytes, func(head, tail []byte, size int64) error {
-		k, err := models.CheckUploadContent(name, head, tail, size, kinds)
+	sum, size, err := fs.PutChecked(c.Request().Context(), part, limit, func(f io.ReaderAt, size int64) error {
+		k, err := models.CheckUploadContent(name, f, size, kinds)
 		kind = k
 		return err
 	})
-	sum, size, err := h.files.Put(c.Request().Context(), chk)
+	var se *files.StorageError
+	var cp *files.CheckPanic
 	switch {
+	case err == nil:
+		return received{Name: name, SHA256: sum, Size: size, Kind: kind}, nil
 	case errors.Is(err, files.ErrTooLarge):
-		return nil, &tooLargeError{models.Errorf(models.EInvalid,
-			"文件「%s」超过单个文件 %s 的上限，未保存。请压缩或拆分后重新上传。", name, platform.MB(h.maxUpload))}
+		return received{}, &tooLargeError{models.Errorf(models.EInvalid,
+			"文件「%s」超过单个文件 %s 的上限，未保存。请压缩或拆分后重新上传。", name, platform.MB(limit))}
+	case errors.As(err, new(*http.MaxBytesError)):
+		return received{}, bodyTooLarge(err)
+	case errors.As(err, &se):
+		if se.DiskFull() {
+			return received{}, &storageError{models.Errorf(models.EStorage,
+				"服务器存储空间已满，文件「%s」未能保存，本次提交的内容均未保存。这不是您的文件或网络的问题，已通知系统管理员处理，请稍后再提交。", name), err}
+		}
+		return received{}, &storageError{models.Errorf(models.EStorage,
+			"服务器存储发生故障，文件「%s」未能保存，本次提交的内容均未保存。这不是您的文件或网络的问题，已通知系统管理员处理，请稍后再提交。", name), err}
+	case errors.As(err, &cp):
+		slog.Error("the upload type check panicked: the file is refused", "file", name, "size", size, "panic", cp.Value, "stack", string(cp.Stack))
+		return received{}, models.Errorf(models.EInvalid, "无法识别文件「%s」的格式，未保存。系统按文件内容判断格式，请确认文件完整后重新上传。", name)
 	case models.ErrorCode(err) == models.EInvalid:
-		return nil, err
-	case err != nil:
-		h.log.Warn("upload interrupted", "file", name, "read", chk.Size(), "err", err)
-		return nil, models.Errorf(models.EInvalid, "文件「%s」上传中断（已接收 %s），未保存，请重新上传。", name, platform.MB(chk.Size()))
+		return received{}, err
 	}
-	return &store.StoredFile{SHA256: sum, Size: size, Kind: kind, Filename: name}, nil
+	return received{}, models.Errorf(models.EInvalid, "文件「%s」上传中断（已接收 %s），未保存，请重新上传。", name, platform.MB(size))
+}
+
+// bodyTooLarge is the refusal of a body that grew past the route's limit as it arrived
+// (one sent without a Content-Length; a declared one is refused before reading).
+func bodyTooLarge(err error) error {
+	var mbe *http.MaxBytesError
+	errors.As(err, &mbe)
+	return &tooLargeError{models.Errorf(models.EInvalid, "提交的内容超过本页 %s 的上限，未保存。请删减或压缩文件后重新提交。", platform.MB(mbe.Limit))}
+}
+
+// storageError is the server's storage failing under an upload: its message is for the
+// user, its cause for the log.
+type storageError struct {
+	err   *models.Error
+	cause error
+}
+
+func (e *storageError) Error() string   { return e.err.Message + " (" + e.cause.Error() + ")" }
+func (e *storageError) Unwrap() []error { return []error{e.err, e.cause} }
+
+// uploadStatus is the status a refused upload is answered with.
+func uploadStatus(err error) int {
+	var tl *tooLargeError
+	switch {
+	case errors.As(err, &tl):
+		return http.StatusRequestEntityTooLarge
+	case models.ErrorCode(err) == models.EStorage:
+		return http.StatusInsufficientStorage
+	}
+	return http.StatusUnprocessableEntity
 }
 
 // eachPart walks a multipart body in order: small fields go to field (at most 64 KB
@@ -137,6 +202,9 @@ func eachPart(c echo.Context, field func(name, value string) error, file func(na
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			return nil
+		}
+		if errors.As(err, new(*http.MaxBytesError)) {
+			return bodyTooLarge(err)
 		}
 		if err != nil {
 			return models.Errorf(models.EInvalid, "上传中断，内容未保存，请重新提交。")
@@ -178,24 +246,9 @@ func (h *Platform) drain(c echo.Context) {
 	}
 }
 
-// cleanFilename keeps the uploader's name for the download, without paths or control
-// characters, at most 120 characters.
-func cleanFilename(s string) string {
-	s = s[strings.LastIndexAny(s, `/\`)+1:]
-	s = strings.Map(func(r rune) rune {
-		if unicode.IsControl(r) || r == '"' {
-			return -1
-		}
-		return r
-	}, strings.TrimSpace(s))
-	if r := []rune(s); len(r) > 120 {
-		s = string(r[len(r)-120:])
-	}
-	if s == "" {
-		s = "未命名文件"
-	}
-	return s
-}
+// cleanFilename keeps the uploader's name for the download, without folders, control,
+// bidi or zero-width characters, at most models.MaxFilenameRunes characters.
+func cleanFilename(s string) string { return models.SafeFilename(s) }
 
 // Download sends one version of a material, to those who may see the application.
 func (h *Platform) Download(c echo.Context) error {

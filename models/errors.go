@@ -15,6 +15,8 @@ const (
 	EUnauthorized = "unauthorized" // not logged in: redirect to login
 	ELocked       = "locked"       // account locked
 	EInternal     = "internal"
+	EStorage      = "storage"   // the server's file storage failed (disk full, I/O error): 507
+	ETooLarge     = "too_large" // a request body over the route's limit: 413
 )
 
 // Error is a domain error with a code and a message for the user, in Chinese.

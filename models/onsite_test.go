@@ -1,6 +1,9 @@
 package models
 
-import "testing"
+import (
+	"bytes"
+	"testing"
+)
 
 func TestOnsiteCheckInputValidate(t *testing.T) {
 	today := NewDate(2026, 11, 23)
@@ -41,11 +44,11 @@ func TestOnsiteCheckInputValidate(t *testing.T) {
 
 func TestReviewFilesAcceptTheContentTypesOfTheRegulations(t *testing.T) {
 	pdf := []byte("%PDF-1.7\n1 0 obj\n%%EOF\n")
-	if k, err := CheckUploadContent("底稿.pdf", pdf, pdf, int64(len(pdf)), ReviewFileKinds); err != nil || k != KindPDF {
+	if k, err := CheckUploadContent("底稿.pdf", bytes.NewReader(pdf), int64(len(pdf)), ReviewFileKinds); err != nil || k != KindPDF {
 		t.Fatalf("PDF working paper: %s, %v", k, err)
 	}
 	script := []byte("#!/bin/sh\nrm -rf /\n")
-	if _, err := CheckUploadContent("底稿.pdf", script, script, int64(len(script)), ReviewFileKinds); ErrorCode(err) != EInvalid {
+	if _, err := CheckUploadContent("底稿.pdf", bytes.NewReader(script), int64(len(script)), ReviewFileKinds); ErrorCode(err) != EInvalid {
 		t.Fatalf("a script named .pdf: %v", err)
 	}
 }

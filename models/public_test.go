@@ -142,30 +142,3 @@ func TestRateLimiter(t *testing.T) {
 		t.Fatal("event after the window refused")
 	}
 }
-
-func TestCheckPublicAttachment(t *testing.T) {
-	pdf := []byte("%PDF-1.7\n...")
-	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-	zip := []byte("PK\x03\x04rest")
-	for _, c := range []struct {
-		name string
-		head []byte
-		size int64
-		want string
-	}{
-		{"a.pdf", pdf, 100, "application/pdf"},
-		{"renamed.txt", pdf, 100, "application/pdf"},
-		{"shot.png", png, 100, "image/png"},
-		{"x.ofd", zip, 100, "application/ofd"},
-		{"x.docx", zip, 100, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"},
-		{"x.zip", zip, 100, ""},
-		{"evil.pdf", []byte("MZ\x90\x00"), 100, ""},
-		{"big.pdf", pdf, MaxAttachmentBytes + 1, ""},
-		{"empty.pdf", nil, 0, ""},
-	} {
-		got, err := CheckPublicAttachment(c.name, c.head, c.size)
-		if got != c.want || (c.want == "") != (err != nil) {
-			t.Errorf("%s: %q, %v; want %q", c.name, got, err, c.want)
-		}
-	}
-}

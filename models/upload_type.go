@@ -1,8 +1,10 @@
 package models
 
 import (
+	"archive/zip"
 	"bytes"
-	"encoding/binary"
+	"errors"
+	"io"
 	"strings"
 )
 
@@ -67,20 +69,26 @@ func KindsLabel(kinds []FileKind) string {
 	return strings.Join(names, "、")
 }
 
-// How much of an upload's start and end the type check looks at. A zip's central
-// directory sits at its end; Office and OFD files keep it far below this size.
-const (
-	SniffHeadBytes = 8 << 10
-	SniffTailBytes = 256 << 10
-)
+// SniffHeadBytes is how much of an upload's start the type check reads: a PDF's header
+// may follow up to 1 KB of junk, the other signatures sit at the very start.
+const SniffHeadBytes = 8 << 10
 
-// CheckUploadContent decides an upload's kind from its first and last bytes and refuses
-// it unless accepted lists that kind. size is the whole file's length.
-func CheckUploadContent(name string, head, tail []byte, size int64, accepted []FileKind) (FileKind, error) {
+// ZipDirectoryBudget bounds how much of a ZIP container the type check reads to list
+// its entries. A DOCX, XLSX or OFD keeps its central directory far below this; a crafted
+// archive that declares millions of entries is refused instead of filling memory.
+const ZipDirectoryBudget = 2 << 20
+
+// CheckUploadContent decides an upload's kind from its content, read from r (the
+// complete upload as stored, size bytes), and refuses it unless accepted lists that kind.
+// The file's name never decides its type (SPEC §3.1: "size and type checked by content
+// …, never by extension alone"). A ZIP container is read with archive/zip: a DOCX must
+// hold [Content_Types].xml and word/…, an XLSX [Content_Types].xml and xl/…, an OFD
+// OFD.xml at its root (GB/T 33190).
+func CheckUploadContent(name string, r io.ReaderAt, size int64, accepted []FileKind) (FileKind, error) {
 	if size == 0 {
 		return "", Errorf(EInvalid, "文件「%s」是空文件，请选择有内容的文件", name)
 	}
-	kind, err := detectKind(name, head, tail, size, accepted)
+	kind, err := detectKind(name, r, size, accepted)
 	if err != nil {
 		return "", err
 	}
@@ -93,8 +101,14 @@ func CheckUploadContent(name string, head, tail []byte, size int64, accepted []F
 		name, kind.Label(), KindsLabel(accepted))
 }
 
-func detectKind(name string, head, tail []byte, size int64, accepted []FileKind) (FileKind, error) {
+func detectKind(name string, r io.ReaderAt, size int64, accepted []FileKind) (FileKind, error) {
 	unknown := Errorf(EInvalid, "无法识别文件「%s」的格式。本项材料接受 %s 格式，系统按文件内容而非扩展名判断格式。", name, KindsLabel(accepted))
+	head := make([]byte, min(size, SniffHeadBytes))
+	n, err := r.ReadAt(head, 0)
+	if n < len(head) && err != nil {
+		return "", Errorf(EInvalid, "文件「%s」无法读取，未保存，请重新上传", name)
+	}
+	head = head[:n]
 	switch {
 	case bytes.Contains(head[:min(len(head), 1024)], []byte("%PDF-")): // the header may follow a little junk
 		return KindPDF, nil
@@ -105,7 +119,7 @@ func detectKind(name string, head, tail []byte, size int64, accepted []FileKind)
 	case bytes.HasPrefix(head, []byte{0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1}):
 		return "", Errorf(EInvalid, "文件「%s」是旧版 Office 格式（.doc 或 .xls），请另存为 DOCX、XLSX 或 PDF 后上传", name)
 	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
-		names, err := ZipEntryNames(tail, size)
+		names, err := ZipEntryNames(r, size)
 		if err != nil {
 			return "", Errorf(EInvalid, "文件「%s」是压缩包格式，但%s，无法确认为 OFD 或 Office 文档", name, err.Error())
 		}
@@ -137,55 +151,42 @@ func zipKind(names []string, unknown error) (FileKind, error) {
 	return "", unknown
 }
 
-// ZipEntryNames reads the entry names from a zip's central directory, found in tail, the
-// last bytes of a file of the given size. The directory must lie wholly inside tail.
-func ZipEntryNames(tail []byte, size int64) ([]string, error) {
-	const eocdLen, zip64LocatorLen = 22, 20
-	eocd := -1
-	for i := len(tail) - eocdLen; i >= 0 && i >= len(tail)-eocdLen-0xFFFF; i-- {
-		if binary.LittleEndian.Uint32(tail[i:]) == 0x06054b50 &&
-			i+eocdLen+int(binary.LittleEndian.Uint16(tail[i+20:])) == len(tail) {
-			eocd = i
-			break
-		}
+// ZipEntryNames lists the entries of the ZIP container in r (size bytes) with
+// archive/zip, which checks every offset and count against the file's size (ZIP64
+// included). It reads at most ZipDirectoryBudget bytes; the error text is a Chinese
+// clause for the caller's message.
+func ZipEntryNames(r io.ReaderAt, size int64) ([]string, error) {
+	zr, err := zip.NewReader(&budgetReader{r: r, left: ZipDirectoryBudget}, size)
+	switch {
+	case errors.Is(err, errBudget):
+		return nil, errText("压缩包目录过大")
+	case errors.Is(err, zip.ErrInsecurePath):
+		// archive/zip still lists the entries; a name such as ../x is only a name here
+	case err != nil:
+		return nil, errText("压缩包目录不完整或已损坏（文件可能不完整）")
 	}
-	if eocd < 0 {
-		return nil, errText("文件末尾没有压缩包目录（文件可能不完整）")
-	}
-	count := uint64(binary.LittleEndian.Uint16(tail[eocd+10:]))
-	dirSize := uint64(binary.LittleEndian.Uint32(tail[eocd+12:]))
-	dirOffset := uint64(binary.LittleEndian.Uint32(tail[eocd+16:]))
-	if dirOffset == 0xFFFFFFFF || dirSize == 0xFFFFFFFF || count == 0xFFFF {
-		loc := eocd - zip64LocatorLen
-		if loc < 0 || binary.LittleEndian.Uint32(tail[loc:]) != 0x07064b50 {
-			return nil, errText("压缩包目录不完整")
-		}
-		rec := int64(binary.LittleEndian.Uint64(tail[loc+8:])) - (size - int64(len(tail)))
-		if rec < 0 || rec+56 > int64(loc) || binary.LittleEndian.Uint32(tail[rec:]) != 0x06064b50 {
-			return nil, errText("压缩包目录不完整")
-		}
-		count = binary.LittleEndian.Uint64(tail[rec+32:])
-		dirSize = binary.LittleEndian.Uint64(tail[rec+40:])
-		dirOffset = binary.LittleEndian.Uint64(tail[rec+48:])
-	}
-	start := int64(dirOffset) - (size - int64(len(tail)))
-	if dirOffset > uint64(size) || start < 0 || uint64(start)+dirSize > uint64(eocd) {
-		return nil, errText("压缩包目录过大或位置异常")
-	}
-	dir := tail[start : start+int64(dirSize)]
-	var names []string
-	for p := 0; uint64(len(names)) < count; {
-		if p+46 > len(dir) || binary.LittleEndian.Uint32(dir[p:]) != 0x02014b50 {
-			return nil, errText("压缩包目录已损坏")
-		}
-		n, e, c := int(binary.LittleEndian.Uint16(dir[p+28:])), int(binary.LittleEndian.Uint16(dir[p+30:])), int(binary.LittleEndian.Uint16(dir[p+32:]))
-		if p+46+n > len(dir) {
-			return nil, errText("压缩包目录已损坏")
-		}
-		names = append(names, string(dir[p+46:p+46+n]))
-		p += 46 + n + e + c
+	names := make([]string, len(zr.File))
+	for i, f := range zr.File {
+		names[i] = f.Name
 	}
 	return names, nil
+}
+
+var errBudget = errors.New("zip directory over budget")
+
+// budgetReader fails once more than left bytes have been read through it.
+type budgetReader struct {
+	r    io.ReaderAt
+	left int64
+}
+
+func (b *budgetReader) ReadAt(p []byte, off int64) (int, error) {
+	if int64(len(p)) > b.left {
+		return 0, errBudget
+	}
+	n, err := b.r.ReadAt(p, off)
+	b.left -= int64(n)
+	return n, err
 }
 
 type errText string

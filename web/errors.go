@@ -46,6 +46,10 @@ func statusOf(err error) (int, string, string) {
 		return http.StatusLocked, "已锁定", msg
 	case models.EUnauthorized:
 		return http.StatusUnauthorized, "请先登录", msg
+	case models.ETooLarge:
+		return http.StatusRequestEntityTooLarge, "提交内容过大", msg
+	case models.EStorage:
+		return http.StatusInsufficientStorage, "服务器存储故障，未保存", msg
 	}
 	return http.StatusInternalServerError, "系统错误", msg
 }

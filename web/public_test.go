@@ -96,7 +96,7 @@ func TestComplaintChecksFilesLimitsRateAndMasks(t *testing.T) {
 	c := env.Client(t)
 
 	resp, body := postComplaint(t, env, c, n.ID, "020-87654321", "合同.pdf", []byte("MZ\x90\x00 not a pdf"))
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "格式不受支持") || !strings.Contains(body, "020-87654321") {
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "无法识别文件「合同.pdf」的格式") || !strings.Contains(body, "020-87654321") {
 		t.Fatalf("executable renamed to .pdf: %d", resp.StatusCode)
 	}
 	resp, _ = postComplaint(t, env, c, n.ID, "020-87654321", "合同.pdf", []byte("%PDF-1.4 small"))

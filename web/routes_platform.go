@@ -24,8 +24,8 @@ func (s *Server) platformRoutes() {
 	plat.get("/file/history", h.MyFileHistory)
 	plat.get("/applications", h.MyApplications)
 	plat.post("/applications", h.CreateApplication)
-	plat.post("/applications/:id/materials/:mid/files", h.Upload)
-	plat.post("/applications/:id/self-assessment", h.SaveSelfAssessment)
+	plat.post("/applications/:id/materials/:mid/files", limitBody(materialBodyLimit(), h.Upload))
+	plat.post("/applications/:id/self-assessment", limitBody(materialBodyLimit(), h.SaveSelfAssessment))
 	plat.post("/applications/:id/submit", h.Submit)
 
 	// Application pages and downloads: every role, scoped to its jurisdiction (404 outside).

@@ -38,7 +38,9 @@ func (s *Server) publicRoutes() {
 	pub.get("/notices", cache.Wrap(notices.List, false))
 	pub.get("/notices.atom", cache.Wrap(notices.Atom, false))
 	pub.get("/notices/:id", cache.Wrap(notices.Show, true))
-	pub.post("/notices/:id/complaints", complaints.File)
+	docs := handlers.NewDocuments(s.store, s.clock)
+	pub.get("/notices/:id/notice.pdf", docs.NoticePDF)
+	pub.post("/notices/:id/complaints", limitBody(complaintBodyLimit, complaints.File))
 	pub.get("/complaints/:ref", complaints.Status)
 	pub.get("/verify", verify.Form)
 	pub.get("/verify/:serial", verify.Show)
@@ -75,7 +77,7 @@ func (s *Server) publicRoutes() {
 	plat.get("/notices", scope.Mirror)
 	plat.post("/notices/:id/mirror", scope.SetMirror)
 	plat.get("/scope", scope.Show)
-	plat.post("/scope", scope.Record)
+	plat.post("/scope", limitBody(scopeBodyLimit, scope.Record))
 }
 
 // publicJobs are the scheduled jobs of that part.

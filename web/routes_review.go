@@ -36,10 +36,11 @@ func (s *Server) reviewRoutes() {
 	view := s.group("/applications", applicationViewers)
 	view.get("/:id", rv.Show)
 	view.get("/:id/review-files/:fid", rv.ReviewFile)
+	view.get("/:id/failure-notice.pdf", handlers.NewDocuments(s.store, s.clock).FailureLetterPDF)
 
 	plat := s.group("/applications", platforms)
 	plat.get("/:id/objection", rv.ObjectionForm)
-	plat.post("/:id/objection", rv.Object)
+	plat.post("/:id/objection", limitBody(objectionBodyLimit, rv.Object))
 
 	off := s.group("/applications", reviewOfficers)
 	off.post("/:id/exit", rv.Exit)
@@ -51,7 +52,7 @@ func (s *Server) reviewRoutes() {
 	dist.post("/:id/district/assign", rv.Assign)
 	dist.get("/:id/onsite", on.Form)
 	dist.post("/:id/onsite", on.Save)
-	dist.post("/:id/onsite/papers", on.UploadPaper)
+	dist.post("/:id/onsite/papers", limitBody(paperBodyLimit, on.UploadPaper))
 	dist.post("/:id/district/return", rv.Return)
 	dist.post("/:id/district/pass", rv.Pass("审核合格，已出具审核意见并报送上级"))
 	dist.post("/:id/district/fail", rv.Fail)

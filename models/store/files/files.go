@@ -11,9 +11,12 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"runtime/debug"
+	"syscall"
 	"time"
 )
 
@@ -22,14 +25,61 @@ type Store interface {
 	// Put reads r to its end and stores it. On any error, from r or the disk, nothing is
 	// left behind.
 	Put(ctx context.Context, r io.Reader) (sha256 string, size int64, err error)
+	// PutChecked is Put for an upload: it fails with ErrTooLarge once more than limit
+	// bytes arrive, and hands the complete file to check before the file takes its
+	// name; an error from check (or a panic in it, as a *CheckPanic) refuses the file
+	// and nothing is kept. Failures of the server's own storage come as *StorageError.
+	PutChecked(ctx context.Context, r io.Reader, limit int64, check Check) (sha256 string, size int64, err error)
 	// Open returns the stored file; fs.ErrNotExist when there is none.
 	Open(ctx context.Context, sha256 string) (io.ReadCloser, error)
+}
+
+// Check looks at a complete upload, size bytes readable from f, before it is kept.
+type Check func(f io.ReaderAt, size int64) error
+
+// ErrTooLarge is returned by PutChecked once more than its limit has been read.
+var ErrTooLarge = errors.New("files: upload over the size limit")
+
+// StorageError is a failure of the server's storage (a full disk, an I/O error), as
+// opposed to the upload's: the client did nothing wrong and nothing was saved.
+type StorageError struct {
+	Op  string
+	Err error
+}
+
+func (e *StorageError) Error() string { return "files: " + e.Op + ": " + e.Err.Error() }
+func (e *StorageError) Unwrap() error { return e.Err }
+
+// DiskFull reports whether the storage failure is a full disk or quota.
+func (e *StorageError) DiskFull() bool {
+	return errors.Is(e.Err, syscall.ENOSPC) || errors.Is(e.Err, syscall.EDQUOT)
+}
+
+func storageErr(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &StorageError{Op: op, Err: err}
+}
+
+// CheckPanic is a check that panicked on the upload's bytes: the file is refused as
+// unreadable, and the stack is kept for the log.
+type CheckPanic struct {
+	Value any
+	Stack []byte
+}
+
+func (e *CheckPanic) Error() string {
+	return fmt.Sprintf("files: the upload check panicked: %v", e.Value)
 }
 
 // Local stores files under a directory: <dir>/ab/cd/abcd…, written to <dir>/tmp first,
 // synced, then renamed into place, so a file at its final name is always complete.
 type Local struct {
 	dir string
+	// wrap stands between the pipeline and the temporary file; tests make its writes
+	// fail as a full disk would (WithWriteFault).
+	wrap func(*os.File) tempFile
 }
 
 // NewLocal prepares dir and removes temporary files left by a crash.
@@ -38,13 +88,31 @@ func NewLocal(dir string) (*Local, error) {
 		return nil, fmt.Errorf("preparing the file store: %w", err)
 	}
 	l := &Local{dir: dir}
-	stale, _ := filepath.Glob(filepath.Join(dir, "tmp", "upload-*"))
-	for _, p := range stale {
-		if st, err := os.Stat(p); err == nil && time.Since(st.ModTime()) > time.Hour {
-			_ = os.Remove(p)
-		}
-	}
+	_, _ = l.SweepTemp(time.Now(), TempGrace)
 	return l, nil
+}
+
+// WithWriteFault makes writes to the store fail with err once after bytes of an upload
+// have been written, as a full disk does: fault injection for the tests of the server's
+// answer where no small filesystem can be mounted.
+func (l *Local) WithWriteFault(after int64, err error) {
+	l.wrap = func(f *os.File) tempFile { return &faultyFile{File: f, left: after, err: err} }
+}
+
+type faultyFile struct {
+	*os.File
+	left int64
+	err  error
+}
+
+func (f *faultyFile) Write(p []byte) (int, error) {
+	if int64(len(p)) > f.left {
+		n, _ := f.File.Write(p[:f.left])
+		f.left = 0
+		return n, f.err
+	}
+	f.left -= int64(len(p))
+	return f.File.Write(p)
 }
 
 // Dir is the store's root.
@@ -65,9 +133,14 @@ const copyBuffer = 1 << 20
 
 // Put implements Store.
 func (l *Local) Put(ctx context.Context, r io.Reader) (string, int64, error) {
+	return l.PutChecked(ctx, r, math.MaxInt64, nil)
+}
+
+// PutChecked implements Store.
+func (l *Local) PutChecked(ctx context.Context, r io.Reader, limit int64, check Check) (string, int64, error) {
 	tmp, err := os.CreateTemp(filepath.Join(l.dir, "tmp"), "upload-*")
 	if err != nil {
-		return "", 0, err
+		return "", 0, storageErr("creating a temporary file", err)
 	}
 	done := false
 	defer func() {
@@ -76,27 +149,48 @@ func (l *Local) Put(ctx context.Context, r io.Reader) (string, int64, error) {
 			os.Remove(tmp.Name())
 		}
 	}()
-	digest, n, err := copyHashed(tmp, &ctxReader{ctx, r})
+	var w tempFile = tmp
+	if l.wrap != nil {
+		w = l.wrap(tmp)
+	}
+	digest, n, err := copyHashed(w, &ctxReader{ctx, r}, limit)
 	if err != nil {
 		return "", n, err
 	}
+	if check != nil {
+		if err := runCheck(check, tmp, n); err != nil {
+			return "", n, err
+		}
+	}
 	if err := tmp.Close(); err != nil { // copyHashed has synced it
-		return "", n, err
+		return "", n, storageErr("closing the temporary file", err)
 	}
 	sum := hex.EncodeToString(digest)
 	dst, _ := l.Path(sum)
 	if err := os.MkdirAll(filepath.Dir(dst), 0o750); err != nil {
-		return "", n, err
+		return "", n, storageErr("creating the folder", err)
 	}
-	// Renaming over an existing copy of the same content also repairs a damaged one.
+	// Renaming over an existing copy of the same content also repairs a damaged one, and
+	// makes the file young again for the sweeper.
 	if err := os.Rename(tmp.Name(), dst); err != nil {
-		return "", n, err
+		return "", n, storageErr("renaming into place", err)
 	}
 	done = true
 	if err := syncDir(filepath.Dir(dst)); err != nil {
-		return "", n, err
+		return "", n, storageErr("syncing the folder", err)
 	}
 	return sum, n, nil
+}
+
+// runCheck calls check, turning a panic (a parser of untrusted bytes that failed) into
+// an error, so one hostile file costs one refused upload and nothing more.
+func runCheck(check Check, f io.ReaderAt, size int64) (err error) {
+	defer func() {
+		if v := recover(); v != nil {
+			err = &CheckPanic{Value: v, Stack: debug.Stack()}
+		}
+	}()
+	return check(f, size)
 }
 
 // Open implements Store. The *os.File returned also serves ranges (io.ReadSeeker).
@@ -108,7 +202,7 @@ func (l *Local) Open(_ context.Context, sum string) (io.ReadCloser, error) {
 	return os.Open(p)
 }
 
-// Remove deletes the file of a hash; the sweeper calls it for files no row refers to.
+// Remove deletes the file of a hash.
 func (l *Local) Remove(_ context.Context, sum string) error {
 	p, err := l.Path(sum)
 	if err != nil {
@@ -138,6 +232,97 @@ func (l *Local) Walk(fn func(sum string, modified time.Time) error) error {
 		}
 		return fn(d.Name(), info.ModTime())
 	})
+}
+
+// The sweeper's grace periods. An upload writes its temporary file as it arrives, so a
+// temporary file untouched for TempGrace belongs to an upload that died (a kill -9, a
+// crash). A stored file is younger than ContentGrace while the row that will refer to it
+// may not be committed yet (the store writes the row after Put returns), so only older
+// files are candidates for removal.
+const (
+	TempGrace    = time.Hour
+	ContentGrace = 24 * time.Hour
+)
+
+// SweepTemp removes temporary files not written to since now − grace, and returns how
+// many it removed.
+func (l *Local) SweepTemp(now time.Time, grace time.Duration) (int, error) {
+	stale, err := filepath.Glob(filepath.Join(l.dir, "tmp", "*"))
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	for _, p := range stale {
+		st, err := os.Lstat(p)
+		if err != nil || st.IsDir() || !st.ModTime().Before(now.Add(-grace)) {
+			continue
+		}
+		if err := os.Remove(p); err == nil {
+			removed++
+		} else if !errors.Is(err, fs.ErrNotExist) {
+			return removed, err
+		}
+	}
+	return removed, nil
+}
+
+// SweepUnreferenced removes stored files last written before now − grace that no row
+// refers to, and returns how many it removed. It lists the old files first and asks
+// referenced for the hashes the database holds afterwards, so a row committed before that
+// question keeps its file. A file is moved aside before it is deleted and checked once
+// more there: if an upload of the same content renamed a fresh copy into place in the
+// meantime, the fresh copy is what was moved, and it goes back.
+func (l *Local) SweepUnreferenced(ctx context.Context, now time.Time, grace time.Duration, referenced func(context.Context) (map[string]bool, error)) (int, error) {
+	cutoff := now.Add(-grace)
+	var old []string
+	err := l.Walk(func(sum string, modified time.Time) error {
+		if modified.Before(cutoff) {
+			old = append(old, sum)
+		}
+		return ctx.Err()
+	})
+	if err != nil || len(old) == 0 {
+		return 0, err
+	}
+	refs, err := referenced(ctx)
+	if err != nil {
+		return 0, err
+	}
+	removed := 0
+	for _, sum := range old {
+		if refs[sum] {
+			continue
+		}
+		gone, err := l.removeIfOld(sum, cutoff)
+		if err != nil {
+			return removed, err
+		}
+		if gone {
+			removed++
+		}
+	}
+	return removed, nil
+}
+
+func (l *Local) removeIfOld(sum string, cutoff time.Time) (bool, error) {
+	p, _ := l.Path(sum)
+	aside := filepath.Join(l.dir, "tmp", "sweep-"+sum)
+	if err := os.Rename(p, aside); err != nil {
+		if errors.Is(err, fs.ErrNotExist) {
+			return false, nil
+		}
+		return false, err
+	}
+	st, err := os.Stat(aside)
+	if err == nil && !st.ModTime().Before(cutoff) {
+		// a Put of the same content came in between: put it back (a copy that has
+		// arrived since at p has the same content, so either may win)
+		return false, os.Rename(aside, p)
+	}
+	if err := os.Remove(aside); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return false, err
+	}
+	return true, nil
 }
 
 func syncDir(dir string) error {

@@ -114,39 +114,6 @@ func TestVerifyFindsDamage(t *testing.T) {
 	}
 }
 
-func TestCheckedReader(t *testing.T) {
-	body := make([]byte, 1<<20+12345)
-	for i := range body {
-		body[i] = byte(rand.IntN(256))
-	}
-	var gotHead, gotTail []byte
-	var gotSize int64
-	c := NewChecked(&chunked{body, 7919}, 2<<20, 100, 4096, func(h, tl []byte, n int64) error {
-		gotHead, gotTail, gotSize = h, tl, n
-		return nil
-	})
-	if _, err := io.Copy(io.Discard, c); err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(gotHead, body[:100]) || !bytes.Equal(gotTail, body[len(body)-4096:]) || gotSize != int64(len(body)) {
-		t.Fatalf("head/tail/size wrong: %d %d %d", len(gotHead), len(gotTail), gotSize)
-	}
-
-	l, _ := NewLocal(t.TempDir())
-	refuse := errors.New("refused")
-	_, _, err := l.Put(context.Background(), NewChecked(bytes.NewReader(body), 2<<20, 100, 4096, func([]byte, []byte, int64) error { return refuse }))
-	if !errors.Is(err, refuse) {
-		t.Fatalf("refused check: %v", err)
-	}
-	_, _, err = l.Put(context.Background(), NewChecked(bytes.NewReader(body), 1<<20, 100, 4096, func([]byte, []byte, int64) error { return nil }))
-	if !errors.Is(err, ErrTooLarge) {
-		t.Fatalf("over the limit: %v", err)
-	}
-	if got := entries(t, l.Dir()); len(got) != 0 {
-		t.Fatalf("refused uploads left files: %v", got)
-	}
-}
-
 // chunked returns b in reads of at most n bytes, like a network body.
 type chunked struct {
 	b []byte
@@ -162,22 +129,6 @@ func (c *chunked) Read(p []byte) (int, error) {
 	return k, nil
 }
 
-func TestRingKeepsTheLastBytes(t *testing.T) {
-	for _, size := range []int{1, 5, 16} {
-		r := ring{buf: make([]byte, size)}
-		var all []byte
-		for i := 0; i < 40; i++ {
-			chunk := bytes.Repeat([]byte{byte('a' + i%26)}, i%7)
-			all = append(all, chunk...)
-			r.write(chunk)
-			want := all[max(0, len(all)-size):]
-			if got := r.bytes(); !bytes.Equal(got, want) {
-				t.Fatalf("size %d after %d writes: %q; want %q", size, i+1, got, want)
-			}
-		}
-	}
-}
-
 // A file large enough for fsyncs to start during the copy, arriving in odd-sized reads,
 // is stored whole and under the hash of its content.
 func TestLargePutWithEarlySyncs(t *testing.T) {
@@ -191,13 +142,13 @@ func TestLargePutWithEarlySyncs(t *testing.T) {
 		body[i] = byte(r.Uint32())
 	}
 	want := sha256.Sum256(body)
-	c := NewChecked(&chunked{body, 65521}, int64(len(body)), 100, 4096, func(h, tl []byte, n int64) error {
-		if n != int64(len(body)) || !bytes.Equal(tl, body[len(body)-4096:]) {
-			t.Errorf("check saw %d bytes and a wrong tail", n)
+	sum, n, err := l.PutChecked(context.Background(), &chunked{body, 65521}, int64(len(body)), func(f io.ReaderAt, n int64) error {
+		tail := make([]byte, 4096)
+		if _, err := f.ReadAt(tail, n-4096); err != nil || n != int64(len(body)) || !bytes.Equal(tail, body[len(body)-4096:]) {
+			t.Errorf("check saw %d bytes and a wrong tail (%v)", n, err)
 		}
 		return nil
 	})
-	sum, n, err := l.Put(context.Background(), c)
 	if err != nil || n != int64(len(body)) || sum != hex.EncodeToString(want[:]) {
 		t.Fatalf("Put = %s, %d, %v; want %x, %d", sum, n, err, want, len(body))
 	}

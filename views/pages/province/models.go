@@ -94,7 +94,7 @@ type FilingPage struct {
 	Rows   []FilingRow
 	Pager  components.Pager
 	Export string // the XLSX export link, with the state filter
-	FormID int64 // the row whose form shows errors
+	FormID int64  // the row whose form shows errors
 	Number string
 	Date   string
 	Errors components.FieldErrors

@@ -96,7 +96,7 @@ func (h *Queues) XLSX(c echo.Context) error {
 		rows, total, err := h.store.Queue(ctx, u, f, p)
 		for _, r := range rows {
 			deadline, overdue := "", false
-			if d := shared.MakeDeadline(cal, r.DueLabel, r.DueKind, r.DueDate, today); d != nil {
+			if d := shared.ClockDeadline(&r.Clock, cal, h.now()); d != nil {
 				deadline, overdue = d.String(), d.Overdue
 			}
 			if err := x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.State.Label(), yesNo(models.IsLargeScale(r.Balance)),
@@ -285,6 +285,9 @@ func (h *Filing) XLSX(c echo.Context) error {
 		rows, total, err := h.store.FilingQueue(ctx, u, state, p)
 		for _, r := range rows {
 			deadline := ""
+			if r.State == models.StateCertified && r.ScopeDeadline.IsZero() && r.ScopePending != 0 {
+				deadline = models.PendingCalendarText(r.ScopePending)
+			}
 			if r.State == models.StateCertified && !r.ScopeDeadline.IsZero() {
 				deadline = r.ScopeDeadline.String()
 				if dl, err := models.NewDeadline(cal, models.DeadlineWorking, r.ScopeDeadline, today); err == nil {

@@ -12,16 +12,6 @@ import (
 	"portal/web/webtest"
 )
 
-// parseHTML parses a page for goquery.
-func parseHTML(t testing.TB, body string) *goquery.Document {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
-}
-
 // cellText is a cell's text with runs of white space folded.
 func cellText(s *goquery.Selection) string { return strings.Join(strings.Fields(s.Text()), " ") }
 

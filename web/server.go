@@ -56,11 +56,15 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	e.Use(withShell)
 	e.Use(accessLog(log))
 	e.Use(securityHeaders(cfg.SecureOnly))
+	e.Use(boundedInput)
 	e.Use(s.loadUser)
 	e.Use(csrf(cfg.SecureOnly))
 	s.routes()
 	return s
 }
+
+// BaseURL is the configured public address every absolute URL is built from.
+func (s *Server) BaseURL() string { return s.cfg.base() }
 
 // ListenAndServe serves until the server is shut down.
 func (s *Server) ListenAndServe() error {

@@ -14,6 +14,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/pgcluster"
 	"portal/web"
 )
 
@@ -23,6 +24,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer d.close()
+	if d.cluster != nil {
+		d.cluster.Supervise(ctx, log, pgcluster.Hooks{}) // restarted with backoff if it dies (issue 8, 3.1)
+	}
 	srv := web.New(d.cfg, d.store, time.Now, log)
 	srv.StartJobs(ctx, time.Minute)
 	errc := make(chan error, 1)

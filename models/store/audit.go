@@ -54,8 +54,8 @@ func (a Actor) role() models.Role {
 // rolls back with the action it records. A target of the form "申请 <id>" ties the row to
 // that case, so the trail can be searched by the institution.
 func audit(tx *gorm.DB, a Actor, action, target, detail string) error {
-	e := models.AuditEntry{At: a.Now, ActorID: a.id(), ActorName: a.name(), ActorRole: a.role(),
-		Action: action, Target: target, Detail: detail, IP: a.IP}
+	e := models.AuditEntry{At: a.Now, ActorID: a.id(), ActorName: clip(a.name(), 200), ActorRole: a.role(),
+		Action: action, Target: clip(target, 500), Detail: clip(detail, 1000), IP: clip(a.IP, 100)}
 	if rest, ok := strings.CutPrefix(target, "申请 "); ok {
 		if id, err := strconv.ParseInt(rest, 10, 64); err == nil {
 			e.ApplicationID = &id
@@ -234,4 +234,12 @@ var beijing = time.FixedZone("CST", 8*3600)
 // sign-out, an export of a list.
 func (s *Store) RecordAudit(ctx context.Context, a Actor, action, target, detail string) error {
 	return audit(s.db.WithContext(ctx), a, action, target, detail)
+}
+
+// clip keeps at most n characters of s, so hostile input cannot bloat the trail.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

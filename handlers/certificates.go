@@ -183,7 +183,21 @@ func (h *Certificates) PDF(c echo.Context) error {
 func CertificateData(cert models.Certificate, verifyURL string) pdf.CertificateData {
 	return pdf.CertificateData{Serial: cert.Serial, Name: cert.Name, USCC: cert.USCC, IssueDate: cert.IssueDate.Start(),
 		Authorities: [2]pdf.Authority{{Name: cert.Authority1, SealLabel: "整改验收专用章"}, {Name: cert.Authority2, SealLabel: "整改验收专用章"}},
-		VerifyURL:   verifyURL, Fingerprint: cert.Fingerprint}
+		VerifyURL:   verifyURL, Fingerprint: cert.Fingerprint, KeyID: cert.KeyID, Signature: cert.Signature,
+		QRText: certificateQR(cert, verifyURL), Signed: models.CertificateToken(cert)}
+}
+
+// certificateQR is the QR text of a signed certificate (issue 14 §2): serial, key id,
+// signature and the signed fields, so a phone can check it offline.
+func certificateQR(cert models.Certificate, verifyURL string) string {
+	if cert.Signature == "" {
+		return ""
+	}
+	sig, err := models.DecodeSignature(cert.Signature)
+	if err != nil {
+		return ""
+	}
+	return models.CertificateQR(verifyURL, cert, cert.KeyID, sig)
 }
 
 // CertificatePDF renders a stored certificate.

@@ -95,4 +95,5 @@ func (s *Server) routes() {
 	s.platformRoutes()
 	s.reviewRoutes()
 	s.publicRoutes()
+	s.apiRoutes()
 }

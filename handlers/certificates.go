@@ -26,6 +26,7 @@ type CertificateStore interface {
 	RevokeCertificate(ctx context.Context, a store.Actor, id int64, reason string) error
 	VerificationCount(ctx context.Context, serial string) (int64, error)
 	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)
+	AuditRecorder
 }
 
 // Certificates serves sign-off, the certificate pages, the PDF and revocation.
@@ -73,7 +74,7 @@ func (h *Certificates) SignoffQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := province.SignoffPage{Pager: pager(c, p, total)}
+	page := province.SignoffPage{Pager: pager(c, p, total), Export: exportOf(c, "/province/signoff")}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, province.SignoffRow{ApplicationID: r.ApplicationID, Version: r.Version, Institution: r.InstitutionName,
 			USCC: r.USCC, District: r.DistrictName, Large: models.IsLargeScale(r.Balance), NoticeStart: r.NoticeStart,
@@ -106,7 +107,7 @@ func (h *Certificates) List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := province.CertificatesPage{Query: q, Pager: pager(c, p, total)}
+	page := province.CertificatesPage{Query: q, Pager: pager(c, p, total), Export: exportOf(c, "/certificates")}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, certRow(r))
 	}

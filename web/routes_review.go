@@ -28,8 +28,11 @@ func (s *Server) reviewRoutes() {
 	clk := handlers.NewClockSettings(s.store, s.sessions, s.clock)
 
 	s.group("/district", districts).get("", q.Show)
+	s.group("/district", districts).get(".xlsx", q.XLSX)
 	s.group("/city", cities).get("", q.Show)
+	s.group("/city", cities).get(".xlsx", q.XLSX)
 	s.group("/province", provinces).get("", q.Show)
+	s.group("/province", provinces).get(".xlsx", q.XLSX)
 
 	view := s.group("/applications", applicationViewers)
 	view.get("/:id", rv.Show)

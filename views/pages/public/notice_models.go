@@ -119,11 +119,11 @@ type VerifyResult struct {
 
 // SignatureView is the SM2 signature check of a verified document (issue 14 §2).
 type SignatureView struct {
-	OK        bool
-	Reason    string
-	KeyID     string
-	Value     string // base64url
-	KeysURL   string // /verify/keys
+	OK      bool
+	Reason  string
+	KeyID   string
+	Value   string // base64url
+	KeysURL string // /verify/keys
 }
 
 // RegisterPage is the public filing register.

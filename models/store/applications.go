@@ -204,7 +204,7 @@ func transition(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, 
 		return 0, err
 	}
 	if err := auditDecision(tx, a, &d); err != nil {
-		return err
+		return 0, err
 	}
 	if err := advanceClocks(tx, a, app, ev, from, to, in); err != nil {
 		return 0, err
@@ -219,7 +219,7 @@ func transition(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, 
 	return d.ID, notify(tx, app, ev, to, a, body)
 }
 
-// appendDecision links the row to the chain's last hash. Decide writes the decision's
+// appendDecision links the row to the chain's last hash. transition writes the decision's
 // audit row beside it; another caller writes one itself (auditDecision or audit). An advisory lock keeps the chain
 // linear when decisions on different applications commit at the same time.
 func appendDecision(tx *gorm.DB, d *models.Decision) error {

@@ -10,7 +10,7 @@ import (
 )
 
 // Demo data for the end of the path: three more 海珠区 institutions, each driven
-// through the real workflow (Decide, the notices, sign-off, the scope change) with
+// through the real workflow (decideIn, the notices, sign-off, the scope change) with
 // back-dated times, so that one waits at each later step:
 //   - platform6: notice ended, waiting for the province's sign-off;
 //   - platform7: certified, waiting for its business-scope change;

@@ -11,7 +11,7 @@ import (
 )
 
 // Public-side demo data: two institutions in 海珠区, not used by other parts' tests,
-// each taken through the real workflow (Decide, the hash chain, the notices), so the
+// each taken through the real workflow (decideIn, the hash chain, the notices), so the
 // public pages have content from the first run: one in public notice, one certified,
 // scope changed and filed.
 var (

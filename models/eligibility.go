@@ -24,13 +24,6 @@ func (a Answer) Label() string {
 	return string(a)
 }
 
-// Single-borrower caps (seeds/004 plan 1 五(三), plan 6 三(二)4(1); seeds/000 十 gives the
-// same figures): outstanding borrowing through the platform per borrower.
-const (
-	NaturalPersonLoanCap Money = 200_000 * OneYuan   // 自然人
-	LegalPersonLoanCap   Money = 1_000_000 * OneYuan // 法人或其他组织
-)
-
 // SelfAssessmentItem is one line of the self-assessment (SPEC §3.2). Every item is
 // phrased as a compliance statement, so 不符合 is always the hard line: the platform
 // cannot pass acceptance and the portal says so before it submits.

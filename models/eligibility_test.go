@@ -94,12 +94,6 @@ func TestValidateAnswer(t *testing.T) {
 	}
 }
 
-func TestLoanCaps(t *testing.T) {
-	if NaturalPersonLoanCap.String() != "200,000.00" || LegalPersonLoanCap.String() != "1,000,000.00" {
-		t.Errorf("caps %s %s", NaturalPersonLoanCap, LegalPersonLoanCap)
-	}
-}
-
 func with(m map[int]Answer, no int, a Answer) map[int]Answer {
 	c := map[int]Answer{}
 	for k, v := range m {

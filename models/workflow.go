@@ -115,7 +115,7 @@ func (e Event) Label() string {
 // LargeScaleThreshold routes by scale: an outstanding balance at the previous December
 // end of 9亿元 or more ("超9亿元(含)") goes to the province–city joint team, less
 // ("不足9亿元") to the city's preliminary acceptance (seeds/004 plan 1 四(一)).
-const LargeScaleThreshold Money = 900_000_000 * OneYuan
+const LargeScaleThreshold Money = 9 * OneYi
 
 // IsLargeScale applies LargeScaleThreshold.
 func IsLargeScale(balance Money) bool { return balance >= LargeScaleThreshold }

@@ -89,9 +89,9 @@ func (h *Platform) renderApplications(c echo.Context, status int, typeCode strin
 		}
 	}
 	for _, a := range apps {
-		row := platform.AppRow{ID: a.ID, Type: a.TypeName, State: a.State, Created: platform.When(a.CreatedAt)}
+		row := platform.AppRow{ID: a.ID, Type: a.TypeName, State: a.State, Created: models.DateTimeCN(a.CreatedAt)}
 		if a.SubmittedAt != nil {
-			row.Submitted = platform.When(*a.SubmittedAt)
+			row.Submitted = models.DateTimeCN(*a.SubmittedAt)
 		}
 		p.Rows = append(p.Rows, row)
 	}
@@ -174,7 +174,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 		p.FileURL = "/platform/file"
 	}
 	if app.SubmittedAt != nil {
-		p.Submitted = platform.When(*app.SubmittedAt)
+		p.Submitted = models.DateTimeCN(*app.SubmittedAt)
 	}
 	if app.ClockID != nil {
 		cal, err := h.store.LoadCalendar(ctx)
@@ -220,7 +220,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 		return err
 	}
 	for _, d := range hist {
-		p.History = append(p.History, platform.HistoryRow{At: platform.When(d.At), Actor: d.ActorName, Event: d.Event.Label(),
+		p.History = append(p.History, platform.HistoryRow{At: models.DateTimeCN(d.At), Actor: d.ActorName, Event: d.Event.Label(),
 			From: d.FromState.Label(), To: d.ToState.Label(), Opinion: d.Opinion})
 	}
 	return Render(c, status, platform.Application(p))
@@ -296,7 +296,7 @@ func SubmittedApplications(c echo.Context, s SubmittedStore) (templ.Component, e
 		row := platform.SubmittedRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC, District: r.DistrictName, Type: r.TypeName,
 			State: r.State, Large: models.IsLargeScale(r.Balance)}
 		if r.SubmittedAt != nil {
-			row.Submitted = platform.When(*r.SubmittedAt)
+			row.Submitted = models.DateTimeCN(*r.SubmittedAt)
 		} else if r.State == models.StateAbandoned {
 			row.Submitted = "未提交"
 		}

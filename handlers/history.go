@@ -78,9 +78,9 @@ func (h *Reviews) addClocks(c echo.Context, p *shared.ApplicationPage, cal *mode
 	names := map[int64]string{}
 	for i := range clocks {
 		ck := &clocks[i]
-		row := shared.ClockRow{ClockView: ck.View(cal, now), Started: shared.DateTime(ck.StartedAt)}
+		row := shared.ClockRow{ClockView: ck.View(cal, now), Started: models.DateTimeCN(ck.StartedAt)}
 		if ck.EndedAt != nil {
-			row.Ended = shared.DateTime(*ck.EndedAt)
+			row.Ended = models.DateTimeCN(*ck.EndedAt)
 		}
 		names[ck.ID] = row.Name
 		p.Clocks = append(p.Clocks, row)
@@ -90,7 +90,7 @@ func (h *Reviews) addClocks(c echo.Context, p *shared.ApplicationPage, cal *mode
 		return nil, err
 	}
 	for _, e := range log {
-		p.ClockLog = append(p.ClockLog, shared.ClockChange{At: shared.DateTime(e.At), Actor: e.ActorName, Clock: names[e.ClockID],
+		p.ClockLog = append(p.ClockLog, shared.ClockChange{At: models.DateTimeCN(e.At), Actor: e.ActorName, Clock: names[e.ClockID],
 			What: clockChangeText(e), Note: e.Note})
 	}
 	if p.Role != models.RolePlatform {
@@ -150,7 +150,7 @@ func header(r *store.QueueRow) shared.Header {
 		District: r.DistrictName, Balance: r.Balance, Large: models.IsLargeScale(r.Balance), Assignee: r.AssigneeName,
 		Classification: r.Classification.Label()}
 	if r.SubmittedAt != nil {
-		h.SubmittedAt = shared.DateTime(*r.SubmittedAt)
+		h.SubmittedAt = models.DateTimeCN(*r.SubmittedAt)
 	}
 	if r.ExitClass != "" {
 		h.ExitClass = r.ExitClass.Label()
@@ -159,7 +159,7 @@ func header(r *store.QueueRow) shared.Header {
 }
 
 func timelineItem(e store.TimelineEntry) shared.TimelineItem {
-	it := shared.TimelineItem{ID: e.ID, At: shared.DateTime(e.At), Actor: e.ActorDisplay, Role: models.Role(e.Role).Label(),
+	it := shared.TimelineItem{ID: e.ID, At: models.DateTimeCN(e.At), Actor: e.ActorDisplay, Role: models.Role(e.Role).Label(),
 		Event: models.StepLabel(e.Event, e.FromState), Record: e.Event.IsRecord(), From: e.FromState.Label(), To: e.ToState.Label(), Opinion: e.Opinion, Hash: e.Hash[:16] + "…"}
 	if e.Role == "system" {
 		it.Role = "系统"
@@ -258,7 +258,7 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 			evidence = append(evidence, f)
 		}
 	}
-	p.Objection = &shared.Objection{Reasons: o.Reasons, At: shared.DateTime(o.SubmittedAt), Outcome: o.Outcome, Evidence: reviewFileViews(evidence)}
+	p.Objection = &shared.Objection{Reasons: o.Reasons, At: models.DateTimeCN(o.SubmittedAt), Outcome: o.Outcome, Evidence: reviewFileViews(evidence)}
 	return err
 }
 
@@ -266,7 +266,7 @@ func reviewFileViews(fs []store.ReviewFile) []shared.File {
 	out := make([]shared.File, len(fs))
 	for i, f := range fs {
 		out[i] = shared.File{Name: f.Name, SHA256: f.SHA256, Size: shared.SizeText(f.Size), Type: f.ContentType,
-			At: shared.DateTime(f.UploadedAt)}
+			At: models.DateTimeCN(f.UploadedAt)}
 		if f.Stored {
 			out[i].URL = fmt.Sprintf("/applications/%d/review-files/%d", f.ApplicationID, f.ID)
 		}

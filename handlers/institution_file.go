@@ -55,7 +55,7 @@ func (h *Platform) showFile(c echo.Context, id int64, editURL, historyURL string
 	p := platform.FileViewPage{Title: "机构档案（一户一档）", Institution: f.Name, USCC: f.USCC, District: d.Name,
 		Lock: lock, EditURL: editURL, HistoryURL: historyURL}
 	if recs, _, err := h.store.FileHistory(ctx, CurrentUser(c), id, models.Page{Size: 1}); err == nil && len(recs) > 0 {
-		p.Updated = platform.When(recs[0].At) + " · " + recs[0].ActorName
+		p.Updated = models.DateTimeCN(recs[0].At) + " · " + recs[0].ActorName
 	}
 	display := models.FileDisplay(*f)
 	parts := partDisplays(f)
@@ -258,7 +258,7 @@ func (h *Platform) fileHistory(c echo.Context, id int64, back string) error {
 	}
 	p := platform.HistoryPage{Institution: f.Name, BackURL: back, Pager: pager(c, pg, total)}
 	for _, r := range recs {
-		ch := platform.HistoryChange{At: platform.When(r.At), Actor: r.ActorName}
+		ch := platform.HistoryChange{At: models.DateTimeCN(r.At), Actor: r.ActorName}
 		for _, fd := range r.Fields {
 			ch.Fields = append(ch.Fields, platform.HistoryField{Field: fd.Field, Old: fd.OldValue, New: fd.NewValue})
 		}

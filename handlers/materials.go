@@ -70,6 +70,6 @@ func (h *Platform) renderMaterial(c echo.Context, status int, errs components.Fi
 
 func fileRow(f models.MaterialFile) platform.FileRow {
 	return platform.FileRow{Version: f.Version, Filename: f.Filename, Size: platform.Size(f.Size), Kind: f.Kind.Label(),
-		SHA256: f.SHA256, Uploader: f.UploaderName, At: platform.When(f.UploadedAt), Frozen: f.FrozenAt != nil,
+		SHA256: f.SHA256, Uploader: f.UploaderName, At: models.DateTimeCN(f.UploadedAt), Frozen: f.FrozenAt != nil,
 		URL: fmt.Sprintf("/files/%d", f.ID)}
 }

@@ -194,7 +194,7 @@ func (pc *PublicCache) serveStale(c echo.Context, uri, token string) bool {
 			body = bytes.ReplaceAll(body, []byte(e.csrf), []byte(token))
 		}
 		var note bytes.Buffer
-		_ = components.StaleNote(e.at.In(chinaTime).Format("2006-01-02 15:04")).Render(c.Request().Context(), &note)
+		_ = components.StaleNote(models.DateTimeCN(e.at)).Render(c.Request().Context(), &note)
 		if i := bytes.Index(body, []byte("<main")); i >= 0 {
 			if j := bytes.IndexByte(body[i:], '>'); j >= 0 {
 				at := i + j + 1
@@ -209,8 +209,6 @@ func (pc *PublicCache) serveStale(c echo.Context, uri, token string) bool {
 	_ = c.Blob(http.StatusOK, e.ct, body)
 	return true
 }
-
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // match reports whether an If-None-Match header names etag.
 func match(header, etag string) bool {

@@ -86,7 +86,7 @@ func (h *Queues) Show(c echo.Context) error {
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.QueueRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC,
 			District: r.DistrictName, Balance: r.Balance, Large: models.IsLargeScale(r.Balance), State: r.State,
-			Since: shared.DateTime(r.StateSince), Assignee: r.AssigneeName,
+			Since: models.DateTimeCN(r.StateSince), Assignee: r.AssigneeName,
 			Deadline: shared.ClockDeadline(&r.Clock, cal, h.now())})
 	}
 	return Render(c, http.StatusOK, officer.Queue(page))

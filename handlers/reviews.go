@@ -249,7 +249,7 @@ func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *s
 	if err != nil || r == nil {
 		return err
 	}
-	p.Round = &shared.Round{Prev: shared.DateTime(r.Prev), Last: shared.DateTime(r.Last), Fields: r.Fields}
+	p.Round = &shared.Round{Prev: models.DateTimeCN(r.Prev), Last: models.DateTimeCN(r.Last), Fields: r.Fields}
 	for _, m := range r.Materials {
 		name := m.Material
 		if m.Slot != "" {

@@ -89,6 +89,7 @@ const (
 
 // CalendarYearInRange reports whether year may be entered or shown.
 func CalendarYearInRange(year int) bool { return year >= MinCalendarYear && year <= MaxCalendarYear }
+
 // FormatCalendarYear writes a year's days in the line format ParseCalendarYear reads,
 // joining consecutive days of the same kind and name into a range, so that an admin
 // correcting a year starts from what is entered.

@@ -8,24 +8,23 @@ import (
 	"portal/models"
 )
 
-// chinaTZ is China Standard Time (UTC+8, no daylight saving); dates are
-// printed in it whatever the server's zone, so output does not depend on TZ.
-var chinaTZ = time.FixedZone("CST", 8*3600)
+// Dates are printed in models.ChinaTime whatever the server's zone, so output does not
+// depend on TZ.
 
 // DateCN formats t as 2026年11月22日 (China time).
 func DateCN(t time.Time) string {
-	t = t.In(chinaTZ)
+	t = t.In(models.ChinaTime)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
 // DateISO formats t as 2026-11-22 (China time).
-func DateISO(t time.Time) string { return t.In(chinaTZ).Format("2006-01-02") }
+func DateISO(t time.Time) string { return t.In(models.ChinaTime).Format("2006-01-02") }
 
 // dateStamp is the document's fixed creation date: the given day at noon
 // China time, so regenerating the document gives identical bytes.
 func dateStamp(t time.Time) time.Time {
-	t = t.In(chinaTZ)
-	return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, chinaTZ)
+	t = t.In(models.ChinaTime)
+	return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, models.ChinaTime)
 }
 
 // Yuan formats an amount in fen (分) as 1,234,567.89元, with models' integer formatting.

@@ -5,8 +5,8 @@ package webtest
 import (
 	"context"
 	"io"
-	"net"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/models"
 	"portal/models/store"
 	"portal/models/store/storetest"
 	"portal/web"
@@ -38,7 +39,7 @@ func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.
 func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 // Start is where every test clock begins: a working Monday morning in Beijing time.
-var Start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+var Start = time.Date(2026, 11, 23, 9, 0, 0, 0, models.ChinaTime)
 
 // Env is one running server with its database and clock.
 type Env struct {

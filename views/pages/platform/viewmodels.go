@@ -6,7 +6,6 @@ package platform
 import (
 	"fmt"
 	"strconv"
-	"time"
 
 	"portal/models"
 	"portal/views/components"
@@ -108,10 +107,5 @@ func MB(n int64) string {
 
 // Size formats a file size with the exact byte count.
 func Size(n int64) string { return fmt.Sprintf("%s（%s 字节）", MB(n), strconv.FormatInt(n, 10)) }
-
-// When formats a time in China for lists.
-func When(t time.Time) string {
-	return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
-}
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -283,11 +283,6 @@ func (p ApplicationPage) URL(rest string) string {
 	return "/applications/" + strconv.FormatInt(p.App.ID, 10) + rest
 }
 
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// DateTime formats an instant in China time.
-func DateTime(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") }
-
 // Itoa formats an id.
 func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
 

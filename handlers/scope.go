@@ -179,7 +179,7 @@ func (h *Scope) Record(c echo.Context) error {
 	}
 	msg := "已登记经营范围变更，待省金融办备案登记"
 	if sc.Late {
-		msg += "（已超过 5 个工作日期限，已记录为逾期办理）"
+		msg += "（已超过 " + models.ScopeChangeDaysText + "期限，已记录为逾期办理）"
 	}
 	return redirectWithFlash(c, h.sessions, "/platform/scope", msg)
 }

@@ -117,6 +117,9 @@ func (e Event) Label() string {
 // ("不足9亿元") to the city's preliminary acceptance (seeds/004 plan 1 四(一)).
 const LargeScaleThreshold Money = 9 * OneYi
 
+// LargeScaleText states LargeScaleThreshold as the texts do: "9 亿元".
+var LargeScaleText = strings.TrimSuffix(LargeScaleThreshold.Yi(), ".00") + " 亿元"
+
 // IsLargeScale applies LargeScaleThreshold.
 func IsLargeScale(balance Money) bool { return balance >= LargeScaleThreshold }
 

@@ -31,7 +31,7 @@ func dateStamp(t time.Time) time.Time {
 func Yuan(fen int64) string { return models.Money(fen).String() + "元" }
 
 // YuanWithYi adds the amount in 亿元 (two decimals) for large sums, the unit
-// the scale threshold (models.LargeScaleThreshold) is stated in.
+// the scale threshold (models.LargeScaleText) is stated in.
 func YuanWithYi(fen int64) string {
 	m := models.Money(fen)
 	if m < 1_000_000*models.OneYuan { // below 1,000,000.00元 the 亿 figure says little

@@ -92,7 +92,7 @@ type Header struct {
 // Route names the acceptance path by scale.
 func (h Header) Route() string {
 	if h.Large {
-		return "省市联合验收（待收余额 9 亿元及以上）"
+		return "省市联合验收（待收余额 " + models.LargeScaleText + "及以上）"
 	}
 	return "区级审核 → 市级初验 → 专责小组审定"
 }

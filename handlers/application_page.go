@@ -35,7 +35,7 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		return nil, err
 	}
 	p := &shared.ApplicationPage{Role: u.Role, UserID: u.ID, App: header(row),
-		Deadline:   shared.ClockDeadline(&row.Clock, cal, h.now()),
+		Deadline:   components.ClockDeadline(&row.Clock, cal, h.now()),
 		Allowed:    reviewEvents(models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role)),
 		IsAssignee: row.AssigneeID != nil && *row.AssigneeID == u.ID}
 	for _, e := range entries {
@@ -241,9 +241,9 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 	}
 	dl := fn.ObjectionDeadline
 	p.Failure = &shared.Failure{Problems: fn.ProblemList(), Remarks: fn.Remarks, Authority: fn.Authority,
-		NotifiedOn: fn.NotifiedOn.String(), Deadline: shared.ClockDeadline(window, cal, h.now())}
+		NotifiedOn: fn.NotifiedOn.String(), Deadline: components.ClockDeadline(window, cal, h.now())}
 	if window == nil { // a notice from before the clocks
-		p.Failure.Deadline = shared.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today)
+		p.Failure.Deadline = components.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today)
 	}
 	p.Failure.Open = row.State == models.StateFailed && (window == nil && !today.After(dl) || window != nil && window.InTime(h.now()))
 	p.ExitOpen = models.ExitOpen(models.ExitFacts{State: row.State, ObjectionDeadline: dl, Today: today})

@@ -17,7 +17,6 @@ import (
 	"portal/models/store/files"
 	"portal/views/components"
 	"portal/views/pages/platform"
-	"portal/views/pages/shared"
 )
 
 // ApplicationStore is what the application pages need of the store.
@@ -185,7 +184,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 		if err != nil {
 			return err
 		}
-		if d := shared.ClockDeadline(ck, cal, h.now()); d != nil {
+		if d := components.ClockDeadline(ck, cal, h.now()); d != nil {
 			p.Due = d.String()
 		}
 	}

@@ -12,7 +12,6 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/pages/officer"
-	"portal/views/pages/shared"
 )
 
 // QueueStore is what the work queues need of the store.
@@ -87,7 +86,7 @@ func (h *Queues) Show(c echo.Context) error {
 		page.Rows = append(page.Rows, officer.QueueRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC,
 			District: r.DistrictName, Balance: r.Balance, Large: models.IsLargeScale(r.Balance), State: r.State,
 			Since: models.DateTimeCN(r.StateSince), Assignee: r.AssigneeName,
-			Deadline: shared.ClockDeadline(&r.Clock, cal, h.now())})
+			Deadline: components.ClockDeadline(&r.Clock, cal, h.now())})
 	}
 	return Render(c, http.StatusOK, officer.Queue(page))
 }

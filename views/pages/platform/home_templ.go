@@ -10,8 +10,8 @@ import templruntime "github.com/a-h/templ/runtime"
 
 import (
 	"portal/models"
+	"portal/views/components"
 	"portal/views/layout"
-	"portal/views/pages/shared"
 )
 
 // HomePage is the platform's landing page: its institution and where its acceptance
@@ -20,7 +20,7 @@ type HomePage struct {
 	Institution models.Institution
 	District    string
 	Application *models.Application
-	Deadline    *shared.Deadline
+	Deadline    *components.Deadline
 	Outcome     *Outcome // where the path ended (or, once certified, what follows)
 }
 
@@ -33,7 +33,7 @@ type Outcome struct {
 	CertificateID   int64
 	Serial          string
 	IssueDate       models.Date
-	ScopeDeadline   *shared.Deadline // while certified
+	ScopeDeadline   *components.Deadline // while certified
 	ScopeChangeDate models.Date
 	ScopeLate       bool
 	FilingNumber    string
@@ -160,12 +160,12 @@ func Home(p HomePage) templ.Component {
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
-					templ_7745c5c3_Err = StateBadge(p.Application.State).Render(ctx, templ_7745c5c3_Buffer)
+					templ_7745c5c3_Err = components.StateBadge(p.Application.State).Render(ctx, templ_7745c5c3_Buffer)
 					if templ_7745c5c3_Err != nil {
 						return templ_7745c5c3_Err
 					}
 					if p.Deadline != nil {
-						templ_7745c5c3_Err = shared.DeadlineChip(p.Deadline).Render(ctx, templ_7745c5c3_Buffer)
+						templ_7745c5c3_Err = components.DeadlineChip(p.Deadline).Render(ctx, templ_7745c5c3_Buffer)
 						if templ_7745c5c3_Err != nil {
 							return templ_7745c5c3_Err
 						}
@@ -251,7 +251,7 @@ func outcomeCard(o Outcome) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = StateBadge(o.State).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = components.StateBadge(o.State).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -364,7 +364,7 @@ func outcomeCard(o Outcome) templ.Component {
 					}
 				}
 			} else if o.ScopeDeadline != nil {
-				templ_7745c5c3_Err = shared.DeadlineChip(o.ScopeDeadline).Render(ctx, templ_7745c5c3_Buffer)
+				templ_7745c5c3_Err = components.DeadlineChip(o.ScopeDeadline).Render(ctx, templ_7745c5c3_Buffer)
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}

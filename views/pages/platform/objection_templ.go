@@ -139,7 +139,7 @@ func Objection(p ObjectionPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = shared.DeadlineChip(p.Failure.Deadline).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.DeadlineChip(p.Failure.Deadline).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

@@ -11,6 +11,9 @@ import (
 	"github.com/a-h/templ"
 )
 
+// Itoa formats an id or a count for a page.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
 // FieldErrors maps a form field name to its message in Chinese.
 type FieldErrors map[string]string
 

@@ -109,8 +109,6 @@ func MB(n int64) string {
 // Size formats a file size with the exact byte count.
 func Size(n int64) string { return fmt.Sprintf("%s（%s 字节）", MB(n), strconv.FormatInt(n, 10)) }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 var numerals = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
 
 // numeral is the Chinese ordinal of a section: 0 → 一.
@@ -118,7 +116,7 @@ func numeral(i int) string {
 	if i < len(numerals) {
 		return numerals[i]
 	}
-	return itoa(int64(i + 1))
+	return components.Itoa(int64(i + 1))
 }
 
 func joinCN(items []string) string { return strings.Join(items, "、") }
@@ -148,13 +146,13 @@ func inputMode(k models.FieldKind) string {
 }
 
 // fileField names the file input of a slot: file-1, file-2 …
-func fileField(slot int) string { return "file-" + itoa(int64(slot)) }
+func fileField(slot int) string { return "file-" + components.Itoa(int64(slot)) }
 
 // FileField is fileField for handlers keying errors.
 func FileField(slot int) string { return fileField(slot) }
 
 // saName names a self-assessment field: answer_3, explanation_3, evidence_3.
-func saName(what string, no int) string { return what + "_" + itoa(int64(no)) }
+func saName(what string, no int) string { return what + "_" + components.Itoa(int64(no)) }
 
 // SAName is saName for handlers.
 func SAName(what string, no int) string { return saName(what, no) }
@@ -166,9 +164,9 @@ func hasItemError(errs map[string]string, no int) bool {
 // requirement reads 必交，共 3 份 / 选交，共 1 份.
 func requirement(required bool, files int) string {
 	if required {
-		return "必交，共 " + itoa(int64(files)) + " 份"
+		return "必交，共 " + components.Itoa(int64(files)) + " 份"
 	}
-	return "选交，共 " + itoa(int64(files)) + " 份"
+	return "选交，共 " + components.Itoa(int64(files)) + " 份"
 }
 
 // MirrorRow is one of the platform's notices with where it mirrored it.

@@ -232,9 +232,6 @@ func (p ApplicationPage) URL(rest string) string {
 	return "/applications/" + strconv.FormatInt(p.App.ID, 10) + rest
 }
 
-// Itoa formats an id.
-func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
 // SizeText is a file size in KB or MB.
 func SizeText(n int64) string {
 	if n >= 1<<20 {

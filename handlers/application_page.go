@@ -245,7 +245,7 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 	if window == nil { // a notice from before the clocks
 		p.Failure.Deadline = components.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today)
 	}
-	p.Failure.Open = row.State == models.StateFailed && (window == nil && !today.After(dl) || window != nil && window.InTime(h.now()))
+	p.Failure.Open = models.ObjectionOpen(row.State, window, dl, h.now())
 	p.ExitOpen = models.ExitOpen(models.ExitFacts{State: row.State, ObjectionDeadline: dl, Today: today})
 	o, err := h.store.ObjectionTo(ctx, fn.ID)
 	if err != nil || o == nil {

@@ -160,7 +160,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	app := v.App
 	p := platform.AppPage{ID: app.ID, Type: v.Type.Name, Institution: v.Institution.Name, USCC: v.Institution.USCC,
 		State: app.State, Version: app.Version, IsPlatform: u.Role == models.RolePlatform,
-		Editable: app.State == models.StateDraft || app.State == models.StateCorrection, SubmitLabel: SubmitEvent(app.State).Label(),
+		Editable: app.State.PlatformMayEdit(), SubmitLabel: SubmitEvent(app.State).Label(),
 		Blockers: r.Check.Blockers(), NeedsSA: v.Type.SelfAssessment, SATotal: len(models.SelfAssessmentItems), Conditions: r.Conditions}
 	if submitErr != nil {
 		p.Blockers = submitErr

@@ -53,7 +53,7 @@ func (h *Platform) renderMaterial(c echo.Context, status int, errs components.Fi
 	p := platform.MaterialPage{AppID: appID, AppTitle: v.Type.Name, Institution: v.Institution.Name, Name: m.Name,
 		Description: m.Description, Required: m.Required, Kinds: models.KindsLabel(m.Kinds()), MaxBytes: h.maxUpload,
 		State: item.State, Comment: item.Review.ReviewComment, Errors: errs,
-		Editable: u.Role == models.RolePlatform && (v.App.State == models.StateDraft || v.App.State == models.StateCorrection)}
+		Editable: u.Role == models.RolePlatform && v.App.State.PlatformMayEdit()}
 	for _, s := range item.Slots {
 		sv := platform.SlotView{No: s.No, Label: s.Label,
 			UploadURL: fmt.Sprintf("/platform/applications/%d/materials/%d/files?slot=%d", appID, mid, s.No)}

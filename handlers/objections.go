@@ -74,11 +74,10 @@ func (h *Reviews) Object(c echo.Context) error {
 	if err != nil && models.ErrorCode(err) != models.EInvalid {
 		return err
 	}
-	if reasons == "" {
-		errs["reasons"] = "请写明对所列问题的异议和理由"
-	}
-	if len(evidence) == 0 && errs["evidence"] == "" {
-		errs["evidence"] = "提出异议须提交证明材料"
+	for field, msg := range (models.ObjectionForm{Reasons: reasons, Evidence: len(evidence)}).Validate() {
+		if errs[field] == "" {
+			errs[field] = msg
+		}
 	}
 	if len(errs) == 0 {
 		_, err = h.store.Object(c.Request().Context(), actor(c, h.now), id, reasons, evidence, ver)

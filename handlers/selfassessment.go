@@ -56,7 +56,7 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 	}
 	result := models.EvaluateSelfAssessment(store.AnswerMap(answers))
 	p := platform.SAPage{AppID: appID, Institution: v.Institution.Name, Errors: errs, Notice: notice, MaxBytes: h.maxUpload,
-		Editable: u.Role == models.RolePlatform && (v.App.State == models.StateDraft || v.App.State == models.StateCorrection),
+		Editable: u.Role == models.RolePlatform && v.App.State.PlatformMayEdit(),
 		Missing:  result.Missing}
 	// The hard lines the institution file decides apply whatever the answers (outcome.go).
 	file, err := h.store.InstitutionFile(ctx, u, v.Institution.ID)
@@ -125,7 +125,7 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 		h.drain(c)
 		return models.Errorf(models.ENotFound, "「%s」无需自评", v.Type.Name)
 	}
-	if v.App.State != models.StateDraft && v.App.State != models.StateCorrection {
+	if !v.App.State.PlatformMayEdit() {
 		h.drain(c)
 		return models.Errorf(models.EConflict, "申请当前状态为「%s」，自评已随申请提交，不能修改。", v.App.State.Label())
 	}

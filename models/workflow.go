@@ -60,6 +60,15 @@ func (s State) Terminal() bool {
 	return !slices.ContainsFunc(WorkflowTable, func(r WorkflowRule) bool { return r.From == s })
 }
 
+// PlatformMayEdit reports whether the platform may still change the application's
+// materials and answers: before it submits, and while a send-back awaits its correction.
+// Once submitted they are frozen.
+func (s State) PlatformMayEdit() bool { return s == StateDraft || s == StateCorrection }
+
+// DistrictAssignable reports whether the district may assign the case to an officer: while
+// it is in district review, including the correction a district officer asked for.
+func (s State) DistrictAssignable() bool { return s == StateDistrictReview || s == StateCorrection }
+
 // Event is what someone (or the scheduler) does to an application.
 type Event string
 

@@ -272,3 +272,16 @@ func TestLabelsAndTerminal(t *testing.T) {
 		t.Errorf("FindRule(failed, object) = %+v, %v", r, ok)
 	}
 }
+
+func TestPlatformMayEditAndDistrictAssignable(t *testing.T) {
+	edit := map[State]bool{StateDraft: true, StateCorrection: true}
+	assign := map[State]bool{StateDistrictReview: true, StateCorrection: true}
+	for _, s := range AllStates {
+		if got := s.PlatformMayEdit(); got != edit[s] {
+			t.Errorf("%s.PlatformMayEdit() = %v", s, got)
+		}
+		if got := s.DistrictAssignable(); got != assign[s] {
+			t.Errorf("%s.DistrictAssignable() = %v", s, got)
+		}
+	}
+}

@@ -162,7 +162,7 @@ func (s *Store) Assign(ctx context.Context, a Actor, appID, officerID int64) err
 		if err != nil {
 			return err
 		}
-		if app.State != models.StateDistrictReview && app.State != models.StateCorrection {
+		if !app.State.DistrictAssignable() {
 			return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能分配经办人", app.State.Label())
 		}
 		var officer models.User

@@ -105,7 +105,7 @@ func (h *Notices) page(c echo.Context) (*public.NoticePage, error) {
 		return nil, err
 	}
 	page.Document, page.PDF = doc, fmt.Sprintf("/notices/%d/notice.pdf", n.ID)
-	page.Open = n.Status == models.NoticeActive && !today.After(n.EndDate) && !today.Before(n.StartDate)
+	page.Open = n.TakesComplaints(today) == nil
 	page.Form = public.ComplaintForm{Action: complaintAction(c, n.ID)}
 	return page, nil
 }

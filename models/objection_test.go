@@ -57,3 +57,28 @@ func TestObjectionOpen(t *testing.T) {
 		}
 	}
 }
+
+func TestNoticeTakesComplaints(t *testing.T) {
+	n := PublicNotice{Status: NoticeActive, StartDate: NewDate(2026, 11, 2), EndDate: NewDate(2026, 11, 15)}
+	revoked := n
+	revoked.Status = NoticeRevoked
+	ended := n
+	ended.Status = NoticeEnded
+	for _, c := range []struct {
+		n     PublicNotice
+		today Date
+		open  bool
+	}{
+		{n, NewDate(2026, 11, 2), true},
+		{n, NewDate(2026, 11, 15), true},
+		{n, NewDate(2026, 11, 1), false},
+		{n, NewDate(2026, 11, 16), false},
+		{revoked, NewDate(2026, 11, 5), false},
+		{ended, NewDate(2026, 11, 5), false},
+	} {
+		err := c.n.TakesComplaints(c.today)
+		if (err == nil) != c.open || err != nil && ErrorCode(err) != EConflict {
+			t.Errorf("%s on %s: %v, want open %v", c.n.Status, c.today, err, c.open)
+		}
+	}
+}

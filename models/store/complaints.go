@@ -28,13 +28,8 @@ func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in m
 			return notFound(err, "公示")
 		}
 		today := models.DateOf(a.Now)
-		switch {
-		case n.Status == models.NoticeRevoked:
-			return models.Errorf(models.EConflict, "该公示已撤销，不再受理举报")
-		case n.Status != models.NoticeActive || today.After(n.EndDate):
-			return models.Errorf(models.EConflict, "该公示已于 %s 期满，不再受理举报。如仍需反映问题，请联系所在地金融工作部门", n.EndDate)
-		case today.Before(n.StartDate):
-			return models.Errorf(models.EConflict, "该公示尚未开始")
+		if err := n.TakesComplaints(today); err != nil {
+			return err
 		}
 		random := make([]byte, 6)
 		if _, err := rand.Read(random); err != nil {

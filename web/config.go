@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"portal/models/store/files"
 )
 
 // Config is read from the environment.
@@ -24,6 +26,9 @@ type Config struct {
 	VarDir      string // ./var: private database, files, keys
 	SessionKey  []byte // signs the session cookie
 	SecureOnly  bool   // cookies marked Secure (behind TLS)
+	// S3 is the object store for uploads; with no endpoint, files live on local disk
+	// under FilesDir (PORTAL_FILES_DIR or VarDir/files).
+	S3 files.S3Config
 	// BaseURL is the portal's public address (scheme://host[:port], no trailing slash):
 	// every absolute URL (Atom feed, certificate verify link and QR code) is built from it,
 	// never from the request's Host header (issue 8 §2.2).
@@ -56,11 +61,54 @@ func parseBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
+// FilesDir is where uploads are kept on local disk: $PORTAL_FILES_DIR, or files/ under
+// the var folder, outside the static root.
+func (c Config) FilesDir() string {
+	if d := os.Getenv("PORTAL_FILES_DIR"); d != "" {
+		return d
+	}
+	return filepath.Join(c.VarDir, "files")
+}
+
+// OpenFiles opens the file store the configuration names: the S3 bucket when
+// PORTAL_S3_ENDPOINT is set, the local folder otherwise.
+func OpenFiles(ctx context.Context, c Config) (files.Backend, error) {
+	if c.S3.Endpoint != "" {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return files.NewS3(ctx, c.S3)
+	}
+	return files.NewLocal(c.FilesDir())
+}
+
+// s3FromEnv reads PORTAL_S3_ENDPOINT (host:port), PORTAL_S3_BUCKET, PORTAL_S3_ACCESS_KEY,
+// PORTAL_S3_SECRET_KEY, PORTAL_S3_REGION and PORTAL_S3_TLS (1: https).
+func s3FromEnv() (files.S3Config, error) {
+	c := files.S3Config{
+		Endpoint:  os.Getenv("PORTAL_S3_ENDPOINT"),
+		Bucket:    os.Getenv("PORTAL_S3_BUCKET"),
+		AccessKey: os.Getenv("PORTAL_S3_ACCESS_KEY"),
+		SecretKey: os.Getenv("PORTAL_S3_SECRET_KEY"),
+		Region:    os.Getenv("PORTAL_S3_REGION"),
+		TLS:       os.Getenv("PORTAL_S3_TLS") == "1",
+	}
+	if c.Endpoint == "" {
+		return c, nil
+	}
+	if strings.Contains(c.Endpoint, "://") {
+		return c, fmt.Errorf("PORTAL_S3_ENDPOINT=%q: give host:port without a scheme (PORTAL_S3_TLS=1 for https)", c.Endpoint)
+	}
+	if c.Bucket == "" || c.AccessKey == "" || c.SecretKey == "" {
+		return c, fmt.Errorf("PORTAL_S3_ENDPOINT is set: PORTAL_S3_BUCKET, PORTAL_S3_ACCESS_KEY and PORTAL_S3_SECRET_KEY are needed too")
+	}
+	return c, nil
+}
+
 // Production reports whether the server runs without demo data.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY
-// PORTAL_SECURE_COOKIES and PORTAL_BASE_URL (default http://127.0.0.1:$PORT).
+// ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY,
+// PORTAL_SECURE_COOKIES, PORTAL_BASE_URL (default http://127.0.0.1:$PORT) and the PORTAL_S3_* settings.
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
 	if c.Env == "" {
@@ -90,6 +138,11 @@ func ConfigFromEnv() (Config, error) {
 		}
 		c.BaseURL = b
 	}
+	s3, err := s3FromEnv()
+	if err != nil {
+		return c, err
+	}
+	c.S3 = s3
 	key, err := sessionKey(c.VarDir)
 	if err != nil {
 		return c, err

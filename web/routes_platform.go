@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"os"
-	"path/filepath"
 	"strconv"
 	"time"
 
@@ -64,14 +63,8 @@ func (s *Server) platformJobs() []Job {
 	}}}
 }
 
-// FilesDir is where uploads are kept: $PORTAL_FILES_DIR, or files/ under the var folder,
-// outside the static root.
-func (s *Server) FilesDir() string {
-	if d := os.Getenv("PORTAL_FILES_DIR"); d != "" {
-		return d
-	}
-	return filepath.Join(s.cfg.VarDir, "files")
-}
+// FilesDir is where uploads are kept on local disk (Config.FilesDir).
+func (s *Server) FilesDir() string { return s.cfg.FilesDir() }
 
 // DefaultMaxUploadMB is the per-file limit unless PORTAL_MAX_UPLOAD_MB says otherwise.
 const DefaultMaxUploadMB = 200

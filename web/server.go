@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
 	"time"
@@ -24,7 +25,7 @@ type Server struct {
 	log      *slog.Logger
 	cfg      Config
 	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
-	files    *files.Local      // every upload: materials, evidence, complaint attachments
+	files    files.Backend     // every upload: materials, evidence, complaint attachments
 }
 
 // access declares who may use a route: Public, or signed-in users of the listed roles.
@@ -40,7 +41,7 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	s := &Server{Echo: e, store: st, clock: clock, log: log, cfg: cfg, access: map[string]access{}}
 	s.sessions = sessionManager{store: newPGSessions(st, cfg.SessionKey, cfg.SecureOnly, clock)}
 	layout.StaticVersion = static.Version()
-	fs, err := files.NewLocal(s.FilesDir())
+	fs, err := OpenFiles(context.Background(), cfg)
 	if err != nil {
 		panic(err) // a server that cannot keep uploads must not start
 	}

@@ -1,4 +1,4 @@
-// Command portal runs the regulator portal: serve | migrate | seed | create-admin.
+// Command portal runs the regulator portal: serve | migrate | seed | create-admin | backup | restore.
 package main
 
 import (
@@ -16,6 +16,8 @@ const usage = `用法: portal <命令>
   migrate       只执行数据库迁移
   seed          载入演示数据（幂等）
   create-admin  创建管理员: portal create-admin <用户名>，密码从标准输入读取
+  backup        备份: portal backup <目录>，数据库快照（pg_dump）、被引用的全部文件和带哈希的清单
+  restore       恢复: portal restore <备份目录>，写入空数据库和文件存储，再核验决定链与每个文件的哈希
 
 环境变量: PORT（默认 8080）、DATABASE_URL（未设置时在 ./var 下启动私有 PostgreSQL）、
 PORTAL_ENV=production（不载入演示数据）、PG_PORT（私有 PostgreSQL 端口，默认 54329）`
@@ -39,6 +41,10 @@ func main() {
 		err = withDatabase(ctx, func(db *database) error { return db.store.SeedDemo(ctx) })
 	case "create-admin":
 		err = createAdmin(ctx, os.Args[2:])
+	case "backup":
+		err = backupCommand(ctx, os.Args[2:])
+	case "restore":
+		err = restoreCommand(ctx, os.Args[2:])
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

@@ -68,7 +68,7 @@ func (h *Scope) SetMirror(c echo.Context) error {
 		return err
 	}
 	raw := strings.TrimSpace(c.FormValue("mirror_url"))
-	if u, perr := url.Parse(raw); perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 500 {
+	if _, ok := models.WebURL(raw); !ok || len(raw) > models.MaxWebURLLen {
 		return h.renderMirror(c, http.StatusUnprocessableEntity, platform.MirrorPage{FormID: id, URL: raw,
 			Errors: components.FieldErrors{"mirror_url": "请填写以 http:// 或 https:// 开头的完整网址，例如 https://www.example.com/notice"}})
 	}

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -99,8 +98,8 @@ func checkSAItem(no int, t typed, hasEvidence bool) (answerErr, explanationErr s
 	} else if strings.TrimSpace(t.explanation) != "" || hasEvidence {
 		answerErr = "请选择自评结论：符合、不符合或不适用"
 	}
-	if n := utf8.RuneCountInString(t.explanation); n > 2000 {
-		explanationErr = fmt.Sprintf("说明最多 2000 个字，现有 %d 个字", n)
+	if msg := models.ExplanationTooLong(t.explanation); msg != "" {
+		explanationErr = msg
 	}
 	return answerErr, explanationErr
 }

@@ -1,6 +1,9 @@
 package models
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Answer is a self-assessment answer; stored as the English key.
 type Answer string
@@ -135,4 +138,16 @@ func EvaluateSelfAssessment(answers map[int]Answer) SelfAssessmentResult {
 		}
 	}
 	return r
+}
+
+// MaxExplanation is the longest explanation of a self-assessment answer, in characters.
+const MaxExplanation = 2000
+
+// ExplanationTooLong is the refusal for an explanation longer than MaxExplanation, ""
+// when it fits.
+func ExplanationTooLong(s string) string {
+	if n := utf8.RuneCountInString(s); n > MaxExplanation {
+		return fmt.Sprintf("说明最多 %d 个字，现有 %d 个字", MaxExplanation, n)
+	}
+	return ""
 }

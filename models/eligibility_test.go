@@ -108,3 +108,12 @@ func without(m map[int]Answer, no int) map[int]Answer {
 	delete(c, no)
 	return c
 }
+
+func TestExplanationTooLong(t *testing.T) {
+	if msg := ExplanationTooLong(strings.Repeat("字", 2000)); msg != "" {
+		t.Errorf("2000 characters refused: %q", msg)
+	}
+	if msg := ExplanationTooLong(strings.Repeat("字", 2001)); msg != "说明最多 2000 个字，现有 2001 个字" {
+		t.Errorf("2001 characters: %q", msg)
+	}
+}

@@ -5,6 +5,7 @@ package components
 import (
 	"fmt"
 	"net/url"
+	"portal/models"
 	"strconv"
 	"strings"
 
@@ -66,9 +67,9 @@ func ExternalURL(raw string) templ.SafeURL {
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
 	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, ok := models.WebURL(s)
+	if !ok {
 		return templ.SafeURL("#")
 	}
-	return templ.SafeURL(u.String())
+	return templ.SafeURL(u)
 }

@@ -119,7 +119,7 @@ func (h *Reviews) ResolveObjection(ev models.Event) echo.HandlerFunc {
 		field := form + "_opinion"
 		opinion := strings.TrimSpace(c.FormValue(field))
 		_, err = h.store.ResolveObjection(c.Request().Context(), actor(c, h.now), id, ev, opinion, version(c))
-		return h.decided(c, id, form, field, map[string]string{field: opinion}, err, success)
+		return h.decided(c, decision{ID: id, Form: form, Field: field, Values: map[string]string{field: opinion}, Err: err, Success: success})
 	}
 }
 
@@ -146,5 +146,5 @@ func (h *Reviews) Exit(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "exit", Values: values, Errs: errs}, "")
 	}
 	err = h.store.RecordExit(c.Request().Context(), actor(c, h.now), id, e, cl, values["exit_note"])
-	return h.decided(c, id, "exit", "exit_class", values, err, "已登记退出分类："+e.Label()+"，机构分类："+cl.Label())
+	return h.decided(c, decision{ID: id, Form: "exit", Field: "exit_class", Values: values, Err: err, Success: "已登记退出分类："+e.Label()+"，机构分类："+cl.Label()})
 }

@@ -18,6 +18,9 @@ func ParseCalendarYear(year int, text string) ([]CalendarDay, error) {
 	if year < 2000 || year > 2200 {
 		return nil, Errorf(EInvalid, "年份 %d 不合理", year)
 	}
+	if fault := textFault(text); fault != "" {
+		return nil, Errorf(EInvalid, "录入的安排%s", fault)
+	}
 	var days []CalendarDay
 	for i, raw := range strings.Split(text, "\n") {
 		line := strings.TrimSpace(raw)

@@ -24,6 +24,9 @@ var ChinaTime = time.FixedZone("CST", 8*60*60)
 // DateTimeCN formats an instant in China time for lists and records: 2026-11-23 09:00.
 func DateTimeCN(t time.Time) string { return t.In(ChinaTime).Format("2006-01-02 15:04") }
 
+// DateTimeSecondsCN formats an instant in China time to the second, for records.
+func DateTimeSecondsCN(t time.Time) string { return t.In(ChinaTime).Format("2006-01-02 15:04:05") }
+
 const dateLayout = "2006-01-02"
 
 // NewDate builds a Date, normalising overflow the way time.Date does (01-32 is 02-01).

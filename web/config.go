@@ -36,6 +36,10 @@ type Config struct {
 	// LoginPause waits out the per-username sign-in delay; nil waits on the wall clock.
 	// Tests record the waits instead (no timed tests).
 	LoginPause func(ctx context.Context, d time.Duration)
+	// SigningKeyDir holds the province's SM2 signing key (PORTAL_SIGNING_KEY_DIR; default
+	// VarDir/keys). Demo mode creates the key when missing; production requires
+	// `portal keys init` first.
+	SigningKeyDir string
 }
 
 // base is the configured base URL, or the local default for a config built in code.
@@ -104,11 +108,19 @@ func s3FromEnv() (files.S3Config, error) {
 	return c, nil
 }
 
+// KeysDir is the signing key folder.
+func (c Config) KeysDir() string {
+	if c.SigningKeyDir != "" {
+		return c.SigningKeyDir
+	}
+	return filepath.Join(c.VarDir, "keys")
+}
+
 // Production reports whether the server runs without demo data.
 func (c Config) Production() bool { return c.Env == "production" }
 
 // ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY,
-// PORTAL_SECURE_COOKIES, PORTAL_BASE_URL (default http://127.0.0.1:$PORT) and the PORTAL_S3_* settings.
+// PORTAL_SECURE_COOKIES, PORTAL_SIGNING_KEY_DIR, PORTAL_BASE_URL (default http://127.0.0.1:$PORT) and the PORTAL_S3_* settings.
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
 	if c.Env == "" {
@@ -130,6 +142,7 @@ func ConfigFromEnv() (Config, error) {
 	}
 	c.Addr = host + ":" + port
 	c.SecureOnly = os.Getenv("PORTAL_SECURE_COOKIES") == "1"
+	c.SigningKeyDir = os.Getenv("PORTAL_SIGNING_KEY_DIR")
 	c.BaseURL = "http://127.0.0.1:" + port
 	if raw := os.Getenv("PORTAL_BASE_URL"); raw != "" {
 		b, err := parseBaseURL(raw)

@@ -20,6 +20,7 @@ func (s *Server) jobs() []Job {
 	all = append(all, s.platformJobs()...)
 	all = append(all, s.reviewJobs()...)
 	all = append(all, s.publicJobs()...)
+	all = append(all, s.apiJobs()...)
 	all = append(all, s.fileJobs()...)
 	return all
 }

@@ -53,6 +53,7 @@ func (s *Server) routes() {
 	inst := handlers.NewInstitutions(s.store, s.clock)
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
+	aud := handlers.NewAudit(s.store, s.clock)
 	home := handlers.NewHome(s.store)
 
 	pub := s.group("", anyone)
@@ -76,6 +77,7 @@ func (s *Server) routes() {
 
 	off := s.group("/institutions", officers)
 	off.get("", inst.List)
+	s.group("/institutions.xlsx", officers).get("", inst.XLSX)
 	off.get("/:id", inst.Show)
 
 	adm_ := s.group("/admin", adminsOnly)
@@ -87,9 +89,11 @@ func (s *Server) routes() {
 	adm_.post("/users/:id/unlock", adm.Unlock)
 	adm_.get("/users/:id/reset", adm.ResetForm)
 	adm_.post("/users/:id/reset", adm.Reset)
-	adm_.get("/audit", adm.Audit)
+	adm_.get("/audit", aud.List)
+	adm_.get("/audit.xlsx", aud.XLSX)
 
 	s.platformRoutes()
 	s.reviewRoutes()
 	s.publicRoutes()
+	s.apiRoutes()
 }

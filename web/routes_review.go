@@ -20,7 +20,7 @@ var (
 // placeholder role homes of routes.go (same paths, registered later).
 func (s *Server) reviewRoutes() {
 	q := handlers.NewQueues(s.store, s.clock)
-	rv := handlers.NewReviews(s.store, s.files, s.sessions, s.clock)
+	rv := handlers.NewReviews(s.store, s.files, s.sessions, s.clock).WithKeys(s.keys)
 	on := handlers.NewOnsite(s.store, s.files, s.sessions, s.clock)
 	inbox := handlers.NewInbox(s.store, s.sessions, s.clock)
 	cal := handlers.NewCalendarAdmin(s.store, s.sessions, s.clock)
@@ -28,13 +28,16 @@ func (s *Server) reviewRoutes() {
 	clk := handlers.NewClockSettings(s.store, s.sessions, s.clock)
 
 	s.group("/district", districts).get("", q.Show)
+	s.group("/district", districts).get(".xlsx", q.XLSX)
 	s.group("/city", cities).get("", q.Show)
+	s.group("/city", cities).get(".xlsx", q.XLSX)
 	s.group("/province", provinces).get("", q.Show)
+	s.group("/province", provinces).get(".xlsx", q.XLSX)
 
 	view := s.group("/applications", applicationViewers)
 	view.get("/:id", rv.Show)
 	view.get("/:id/review-files/:fid", rv.ReviewFile)
-	view.get("/:id/failure-notice.pdf", handlers.NewDocuments(s.store, s.clock).FailureLetterPDF)
+	view.get("/:id/failure-notice.pdf", handlers.NewDocuments(s.store, s.clock).WithKeys(s.keys).FailureLetterPDF)
 
 	plat := s.group("/applications", platforms)
 	plat.get("/:id/objection", rv.ObjectionForm)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"portal/handlers"
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
@@ -24,8 +26,10 @@ type Server struct {
 	clock    func() time.Time
 	log      *slog.Logger
 	cfg      Config
-	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
-	files    files.Backend     // every upload: materials, evidence, complaint attachments
+	access   map[string]access  // "METHOD path" → who may use it, for the authorization matrix
+	files    files.Backend      // every upload: materials, evidence, complaint attachments
+	keys     *Keys              // the province's SM2 signing key and the published key ring
+	extracts *handlers.Extracts // the open data API's daily bulk files
 }
 
 // access declares who may use a route: Public, or signed-in users of the listed roles.
@@ -46,6 +50,17 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 		panic(err) // a server that cannot keep uploads must not start
 	}
 	s.files = fs
+	keys, err := EnsureKeys(cfg.KeysDir(), !cfg.Production(), clock())
+	if err != nil {
+		panic(fmt.Sprintf("签名密钥: %v", err)) // serve checks first and says so; nothing signs without a key
+	}
+	s.keys = keys
+	st.SetSigner(keys)
+	if n, err := st.SignUnsigned(context.Background(), store.Actor{Now: clock()}); err != nil {
+		log.Error("signing unsigned certificates", "err", err)
+	} else if n > 0 {
+		log.Info("signed certificates issued before the signing key", "count", n)
+	}
 
 	e.HTTPErrorHandler = errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()
@@ -80,3 +95,6 @@ func (s *Server) Access(method, path string) (public bool, roles []models.Role, 
 	a, ok := s.access[method+" "+path]
 	return a.Public, a.Roles, ok
 }
+
+// Keys is the province's signing key ring and current key.
+func (s *Server) Keys() *Keys { return s.keys }

@@ -28,6 +28,11 @@ type Config struct {
 	// every absolute URL (Atom feed, certificate verify link and QR code) is built from it,
 	// never from the request's Host header (issue 8 §2.2).
 	BaseURL string
+	// FilesDir is where uploads are kept ($PORTAL_FILES_DIR); empty: files/ under VarDir,
+	// outside the static root.
+	FilesDir string
+	// MaxUploadMB is the per-file upload limit ($PORTAL_MAX_UPLOAD_MB); 0: DefaultMaxUploadMB.
+	MaxUploadMB int
 	// LoginPause waits out the per-username sign-in delay; nil waits on the wall clock.
 	// Tests record the waits instead (no timed tests).
 	LoginPause func(ctx context.Context, d time.Duration)
@@ -56,13 +61,34 @@ func parseBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
+// DefaultMaxUploadMB is the per-file limit unless PORTAL_MAX_UPLOAD_MB says otherwise.
+const DefaultMaxUploadMB = 200
+
+func (c Config) filesDir() string {
+	if c.FilesDir != "" {
+		return c.FilesDir
+	}
+	return filepath.Join(c.VarDir, "files")
+}
+
+func (c Config) maxUpload() int64 {
+	mb := c.MaxUploadMB
+	if mb <= 0 {
+		mb = DefaultMaxUploadMB
+	}
+	return int64(mb) << 20
+}
+
 // Production reports whether the server runs without demo data.
 func (c Config) Production() bool { return c.Env == "production" }
 
-// ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY
-// PORTAL_SECURE_COOKIES and PORTAL_BASE_URL (default http://127.0.0.1:$PORT).
+// ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY,
+// PORTAL_SECURE_COOKIES, PORTAL_BASE_URL (default http://127.0.0.1:$PORT), PORTAL_FILES_DIR
+// and PORTAL_MAX_UPLOAD_MB. Nothing else in the server reads the environment.
 func ConfigFromEnv() (Config, error) {
-	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
+	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR"),
+		FilesDir: os.Getenv("PORTAL_FILES_DIR")}
+	c.MaxUploadMB, _ = strconv.Atoi(os.Getenv("PORTAL_MAX_UPLOAD_MB")) // bad or unset: the default
 	if c.Env == "" {
 		c.Env = "demo"
 	}

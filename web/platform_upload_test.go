@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"portal/web"
 	"portal/web/webtest"
 )
 
@@ -75,8 +76,7 @@ func TestUploadVersionsDownloadPermissionAndHashCheck(t *testing.T) {
 }
 
 func TestUploadRefusesWrongTypeAndOversize(t *testing.T) {
-	t.Setenv("PORTAL_MAX_UPLOAD_MB", "1")
-	env := webtest.New(t)
+	env := webtest.New(t, func(c *web.Config) { c.MaxUploadMB = 1 })
 	c := login(t, env, "platform1")
 	app := createApplication(t, c)
 	audit := materials(t, env)["annual_audit"]

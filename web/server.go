@@ -8,6 +8,7 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"portal/handlers"
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
@@ -25,12 +26,7 @@ type Server struct {
 	cfg      Config
 	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
 	files    *files.Local      // every upload: materials, evidence, complaint attachments
-}
-
-// access declares who may use a route: Public, or signed-in users of the listed roles.
-type access struct {
-	Public bool
-	Roles  []models.Role
+	cache    *handlers.PublicCache
 }
 
 // New builds the server on st. clock is the time source of every handler and job.
@@ -40,11 +36,12 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	s := &Server{Echo: e, store: st, clock: clock, log: log, cfg: cfg, access: map[string]access{}}
 	s.sessions = sessionManager{store: newPGSessions(st, cfg.SessionKey, cfg.SecureOnly, clock)}
 	layout.StaticVersion = static.Version()
-	fs, err := files.NewLocal(s.FilesDir())
+	fs, err := files.NewLocal(cfg.filesDir())
 	if err != nil {
 		panic(err) // a server that cannot keep uploads must not start
 	}
 	s.files = fs
+	s.cache = handlers.NewPublicCache(st.PublicVersion, st.Writes, clock)
 
 	e.HTTPErrorHandler = errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()
@@ -62,6 +59,9 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	s.routes()
 	return s
 }
+
+// FilesDir is where uploads are kept.
+func (s *Server) FilesDir() string { return s.cfg.filesDir() }
 
 // BaseURL is the configured public address every absolute URL is built from.
 func (s *Server) BaseURL() string { return s.cfg.base() }

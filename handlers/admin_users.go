@@ -65,7 +65,7 @@ func (h *Admin) Users(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-		pending, err := h.store.PendingCalendarYears(ctx)
+	pending, err := h.store.PendingCalendarYears(ctx)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/platform"
@@ -83,7 +84,7 @@ func (h *Reviews) Object(c echo.Context) error {
 	if len(errs) == 0 {
 		_, err = h.store.Object(c.Request().Context(), actor(c, h.now), id, reasons, evidence, ver)
 		if err == nil {
-			return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), "异议已提交，等待复核")
+			return redirectWithFlash(c, h.sessions, urls.Application(id), "异议已提交，等待复核")
 		}
 	}
 	code := models.ErrorCode(err)

@@ -12,6 +12,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/shared"
 )
@@ -88,7 +89,7 @@ func (h *Reviews) render(c echo.Context, status int, id int64, form shared.Form,
 func (h *Reviews) decided(c echo.Context, id int64, form, field string, values map[string]string, err error, success string) error {
 	switch models.ErrorCode(err) {
 	case "":
-		return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), success)
+		return redirectWithFlash(c, h.sessions, urls.Application(id), success)
 	case models.EInvalid:
 		if f, ok := models.ErrorField(err); ok {
 			field = f
@@ -233,7 +234,7 @@ func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *s
 					label = ""
 				}
 				m.Files = append(m.Files, shared.MaterialLink{Label: label, Filename: f.Filename, Version: f.Version,
-					URL: "/files/" + strconv.FormatInt(f.ID, 10)})
+					URL: urls.File(f.ID)})
 			}
 		}
 		p.Materials = append(p.Materials, m)

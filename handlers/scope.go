@@ -12,6 +12,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/platform"
@@ -88,7 +89,7 @@ func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
 	if err != nil {
 		return err
 	}
-	p.Action = "/platform/scope?_csrf=" + url.QueryEscape(layout.ShellFrom(ctx).CSRF)
+	p.Action = urls.WithCSRF("/platform/scope", layout.ShellFrom(ctx).CSRF)
 	if p.Errors == nil {
 		p.Errors = components.FieldErrors{}
 	}

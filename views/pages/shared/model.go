@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"portal/models"
+	"portal/urls"
 	"portal/views/components"
 )
 
@@ -280,7 +281,7 @@ func (p ApplicationPage) May(ev models.Event) bool {
 
 // URL is a path under the application.
 func (p ApplicationPage) URL(rest string) string {
-	return "/applications/" + strconv.FormatInt(p.App.ID, 10) + rest
+	return urls.Application(p.App.ID) + rest
 }
 
 var chinaTime = time.FixedZone("CST", 8*3600)

@@ -51,23 +51,26 @@ var (
 // route registers one route with its guard, and records the rule for Access. The guard
 // sits on the route itself rather than on an echo.Group, whose catch-all routes would
 // send unknown URLs through the guard instead of answering 404.
-func (s *Server) route(method, path string, a access, h echo.HandlerFunc) {
+func (s *Server) route(method, path string, a access, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
 	var guard []echo.MiddlewareFunc
 	if !a.Public {
 		guard = append(guard, requireRole(a.Roles...))
 	}
-	s.Echo.Add(method, path, h, guard...)
+	s.Echo.Add(method, path, h, append(guard, mw...)...)
 	s.access[method+" "+path] = a
 }
 
-func (s *Server) get(path string, a access, h echo.HandlerFunc) { s.route(http.MethodGet, path, a, h) }
+func (s *Server) get(path string, a access, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	s.route(http.MethodGet, path, a, h, mw...)
+}
 func (s *Server) post(path string, a access, h echo.HandlerFunc) {
 	s.route(http.MethodPost, path, a, h)
 }
 
 // routes is the one route table, one block per role. Reading it shows who may do what.
 func (s *Server) routes() {
-	files, changed, cached := s.files, s.cache.Changed, s.cache.Wrap
+	files, changed := s.files, s.cache.Changed
+	shared, perVisitor := s.cache.shared, s.cache.perVisitor // the public page cache
 	auth := handlers.NewAuth(s.store, s.sessions, s.clock, s.cfg.LoginPause)
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
@@ -99,18 +102,18 @@ func (s *Server) routes() {
 	s.post("/login", anyone, auth.Login)
 	s.get("/healthz", anyone, handlers.Health(s.store))
 	s.get("/static/*", anyone, echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static.FS))))
-	s.get("/notices", anyone, cached(notices.List, false))
-	s.get("/notices.atom", anyone, cached(notices.Atom, false))
-	s.get("/notices/:id", anyone, cached(notices.Show, true))
+	s.get("/notices", anyone, notices.List, shared)
+	s.get("/notices.atom", anyone, notices.Atom, shared)
+	s.get("/notices/:id", anyone, notices.Show, perVisitor)
 	s.get("/notices/:id/notice.pdf", anyone, docs.NoticePDF)
 	s.post("/notices/:id/complaints", anyone, limitBody(complaintBodyLimit, complaints.File))
 	s.get("/complaints", anyone, home.LookupComplaint)
 	s.get("/complaints/:ref", anyone, complaints.Status)
 	s.get("/verify", anyone, verify.Form)
 	s.get("/verify/:serial", anyone, verify.Show)
-	s.get("/register", anyone, cached(register.List, false))
-	s.get("/register.csv", anyone, cached(register.CSV, false))
-	s.get("/register.xlsx", anyone, cached(register.XLSX, false))
+	s.get("/register", anyone, register.List, shared)
+	s.get("/register.csv", anyone, register.CSV, shared)
+	s.get("/register.xlsx", anyone, register.XLSX, shared)
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)

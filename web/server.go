@@ -8,7 +8,6 @@ import (
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
-	"portal/handlers"
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
@@ -26,7 +25,7 @@ type Server struct {
 	cfg      Config
 	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
 	files    *files.Local      // every upload: materials, evidence, complaint attachments
-	cache    *handlers.PublicCache
+	cache    *publicCache // the anonymous public pages (publiccache.go)
 }
 
 // New builds the server on st. clock is the time source of every handler and job.
@@ -41,21 +40,22 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 		panic(err) // a server that cannot keep uploads must not start
 	}
 	s.files = fs
-	s.cache = handlers.NewPublicCache(st.PublicVersion, st.Writes, clock)
+	s.cache = newPublicCache(st.PublicVersion, st.Writes, clock)
 
-	e.HTTPErrorHandler = errorHandler(log)
+	e.HTTPErrorHandler = s.errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	// The chain, in order: recover, request id, access log, security headers, session and
-	// user, CSRF. Role guards sit on the route groups.
+	// The chain, in order: recover, request id, access log, security headers, bounded
+	// input, CSRF (before any query), session and user, then the page frame, built once.
+	// Role guards and the public cache sit on the routes.
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
-	e.Use(withShell)
 	e.Use(accessLog(log))
 	e.Use(securityHeaders(cfg.SecureOnly))
 	e.Use(boundedInput)
-	e.Use(s.loadUser)
 	e.Use(csrf(cfg.SecureOnly))
+	e.Use(s.loadUser)
+	e.Use(s.withShell)
 	s.routes()
 	return s
 }

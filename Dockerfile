@@ -1,5 +1,6 @@
 # Multi-stage build: compile in the Go image, run on a slim Debian with only the CJK
-# font the PDFs need. The image expects DATABASE_URL; it never starts its own database.
+# fonts the PDFs open (views/pdf: the Song face and the WenKai fallback, as RUN_DEPS in
+# the Makefile). The image expects DATABASE_URL; it never starts its own database.
 FROM golang:1.26-bookworm AS build
 WORKDIR /src
 COPY go.mod go.sum ./
@@ -9,7 +10,7 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags="-s -w" -o /out/portal ./cmd/porta
 
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates fonts-arphic-gbsn00lp \
+ && apt-get install -y --no-install-recommends ca-certificates fonts-arphic-gbsn00lp fonts-lxgw-wenkai \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --home /srv/portal portal \
  && mkdir -p /srv/portal/var && chown portal /srv/portal/var

@@ -2,18 +2,30 @@
 SHELL := /bin/bash
 GO    ?= go
 
-# package:file pairs; a package is installed when its file is missing.
+# package:file pairs; a package is installed when one of its files is missing. Every
+# system file that Go code or a test opens (fonts, programs) is listed under the command
+# that runs it: cmd/portal/sysdeps_test.go fails when one is missing.
 RUN_DEPS  := postgresql-15:/usr/lib/postgresql/15/bin/postgres \
-             fonts-arphic-gbsn00lp:/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf
+             postgresql-15:/usr/lib/postgresql/15/bin/initdb \
+             postgresql-client-15:/usr/lib/postgresql/15/bin/pg_isready \
+             fonts-arphic-gbsn00lp:/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf \
+             fonts-lxgw-wenkai:/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf \
+             poppler-utils:/usr/bin/pdftotext
 TEST_DEPS := $(RUN_DEPS) \
              chromium:/usr/bin/chromium \
              fonts-wqy-microhei:/usr/share/fonts/truetype/wqy/wqy-microhei.ttc \
-             poppler-utils:/usr/bin/pdftotext
-BENCH_DEPS := $(TEST_DEPS) wrk:/usr/bin/wrk
+             poppler-utils:/usr/bin/pdftoppm \
+             dpkg:/usr/bin/dpkg-query \
+             mount:/bin/mount \
+             mount:/bin/umount
+BENCH_DEPS := $(TEST_DEPS) \
+             wrk:/usr/bin/wrk \
+             coreutils:/bin/dd
 
 define install_missing
 	@missing=""; for pair in $(1); do pkg=$${pair%%:*}; file=$${pair#*:}; \
-	  [ -e "$$file" ] || missing="$$missing $$pkg"; done; \
+	  [ -e "$$file" ] && continue; \
+	  case " $$missing " in *" $$pkg "*) ;; *) missing="$$missing $$pkg";; esac; done; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "安装缺少的系统软件包:$$missing"; \
@@ -24,7 +36,13 @@ define install_missing
 	fi
 endef
 
-.PHONY: chaos run test bench deps-run deps-test deps-bench generate check-generated build
+# make fuzz runs every Fuzz target of the module for FUZZTIME each (go test's -fuzztime:
+# 10s, 1m, 5000x). FUZZMINTIME bounds the shrinking of each new input (go test's default,
+# 60s, would take a short run's whole time).
+FUZZTIME    ?= 10s
+FUZZMINTIME ?= 2s
+
+.PHONY: chaos run test bench fuzz deps-run deps-test deps-bench generate check-generated build test-tools
 
 run: deps-run build
 	./var/bin/portal serve
@@ -33,7 +51,15 @@ build:
 	@mkdir -p var/bin
 	$(GO) build -o var/bin/portal ./cmd/portal
 
-test: deps-test check-generated
+# The Go tools the tests run as servers, built once from the tools module (tools/go.mod)
+# so the main go.mod stays lean: not rebuilt while the binary is there.
+var/bin/versitygw: tools/go.mod
+	@mkdir -p var/bin
+	@[ -x $@ ] || { echo "构建 S3 测试服务器 versitygw（只需一次）…"; cd tools && $(GO) build -o ../$@ github.com/versity/versitygw/cmd/versitygw; }
+
+test-tools: var/bin/versitygw
+
+test: deps-test check-generated test-tools
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 30m ./...
 
@@ -44,11 +70,29 @@ chaos: deps-test
 	@mkdir -p var
 	set -o pipefail; $(GO) test -tags chaos -run '^TestChaos' -count=1 -timeout 15m -v ./web/ 2>&1 | tee var/chaos.log | grep -E '^(chaos |--- |ok|FAIL|PASS|panic)'
 
-bench: deps-bench
+bench: deps-bench test-tools
 	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/
-	$(GO) test -run '^$$' -bench . -skip '^BenchmarkUpload200MB$$' -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal)$$' -benchtime 3x ./...
+	@echo "上传到 S3 与上传到本地磁盘之比（同一次运行）:"
+	$(GO) test -run '^$$' -bench '^BenchmarkUploadS3VsLocal$$' -benchtime 3x ./models/store/files/
 	@echo "合格证明生成速度（公示列表 /notices 的 wrk 对比见上方 BenchmarkNoticesWrk）:"
 	$(GO) test ./handlers/ -run '^$$' -bench 'CertificatePDF' -benchtime 3s
+
+# Every Fuzz target, found with go test -list (so targets added later are run too), one
+# after another; fails when one finds a crash. The failing input is saved under the
+# package's testdata/fuzz/<target>/: commit it, and go test keeps replaying it.
+fuzz: deps-test
+	@targets=$$(set -o pipefail; $(GO) test -list '^Fuzz' ./... | \
+	  awk '/^Fuzz/ { n = n " " $$1; next } /^ok/ { if (n != "") print $$2 n; n = "" }') || \
+	  { echo "无法列出模糊测试目标（go test -list 失败）"; exit 1; }; \
+	[ -n "$$targets" ] || { echo "没有找到模糊测试目标（func Fuzz…）"; exit 1; }; \
+	count=0; failed=""; \
+	while read -r pkg names; do for t in $$names; do count=$$((count+1)); \
+	  echo "== $$pkg $$t（$(FUZZTIME)）"; \
+	  $(GO) test -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime $(FUZZMINTIME) $$pkg || failed="$$failed $$pkg.$$t"; \
+	done; done <<< "$$targets"; \
+	if [ -n "$$failed" ]; then echo "模糊测试发现问题:$$failed（输入已保存在对应包的 testdata/fuzz/ 下）"; exit 1; fi; \
+	echo "$$count 个模糊测试目标各运行 $(FUZZTIME)，均未发现问题"
 
 deps-run:
 	$(call install_missing,$(RUN_DEPS))
@@ -64,6 +108,6 @@ generate:
 
 # The committed *_templ.go must be what templ generates from the *.templ files.
 check-generated:
-	@$(GO) tool templ generate >/dev/null 2>&1
+	@out=$$($(GO) tool templ generate 2>&1) || { echo "$$out"; echo "templ generate 失败，见上方输出"; exit 1; }
 	@if [ -d .git ] && [ -n "$$(git status --porcelain -- '*_templ.go')" ]; then \
 	  echo "生成的 *_templ.go 与 *.templ 不一致，请运行 make generate 并提交:"; git status --porcelain -- '*_templ.go'; exit 1; fi

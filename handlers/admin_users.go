@@ -24,7 +24,6 @@ type AdminStore interface {
 	CreateUser(ctx context.Context, a store.Actor, n store.NewUser) (*models.User, error)
 	SetDisabled(ctx context.Context, a store.Actor, id int64, disabled bool) error
 	ResetPassword(ctx context.Context, a store.Actor, id int64, hash string) error
-	ListAudit(ctx context.Context, f store.AuditFilter, p models.Page) ([]models.AuditEntry, int64, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
 	AllInstitutions(ctx context.Context) ([]models.Institution, error)
 	LockedClients(ctx context.Context, usernames []string, now time.Time) (map[string]int, error)
@@ -280,15 +279,4 @@ func (h *Admin) Reset(c echo.Context) error {
 		return err
 	}
 	return redirectWithFlash(c, h.sessions, "/admin/users", "已重置 "+u.Username+" 的密码，其会话已失效，下次登录须修改密码")
-}
-
-// Audit lists the audit log.
-func (h *Admin) Audit(c echo.Context) error {
-	f := store.AuditFilter{Query: c.QueryParam("q")}
-	p := pageFrom(c)
-	entries, total, err := h.store.ListAudit(c.Request().Context(), f, p)
-	if err != nil {
-		return err
-	}
-	return Render(c, http.StatusOK, admin.Audit(admin.AuditPage{Query: f.Query, Entries: entries, Pager: pager(c, p, total)}))
 }

@@ -20,6 +20,7 @@ import (
 type AuthStore interface {
 	UserByUsername(ctx context.Context, username string) (*models.User, error)
 	RecordLogin(ctx context.Context, a store.Actor, username string, passwordOK bool) error
+	RecordAudit(ctx context.Context, a store.Actor, action, target, detail string) error
 	LoginFailures(ctx context.Context, username string, now time.Time) (int, error)
 }
 
@@ -99,7 +100,12 @@ func (h *Auth) Login(c echo.Context) error {
 		hash = u.PasswordHash
 	}
 	ok := models.CheckPassword(hash, password) // compares even for unknown names, at the same cost (§2.4)
-	if err := h.store.RecordLogin(ctx, store.Actor{User: nil, IP: clientAddr(c), Now: h.now()}, username, ok); err != nil {
+	// The trail names the account tried: the user on success, the typed name otherwise.
+	a := store.Actor{IP: clientAddr(c), Now: h.now(), Name: username}
+	if ok {
+		a.User = u
+	}
+	if err := h.store.RecordLogin(ctx, a, username, ok); err != nil {
 		switch models.ErrorCode(err) {
 		case models.ELocked, models.EUnauthorized:
 			return refuse(models.ErrorMessage(err))
@@ -120,6 +126,11 @@ func (h *Auth) Login(c echo.Context) error {
 
 // Logout ends the session server-side, so a replayed cookie is refused.
 func (h *Auth) Logout(c echo.Context) error {
+	if u := CurrentUser(c); u != nil {
+		if err := h.store.RecordAudit(c.Request().Context(), actor(c, h.now), "退出登录", u.Username, ""); err != nil {
+			return err
+		}
+	}
 	if err := h.sessions.Logout(c); err != nil {
 		return err
 	}

@@ -121,7 +121,7 @@ func (h *CalendarAdmin) Add(c echo.Context) error {
 // change is kept in their history.
 func (h *CalendarAdmin) Correct(c echo.Context) error {
 	year, err := strconv.Atoi(c.Param("year"))
-	if err != nil {
+	if err != nil || !models.CalendarYearInRange(year) {
 		return models.Errorf(models.ENotFound, "年份不存在")
 	}
 	p := admin.CalendarPage{Shown: year, FixSource: strings.TrimSpace(c.FormValue("fix_source")), FixLines: c.FormValue("fix_lines"),

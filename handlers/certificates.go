@@ -25,6 +25,7 @@ type CertificateStore interface {
 	RevokeCertificate(ctx context.Context, a store.Actor, id int64, reason string) error
 	VerificationCount(ctx context.Context, serial string) (int64, error)
 	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)
+	AuditRecorder
 }
 
 // Certificates serves sign-off, the certificate pages, the PDF and revocation.
@@ -72,7 +73,7 @@ func (h *Certificates) SignoffQueue(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := province.SignoffPage{Pager: pager(c, p, total)}
+	page := province.SignoffPage{Pager: pager(c, p, total), Export: exportOf(c, "/province/signoff")}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, province.SignoffRow{ApplicationID: r.ApplicationID, Version: r.Version, Institution: r.InstitutionName,
 			USCC: r.USCC, District: r.DistrictName, Large: models.IsLargeScale(r.Balance), NoticeStart: r.NoticeStart,
@@ -105,7 +106,7 @@ func (h *Certificates) List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := province.CertificatesPage{Query: q, Pager: pager(c, p, total)}
+	page := province.CertificatesPage{Query: q, Pager: pager(c, p, total), Export: exportOf(c, "/certificates")}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, certRow(r))
 	}
@@ -181,7 +182,21 @@ func (h *Certificates) PDF(c echo.Context) error {
 func CertificateData(cert models.Certificate, verifyURL string) pdf.CertificateData {
 	return pdf.CertificateData{Serial: cert.Serial, Name: cert.Name, USCC: cert.USCC, IssueDate: cert.IssueDate.Start(),
 		Authorities: [2]pdf.Authority{{Name: cert.Authority1, SealLabel: "整改验收专用章"}, {Name: cert.Authority2, SealLabel: "整改验收专用章"}},
-		VerifyURL:   verifyURL, Fingerprint: cert.Fingerprint}
+		VerifyURL:   verifyURL, Fingerprint: cert.Fingerprint, KeyID: cert.KeyID, Signature: cert.Signature,
+		QRText: certificateQR(cert, verifyURL), Signed: models.CertificateToken(cert)}
+}
+
+// certificateQR is the QR text of a signed certificate (issue 14 §2): serial, key id,
+// signature and the signed fields, so a phone can check it offline.
+func certificateQR(cert models.Certificate, verifyURL string) string {
+	if cert.Signature == "" {
+		return ""
+	}
+	sig, err := models.DecodeSignature(cert.Signature)
+	if err != nil {
+		return ""
+	}
+	return models.CertificateQR(verifyURL, cert, cert.KeyID, sig)
 }
 
 // CertificatePDF renders a stored certificate.

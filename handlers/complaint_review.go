@@ -22,6 +22,7 @@ type ComplaintReviewStore interface {
 	VerifyComplaint(ctx context.Context, a store.Actor, id int64, v models.ComplaintVerification) (*models.Complaint, error)
 	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)
 	NoticeByID(ctx context.Context, id int64) (*store.NoticeRow, error)
+	AuditRecorder
 }
 
 // ComplaintReview is the officers' side of complaints: the city verifies, the province
@@ -56,14 +57,14 @@ func complaintRow(r store.ComplaintRow, u *models.User, today models.Date) city.
 // List shows the complaints in the jurisdiction, pending first.
 func (h *ComplaintReview) List(c echo.Context) error {
 	u := CurrentUser(c)
-	f := store.ComplaintFilter{Query: c.QueryParam("q"), Status: c.QueryParam("status")}
+	f := complaintFilter(c)
 	p := pageFrom(c)
 	rows, total, err := h.store.ListComplaints(c.Request().Context(), u, f, p)
 	if err != nil {
 		return err
 	}
 	page := city.ComplaintsPage{Title: "公示期间举报", Query: f.Query, Status: f.Status, Pager: pager(c, p, total),
-		Masked: !personalVisible(u), CanOpen: personalVisible(u)}
+		Masked: !personalVisible(u), CanOpen: personalVisible(u), Export: exportOf(c, c.Path())}
 	today := models.DateOf(h.now())
 	for _, r := range rows {
 		page.Rows = append(page.Rows, complaintRow(r, u, today))

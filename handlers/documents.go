@@ -28,6 +28,7 @@ type NoticeNumbers interface {
 type Documents struct {
 	store DocumentStore
 	now   Clock
+	keys  Keys // signs the letters (signing.go)
 }
 
 // NewDocuments builds the document handlers.
@@ -48,7 +49,7 @@ func (h *Documents) FailureLetterPDF(c echo.Context) error {
 	if doc == nil {
 		return models.Errorf(models.ENotFound, "本申请没有不合格告知书")
 	}
-	return sendLetter(c, *doc, "", "整改验收不合格告知书-"+doc.Addressee+".pdf")
+	return sendLetter(c, *doc, "", "整改验收不合格告知书-"+doc.Addressee+".pdf", documentStamp(h.keys, "failure_notice", doc.Number, doc.Date, *doc))
 }
 
 // NoticeDocument is the formal text of a public notice with its 文号, as the notice page
@@ -82,16 +83,16 @@ func (h *Documents) NoticePDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendLetter(c, doc, "", "整改验收公示-"+n.InstitutionName+".pdf")
+	return sendLetter(c, doc, "", "整改验收公示-"+n.InstitutionName+".pdf", documentStamp(h.keys, "public_notice", doc.Number, doc.Date, doc))
 }
 
 func noticePageURL(c echo.Context, id int64) string {
 	return c.Scheme() + "://" + c.Request().Host + urls.Notice(id)
 }
 
-func sendLetter(c echo.Context, doc models.Document, sealLabel, filename string) error {
+func sendLetter(c echo.Context, doc models.Document, sealLabel, filename string, stamp pdf.Stamp) error {
 	b, err := pdf.Letter(pdf.LetterData{Authority: doc.Authority, SealLabel: sealLabel, Number: doc.Number, Title: doc.Title,
-		Addressee: doc.Addressee, Body: doc.Body, Date: doc.Date.Start()})
+		Addressee: doc.Addressee, Body: doc.Body, Date: doc.Date.Start(), Stamp: stamp})
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -21,6 +22,7 @@ type FilingStore interface {
 	RecordFiling(ctx context.Context, a store.Actor, appID int64, number string, date models.Date, version int) error
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)
+	AuditRecorder
 }
 
 // Filing serves the province's filing registration (备案登记).
@@ -54,6 +56,10 @@ func (h *Filing) render(c echo.Context, status int, p province.FilingPage) error
 	}
 	today := models.DateOf(h.now())
 	p.Pager = pager(c, pg, total)
+	p.Export = "/province/filing.xlsx"
+	if p.State != "" {
+		p.Export += "?state=" + url.QueryEscape(p.State)
+	}
 	for _, r := range rows {
 		fr := province.FilingRow{ApplicationID: r.ApplicationID, Version: r.Version, Institution: r.InstitutionName, USCC: r.USCC,
 			District: r.DistrictName, Serial: r.Serial, CertificateID: r.CertificateID, IssueDate: r.IssueDate, State: r.State,

@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -294,6 +295,7 @@ func (h *Reviews) OpinionPDF(kind string) echo.HandlerFunc {
 		check := pdf.OnSiteCheck{Date: op.CheckDate.Start(), Participants: op.Participants, Findings: op.Findings,
 			Methods: strings.Split(op.Methods, "\n")}
 		sign := pdf.SignOff{Officer: op.OfficerName, Authority: pdf.Authority{Name: op.Authority}, Date: op.IssuedOn.Start()}
+		sign.Stamp = documentStamp(h.keys, kind, fmt.Sprintf("%s-%d", kind, op.ID), op.IssuedOn, *op)
 		var doc []byte
 		name := pdf.OpinionTitle
 		if kind == "check" {

@@ -27,6 +27,7 @@ type InstitutionStore interface {
 	ExitRecords(ctx context.Context, appID int64) ([]models.ExitRecord, error)
 	LatestFailureNotice(ctx context.Context, appID int64) (*store.FailureNotice, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	AuditRecorder
 	ClockByID(ctx context.Context, id int64) (*models.Clock, error)
 }
 
@@ -140,8 +141,7 @@ func (h *Institutions) outcome(ctx context.Context, u *models.User, app *models.
 func (h *Institutions) List(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
-	f := store.InstitutionFilter{Query: c.QueryParam("q")}
-	f.DistrictID, _ = strconv.ParseInt(c.QueryParam("district"), 10, 64)
+	f := institutionFilter(c)
 	p := pageFrom(c)
 	rows, total, err := h.store.ListInstitutions(ctx, u, f, p)
 	if err != nil {
@@ -152,7 +152,7 @@ func (h *Institutions) List(c echo.Context) error {
 		return err
 	}
 	page := officer.InstitutionsPage{Title: "辖区机构", Query: f.Query, DistrictID: c.QueryParam("district"),
-		Districts: districtOptions(all, u), Pager: pager(c, p, total)}
+		Districts: districtOptions(all, u), Pager: pager(c, p, total), Export: exportOf(c, "/institutions")}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.InstitutionRow{ID: r.ID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			OutstandingBalance: r.OutstandingBalance, Large: models.IsLargeScale(r.OutstandingBalance)})

@@ -3,8 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"slices"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -22,6 +20,7 @@ type QueueStore interface {
 	Divisions(ctx context.Context) ([]models.Division, error)
 	CampaignEndFor(ctx context.Context, u *models.User) (models.Date, error)
 	SubmittedStore
+	AuditRecorder
 }
 
 // Queues serves each officer role's work queue.
@@ -46,11 +45,7 @@ func (h *Queues) Show(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
 	today := models.DateOf(h.now())
-	f := store.QueueFilter{Query: c.QueryParam("q"), Overdue: c.QueryParam("overdue") == "1", Today: today}
-	if s := models.State(c.QueryParam("state")); slices.Contains(models.QueueStates(u.Role), s) {
-		f.State = s
-	}
-	f.DistrictID, _ = strconv.ParseInt(c.QueryParam("district"), 10, 64)
+	f := queueFilter(c, u, today)
 	p := pageFrom(c)
 	rows, total, err := h.store.Queue(ctx, u, f, p)
 	if err != nil {
@@ -71,7 +66,7 @@ func (h *Queues) Show(c echo.Context) error {
 	texts := queueTexts[u.Role]
 	page := officer.QueuePage{Title: texts[0], Intro: texts[1], Query: f.Query, State: string(f.State),
 		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total), Role: u.Role,
-		SettingsLink: u.Role == models.RoleCity}
+		SettingsLink: u.Role == models.RoleCity, Export: exportOf(c, c.Path())}
 	if !end.IsZero() {
 		page.CampaignEnd = end.String() + "（" + campaignLeft(end, today) + "）"
 	}

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/labstack/echo/v4"
-	"github.com/xuri/excelize/v2"
 
 	"portal/models"
 	"portal/views/pages/public"
@@ -87,42 +86,33 @@ func csvSafe(cells []string) []string {
 	return cells
 }
 
-// XLSX is /register.xlsx.
+// XLSX is /register.xlsx, written by the shared export writer.
 func (h *Register) XLSX(c echo.Context) error {
 	st := models.ParseRegisterStatus(c.QueryParam("status"))
 	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
 	if err != nil {
 		return err
 	}
-	f := excelize.NewFile()
-	defer f.Close()
-	const sheet = "备案名录"
-	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+	header := models.RegisterHeaderFor(st)
+	cols := make([]XLSXColumn, len(header))
+	for i, name := range header {
+		cols[i] = XLSXColumn{Header: name, Width: 22}
+	}
+	cols[0].Width = 48
+	x, err := NewXLSX("备案名录", cols)
+	if err != nil {
 		return err
 	}
-	put := func(row int, cells []string) error {
-		for col, v := range cells {
-			name, _ := excelize.CoordinatesToCellName(col+1, row)
-			if err := f.SetCellStr(sheet, name, v); err != nil {
-				return err
-			}
+	for _, r := range rows {
+		cells := r.CellsFor(st)
+		row := make([]any, len(cells))
+		for i, v := range cells {
+			row[i] = v
 		}
-		return nil
-	}
-	if err := put(1, models.RegisterHeaderFor(st)); err != nil {
-		return err
-	}
-	for i, r := range rows {
-		if err := put(i+2, r.CellsFor(st)); err != nil {
+		if err := x.Row(row...); err != nil {
+			x.Close()
 			return err
 		}
 	}
-	_ = f.SetColWidth(sheet, "A", "A", 48)
-	_ = f.SetColWidth(sheet, "B", "J", 22)
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return err
-	}
-	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+h.filename("xlsx"))
-	return c.Blob(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	return x.Send(c, "网贷机构备案登记名录", h.now)
 }

@@ -56,6 +56,7 @@ type Reviews struct {
 	files    files.Store
 	sessions Sessions
 	now      Clock
+	keys     Keys // signs the opinion PDFs (signing.go)
 }
 
 // NewReviews builds the review handlers; evidence files go to fs.

@@ -18,6 +18,9 @@ func ParseCalendarYear(year int, text string) ([]CalendarDay, error) {
 	if year < 2000 || year > 2200 {
 		return nil, Errorf(EInvalid, "年份 %d 不合理", year)
 	}
+	if fault := textFault(text); fault != "" {
+		return nil, Errorf(EInvalid, "录入的安排%s", fault)
+	}
 	var days []CalendarDay
 	for i, raw := range strings.Split(text, "\n") {
 		line := strings.TrimSpace(raw)
@@ -89,6 +92,7 @@ const (
 
 // CalendarYearInRange reports whether year may be entered or shown.
 func CalendarYearInRange(year int) bool { return year >= MinCalendarYear && year <= MaxCalendarYear }
+
 // FormatCalendarYear writes a year's days in the line format ParseCalendarYear reads,
 // joining consecutive days of the same kind and name into a range, so that an admin
 // correcting a year starts from what is entered.

@@ -31,6 +31,8 @@ type Certificate struct {
 	Authority1    string `gorm:"column:authority1"`
 	Authority2    string `gorm:"column:authority2"`
 	Fingerprint   string
+	Signature     string // SM2, base64url (models.EncodeSignature) of CertificateSignedContent
+	KeyID         string // the published key that signed it
 	Status        string
 	IssuedBy      int64
 	RevokedAt     *time.Time

@@ -40,6 +40,12 @@ type AuditEntry struct {
 	Target    string
 	Detail    string
 	IP        string
+	// ActorRole is the actor's role when they acted ("" for the system or the public).
+	ActorRole Role
+	// ApplicationID is the case the action concerns, if any; DecisionID the workflow
+	// decision it records, if any.
+	ApplicationID *int64
+	DecisionID    *int64
 }
 
 // TableName keeps gorm on the migration's table name.

@@ -3,6 +3,7 @@ package models
 import (
 	"errors"
 	"fmt"
+	"strings"
 )
 
 // Error codes. The web layer maps each code to one HTTP status and page; nothing
@@ -27,9 +28,10 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Message }
 
-// Errorf builds a coded error.
+// Errorf builds a coded error. Messages quote what was typed; bytes of it that are not
+// UTF-8 show as U+FFFD, so a message is always text a page can show.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: strings.ToValidUTF8(fmt.Sprintf(format, args...), "\uFFFD")}
 }
 
 // ErrorCode returns the code of err, EInternal for uncoded errors and "" for nil.

@@ -48,20 +48,21 @@ func FileFormFrom(posted map[string][]string) FileForm {
 // Get is the typed value of a field, "" when absent.
 func (f FileForm) Get(name string) string { return f.Values[name] }
 
-// AddRow appends a blank row to a part, up to MaxRows.
+// AddRow appends a blank row to a part, up to MaxRows. An unknown part is ignored.
 func (f *FileForm) AddRow(part string) {
-	if f.Counts[part] < MaxRows {
+	if partByKey(part) != nil && f.Counts[part] < MaxRows {
 		f.Counts[part]++
 	}
 }
 
-// RemoveRow deletes row i of a part, moving the rows after it up.
+// RemoveRow deletes row i of a part, moving the rows after it up. An unknown part or
+// row is ignored.
 func (f *FileForm) RemoveRow(part string, i int) {
-	n := f.Counts[part]
-	if i < 0 || i >= n {
+	p, n := partByKey(part), f.Counts[part]
+	if p == nil || i < 0 || i >= n {
 		return
 	}
-	fields := partByKey(part).Info().Fields
+	fields := p.Info().Fields
 	for j := i; j < n; j++ {
 		for _, fd := range fields {
 			if j+1 < n {
@@ -160,6 +161,9 @@ func parseInto(kind FieldKind, label string, required, positive bool, choices []
 			return "请填写" + bareLabel(label)
 		}
 		return ""
+	}
+	if fault := textFault(raw); fault != "" {
+		return bareLabel(label) + fault
 	}
 	switch p := dst.(type) {
 	case *string:
@@ -278,6 +282,21 @@ func bareLabel(label string) string {
 		return label[:i]
 	}
 	return label
+}
+
+// textFault says what makes s unfit to keep as text, or "": bytes that are not UTF-8
+// (PostgreSQL refuses them, so the save would fail) or control characters other than
+// tab and line breaks (NUL among them, which PostgreSQL text cannot hold).
+func textFault(s string) string {
+	if !utf8.ValidString(s) {
+		return "含有无法识别的字符（不是有效的 UTF-8 文字），请重新输入"
+	}
+	for _, r := range s {
+		if (r < ' ' && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+			return "含有不可见的控制字符，请删除后重新输入"
+		}
+	}
+	return ""
 }
 
 func validIP(s string) bool { return net.ParseIP(strings.TrimSpace(s)) != nil }

@@ -14,6 +14,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"portal/models/store/files"
 )
 
 // Config is read from the environment.
@@ -24,18 +26,25 @@ type Config struct {
 	VarDir      string // ./var: private database, files, keys
 	SessionKey  []byte // signs the session cookie
 	SecureOnly  bool   // cookies marked Secure (behind TLS)
+	// S3 is the object store for uploads; with no endpoint, files live on local disk
+	// under FilesDir (PORTAL_FILES_DIR or VarDir/files).
+	S3 files.S3Config
 	// BaseURL is the portal's public address (scheme://host[:port], no trailing slash):
 	// every absolute URL (Atom feed, certificate verify link and QR code) is built from it,
 	// never from the request's Host header (issue 8 §2.2).
 	BaseURL string
-	// FilesDir is where uploads are kept ($PORTAL_FILES_DIR); empty: files/ under VarDir,
-	// outside the static root.
-	FilesDir string
+	// UploadDir is where uploads are kept on local disk ($PORTAL_FILES_DIR); empty:
+	// files/ under VarDir (FilesDir).
+	UploadDir string
 	// MaxUploadMB is the per-file upload limit ($PORTAL_MAX_UPLOAD_MB); 0: DefaultMaxUploadMB.
 	MaxUploadMB int
 	// LoginPause waits out the per-username sign-in delay; nil waits on the wall clock.
 	// Tests record the waits instead (no timed tests).
 	LoginPause func(ctx context.Context, d time.Duration)
+	// SigningKeyDir holds the province's SM2 signing key (PORTAL_SIGNING_KEY_DIR; default
+	// VarDir/keys). Demo mode creates the key when missing; production requires
+	// `portal keys init` first.
+	SigningKeyDir string
 }
 
 // base is the configured base URL, or the local default for a config built in code.
@@ -64,9 +73,11 @@ func parseBaseURL(raw string) (string, error) {
 // DefaultMaxUploadMB is the per-file limit unless PORTAL_MAX_UPLOAD_MB says otherwise.
 const DefaultMaxUploadMB = 200
 
-func (c Config) filesDir() string {
-	if c.FilesDir != "" {
-		return c.FilesDir
+// FilesDir is where uploads are kept on local disk: UploadDir ($PORTAL_FILES_DIR), or
+// files/ under the var folder, outside the static root.
+func (c Config) FilesDir() string {
+	if c.UploadDir != "" {
+		return c.UploadDir
 	}
 	return filepath.Join(c.VarDir, "files")
 }
@@ -79,15 +90,58 @@ func (c Config) maxUpload() int64 {
 	return int64(mb) << 20
 }
 
+// OpenFiles opens the file store the configuration names: the S3 bucket when
+// PORTAL_S3_ENDPOINT is set, the local folder otherwise.
+func OpenFiles(ctx context.Context, c Config) (files.Backend, error) {
+	if c.S3.Endpoint != "" {
+		ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		return files.NewS3(ctx, c.S3)
+	}
+	return files.NewLocal(c.FilesDir())
+}
+
+// s3FromEnv reads PORTAL_S3_ENDPOINT (host:port), PORTAL_S3_BUCKET, PORTAL_S3_ACCESS_KEY,
+// PORTAL_S3_SECRET_KEY, PORTAL_S3_REGION and PORTAL_S3_TLS (1: https).
+func s3FromEnv() (files.S3Config, error) {
+	c := files.S3Config{
+		Endpoint:  os.Getenv("PORTAL_S3_ENDPOINT"),
+		Bucket:    os.Getenv("PORTAL_S3_BUCKET"),
+		AccessKey: os.Getenv("PORTAL_S3_ACCESS_KEY"),
+		SecretKey: os.Getenv("PORTAL_S3_SECRET_KEY"),
+		Region:    os.Getenv("PORTAL_S3_REGION"),
+		TLS:       os.Getenv("PORTAL_S3_TLS") == "1",
+	}
+	if c.Endpoint == "" {
+		return c, nil
+	}
+	if strings.Contains(c.Endpoint, "://") {
+		return c, fmt.Errorf("PORTAL_S3_ENDPOINT=%q: give host:port without a scheme (PORTAL_S3_TLS=1 for https)", c.Endpoint)
+	}
+	if c.Bucket == "" || c.AccessKey == "" || c.SecretKey == "" {
+		return c, fmt.Errorf("PORTAL_S3_ENDPOINT is set: PORTAL_S3_BUCKET, PORTAL_S3_ACCESS_KEY and PORTAL_S3_SECRET_KEY are needed too")
+	}
+	return c, nil
+}
+
+// KeysDir is the signing key folder.
+func (c Config) KeysDir() string {
+	if c.SigningKeyDir != "" {
+		return c.SigningKeyDir
+	}
+	return filepath.Join(c.VarDir, "keys")
+}
+
 // Production reports whether the server runs without demo data.
 func (c Config) Production() bool { return c.Env == "production" }
 
 // ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY,
-// PORTAL_SECURE_COOKIES, PORTAL_BASE_URL (default http://127.0.0.1:$PORT), PORTAL_FILES_DIR
-// and PORTAL_MAX_UPLOAD_MB. Nothing else in the server reads the environment.
+// PORTAL_SECURE_COOKIES, PORTAL_SIGNING_KEY_DIR, PORTAL_BASE_URL (default http://127.0.0.1:$PORT),
+// PORTAL_FILES_DIR, PORTAL_MAX_UPLOAD_MB and the PORTAL_S3_* settings. Nothing else in the
+// server reads the environment.
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR"),
-		FilesDir: os.Getenv("PORTAL_FILES_DIR")}
+		UploadDir: os.Getenv("PORTAL_FILES_DIR")}
 	c.MaxUploadMB, _ = strconv.Atoi(os.Getenv("PORTAL_MAX_UPLOAD_MB")) // bad or unset: the default
 	if c.Env == "" {
 		c.Env = "demo"
@@ -108,6 +162,7 @@ func ConfigFromEnv() (Config, error) {
 	}
 	c.Addr = host + ":" + port
 	c.SecureOnly = os.Getenv("PORTAL_SECURE_COOKIES") == "1"
+	c.SigningKeyDir = os.Getenv("PORTAL_SIGNING_KEY_DIR")
 	c.BaseURL = "http://127.0.0.1:" + port
 	if raw := os.Getenv("PORTAL_BASE_URL"); raw != "" {
 		b, err := parseBaseURL(raw)
@@ -116,6 +171,11 @@ func ConfigFromEnv() (Config, error) {
 		}
 		c.BaseURL = b
 	}
+	s3, err := s3FromEnv()
+	if err != nil {
+		return c, err
+	}
+	c.S3 = s3
 	key, err := sessionKey(c.VarDir)
 	if err != nil {
 		return c, err

@@ -20,7 +20,7 @@ func TestLongFieldsAreRefusedKeepingWhatWasTyped(t *testing.T) {
 	long := incompressible(models.MaxDisplayNameLength + 1)
 	for _, tc := range []struct {
 		path, field, msg string
-		form           url.Values
+		form             url.Values
 	}{
 		{"/admin/users", "display_name", "姓名不超过", url.Values{"username": {"longname"}, "display_name": {long}, "role": {"admin"},
 			"password": {"Long#Name#2026x"}}},

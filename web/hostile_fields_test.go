@@ -196,4 +196,3 @@ func TestEveryTextFieldIsBoundedBeforeStorage(t *testing.T) {
 	}
 	t.Logf("%d oversized fields submitted", sent)
 }
-

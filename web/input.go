@@ -13,9 +13,9 @@ import (
 // Bounds on every request value, whatever the route (issue 8 §2.6). Fields have their own,
 // tighter rules in models; these keep junk from reaching any handler or the database.
 const (
-	maxQueryValue = 2000    // bytes: a search, a page number, a next path
+	maxQueryValue = 2000   // bytes: a search, a page number, a next path
 	maxFormValue  = 30_000 // bytes: 10,000 Chinese characters, the longest opinion or finding
-	maxFormValues = 2000    // values in one url-encoded form
+	maxFormValues = 2000   // values in one url-encoded form
 )
 
 // cleanText reports whether s can be stored as PostgreSQL text: valid UTF-8 without NUL.

@@ -29,6 +29,11 @@ func (s *Server) jobs() []Job {
 		_, err := s.store.EndDueNotices(ctx, now)
 		return err
 	}})
+	// The open data API's daily full extract of the register and notices.
+	all = append(all, Job{Name: "开放数据每日全量文件", Run: func(ctx context.Context, now time.Time) error {
+		_, err := s.extracts.Ensure(ctx, now)
+		return err
+	}})
 	all = append(all, s.fileJobs()...)
 	return all
 }

@@ -74,26 +74,30 @@ func (s *Server) routes() {
 	auth := handlers.NewAuth(s.store, s.sessions, s.clock, s.cfg.LoginPause)
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
+	aud := handlers.NewAudit(s.store, s.clock)
 	home := handlers.NewHome(s.store)
 	inst := handlers.NewInstitutions(s.store, s.clock)
 	plat := handlers.NewPlatform(s.store, files, s.sessions, s.clock, s.cfg.maxUpload(), s.log)
 	win := handlers.NewWindows(s.store, s.sessions, s.clock)
 	q := handlers.NewQueues(s.store, s.clock)
-	rv := handlers.NewReviews(s.store, files, s.sessions, s.clock)
+	rv := handlers.NewReviews(s.store, files, s.sessions, s.clock).WithKeys(s.keys)
 	on := handlers.NewOnsite(s.store, files, s.sessions, s.clock)
 	inbox := handlers.NewInbox(s.store, s.sessions, s.clock)
 	cal := handlers.NewCalendarAdmin(s.store, s.sessions, s.clock)
 	chain := handlers.NewChain(s.store, s.clock)
 	clk := handlers.NewClockSettings(s.store, s.sessions, s.clock)
-	docs := handlers.NewDocuments(s.store, s.clock)
+	docs := handlers.NewDocuments(s.store, s.clock).WithKeys(s.keys)
 	notices := handlers.NewNotices(s.store, s.clock, s.BaseURL())
 	complaints := handlers.NewComplaints(s.store, notices, files, models.NewRateLimiter(complaintLimit, complaintWindow), s.sessions, s.clock, changed)
 	creview := handlers.NewComplaintReview(s.store, files, s.sessions, s.clock, changed)
 	certs := handlers.NewCertificates(s.store, files, s.sessions, s.clock, changed, s.BaseURL())
-	verify := handlers.NewVerification(s.store, s.clock)
+	verify := handlers.NewVerification(s.store, s.clock).WithKeys(s.keys)
 	register := handlers.NewRegister(s.store, s.clock)
 	scope := handlers.NewScope(s.store, files, s.sessions, s.clock, changed)
 	filing := handlers.NewFiling(s.store, s.sessions, s.clock, changed)
+	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
+	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
+	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -110,10 +114,22 @@ func (s *Server) routes() {
 	s.get("/complaints", anyone, home.LookupComplaint)
 	s.get("/complaints/:ref", anyone, complaints.Status)
 	s.get("/verify", anyone, verify.Form)
+	s.get("/verify/keys", anyone, verify.Keys)
+	s.get("/verify/keys.json", anyone, verify.KeysJSON)
+	s.get("/verify/revocations", anyone, verify.Revocations)
 	s.get("/verify/:serial", anyone, verify.Show)
 	s.get("/register", anyone, register.List, shared)
 	s.get("/register.csv", anyone, register.CSV, shared)
 	s.get("/register.xlsx", anyone, register.XLSX, shared)
+
+	// Anyone, rate limited per address or API key: the open data API (issue 14 §3).
+	s.get("/api/v1/openapi.json", anyone, api.OpenAPI, api.Limit)
+	s.get("/api/v1/notices", anyone, api.Notices, api.Limit)
+	s.get("/api/v1/register", anyone, api.Register, api.Limit)
+	s.get("/api/v1/certificates/:serial", anyone, api.Certificate, api.Limit)
+	s.get("/api/v1/changes", anyone, api.Changes, api.Limit)
+	s.get("/api/v1/extracts", anyone, api.ExtractsIndex, api.Limit)
+	s.get("/api/v1/extracts/:date/:name", anyone, api.ExtractFile, api.Limit)
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
@@ -151,12 +167,14 @@ func (s *Server) routes() {
 	s.get("/applications/:id/failure-notice.pdf", caseViewers, docs.FailureLetterPDF)
 	s.get("/files/:id", caseViewers, plat.Download)
 	s.get("/certificates", caseViewers, certs.List)
+	s.get("/certificates.xlsx", caseViewers, certs.XLSX)
 	s.get("/certificates/:id", caseViewers, certs.Show)
 	s.get("/certificates/:id/pdf", caseViewers, certs.PDF)
 	s.get("/certificates/:id/evidence/:file", caseViewers, certs.Evidence)
 
 	// Officers of the review chain: the institution file (一户一档), exits, opinions.
 	s.get("/institutions", officers, inst.List)
+	s.get("/institutions.xlsx", officers, inst.XLSX)
 	s.get("/institutions/:id", officers, inst.Show)
 	s.get("/institutions/:id/file", reviewOfficers, plat.OfficerFile)
 	s.get("/institutions/:id/file/history", reviewOfficers, plat.OfficerFileHistory)
@@ -166,6 +184,7 @@ func (s *Server) routes() {
 
 	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
 	s.get("/district", districts, q.Show)
+	s.get("/district.xlsx", districts, q.XLSX)
 	s.post("/applications/:id/district/claim", districts, rv.Claim)
 	s.post("/applications/:id/district/assign", districts, rv.Assign)
 	s.get("/applications/:id/onsite", districts, on.Form)
@@ -179,6 +198,7 @@ func (s *Server) routes() {
 
 	// Cities: the overview, the preliminary acceptance, windows, deadlines, complaints.
 	s.get("/city", cities, q.Show)
+	s.get("/city.xlsx", cities, q.XLSX)
 	s.post("/applications/:id/city/pass", cities, rv.Pass("初验合格，已提交专责小组审定"))
 	s.post("/applications/:id/city/disagree", cities, rv.Disagree)
 	s.post("/applications/:id/city/confirm", cities, rv.Confirm)
@@ -187,6 +207,7 @@ func (s *Server) routes() {
 	s.get("/city/deadlines", cities, clk.Page)
 	s.post("/city/deadlines/:city", cities, clk.Set)
 	s.get("/city/complaints", cities, creview.List)
+	s.get("/city/complaints.xlsx", cities, creview.XLSX)
 	s.get("/city/complaints/:id", cities, creview.Show)
 	s.post("/city/complaints/:id/verify", cities, creview.Verify)
 	s.get("/city/complaints/:id/files/:file", cities, creview.File)
@@ -197,17 +218,21 @@ func (s *Server) routes() {
 
 	// Provinces: the joint acceptance, sign-off and certificates, filing, complaints.
 	s.get("/province", provinces, q.Show)
+	s.get("/province.xlsx", provinces, q.XLSX)
 	s.post("/applications/:id/province/pass", provinces, rv.Pass("联合验收合格，公示已开始"))
 	s.post("/applications/:id/province/return", provinces, rv.Return)
 	s.post("/applications/:id/province/fail", provinces, rv.Fail)
 	s.get("/province/signoff", provinces, certs.SignoffQueue)
+	s.get("/province/signoff.xlsx", provinces, certs.SignoffXLSX)
 	s.post("/province/signoff/:id", provinces, certs.SignOff)
 	s.post("/province/certificates/:id/revoke", provinces, certs.Revoke)
 	s.get("/province/filing", provinces, filing.Queue)
+	s.get("/province/filing.xlsx", provinces, filing.XLSX)
 	s.post("/province/filing/:id", provinces, filing.Record)
 	s.get("/province/complaints", provinces, creview.List)
+	s.get("/province/complaints.xlsx", provinces, creview.XLSX)
 
-	// Admins: accounts, the audit log, reference data (windows, calendar, deadlines).
+	// Admins: accounts, the audit log, API keys, reference data (windows, calendar, deadlines).
 	s.get("/admin/users", admins, adm.Users)
 	s.get("/admin/users/new", admins, adm.NewUser)
 	s.post("/admin/users", admins, adm.CreateUser)
@@ -216,7 +241,11 @@ func (s *Server) routes() {
 	s.post("/admin/users/:id/unlock", admins, adm.Unlock)
 	s.get("/admin/users/:id/reset", admins, adm.ResetForm)
 	s.post("/admin/users/:id/reset", admins, adm.Reset)
-	s.get("/admin/audit", admins, adm.Audit)
+	s.get("/admin/audit", admins, aud.List)
+	s.get("/admin/audit.xlsx", admins, aud.XLSX)
+	s.get("/admin/api-keys", admins, keys.List)
+	s.post("/admin/api-keys", admins, keys.Create)
+	s.post("/admin/api-keys/:id/revoke", admins, keys.Revoke)
 	s.get("/admin/windows", admins, win.Page)
 	s.post("/admin/windows/:city", admins, win.Set)
 	s.get("/admin/calendar", admins, cal.Show)

@@ -1,13 +1,17 @@
 package web
 
 import (
+	"context"
+	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
 
+	"portal/handlers"
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
@@ -23,9 +27,11 @@ type Server struct {
 	clock    func() time.Time
 	log      *slog.Logger
 	cfg      Config
-	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
-	files    *files.Local      // every upload: materials, evidence, complaint attachments
-	cache    *publicCache // the anonymous public pages (publiccache.go)
+	access   map[string]access  // "METHOD path" → who may use it, for the authorization matrix
+	files    files.Backend      // every upload: materials, evidence, complaint attachments
+	keys     *Keys              // the province's SM2 signing key and the published key ring
+	extracts *handlers.Extracts // the open data API's daily bulk files
+	cache    *publicCache       // the anonymous public pages (publiccache.go)
 }
 
 // New builds the server on st. clock is the time source of every handler and job.
@@ -35,11 +41,22 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	s := &Server{Echo: e, store: st, clock: clock, log: log, cfg: cfg, access: map[string]access{}}
 	s.sessions = sessionManager{store: newPGSessions(st, cfg.SessionKey, cfg.SecureOnly, clock)}
 	layout.StaticVersion = static.Version()
-	fs, err := files.NewLocal(cfg.filesDir())
+	fs, err := OpenFiles(context.Background(), cfg)
 	if err != nil {
 		panic(err) // a server that cannot keep uploads must not start
 	}
 	s.files = fs
+	keys, err := EnsureKeys(cfg.KeysDir(), !cfg.Production(), clock())
+	if err != nil {
+		panic(fmt.Sprintf("签名密钥: %v", err)) // serve checks first and says so; nothing signs without a key
+	}
+	s.keys = keys
+	st.SetSigner(keys)
+	if n, err := st.SignUnsigned(context.Background(), store.Actor{Now: clock()}); err != nil {
+		log.Error("signing unsigned certificates", "err", err)
+	} else if n > 0 {
+		log.Info("signed certificates issued before the signing key", "count", n)
+	}
 	s.cache = newPublicCache(st.PublicVersion, st.Writes, clock)
 
 	e.HTTPErrorHandler = s.errorHandler(log)
@@ -60,8 +77,11 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	return s
 }
 
-// FilesDir is where uploads are kept.
-func (s *Server) FilesDir() string { return s.cfg.filesDir() }
+// FilesDir is where uploads are kept on local disk (Config.FilesDir).
+func (s *Server) FilesDir() string { return s.cfg.FilesDir() }
+
+// ExtractsDir holds the daily bulk extracts of the open data API.
+func (s *Server) ExtractsDir() string { return filepath.Join(s.cfg.VarDir, "extracts") }
 
 // BaseURL is the configured public address every absolute URL is built from.
 func (s *Server) BaseURL() string { return s.cfg.base() }
@@ -79,3 +99,6 @@ func (s *Server) Access(method, path string) (public bool, roles []models.Role, 
 	a, ok := s.access[method+" "+path]
 	return a.Public, a.Roles, ok
 }
+
+// Keys is the province's signing key ring and current key.
+func (s *Server) Keys() *Keys { return s.keys }

@@ -38,7 +38,7 @@ func BenchmarkUpload200MB(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { os.RemoveAll(dir) })
-	env := webtest.New(b, func(c *web.Config) { c.FilesDir = filepath.Join(dir, "files") })
+	env := webtest.New(b, func(c *web.Config) { c.UploadDir = filepath.Join(dir, "files") })
 	c := login(b, env, "platform1")
 	app := createApplication(b, c)
 	legal := materials(b, env)["legal_opinion"]

@@ -55,7 +55,7 @@ func (s *Server) fileJobs() []Job {
 
 // SweepFiles runs both sweeps once.
 func (s *Server) SweepFiles(ctx context.Context, now time.Time) error {
-	tmp, err := s.files.SweepTemp(now, files.TempGrace)
+	tmp, err := s.files.SweepTemp(ctx, now, files.TempGrace)
 	if err != nil {
 		return fmt.Errorf("sweeping temporary uploads: %w", err)
 	}
@@ -69,5 +69,12 @@ func (s *Server) SweepFiles(ctx context.Context, now time.Time) error {
 	return nil
 }
 
-// Files is the server's file store (the sweeper's and the fault tests' handle on it).
-func (s *Server) Files() *files.Local { return s.files }
+// Files is the server's file store on local disk (the sweeper's and the fault tests'
+// handle on it); nil when the files are in S3.
+func (s *Server) Files() *files.Local {
+	l, _ := s.files.(*files.Local)
+	return l
+}
+
+// FileStore is the server's file store, local or S3.
+func (s *Server) FileStore() files.Backend { return s.files }

@@ -20,6 +20,7 @@ type database struct {
 	store   *store.Store
 	cluster *pgcluster.Cluster
 	cfg     web.Config
+	dsn     string
 }
 
 func (d *database) close() {
@@ -38,6 +39,24 @@ func (d *database) close() {
 // openDatabase connects to DATABASE_URL, or starts the private cluster and creates the
 // portal database in it, then migrates.
 func openDatabase(ctx context.Context) (*database, error) {
+	d, err := connectDatabase(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sqlDB, err := d.store.SQLDB()
+	if err == nil {
+		err = store.Migrate(ctx, sqlDB)
+	}
+	if err != nil {
+		d.close()
+		return nil, fmt.Errorf("数据库迁移失败: %w", err)
+	}
+	return d, nil
+}
+
+// connectDatabase is openDatabase without the migration (restore needs the database as
+// it is: empty).
+func connectDatabase(ctx context.Context) (*database, error) {
 	cfg, err := web.ConfigFromEnv()
 	if err != nil {
 		return nil, err
@@ -61,18 +80,11 @@ func openDatabase(ctx context.Context) (*database, error) {
 		}
 		dsn = d.cluster.DSN("portal")
 	}
+	d.dsn = dsn
 	d.store, err = store.Open(ctx, dsn)
 	if err != nil {
 		d.close()
 		return nil, err
-	}
-	sqlDB, err := d.store.SQLDB()
-	if err == nil {
-		err = store.Migrate(ctx, sqlDB)
-	}
-	if err != nil {
-		d.close()
-		return nil, fmt.Errorf("数据库迁移失败: %w", err)
 	}
 	return d, nil
 }

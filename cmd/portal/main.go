@@ -1,4 +1,4 @@
-// Command portal runs the regulator portal: serve | migrate | seed | create-admin.
+// Command portal runs the regulator portal: serve | migrate | seed | create-admin | backup | restore.
 package main
 
 import (
@@ -16,9 +16,14 @@ const usage = `用法: portal <命令>
   migrate       只执行数据库迁移
   seed          载入演示数据（幂等）
   create-admin  创建管理员: portal create-admin <用户名>，密码从标准输入读取
+  backup        备份: portal backup <目录>，数据库快照（pg_dump）、被引用的全部文件和带哈希的清单
+  restore       恢复: portal restore <备份目录>，写入空数据库和文件存储，再核验决定链与每个文件的哈希
+  keys          签名密钥: portal keys init [省份名称] 生成 SM2 签名密钥；portal keys rotate 更换（旧密钥仍公布）
+  verify-cert   离线核验合格证明: portal verify-cert [--keys 文件|网址] [--revocations 文件|网址] <证明.pdf | 二维码内容>
 
 环境变量: PORT（默认 8080）、DATABASE_URL（未设置时在 ./var 下启动私有 PostgreSQL）、
-PORTAL_ENV=production（不载入演示数据）、PG_PORT（私有 PostgreSQL 端口，默认 54329）`
+PORTAL_ENV=production（不载入演示数据）、PG_PORT（私有 PostgreSQL 端口，默认 54329）、
+PORTAL_SIGNING_KEY_DIR（签名密钥目录，默认 ./var/keys）`
 
 func main() {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
@@ -39,6 +44,14 @@ func main() {
 		err = withDatabase(ctx, func(db *database) error { return db.store.SeedDemo(ctx) })
 	case "create-admin":
 		err = createAdmin(ctx, os.Args[2:])
+	case "backup":
+		err = backupCommand(ctx, os.Args[2:])
+	case "restore":
+		err = restoreCommand(ctx, os.Args[2:])
+	case "keys":
+		err = keysCmd(os.Args[2:], os.Stdout)
+	case "verify-cert":
+		err = verifyCert(os.Args[2:], os.Stdout)
 	default:
 		fmt.Fprintln(os.Stderr, usage)
 		os.Exit(2)

@@ -24,6 +24,13 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer d.close()
+	if _, err := web.OpenFiles(ctx, d.cfg); err != nil { // a clear message rather than web.New's panic
+		return fmt.Errorf("无法打开文件存储（PORTAL_S3_* 或 PORTAL_FILES_DIR）: %w", err)
+	}
+	// demo mode creates the signing key when missing; production needs `portal keys init`
+	if _, err := web.EnsureKeys(d.cfg.KeysDir(), !d.cfg.Production(), time.Now()); err != nil {
+		return err
+	}
 	if d.cluster != nil {
 		d.cluster.Supervise(ctx, log, pgcluster.Hooks{}) // restarted with backoff if it dies (issue 8, 3.1)
 	}

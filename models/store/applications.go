@@ -157,6 +157,9 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if err := appendDecision(tx, &d); err != nil {
 		return err
 	}
+	if err := auditDecision(tx, a, &d); err != nil {
+		return err
+	}
 	if err := advanceClocks(tx, a, app, ev, from, to, in); err != nil {
 		return err
 	}
@@ -170,7 +173,8 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	return notify(tx, app, ev, to, a, body)
 }
 
-// appendDecision links the row to the chain's last hash. An advisory lock keeps the chain
+// appendDecision links the row to the chain's last hash. Decide writes the decision's
+// audit row beside it; another caller writes one itself (auditDecision or audit). An advisory lock keeps the chain
 // linear when decisions on different applications commit at the same time.
 func appendDecision(tx *gorm.DB, d *models.Decision) error {
 	if err := tx.Exec("SELECT pg_advisory_xact_lock(7301)").Error; err != nil {

@@ -2,7 +2,11 @@ package store
 
 import (
 	"context"
+	"fmt"
+	"strconv"
+	"strings"
 	"time"
+	"unicode"
 
 	"gorm.io/gorm"
 
@@ -14,13 +18,21 @@ type Actor struct {
 	User *models.User // nil for the system or an anonymous visitor
 	IP   string
 	Now  time.Time
+	// Name names an actor who is not signed in: the username typed into a sign-in
+	// attempt. Left empty, a visitor with an IP is 社会公众 and one without is 系统.
+	Name string
 }
 
 func (a Actor) name() string {
-	if a.User == nil {
-		return "系统"
+	switch {
+	case a.User != nil:
+		return a.User.Username
+	case a.Name != "":
+		return a.Name
+	case a.IP != "":
+		return "社会公众"
 	}
-	return a.User.Username
+	return "系统"
 }
 
 func (a Actor) id() *int64 {
@@ -31,32 +43,177 @@ func (a Actor) id() *int64 {
 	return &id
 }
 
-// audit writes one audit row inside the caller's transaction.
-func audit(tx *gorm.DB, a Actor, action, target, detail string) error {
-	return tx.Create(&models.AuditEntry{At: a.Now, ActorID: a.id(), ActorName: a.name(),
-		Action: action, Target: target, Detail: detail, IP: a.IP}).Error
-}
-
-// AuditFilter narrows the audit list.
-type AuditFilter struct {
-	Query string // actor, action or target contains
-}
-
-// ListAudit returns a page of the audit log, newest first.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p models.Page) ([]models.AuditEntry, int64, error) {
-	p = p.Normalize()
-	q := s.db.WithContext(ctx).Model(&models.AuditEntry{})
-	if f.Query != "" {
-		like := "%" + escapeLike(f.Query) + "%"
-		q = q.Where("actor_name ILIKE ? OR action ILIKE ? OR target ILIKE ? OR detail ILIKE ?", like, like, like, like)
+func (a Actor) role() models.Role {
+	if a.User == nil {
+		return ""
 	}
+	return a.User.Role
+}
+
+// audit writes one audit row inside the caller's transaction, so the record commits or
+// rolls back with the action it records. A target of the form "申请 <id>" ties the row to
+// that case, so the trail can be searched by the institution.
+func audit(tx *gorm.DB, a Actor, action, target, detail string) error {
+	e := models.AuditEntry{At: a.Now, ActorID: a.id(), ActorName: clip(a.name(), 200), ActorRole: a.role(),
+		Action: action, Target: clip(target, 500), Detail: clip(detail, 1000), IP: clip(a.IP, 100)}
+	if rest, ok := strings.CutPrefix(target, "申请 "); ok {
+		if id, err := strconv.ParseInt(rest, 10, 64); err == nil {
+			e.ApplicationID = &id
+		}
+	}
+	return tx.Create(&e).Error
+}
+
+// auditDecision records a workflow decision in the trail, in the decision's transaction.
+// The decision chain stays the legal record; this row makes it findable next to the
+// sign-ins, uploads and admin actions around it.
+func auditDecision(tx *gorm.DB, a Actor, d *models.Decision) error {
+	detail := d.FromState.Label() + " → " + d.ToState.Label()
+	if op := strings.TrimSpace(d.Opinion); op != "" {
+		r := []rune(op)
+		if len(r) > 200 {
+			op = string(r[:200]) + "…"
+		}
+		detail += "；意见：" + op
+	}
+	appID, decID := d.ApplicationID, d.ID
+	return tx.Create(&models.AuditEntry{At: a.Now, ActorID: a.id(), ActorName: a.name(), ActorRole: a.role(),
+		Action: d.Event.Label(), Target: fmt.Sprintf("申请 %d", d.ApplicationID), Detail: detail, IP: a.IP,
+		ApplicationID: &appID, DecisionID: &decID}).Error
+}
+
+// AuditFilter narrows the audit list. Every field is optional.
+type AuditFilter struct {
+	Query  string      // actor, action, object or detail contains
+	Actor  string      // username or display name contains
+	Object string      // target, institution name or credit code contains
+	Action string      // exactly this action
+	From   models.Date // on or after this day (Beijing time)
+	To     models.Date // on or before this day (Beijing time)
+}
+
+// AuditRow is one line of the trail with the names it refers to.
+type AuditRow struct {
+	models.AuditEntry
+	ActorDisplay    string // the user's display name, "" when not a user
+	InstitutionName string // the case's institution, "" when not about a case
+}
+
+const auditColumns = `audit_log.*, COALESCE(u.display_name, '') AS actor_display, COALESCE(i.name, '') AS institution_name`
+
+// auditWhere applies the filter to audit_log alone: names of users and institutions are
+// looked up in their small tables first, so counting a filtered trail joins nothing. An
+// actor who is a user is found by the name index; a text without cased letters (Chinese,
+// digits) is matched with LIKE, which does not lower-case every row.
+func (s *Store) auditWhere(ctx context.Context, f AuditFilter) *gorm.DB {
+	q := s.db.WithContext(ctx).Table("audit_log")
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like, op := "%"+escapeLike(t)+"%", likeOp(t)
+		q = q.Where(`(audit_log.actor_name `+op+` ? OR audit_log.action `+op+` ? OR audit_log.target `+op+` ? OR audit_log.detail `+op+` ?
+			OR audit_log.actor_id IN (SELECT id FROM users WHERE display_name ILIKE ?)
+			OR audit_log.application_id IN (SELECT a.id FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.name ILIKE ?))`,
+			like, like, like, like, like, like)
+	}
+	if t := strings.TrimSpace(f.Actor); t != "" {
+		var names []string
+		s.db.WithContext(ctx).Table("users").Where("lower(username) = lower(?)", t).Pluck("username", &names)
+		if len(names) > 0 { // a username: that account's rows, and attempts typed with that name
+			q = q.Where("audit_log.actor_name = ?", names[0])
+		} else {
+			like := "%" + escapeLike(t) + "%"
+			q = q.Where("(audit_log.actor_name "+likeOp(t)+" ? OR audit_log.actor_id IN (SELECT id FROM users WHERE display_name ILIKE ?))", like, like)
+		}
+	}
+	if t := strings.TrimSpace(f.Object); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		if id, ok := applicationNumber(t); ok {
+			q = q.Where("(audit_log.application_id = ? OR audit_log.target = ?)", id, t)
+		} else {
+			q = q.Where(`(audit_log.target `+likeOp(t)+` ? OR audit_log.application_id IN
+				(SELECT a.id FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.name ILIKE ? OR i.uscc ILIKE ?))`, like, like, like)
+		}
+	}
+	if f.Action != "" {
+		q = q.Where("audit_log.action = ?", f.Action)
+	}
+	if !f.From.IsZero() {
+		q = q.Where("audit_log.at >= ?", f.From.Start())
+	}
+	if !f.To.IsZero() {
+		q = q.Where("audit_log.at < ?", f.To.AddDays(1).Start())
+	}
+	return q
+}
+
+// likeOp is LIKE for a text with no cased letters, ILIKE otherwise.
+func likeOp(t string) string {
+	for _, r := range t {
+		if unicode.ToLower(r) != unicode.ToUpper(r) {
+			return "ILIKE"
+		}
+	}
+	return "LIKE"
+}
+
+// applicationNumber reads "申请 12" or "12" as application 12.
+func applicationNumber(t string) (int64, bool) {
+	t = strings.TrimSpace(strings.TrimPrefix(t, "申请"))
+	id, err := strconv.ParseInt(t, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// auditRows selects the filtered trail with the names its rows refer to.
+func (s *Store) auditRows(ctx context.Context, f AuditFilter) *gorm.DB {
+	return s.auditWhere(ctx, f).Select(auditColumns).
+		Joins("LEFT JOIN users u ON u.id = audit_log.actor_id").
+		Joins("LEFT JOIN applications app ON app.id = audit_log.application_id").
+		Joins("LEFT JOIN institutions i ON i.id = app.institution_id").
+		Order("audit_log.id DESC")
+}
+
+// ListAudit returns a page of the audit trail, newest first.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p models.Page) ([]AuditRow, int64, error) {
+	p = p.Normalize()
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := s.auditWhere(ctx, f).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
-	var rows []models.AuditEntry
-	err := q.Order("id DESC").Limit(p.Size).Offset(p.Offset()).Find(&rows).Error
+	var rows []AuditRow
+	err := s.auditRows(ctx, f).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
+}
+
+// EachAudit calls fn for every row the filter selects, newest first, reading them from
+// the database one by one, so an export of the whole trail holds one row at a time.
+func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
+	rows, err := s.auditRows(ctx, f).Rows()
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	db := s.db.WithContext(ctx)
+	for rows.Next() {
+		var r AuditRow
+		if err := db.ScanRows(rows, &r); err != nil {
+			return err
+		}
+		if err := fn(r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// AuditActions lists the actions the trail holds, for the filter. It skips from one
+// action to the next along the action index, so it reads a row per action, not the trail.
+func (s *Store) AuditActions(ctx context.Context) ([]string, error) {
+	var out []string
+	err := s.db.WithContext(ctx).Raw(`WITH RECURSIVE a(action) AS (
+		(SELECT action FROM audit_log ORDER BY action LIMIT 1)
+		UNION ALL
+		SELECT (SELECT l.action FROM audit_log l WHERE l.action > a.action ORDER BY l.action LIMIT 1) FROM a WHERE a.action IS NOT NULL
+	) SELECT action FROM a WHERE action IS NOT NULL`).Scan(&out).Error
+	return out, err
 }
 
 func escapeLike(s string) string {
@@ -68,4 +225,21 @@ func escapeLike(s string) string {
 		out = append(out, r)
 	}
 	return string(out)
+}
+
+// beijing is UTC+8, the time the trail's texts are written in.
+var beijing = time.FixedZone("CST", 8*3600)
+
+// RecordAudit writes one audit row on its own, for an action that changes nothing else: a
+// sign-out, an export of a list.
+func (s *Store) RecordAudit(ctx context.Context, a Actor, action, target, detail string) error {
+	return audit(s.db.WithContext(ctx), a, action, target, detail)
+}
+
+// clip keeps at most n characters of s, so hostile input cannot bloat the trail.
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
 }

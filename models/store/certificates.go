@@ -59,8 +59,10 @@ func (s *Store) SignOff(ctx context.Context, a Actor, appID int64, version int) 
 			return err
 		}
 		var err error
-		cert, err = signOff(tx, a, appID, version)
-		return err
+		if cert, err = signOff(tx, a, appID, version); err != nil || s.signer == nil {
+			return err
+		}
+		return signCertificate(tx, s.signer, cert)
 	})
 	return cert, err
 }

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+
+	"gorm.io/gorm"
 )
 
 // FileReferences returns every file hash a row refers to, for the file-store sweeper
@@ -15,7 +17,10 @@ import (
 // the decision chain's attachments ("sha256 name" lines). A hash that names no file costs
 // nothing; a column missed would cost a file, so the search errs on the side of keeping.
 func (s *Store) FileReferences(ctx context.Context) (map[string]bool, error) {
-	db := s.db.WithContext(ctx)
+	return fileReferences(s.db.WithContext(ctx))
+}
+
+func fileReferences(db *gorm.DB) (map[string]bool, error) {
 	var cols []struct{ TableName, ColumnName string }
 	err := db.Raw(`SELECT c.table_name, c.column_name FROM information_schema.columns c
 		JOIN information_schema.tables t ON t.table_schema = c.table_schema AND t.table_name = c.table_name AND t.table_type = 'BASE TABLE'

@@ -157,7 +157,10 @@ func (s *Store) DistrictPass(ctx context.Context, a Actor, appID int64, opinion 
 			}
 			d := models.Decision{ApplicationID: app.ID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: string(a.User.Role),
 				Event: models.EventMaterialOverride, FromState: app.State, ToState: app.State, Opinion: models.OverrideOpinion(pending, reason)}
-			return appendDecision(tx, &d)
+			if err := appendDecision(tx, &d); err != nil {
+				return err
+			}
+			return auditDecision(tx, a, &d)
 		},
 		after: func(tx *gorm.DB, app *models.Application, decisionID int64) error {
 			return writeOpinion(tx, a, app, decisionID, true, opinion)

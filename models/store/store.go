@@ -26,7 +26,8 @@ import (
 // Store wraps the database handle.
 type Store struct {
 	db       *gorm.DB
-	calendar calendarCache // the working-day calendar, read once and again after a new year
+	calendar calendarCache  // the working-day calendar, read once and again after a new year
+	signer   Signer         // signs certificates at issuance (issue 14 §2); nil: unsigned
 	writes   *atomic.Uint64 // committed changes by this process (faults.go)
 }
 

@@ -21,7 +21,19 @@ type CertificateData struct {
 	// Fingerprint is the SHA-256 of the certificate's content, printed as given: the rule
 	// that computes it is models.CertificateFingerprint, kept once, with the record.
 	Fingerprint string
+	// KeyID and Signature are the SM2 signature of the content (issue 14 §2), printed as
+	// a compact block; empty for a certificate not yet signed.
+	KeyID, Signature string
+	// QRText is what the QR code carries when signed: VerifyURL with the key id,
+	// signature and content (models.CertificateQR). Empty: the QR carries VerifyURL.
+	QRText string
+	// Signed is the signed content with its key id and signature, embedded in the PDF's
+	// Keywords as "sm2:<base64url content>.<key id>.<signature>" for `portal verify-cert`.
+	Signed string
 }
+
+// SignedKeywordPrefix starts the PDF Keywords entry that holds the signed content.
+const SignedKeywordPrefix = "sm2:"
 
 // CertificateTitle is the title printed on the certificate.
 const CertificateTitle = "整改验收合格证明"
@@ -54,6 +66,10 @@ func (c CertificateData) normalized() (CertificateData, error) {
 		return c, fmt.Errorf("pdf: issue date is required")
 	case !sha256RE.MatchString(c.Fingerprint):
 		return c, fmt.Errorf("pdf: fingerprint %q is not a hex SHA-256", c.Fingerprint)
+	case c.QRText != "" && !strings.HasPrefix(c.QRText, c.VerifyURL):
+		return c, fmt.Errorf("pdf: QR text does not start with the verify URL")
+	case strings.ContainsAny(c.Signed, "()\\ ") || strings.ContainsAny(c.Signature+c.KeyID, "()\\ "):
+		return c, fmt.Errorf("pdf: signature fields must be base64url")
 	}
 	return c, required("机构名称", c.Name, "签发机关一", c.Authorities[0].Name, "签发机关二", c.Authorities[1].Name)
 }
@@ -65,6 +81,7 @@ const (
 	certBodyLH          = 8.4
 	certSealR           = 20.0
 	certQR              = 28.0
+	certQRTop           = pageH - 21 - certQR
 )
 
 var certRed = [3]int{200, 16, 24}
@@ -73,7 +90,7 @@ const certStatic = "编号：经审核，（统一社会信用代码：）已按
 	"整改验收小组验收并在指定官方网站公示期满，符合网络借贷信息中介机构整改验收要求，整改验收合格。" +
 	"特此证明。该机构应当自取得本证明之日起5个工作日内向市场监督管理部门申请变更经营范围，增加“网络借贷信息中介”，" +
 	"并按规定申请备案登记。本证明不作为对该机构经营能力和信用状况的认可。签发人：扫描二维码或访问以下网址核验本证明：" +
-	"签发日期：内容指纹（SHA-256）：\u3000"
+	"签发日期：内容指纹（SHA-256）：\u3000电子签名（SM2，密钥）：未签名"
 
 // Certificate renders the 整改验收合格证明 as a one-page PDF. The same input
 // always gives the same bytes.
@@ -97,7 +114,7 @@ func (r *Renderer) Certificate(c CertificateData) ([]byte, error) {
 	}
 	fp, issued := c.Fingerprint, DateCN(c.IssueDate)
 	d := r.newDoc(docMeta{Title: CertificateTitle + " " + c.Serial, Subject: c.Name, Author: a.Name + "、" + b.Name,
-		Date: dateStamp(c.IssueDate)}, append(body, certStatic, CertificateTitle, c.Serial, a.Name, b.Name,
+		Date: dateStamp(c.IssueDate), Keywords: c.Signed}, append(body, certStatic, CertificateTitle, c.Serial, a.Name, b.Name,
 		a.SealLabel, b.SealLabel, a.Signer, b.Signer, issued, shownURL, fp)...)
 	d.left, d.right, d.top, d.bottom = certLeft, certRight, 20, 15
 	d.addPage()
@@ -150,19 +167,28 @@ func (r *Renderer) Certificate(c CertificateData) ([]byte, error) {
 		d.seal(certLeft+(float64(i)+0.5)*colW, sigY-sealDrop*certSealR, certSealR, au.Name, au.SealLabel)
 	}
 
-	// verification strip: QR code, address, date, fingerprint
-	top := pageH - 17 - certQR
+	// verification strip: QR code, address, date, fingerprint, signature
+	top := certQRTop
 	d.pdf.SetDrawColor(120, 120, 120)
 	d.pdf.SetLineWidth(0.2)
 	d.pdf.Line(certLeft, top-3, pageW-certRight, top-3)
-	d.qr(certLeft-2, top, certQR, qrURL)
+	qrText := qrURL
+	if c.QRText != "" {
+		qrText = c.QRText
+	}
+	d.qr(certLeft-2, top, certQR, qrText)
 	tx := certLeft + certQR + 2
-	d.setSize(9)
+	d.setSize(8)
 	d.pdf.SetTextColor(60, 60, 60)
-	ty := top + 2.4
+	ty := top + 1.2
+	sig := "未签名"
+	if c.Signature != "" {
+		sig = c.Signature
+	}
 	for _, s := range []string{"扫描二维码或访问以下网址核验本证明：", shownURL,
-		"签发日期：" + DateISO(c.IssueDate) + "\u3000编号：" + c.Serial, "内容指纹（SHA-256）：", fp} {
-		ty = d.paragraph(tx, ty, pageW-certRight-tx, 5.1, 'L', s)
+		"签发日期：" + DateISO(c.IssueDate) + "\u3000编号：" + c.Serial, "内容指纹（SHA-256）：", fp,
+		"电子签名（SM2，密钥 " + c.KeyID + "）：", sig} {
+		ty = d.paragraph(tx, ty, pageW-certRight-tx, 3.9, 'L', s)
 	}
 	return d.output()
 }

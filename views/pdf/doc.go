@@ -74,22 +74,39 @@ func (r *Renderer) newDoc(meta docMeta, texts ...string) *doc {
 	p.SetSubject(meta.Subject, true)
 	p.SetAuthor(meta.Author, true)
 	p.SetCreator("portal views/pdf", true)
+	if meta.Keywords != "" {
+		p.SetKeywords(meta.Keywords, false)
+	}
 	p.SetAutoPageBreak(false, 0)
 	p.SetLineCapStyle("butt")
 	p.AliasNbPages("{nb}")
-	if r.fullFont { // benchmark baseline: gofpdf parses and cuts the whole font
-		p.AddUTF8FontFromBytes(docFont, "", r.fonts[0].data)
-	} else {
-		p.AddUTF8FontFromBytes(docFont, "", subsetOf(r.fonts, subset))
+	font := r.fonts[0].data // benchmark baseline: gofpdf parses and cuts the whole font
+	if !r.fullFont {
+		font = subsetOf(r.fonts, subset)
 	}
+	d.fail(guardGofpdf(func() { p.AddUTF8FontFromBytes(docFont, "", font) }))
 	d.pdf = p
 	d.fail(p.Error())
 	return d
 }
 
+// guardGofpdf runs a gofpdf call that reads the font, turning a panic into an error:
+// gofpdf's font reader indexes without bounds checks, and a damaged font file must fail
+// the document, not the request.
+func guardGofpdf(call func()) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("pdf: gofpdf cannot read the font: %v", p)
+		}
+	}()
+	call()
+	return nil
+}
+
 type docMeta struct {
 	Title, Subject, Author string
 	Date                   time.Time
+	Keywords               string // ASCII only (a signed-content token)
 }
 
 // docFont is the family name of the document's one font: a subset holding
@@ -255,7 +272,11 @@ func (d *doc) output() ([]byte, error) {
 		return nil, d.err
 	}
 	var buf bytes.Buffer
-	if err := d.pdf.Output(&buf); err != nil {
+	var err error
+	if perr := guardGofpdf(func() { err = d.pdf.Output(&buf) }); perr != nil { // Output cuts the font again
+		return nil, perr
+	}
+	if err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil

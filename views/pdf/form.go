@@ -41,6 +41,7 @@ type SignOff struct {
 	Officer   string // 经办人
 	Authority Authority
 	Date      time.Time
+	Stamp     Stamp // SM2 signature block, printed at the foot of the last page when set
 }
 
 const (
@@ -110,8 +111,8 @@ func (r *Renderer) form(s formSpec) ([]byte, error) {
 	}
 	a, date := s.sign.Authority, DateCN(s.sign.Date)
 	texts := append([]string{formStatic, s.title, s.inst.Name, s.inst.USCC, s.inst.District,
-		s.sign.Officer, a.Name, a.SealLabel, date}, s.texts...)
-	d := r.newDoc(docMeta{Title: s.title, Subject: s.subject, Author: a.Name, Date: dateStamp(s.sign.Date)}, texts...)
+		s.sign.Officer, a.Name, a.SealLabel, date, stampStatic}, s.texts...)
+	d := r.newDoc(docMeta{Title: s.title, Subject: s.subject, Author: a.Name, Date: dateStamp(s.sign.Date), Keywords: s.sign.Stamp.Token}, texts...)
 	d.left, d.right, d.top, d.bottom = formMargin, formMargin, formMargin, formMargin
 	d.footers = true
 	d.addPage()
@@ -140,6 +141,7 @@ func (r *Renderer) form(s formSpec) ([]byte, error) {
 		d.seal(cx, base-sealDrop*sealR, sealR, a.Name, a.SealLabel)
 	})
 	t.end()
+	d.stamp(s.sign.Stamp, pageH-formMargin+1.5)
 	return d.output()
 }
 

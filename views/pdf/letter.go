@@ -17,6 +17,7 @@ type LetterData struct {
 	Addressee string   // 主送, e.g. the institution's name; empty for a public notice
 	Body      []string // paragraphs; each is indented as Chinese body text is
 	Date      time.Time
+	Stamp     Stamp // SM2 signature block, printed on the last page when set
 }
 
 // Letter geometry (mm): GB/T 9704-like margins.
@@ -55,7 +56,9 @@ func (r *Renderer) Letter(l LetterData) ([]byte, error) {
 		body[i] = "\u3000\u3000" + strings.TrimSpace(p)
 	}
 	texts := append([]string{letterStatic, l.Authority, l.SealLabel, l.Number, l.Title, l.Addressee, dated}, body...)
-	d := r.newDoc(docMeta{Title: l.Title + " " + l.Number, Subject: l.Addressee, Author: l.Authority, Date: dateStamp(l.Date)}, texts...)
+	texts = append(texts, stampStatic)
+	d := r.newDoc(docMeta{Title: l.Title + " " + l.Number, Subject: l.Addressee, Author: l.Authority, Date: dateStamp(l.Date),
+		Keywords: l.Stamp.Token}, texts...)
 	d.left, d.right, d.top, d.bottom = letterLeft, letterRight, letterTop, letterBottom
 	d.footers = true
 	d.addPage()
@@ -115,6 +118,7 @@ func (r *Renderer) Letter(l LetterData) ([]byte, error) {
 	d.textAlign(x, sigY, colW, 'C', l.Authority)
 	d.textAlign(x, sigY+letterLH, colW, 'C', dated)
 	d.seal(x+colW/2, sigY-sealDrop*letterSealR+2, letterSealR, l.Authority, l.SealLabel)
+	d.stamp(l.Stamp, pageH-letterBottom+2)
 	if !d.ok() {
 		return nil, d.err
 	}

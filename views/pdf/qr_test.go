@@ -14,7 +14,16 @@ import (
 // the QR modules back from the pixels: the printed code is the percent-
 // encoded verification URL.
 func TestCertificateQRPixels(t *testing.T) {
-	c := sampleCert()
+	t.Run("unsigned", func(t *testing.T) { checkQRPixels(t, sampleCert()) })
+	t.Run("signed", func(t *testing.T) {
+		c := sampleCert()
+		c.KeyID, c.Signature = "0123456789abcdef", "MEUCIQDx7x2Vb0sN0c3l8l0p1n7o9QbW3ytm1d0c5t9Jx0cF9gIgZk3mX8d0h5v2s1y7w4q9r6e3t8u1i0o2p5a7s9d4f6g"
+		c.QRText = c.VerifyURL + "?k=" + c.KeyID + "&s=" + c.Signature + "#" + c.Name + "|" + c.USCC + "|2026-11-22"
+		checkQRPixels(t, c)
+	})
+}
+
+func checkQRPixels(t *testing.T, c CertificateData) {
 	b, err := renderer(t).Certificate(c)
 	if err != nil {
 		t.Fatal(err)
@@ -30,7 +39,7 @@ func TestCertificateQRPixels(t *testing.T) {
 	}
 	const dpi = 300.0
 	px := func(mm float64) int { return int(mm / 25.4 * dpi) }
-	qx, qy := certLeft-2, pageH-17-certQR // where Certificate puts the code
+	qx, qy := certLeft-2, float64(certQRTop) // where Certificate puts the code
 	out, err := exec.Command(bin, "-png", "-gray", "-r", fmt.Sprint(dpi), "-singlefile",
 		"-x", fmt.Sprint(px(qx)), "-y", fmt.Sprint(px(qy)), "-W", fmt.Sprint(px(certQR)), "-H", fmt.Sprint(px(certQR)),
 		in, filepath.Join(dir, "qr")).CombinedOutput()
@@ -46,6 +55,9 @@ func TestCertificateQRPixels(t *testing.T) {
 		t.Fatal(err)
 	}
 	enc, _, _ := verifyURL(c.VerifyURL)
+	if c.QRText != "" {
+		enc = c.QRText
+	}
 	m, err := qrMatrix(enc)
 	if err != nil {
 		t.Fatal(err)

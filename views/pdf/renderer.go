@@ -27,16 +27,33 @@ import (
 	"fmt"
 	"math"
 	"os"
+	"path/filepath"
 	"sync"
 )
 
-// Font locations on Debian/Ubuntu (packages fonts-arphic-gbsn00lp and
-// LXGW WenKai). The Song face is the default; WenKai is an optional fallback
-// for characters outside GB2312 (e.g. 堃, 喆, 珺 in company names).
+// Font locations on Debian 12 (packages fonts-arphic-gbsn00lp and
+// fonts-lxgw-wenkai; the Makefile installs both for make run and make test,
+// the Dockerfile for the image). The Song face is the default; WenKai is the
+// fallback for characters outside GB2312 (e.g. 堃, 喆, 珺 in company names).
 const (
 	DefaultFontPath  = "/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf"
 	FallbackFontPath = "/usr/share/fonts/truetype/lxgw-wenkai/LXGWWenKai-Regular.ttf"
 )
+
+// fontPackages names the Debian package that ships each font file, by file name,
+// so that a missing font's error says what to install.
+var fontPackages = map[string]string{
+	filepath.Base(DefaultFontPath):  "fonts-arphic-gbsn00lp",
+	filepath.Base(FallbackFontPath): "fonts-lxgw-wenkai",
+}
+
+// missingFontHint tells how to get the font file p.
+func missingFontHint(p string) string {
+	if pkg, ok := fontPackages[filepath.Base(p)]; ok {
+		return "install " + pkg + ", see Makefile"
+	}
+	return "no such font file"
+}
 
 // Renderer holds the parsed fonts. Create it once per process and reuse it;
 // it is safe for concurrent use.
@@ -54,7 +71,7 @@ func NewRenderer(fontPath string, fallbackPaths ...string) (*Renderer, error) {
 	for _, p := range append([]string{fontPath}, fallbackPaths...) {
 		b, err := os.ReadFile(p)
 		if err != nil {
-			return nil, fmt.Errorf("pdf: cannot read font %s (install fonts-arphic-gbsn00lp, see Makefile): %w", p, err)
+			return nil, fmt.Errorf("pdf: cannot read font %s (%s): %w", p, missingFontHint(p), err)
 		}
 		all = append(all, b)
 	}

@@ -60,7 +60,16 @@ func parseTTF(data []byte) (*ttfFont, error) {
 	if len(head) < 54 || len(hhea) < 36 || len(maxp) < 6 {
 		return nil, errors.New("font head/hhea/maxp table truncated")
 	}
+	// Subsets copy OS/2 and name, which gofpdf reads without bounds checks: OS/2 must be
+	// as long as its version says, and name records must lie inside the table.
+	if os2 := f.tables["OS/2"]; len(os2) < 2 || len(os2) < os2Size(binary.BigEndian.Uint16(os2)) {
+		return nil, errors.New("font OS/2 table truncated")
+	}
+	f.tables["name"] = cleanName(f.tables["name"])
 	numGlyphs := int(binary.BigEndian.Uint16(maxp[4:]))
+	if numGlyphs == 0 { // every font has glyph 0, .notdef, which every subset keeps
+		return nil, errors.New("font has no glyphs")
+	}
 	f.numHMetric = int(binary.BigEndian.Uint16(hhea[34:]))
 	if u := binary.BigEndian.Uint16(head[18:]); u < 16 || u > 16384 {
 		return nil, fmt.Errorf("font has invalid unitsPerEm %d", u)
@@ -120,9 +129,16 @@ func parseCmap4(t []byte, numGlyphs int) (map[rune]uint16, error) {
 	}
 	ends, starts, deltas, ranges := 14, 16+2*segs, 16+4*segs, 16+6*segs
 	m := make(map[rune]uint16, 8192)
+	// A character belongs to the first segment whose end is not below it, as a
+	// viewer's binary search over the (sorted) ends finds it. Reading each
+	// segment only above the previous ends also bounds the work to 65536
+	// characters, whatever a crafted table's segments overlap.
+	next := 0 // the lowest character no earlier segment covers
 	for s := 0; s < segs; s++ {
 		end, start, delta, ro := u16(ends+2*s), u16(starts+2*s), u16(deltas+2*s), u16(ranges+2*s)
-		for c := start; c <= end && c != 0xFFFF; c++ {
+		from := max(start, next)
+		next = max(next, end+1)
+		for c := from; c <= end && c != 0xFFFF; c++ {
 			g := 0
 			if ro == 0 {
 				g = (c + delta) & 0xFFFF
@@ -207,3 +223,55 @@ func stripInstructions(gl []byte) []byte {
 }
 
 func (f *ttfFont) upem() int { return int(binary.BigEndian.Uint16(f.tables["head"][18:])) }
+
+// os2Size is the length of an OS/2 table of the given version (OpenType spec, OS/2).
+func os2Size(version uint16) int {
+	switch version {
+	case 0:
+		return 78
+	case 1:
+		return 86
+	case 2, 3, 4:
+		return 96
+	}
+	return 100
+}
+
+// cleanName returns the name table with only the records whose strings lie inside it,
+// as format 0. A well-formed format 0 table comes back unchanged.
+func cleanName(t []byte) []byte {
+	be := binary.BigEndian
+	if len(t) < 6 {
+		return []byte{0, 0, 0, 0, 0, 6}
+	}
+	count, storage := int(be.Uint16(t[2:])), int(be.Uint16(t[4:]))
+	type rec struct {
+		head []byte // platform, encoding, language, name id
+		str  []byte
+	}
+	var keep []rec
+	clean := be.Uint16(t) == 0 && storage >= 6+12*count && storage <= len(t)
+	for i := 0; i < count && 6+12*i+12 <= len(t); i++ {
+		r := t[6+12*i:]
+		n, off := int(be.Uint16(r[8:])), int(be.Uint16(r[10:]))
+		if storage+off+n > len(t) || n%2 != 0 && be.Uint16(r) == 3 {
+			clean = false
+			continue
+		}
+		keep = append(keep, rec{r[:8], t[storage+off : storage+off+n]})
+	}
+	if clean && len(keep) == count {
+		return t
+	}
+	out := make([]byte, 6, 6+12*len(keep))
+	be.PutUint16(out[2:], uint16(len(keep)))
+	be.PutUint16(out[4:], uint16(6+12*len(keep)))
+	var strs []byte
+	for _, r := range keep {
+		out = append(out, r.head...)
+		out = be.AppendUint16(out, uint16(len(r.str)))
+		out = be.AppendUint16(out, uint16(len(strs)))
+		strs = append(strs, r.str...)
+	}
+	return append(out, strs...)
+}

@@ -91,9 +91,26 @@ func TestFontErrors(t *testing.T) {
 	if _, err := NewRendererFromBytes(ttc); err == nil || !strings.Contains(err.Error(), ".ttc") {
 		t.Errorf("collection error should name .ttc: %v", err)
 	}
-	_, err := NewRenderer("/nonexistent/gbsn00lp.ttf")
-	if err == nil || !strings.Contains(err.Error(), "/nonexistent/gbsn00lp.ttf") || !strings.Contains(err.Error(), "fonts-arphic-gbsn00lp") {
-		t.Errorf("missing font error should name the file and the package: %v", err)
+	// a missing font's error names the file and the Debian package that ships it
+	for _, c := range []struct{ primary, fallback, file, pkg string }{
+		{"/nonexistent/gbsn00lp.ttf", "", "/nonexistent/gbsn00lp.ttf", "fonts-arphic-gbsn00lp"},
+		{DefaultFontPath, "/nonexistent/LXGWWenKai-Regular.ttf", "/nonexistent/LXGWWenKai-Regular.ttf", "fonts-lxgw-wenkai"},
+		{"/nonexistent/other.ttf", "", "/nonexistent/other.ttf", ""},
+	} {
+		var fb []string
+		if c.fallback != "" {
+			fb = append(fb, c.fallback)
+		}
+		_, err := NewRenderer(c.primary, fb...)
+		if err == nil || !strings.Contains(err.Error(), c.file) {
+			t.Errorf("missing %s: error should name the file: %v", c.file, err)
+			continue
+		}
+		for _, pkg := range []string{"fonts-arphic-gbsn00lp", "fonts-lxgw-wenkai"} {
+			if named := strings.Contains(err.Error(), pkg); named != (pkg == c.pkg) {
+				t.Errorf("missing %s: names %s = %v, want %v: %v", c.file, pkg, named, pkg == c.pkg, err)
+			}
+		}
 	}
 	// a truncated font fails cleanly instead of panicking
 	b, err := os.ReadFile(DefaultFontPath)

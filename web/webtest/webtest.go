@@ -5,8 +5,8 @@ package webtest
 import (
 	"context"
 	"io"
-	"net"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"

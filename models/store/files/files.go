@@ -20,6 +20,26 @@ import (
 	"time"
 )
 
+// Backend is a Store with what the sweeper and the backup need: Local (a folder) or S3
+// (a bucket), chosen by configuration.
+type Backend interface {
+	Store
+	// Remove deletes the file of a hash; a missing one is no error.
+	Remove(ctx context.Context, sha256 string) error
+	// Walk calls fn for every stored file with its hash and last modification.
+	Walk(ctx context.Context, fn func(sha256 string, modified time.Time) error) error
+	// SweepTemp removes what uploads that died left behind, untouched since now − grace.
+	SweepTemp(ctx context.Context, now time.Time, grace time.Duration) (int, error)
+	// SweepUnreferenced removes files older than now − grace that referenced does not
+	// name; an upload of the same content while it runs keeps its file.
+	SweepUnreferenced(ctx context.Context, now time.Time, grace time.Duration, referenced func(context.Context) (map[string]bool, error)) (int, error)
+}
+
+var (
+	_ Backend = (*Local)(nil)
+	_ Backend = (*S3)(nil)
+)
+
 // Store keeps files by content.
 type Store interface {
 	// Put reads r to its end and stores it. On any error, from r or the disk, nothing is
@@ -88,7 +108,7 @@ func NewLocal(dir string) (*Local, error) {
 		return nil, fmt.Errorf("preparing the file store: %w", err)
 	}
 	l := &Local{dir: dir}
-	_, _ = l.SweepTemp(time.Now(), TempGrace)
+	_, _ = l.SweepTemp(context.Background(), time.Now(), TempGrace)
 	return l, nil
 }
 
@@ -215,7 +235,7 @@ func (l *Local) Remove(_ context.Context, sum string) error {
 }
 
 // Walk calls fn for every stored file with its hash and modification time.
-func (l *Local) Walk(fn func(sum string, modified time.Time) error) error {
+func (l *Local) Walk(ctx context.Context, fn func(sum string, modified time.Time) error) error {
 	return filepath.WalkDir(l.dir, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -228,6 +248,9 @@ func (l *Local) Walk(fn func(sum string, modified time.Time) error) error {
 		}
 		info, err := d.Info()
 		if err != nil {
+			return err
+		}
+		if err := ctx.Err(); err != nil {
 			return err
 		}
 		return fn(d.Name(), info.ModTime())
@@ -246,7 +269,7 @@ const (
 
 // SweepTemp removes temporary files not written to since now − grace, and returns how
 // many it removed.
-func (l *Local) SweepTemp(now time.Time, grace time.Duration) (int, error) {
+func (l *Local) SweepTemp(_ context.Context, now time.Time, grace time.Duration) (int, error) {
 	stale, err := filepath.Glob(filepath.Join(l.dir, "tmp", "*"))
 	if err != nil {
 		return 0, err
@@ -275,11 +298,11 @@ func (l *Local) SweepTemp(now time.Time, grace time.Duration) (int, error) {
 func (l *Local) SweepUnreferenced(ctx context.Context, now time.Time, grace time.Duration, referenced func(context.Context) (map[string]bool, error)) (int, error) {
 	cutoff := now.Add(-grace)
 	var old []string
-	err := l.Walk(func(sum string, modified time.Time) error {
+	err := l.Walk(ctx, func(sum string, modified time.Time) error {
 		if modified.Before(cutoff) {
 			old = append(old, sum)
 		}
-		return ctx.Err()
+		return nil
 	})
 	if err != nil || len(old) == 0 {
 		return 0, err

@@ -105,7 +105,7 @@ func TestVerifyFindsDamage(t *testing.T) {
 		t.Fatalf("repair: %v %v", err, Verify(ctx, l, sum))
 	}
 	var walked []string
-	l.Walk(func(s string, _ time.Time) error { walked = append(walked, s); return nil })
+	l.Walk(ctx, func(s string, _ time.Time) error { walked = append(walked, s); return nil })
 	if len(walked) != 1 || walked[0] != sum {
 		t.Fatalf("Walk = %v", walked)
 	}

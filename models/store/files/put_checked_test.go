@@ -169,7 +169,7 @@ func TestSweepTemp(t *testing.T) {
 	}
 	age(t, dead, TempGrace+time.Minute, now)
 	age(t, inflight, TempGrace-time.Minute, now)
-	n, err := l.SweepTemp(now, TempGrace)
+	n, err := l.SweepTemp(context.Background(), now, TempGrace)
 	if err != nil || n != 1 {
 		t.Fatalf("SweepTemp = %d, %v", n, err)
 	}

@@ -5,6 +5,7 @@ package storetest
 import (
 	"context"
 	"database/sql"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -36,6 +37,9 @@ const (
 // from TestMain: os.Exit(storetest.Main(m)). Anything missing fails the run loudly.
 func Main(m *testing.M) int {
 	models.PasswordCost = bcrypt.MinCost
+	if listing() { // go test -list (make fuzz enumerates targets): run nothing, start nothing
+		return m.Run()
+	}
 	if err := start(); err != nil {
 		fmt.Fprintln(os.Stderr, "storetest: cannot start the test database:", err)
 		if cluster != nil {
@@ -137,4 +141,13 @@ func New(t testing.TB, template string) *store.Store {
 	}
 	t.Cleanup(func() { st.Close() })
 	return st
+}
+
+// listing reports whether the binary was started only to list its tests (-test.list).
+func listing() bool {
+	if !flag.Parsed() {
+		flag.Parse()
+	}
+	l := flag.Lookup("test.list")
+	return l != nil && l.Value.String() != ""
 }

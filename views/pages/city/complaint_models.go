@@ -36,6 +36,7 @@ type ComplaintsPage struct {
 	Pager   components.Pager
 	Masked  bool
 	CanOpen bool
+	Export  string // the XLSX export link, with the filters
 }
 
 // File is an attachment with its download link.

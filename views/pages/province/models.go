@@ -24,8 +24,9 @@ type SignoffRow struct {
 
 // SignoffPage is the sign-off queue.
 type SignoffPage struct {
-	Rows  []SignoffRow
-	Pager components.Pager
+	Rows   []SignoffRow
+	Pager  components.Pager
+	Export string // the XLSX export link
 }
 
 // CertificateRow is one certificate in a list.
@@ -45,9 +46,10 @@ func (r CertificateRow) Href() string { return urls.Certificate(r.ID) }
 
 // CertificatesPage lists certificates.
 type CertificatesPage struct {
-	Query string
-	Rows  []CertificateRow
-	Pager components.Pager
+	Query  string
+	Rows   []CertificateRow
+	Pager  components.Pager
+	Export string // the XLSX export link, with the search
 }
 
 // CertificatePage is one certificate; CanRevoke shows the revoke form.
@@ -91,7 +93,8 @@ type FilingPage struct {
 	State  string
 	Rows   []FilingRow
 	Pager  components.Pager
-	FormID int64 // the row whose form shows errors
+	Export string // the XLSX export link, with the state filter
+	FormID int64  // the row whose form shows errors
 	Number string
 	Date   string
 	Errors components.FieldErrors

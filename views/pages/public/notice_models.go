@@ -113,6 +113,16 @@ type VerifyResult struct {
 	RevokedReason      string
 	Authorities        [2]string
 	Fingerprint        string
+	Signature          SignatureView
+}
+
+// SignatureView is the SM2 signature check of a verified document (issue 14 §2).
+type SignatureView struct {
+	OK      bool
+	Reason  string
+	KeyID   string
+	Value   string // base64url
+	KeysURL string // /verify/keys
 }
 
 // RegisterPage is the public filing register.

@@ -299,3 +299,6 @@ func SizeText(n int64) string {
 	}
 	return strconv.FormatInt((n+1023)/1024, 10) + " KB"
 }
+
+// DateTimeSeconds formats an instant in China time to the second, for records.
+func DateTimeSeconds(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05") }

@@ -1,0 +1,134 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/components"
+	"portal/views/pages/admin"
+	"portal/views/pages/shared"
+)
+
+// AuditStore is what the audit trail pages need of the store.
+type AuditStore interface {
+	ListAudit(ctx context.Context, f store.AuditFilter, p models.Page) ([]store.AuditRow, int64, error)
+	EachAudit(ctx context.Context, f store.AuditFilter, fn func(store.AuditRow) error) error
+	AuditActions(ctx context.Context) ([]string, error)
+}
+
+// Audit shows and exports the audit trail.
+type Audit struct {
+	store AuditStore
+	now   Clock
+}
+
+// NewAudit builds the audit trail handlers.
+func NewAudit(s AuditStore, now Clock) *Audit { return &Audit{store: s, now: now} }
+
+// auditFilter reads the trail's filters; a bad date is reported on its field and left
+// out of the filter, with the typed text kept in the form.
+func auditFilter(c echo.Context) (store.AuditFilter, admin.AuditForm, components.FieldErrors) {
+	form := admin.AuditForm{Query: c.QueryParam("q"), Actor: c.QueryParam("actor"), Object: c.QueryParam("object"),
+		Action: c.QueryParam("action"), From: c.QueryParam("from"), To: c.QueryParam("to")}
+	f := store.AuditFilter{Query: form.Query, Actor: form.Actor, Object: form.Object, Action: form.Action}
+	errs := components.FieldErrors{}
+	if s := strings.TrimSpace(form.From); s != "" {
+		if d, err := models.ParseDate(s); err != nil {
+			errs["from"] = "起始日期" + models.ErrorMessage(err)
+		} else {
+			f.From = d
+		}
+	}
+	if s := strings.TrimSpace(form.To); s != "" {
+		if d, err := models.ParseDate(s); err != nil {
+			errs["to"] = "截止日期" + models.ErrorMessage(err)
+		} else {
+			f.To = d
+		}
+	}
+	if !f.From.IsZero() && !f.To.IsZero() && f.To.Before(f.From) {
+		errs["to"] = "截止日期不能早于起始日期"
+		f.To = models.Date{}
+	}
+	return f, form, errs
+}
+
+// List is /admin/audit: the trail, newest first, filtered by actor, action, object and
+// days in Beijing time, paginated, with its XLSX export.
+func (h *Audit) List(c echo.Context) error {
+	ctx := c.Request().Context()
+	f, form, errs := auditFilter(c)
+	p := pageFrom(c)
+	rows, total, err := h.store.ListAudit(ctx, f, p)
+	if err != nil {
+		return err
+	}
+	actions, err := h.store.AuditActions(ctx)
+	if err != nil {
+		return err
+	}
+	page := admin.AuditPage{Form: form, Errors: errs, Pager: pager(c, p, total)}
+	page.Actions = []components.Option{{Value: "", Label: "全部操作"}}
+	for _, a := range actions {
+		page.Actions = append(page.Actions, components.Option{Value: a, Label: a})
+	}
+	if !errs.Any() {
+		page.Export = exportHref("/admin/audit.xlsx", c.QueryParams())
+	}
+	for _, r := range rows {
+		page.Rows = append(page.Rows, auditRow(r))
+	}
+	status := http.StatusOK
+	if errs.Any() {
+		status = http.StatusUnprocessableEntity
+	}
+	return Render(c, status, admin.Audit(page))
+}
+
+func auditRow(r store.AuditRow) admin.AuditRow {
+	out := admin.AuditRow{At: shared.DateTimeSeconds(r.At), Actor: r.ActorName, Action: r.Action, Object: r.Target,
+		Detail: r.Detail, IP: r.IP}
+	if r.ActorDisplay != "" {
+		out.Actor, out.Login = r.ActorDisplay, r.ActorName
+	}
+	if r.ActorRole != "" {
+		out.Role = r.ActorRole.Label()
+	}
+	if r.InstitutionName != "" {
+		out.Object += " · " + r.InstitutionName
+	}
+	return out
+}
+
+var auditColumns = []XLSXColumn{{"时间（北京时间）", 20}, {"操作人", 28}, {"角色", 16}, {"操作", 20}, {"对象", 48}, {"说明", 60}, {"IP", 16}}
+
+// XLSX is /admin/audit.xlsx: every row the page's filters select, streamed from the
+// database into the workbook.
+func (h *Audit) XLSX(c echo.Context) error {
+	f, _, errs := auditFilter(c)
+	for _, msg := range errs {
+		return models.Errorf(models.EInvalid, "%s", msg)
+	}
+	x, err := NewXLSX("操作日志", auditColumns)
+	if err != nil {
+		return err
+	}
+	err = h.store.EachAudit(c.Request().Context(), f, func(r store.AuditRow) error {
+		v := auditRow(r)
+		who := v.Actor
+		if v.Login != "" {
+			who += "（" + v.Login + "）"
+		}
+		return x.Row(v.At, who, v.Role, v.Action, v.Object, v.Detail, v.IP)
+	})
+	if err != nil {
+		x.Close()
+		return err
+	}
+	return x.Send(c, "操作日志", h.now)
+}

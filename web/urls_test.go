@@ -55,6 +55,7 @@ func TestURLHelpersNameRoutes(t *testing.T) {
 		{"POST", urls.AdminUser(7, "disable"), "/admin/users/:id/disable"},
 		{"GET", urls.AdminUserReset(7), "/admin/users/:id/reset"},
 		{"POST", urls.CalendarYear(2027), "/admin/calendar/:year"},
+		{"POST", urls.RevokeAPIKey(7), "/admin/api-keys/:id/revoke"},
 	}
 	for _, tc := range cases {
 		path, _, _ := strings.Cut(tc.path, "?")

@@ -11,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/shared"
 	"portal/views/pdf"
@@ -193,9 +194,8 @@ func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, ro
 		return err
 	}
 	for _, o := range ops {
-		base := p.URL("/opinions/" + strconv.FormatInt(o.ID, 10))
 		p.Opinions = append(p.Opinions, shared.OpinionDoc{Passed: o.Passed, IssuedOn: o.IssuedOn.String(), Officer: o.OfficerName,
-			OpinionURL: base + "/opinion.pdf", CheckURL: base + "/check.pdf"})
+			OpinionURL: urls.Opinion(row.ID, o.ID, "opinion"), CheckURL: urls.Opinion(row.ID, o.ID, "check")})
 	}
 	if p.Role == models.RoleDistrict {
 		inst, err := h.store.Institution(ctx, CurrentUser(c), row.InstitutionID)
@@ -268,7 +268,7 @@ func reviewFileViews(fs []store.ReviewFile) []shared.File {
 		out[i] = shared.File{Name: f.Name, SHA256: f.SHA256, Size: shared.SizeText(f.Size), Type: f.ContentType,
 			At: models.DateTimeCN(f.UploadedAt)}
 		if f.Stored {
-			out[i].URL = fmt.Sprintf("/applications/%d/review-files/%d", f.ApplicationID, f.ID)
+			out[i].URL = urls.ReviewFile(f.ApplicationID, f.ID)
 		}
 	}
 	return out

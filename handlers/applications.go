@@ -15,6 +15,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -135,7 +136,7 @@ func (h *Platform) CreateApplication(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, fmt.Sprintf("/applications/%d/checklist", app.ID), "申请已创建，请上传材料并完成自评")
+	return redirectWithFlash(c, h.sessions, urls.Checklist(app.ID), "申请已创建，请上传材料并完成自评")
 }
 
 // Application shows an application: its checklist, what blocks submitting it, the
@@ -168,7 +169,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	if d, err := h.districtName(ctx, v.Institution.DistrictID); err == nil {
 		p.District = d
 	}
-	p.FileURL = fmt.Sprintf("/institutions/%d/file", v.Institution.ID)
+	p.FileURL = urls.InstitutionFile(v.Institution.ID)
 	if p.IsPlatform {
 		p.FileURL = "/platform/file"
 	}
@@ -197,7 +198,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	for i, it := range v.Items {
 		row := platform.ChecklistRow{No: i + 1, Name: it.Material.Name, Description: it.Material.Description, Required: it.Material.Required,
 			State: it.State, Filled: it.Filled, Needed: len(it.Slots), Kinds: models.KindsLabel(it.Material.Kinds()),
-			URL: fmt.Sprintf("/applications/%d/materials/%d", app.ID, it.Material.ID)}
+			URL: urls.Material(app.ID, it.Material.ID)}
 		if it.Review.ReviewComment != "" {
 			row.Comment = it.Review.ReviewComment
 		}
@@ -249,7 +250,7 @@ func (h *Platform) Submit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, fmt.Sprintf("/applications/%d/checklist", app.ID),
+	return redirectWithFlash(c, h.sessions, urls.Checklist(app.ID),
 		"申请已提交至区金融工作部门，材料已冻结；审核进展将通过站内通知告知")
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -35,7 +36,7 @@ func (h *Platform) OfficerFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.showFile(c, id, "", fmt.Sprintf("/institutions/%d/file/history", id))
+	return h.showFile(c, id, "", urls.InstitutionFileHistory(id))
 }
 
 func (h *Platform) showFile(c echo.Context, id int64, editURL, historyURL string) error {
@@ -241,7 +242,7 @@ func (h *Platform) OfficerFileHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.fileHistory(c, id, fmt.Sprintf("/institutions/%d/file", id))
+	return h.fileHistory(c, id, urls.InstitutionFile(id))
 }
 
 func (h *Platform) fileHistory(c echo.Context, id int64, back string) error {

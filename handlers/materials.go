@@ -2,13 +2,13 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -56,7 +56,7 @@ func (h *Platform) renderMaterial(c echo.Context, status int, errs components.Fi
 		Editable: u.Role == models.RolePlatform && v.App.State.PlatformMayEdit()}
 	for _, s := range item.Slots {
 		sv := platform.SlotView{No: s.No, Label: s.Label,
-			UploadURL: fmt.Sprintf("/platform/applications/%d/materials/%d/files?slot=%d", appID, mid, s.No)}
+			UploadURL: urls.UploadMaterial(appID, mid, s.No)}
 		for _, f := range s.Versions {
 			sv.Versions = append(sv.Versions, fileRow(f))
 		}
@@ -71,5 +71,5 @@ func (h *Platform) renderMaterial(c echo.Context, status int, errs components.Fi
 func fileRow(f models.MaterialFile) platform.FileRow {
 	return platform.FileRow{Version: f.Version, Filename: f.Filename, Size: platform.Size(f.Size), Kind: f.Kind.Label(),
 		SHA256: f.SHA256, Uploader: f.UploaderName, At: models.DateTimeCN(f.UploadedAt), Frozen: f.FrozenAt != nil,
-		URL: fmt.Sprintf("/files/%d", f.ID)}
+		URL: urls.File(f.ID)}
 }

@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/platform"
@@ -82,7 +83,7 @@ func (h *Reviews) Object(c echo.Context) error {
 	if len(errs) == 0 {
 		_, err = h.store.Object(c.Request().Context(), actor(c, h.now), id, reasons, evidence, ver)
 		if err == nil {
-			return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), "异议已提交，等待复核")
+			return redirectWithFlash(c, h.sessions, urls.Application(id), "异议已提交，等待复核")
 		}
 	}
 	code := models.ErrorCode(err)
@@ -146,5 +147,5 @@ func (h *Reviews) Exit(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "exit", Values: values, Errs: errs}, "")
 	}
 	err = h.store.RecordExit(c.Request().Context(), actor(c, h.now), id, e, cl, values["exit_note"])
-	return h.decided(c, decision{ID: id, Form: "exit", Field: "exit_class", Values: values, Err: err, Success: "已登记退出分类："+e.Label()+"，机构分类："+cl.Label()})
+	return h.decided(c, decision{ID: id, Form: "exit", Field: "exit_class", Values: values, Err: err, Success: "已登记退出分类：" + e.Label() + "，机构分类：" + cl.Label()})
 }

@@ -12,6 +12,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/shared"
 )
@@ -88,7 +89,7 @@ func (h *Reviews) render(c echo.Context, status int, id int64, form shared.Form,
 // with the reason at the top.
 func (h *Reviews) decided(c echo.Context, d decision) error {
 	if d.Err == nil {
-		return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(d.ID, 10), d.Success)
+		return redirectWithFlash(c, h.sessions, urls.Application(d.ID), d.Success)
 	}
 	switch status := Status(d.Err); status {
 	case http.StatusUnprocessableEntity:
@@ -245,7 +246,7 @@ func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *s
 					label = ""
 				}
 				m.Files = append(m.Files, shared.MaterialLink{Label: label, Filename: f.Filename, Version: f.Version,
-					URL: "/files/" + strconv.FormatInt(f.ID, 10)})
+					URL: urls.File(f.ID)})
 			}
 		}
 		p.Materials = append(p.Materials, m)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -12,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/platform"
@@ -88,7 +88,7 @@ func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
 	if err != nil {
 		return err
 	}
-	p.Action = "/platform/scope?_csrf=" + url.QueryEscape(layout.ShellFrom(ctx).CSRF)
+	p.Action = urls.WithCSRF("/platform/scope", layout.ShellFrom(ctx).CSRF)
 	if p.Errors == nil {
 		p.Errors = components.FieldErrors{}
 	}

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -79,7 +79,7 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 		}
 		if a.EvidenceSHA256 != nil {
 			item.Evidence = &platform.FileRow{Filename: a.EvidenceName, Size: platform.Size(a.EvidenceSize), SHA256: *a.EvidenceSHA256,
-				URL: fmt.Sprintf("/applications/%d/evidence/%d", appID, it.No)}
+				URL: urls.Evidence(appID, it.No)}
 		}
 		p.Items = append(p.Items, item)
 	}
@@ -205,7 +205,7 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 		}
 		return h.renderSA(c, http.StatusUnprocessableEntity, sent, errs, notice)
 	}
-	return h.uploadDone(c, fmt.Sprintf("/applications/%d/self-assessment", appID), "自评已保存")
+	return h.uploadDone(c, urls.SelfAssessment(appID), "自评已保存")
 }
 
 // Evidence downloads an item's evidence file.

@@ -60,11 +60,12 @@ var statusTitles = map[int]string{
 
 // errorHandler renders every error as a Chinese page with the request id, never a
 // stack trace; a visitor who must sign in is sent to the login page instead.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+func (s *Server) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
+		s.attachShell(c)
 		status, title, msg := statusOf(err)
 		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 		if status == http.StatusServiceUnavailable {

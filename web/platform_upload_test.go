@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/web"
 	"portal/web/webtest"
 )
 
@@ -77,8 +78,7 @@ func TestUploadVersionsDownloadPermissionAndHashCheck(t *testing.T) {
 }
 
 func TestUploadRefusesWrongTypeAndOversize(t *testing.T) {
-	t.Setenv("PORTAL_MAX_UPLOAD_MB", "1")
-	env := webtest.New(t)
+	env := webtest.New(t, func(c *web.Config) { c.MaxUploadMB = 1 })
 	c := login(t, env, "platform1")
 	app := createApplication(t, c)
 	audit := materials(t, env)["annual_audit"]

@@ -80,8 +80,9 @@ func (p *Pauses) Last() time.Duration {
 	return p.list[len(p.list)-1]
 }
 
-// New starts the server on a fresh clone of the demo database.
-func New(t testing.TB) *Env {
+// New starts the server on a fresh clone of the demo database; options change its
+// configuration, as the environment would in production.
+func New(t testing.TB, options ...func(*web.Config)) *Env {
 	t.Helper()
 	st := storetest.New(t, storetest.Demo)
 	clock := &Clock{now: Start}
@@ -91,6 +92,9 @@ func New(t testing.TB) *Env {
 	// PORTAL_BASE_URL would be in production, so absolute links lead back to this server.
 	ts := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
+	for _, o := range options {
+		o(&cfg)
+	}
 	srv := web.New(cfg, st, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts.Config.Handler = srv.Echo
 	ts.Start()

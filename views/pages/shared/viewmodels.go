@@ -7,6 +7,7 @@ import (
 	"strconv"
 
 	"portal/models"
+	"portal/urls"
 	"portal/views/components"
 )
 
@@ -229,7 +230,7 @@ func (p ApplicationPage) May(ev models.Event) bool {
 
 // URL is a path under the application.
 func (p ApplicationPage) URL(rest string) string {
-	return "/applications/" + strconv.FormatInt(p.App.ID, 10) + rest
+	return urls.Application(p.App.ID) + rest
 }
 
 // SizeText is a file size in KB or MB.

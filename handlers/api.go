@@ -115,7 +115,7 @@ func writeJSON(c echo.Context, v any) error {
 	hd := c.Response().Header()
 	hd.Set("ETag", etag)
 	hd.Set("Cache-Control", "public, no-cache")
-	if match(c.Request().Header.Get("If-None-Match"), etag) {
+	if ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 		return c.NoContent(http.StatusNotModified)
 	}
 	return c.Blob(http.StatusOK, echo.MIMEApplicationJSON, b)

@@ -278,7 +278,7 @@ func (h *API) ExtractFile(c echo.Context) error {
 		hd.Set("X-Signature-Key", f.KeyID)
 		hd.Set("X-Signature-SM2", f.Signature)
 		hd.Set(echo.HeaderContentDisposition, "attachment; filename="+day+"-"+name)
-		if match(c.Request().Header.Get("If-None-Match"), `"`+f.SHA256[:32]+`"`) {
+		if ETagMatches(c.Request().Header.Get("If-None-Match"), `"`+f.SHA256[:32]+`"`) {
 			return c.NoContent(http.StatusNotModified)
 		}
 		ct := "application/x-ndjson"

@@ -6,7 +6,6 @@ import (
 	"encoding/hex"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
@@ -42,9 +41,9 @@ func (h *APIKeys) page(c echo.Context, p admin.APIKeysPage) (admin.APIKeysPage, 
 		return p, err
 	}
 	for _, k := range keys {
-		r := admin.APIKeyRow{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Created: k.CreatedAt.In(apiKeyTZ).Format("2006-01-02 15:04"), Used: "—"}
+		r := admin.APIKeyRow{ID: k.ID, Name: k.Name, Prefix: k.Prefix, Created: models.DateTimeCN(k.CreatedAt), Used: "—"}
 		if k.LastUsedAt != nil {
-			r.Used = k.LastUsedAt.In(apiKeyTZ).Format("2006-01-02 15:04")
+			r.Used = models.DateTimeCN(*k.LastUsedAt)
 		}
 		if k.RevokedAt != nil {
 			r.Revoked = models.DateOf(*k.RevokedAt).String()
@@ -106,5 +105,3 @@ func (h *APIKeys) Revoke(c echo.Context) error {
 	}
 	return redirectWithFlash(c, h.sessions, "/admin/api-keys", "接口密钥已停用，使用该密钥的请求将被拒绝")
 }
-
-var apiKeyTZ = time.FixedZone("CST", 8*3600)

@@ -2,12 +2,12 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 )
 
 // APINotice is a public notice (seeds/004 plan 1 四(二): 公示不少于14个自然日).
@@ -29,7 +29,7 @@ type APINotice struct {
 func apiNotice(n store.APINotice) APINotice {
 	return APINotice{ID: n.ID, Institution: n.InstitutionName, USCC: n.USCC, District: n.District, City: n.City,
 		StartDate: n.StartDate.String(), EndDate: n.EndDate.String(), Days: n.Days, Status: n.Status,
-		RevokedOn: dateOrNil(n.RevokedAt), RevokedReason: n.RevokedReason, URL: "/notices/" + strconv.FormatInt(n.ID, 10)}
+		RevokedOn: dateOrNil(n.RevokedAt), RevokedReason: n.RevokedReason, URL: urls.Notice(n.ID)}
 }
 
 // Notices is GET /api/v1/notices?status=&city=&q=&cursor=&limit=.

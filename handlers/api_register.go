@@ -8,6 +8,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 )
 
 // APIRegisterEntry is a filing of the register (seeds/004 plan 1 六(一) 备案登记).
@@ -91,7 +92,7 @@ func (h *API) certificateStatus(cert models.Certificate) APICertificateStatus {
 	s := APICertificateStatus{Serial: cert.Serial, Name: cert.Name, USCC: cert.USCC, IssueDate: cert.IssueDate.String(),
 		Issuers: [2]string{cert.Authority1, cert.Authority2}, Fingerprint: cert.Fingerprint, Status: cert.Status,
 		RevokedOn: dateOrNil(cert.RevokedAt), RevokedReason: cert.RevokedReason, KeyID: cert.KeyID, Signature: cert.Signature,
-		VerifyURL: "/verify/" + url.PathEscape(cert.Serial)}
+		VerifyURL: urls.Verify(cert.Serial)}
 	sig, _ := models.DecodeSignature(cert.Signature)
 	r := models.VerifyCertificate(h.keys.Ring(), cert, cert.KeyID, sig, nil)
 	s.SignatureValid, s.SignatureCheck = r.OK, r.Reason

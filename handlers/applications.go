@@ -15,9 +15,9 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
-	"portal/views/pages/shared"
 )
 
 // ApplicationStore is what the application pages need of the store.
@@ -89,9 +89,9 @@ func (h *Platform) renderApplications(c echo.Context, status int, typeCode strin
 		}
 	}
 	for _, a := range apps {
-		row := platform.AppRow{ID: a.ID, Type: a.TypeName, State: a.State, Created: platform.When(a.CreatedAt)}
+		row := platform.AppRow{ID: a.ID, Type: a.TypeName, State: a.State, Created: models.DateTimeCN(a.CreatedAt)}
 		if a.SubmittedAt != nil {
-			row.Submitted = platform.When(*a.SubmittedAt)
+			row.Submitted = models.DateTimeCN(*a.SubmittedAt)
 		}
 		p.Rows = append(p.Rows, row)
 	}
@@ -136,7 +136,7 @@ func (h *Platform) CreateApplication(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, fmt.Sprintf("/applications/%d/checklist", app.ID), "申请已创建，请上传材料并完成自评")
+	return redirectWithFlash(c, h.sessions, urls.Checklist(app.ID), "申请已创建，请上传材料并完成自评")
 }
 
 // Application shows an application: its checklist, what blocks submitting it, the
@@ -161,7 +161,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	app := v.App
 	p := platform.AppPage{ID: app.ID, Type: v.Type.Name, Institution: v.Institution.Name, USCC: v.Institution.USCC,
 		State: app.State, Version: app.Version, IsPlatform: u.Role == models.RolePlatform,
-		Editable: app.State == models.StateDraft || app.State == models.StateCorrection, SubmitLabel: SubmitEvent(app.State).Label(),
+		Editable: app.State.PlatformMayEdit(), SubmitLabel: SubmitEvent(app.State).Label(),
 		Blockers: r.Check.Blockers(), NeedsSA: v.Type.SelfAssessment, SATotal: len(models.SelfAssessmentItems), Conditions: r.Conditions}
 	if submitErr != nil {
 		p.Blockers = submitErr
@@ -169,12 +169,12 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	if d, err := h.districtName(ctx, v.Institution.DistrictID); err == nil {
 		p.District = d
 	}
-	p.FileURL = fmt.Sprintf("/institutions/%d/file", v.Institution.ID)
+	p.FileURL = urls.InstitutionFile(v.Institution.ID)
 	if p.IsPlatform {
 		p.FileURL = "/platform/file"
 	}
 	if app.SubmittedAt != nil {
-		p.Submitted = platform.When(*app.SubmittedAt)
+		p.Submitted = models.DateTimeCN(*app.SubmittedAt)
 	}
 	if app.ClockID != nil {
 		cal, err := h.store.LoadCalendar(ctx)
@@ -185,7 +185,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 		if err != nil {
 			return err
 		}
-		if d := shared.ClockDeadline(ck, cal, h.now()); d != nil {
+		if d := components.ClockDeadline(ck, cal, h.now()); d != nil {
 			p.Due = d.String()
 		}
 	}
@@ -198,7 +198,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	for i, it := range v.Items {
 		row := platform.ChecklistRow{No: i + 1, Name: it.Material.Name, Description: it.Material.Description, Required: it.Material.Required,
 			State: it.State, Filled: it.Filled, Needed: len(it.Slots), Kinds: models.KindsLabel(it.Material.Kinds()),
-			URL: fmt.Sprintf("/applications/%d/materials/%d", app.ID, it.Material.ID)}
+			URL: urls.Material(app.ID, it.Material.ID)}
 		if it.Review.ReviewComment != "" {
 			row.Comment = it.Review.ReviewComment
 		}
@@ -220,7 +220,7 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 		return err
 	}
 	for _, d := range hist {
-		p.History = append(p.History, platform.HistoryRow{At: platform.When(d.At), Actor: d.ActorName, Event: d.Event.Label(),
+		p.History = append(p.History, platform.HistoryRow{At: models.DateTimeCN(d.At), Actor: d.ActorName, Event: d.Event.Label(),
 			From: d.FromState.Label(), To: d.ToState.Label(), Opinion: d.Opinion})
 	}
 	return Render(c, status, platform.Application(p))
@@ -250,7 +250,7 @@ func (h *Platform) Submit(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, fmt.Sprintf("/applications/%d/checklist", app.ID),
+	return redirectWithFlash(c, h.sessions, urls.Checklist(app.ID),
 		"申请已提交至区金融工作部门，材料已冻结；审核进展将通过站内通知告知")
 }
 
@@ -296,7 +296,7 @@ func SubmittedApplications(c echo.Context, s SubmittedStore) (templ.Component, e
 		row := platform.SubmittedRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC, District: r.DistrictName, Type: r.TypeName,
 			State: r.State, Large: models.IsLargeScale(r.Balance)}
 		if r.SubmittedAt != nil {
-			row.Submitted = platform.When(*r.SubmittedAt)
+			row.Submitted = models.DateTimeCN(*r.SubmittedAt)
 		} else if r.State == models.StateAbandoned {
 			row.Submitted = "未提交"
 		}

@@ -11,7 +11,6 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/pages/admin"
-	"portal/views/pages/shared"
 )
 
 // AuditStore is what the audit trail pages need of the store.
@@ -91,7 +90,7 @@ func (h *Audit) List(c echo.Context) error {
 }
 
 func auditRow(r store.AuditRow) admin.AuditRow {
-	out := admin.AuditRow{At: shared.DateTimeSeconds(r.At), Actor: r.ActorName, Action: r.Action, Object: r.Target,
+	out := admin.AuditRow{At: models.DateTimeSecondsCN(r.At), Actor: r.ActorName, Action: r.Action, Object: r.Target,
 		Detail: r.Detail, IP: r.IP}
 	if r.ActorDisplay != "" {
 		out.Actor, out.Login = r.ActorDisplay, r.ActorName

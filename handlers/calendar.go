@@ -13,7 +13,6 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/pages/admin"
-	"portal/views/pages/shared"
 )
 
 // CalendarStore is what the working-day calendar admin needs of the store.
@@ -53,7 +52,7 @@ func (h *CalendarAdmin) render(c echo.Context, status int, p admin.CalendarPage)
 		return err
 	}
 	for _, y := range years {
-		p.Years = append(p.Years, admin.CalendarYear{Year: y.Year, Source: y.Source, EnteredAt: shared.DateTime(y.CreatedAt),
+		p.Years = append(p.Years, admin.CalendarYear{Year: y.Year, Source: y.Source, EnteredAt: models.DateTimeCN(y.CreatedAt),
 			OffDays: y.OffDays, WorkDays: y.WorkDays})
 	}
 	pending, err := h.store.PendingCalendarYears(ctx)

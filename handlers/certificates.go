@@ -2,9 +2,7 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,6 +11,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/province"
 	"portal/views/pdf"
@@ -96,7 +95,7 @@ func (h *Certificates) SignOff(c echo.Context) error {
 		return err
 	}
 	h.changed()
-	return redirectWithFlash(c, h.sessions, fmt.Sprintf("/certificates/%d", cert.ID),
+	return redirectWithFlash(c, h.sessions, urls.Certificate(cert.ID),
 		"审定完成，已签发整改验收合格证明 "+cert.Serial+"，并已通知机构办理经营范围变更")
 }
 
@@ -156,7 +155,7 @@ func (h *Certificates) page(c echo.Context) (*province.CertificatePage, error) {
 // URL. It never reads the request: a Host header must not reach a printed certificate or
 // its QR code (issue 8 §2.2).
 func VerifyURL(baseURL, serial string) string {
-	return baseURL + "/verify/" + url.PathEscape(serial)
+	return baseURL + urls.Verify(serial)
 }
 
 // PDF regenerates the certificate from its stored fields: the same certificate always

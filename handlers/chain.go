@@ -8,7 +8,6 @@ import (
 
 	"portal/models"
 	"portal/views/pages/admin"
-	"portal/views/pages/shared"
 )
 
 // ChainStore is what the chain check needs of the store.
@@ -33,11 +32,11 @@ func (h *Chain) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p := admin.ChainPage{Checked: n, Intact: brk == nil, CheckedAt: shared.DateTime(h.now())}
+	p := admin.ChainPage{Checked: n, Intact: brk == nil, CheckedAt: models.DateTimeCN(h.now())}
 	if brk != nil {
 		p.BrokenID, p.Reason = brk.DecisionID, brk.Reason
 		if d, err := h.store.DecisionByID(ctx, brk.DecisionID); err == nil {
-			p.AppID, p.At, p.Event = d.ApplicationID, shared.DateTime(d.At), d.Event.Label()
+			p.AppID, p.At, p.Event = d.ApplicationID, models.DateTimeCN(d.At), d.Event.Label()
 		}
 	}
 	return Render(c, http.StatusOK, admin.Chain(p))

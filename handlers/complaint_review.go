@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strings"
 
@@ -11,6 +10,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/city"
 )
@@ -107,7 +107,7 @@ func (h *ComplaintReview) page(c echo.Context) (*city.ComplaintPage, error) {
 		p.Handled = models.DateOf(*r.HandledAt)
 	}
 	for _, f := range files {
-		p.Files = append(p.Files, city.File{Name: f.Name, Size: f.Size, Href: fmt.Sprintf("/city/complaints/%d/files/%d", r.ID, f.ID)})
+		p.Files = append(p.Files, city.File{Name: f.Name, Size: f.Size, Href: urls.CityComplaintFile(r.ID, f.ID)})
 	}
 	return p, nil
 }

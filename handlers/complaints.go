@@ -14,6 +14,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/public"
@@ -44,7 +45,7 @@ func NewComplaints(s ComplaintStore, notices *Notices, files files.Store, limite
 // complaintAction is the form's URL: a multipart form carries its CSRF token in the
 // query, so the server never buffers the body to check it.
 func complaintAction(c echo.Context, noticeID int64) string {
-	return fmt.Sprintf("/notices/%d/complaints?_csrf=%s#complaint", noticeID, url.QueryEscape(layout.ShellFrom(c.Request().Context()).CSRF))
+	return urls.WithCSRF(urls.NoticeComplaints(noticeID), layout.ShellFrom(c.Request().Context()).CSRF) + "#complaint"
 }
 
 // File is POST /notices/{id}/complaints.
@@ -119,7 +120,7 @@ func (h *Complaints) File(c echo.Context) error {
 	if in.Anonymous() {
 		msg = "匿名举报已受理，受理编号 " + comp.Ref + "。您未留联系方式，核查结果不会另行告知，请务必记下编号，凭编号在本站「举报查询」查看进度和答复。"
 	}
-	return redirectWithFlash(c, h.sessions, "/complaints/"+comp.Ref, msg)
+	return redirectWithFlash(c, h.sessions, urls.Complaint(comp.Ref), msg)
 }
 
 func first(v []string) string {

@@ -3,12 +3,12 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/pdf"
 )
 
@@ -87,7 +87,7 @@ func (h *Documents) NoticePDF(c echo.Context) error {
 }
 
 func noticePageURL(c echo.Context, id int64) string {
-	return c.Scheme() + "://" + c.Request().Host + "/notices/" + strconv.FormatInt(id, 10)
+	return c.Scheme() + "://" + c.Request().Host + urls.Notice(id)
 }
 
 func sendLetter(c echo.Context, doc models.Document, sealLabel, filename string, stamp pdf.Stamp) error {

@@ -12,7 +12,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
-	"portal/views/pages/shared"
+	"portal/views/components"
 )
 
 // The officer lists' XLSX exports. Each reads the same query parameters as its page,
@@ -96,11 +96,11 @@ func (h *Queues) XLSX(c echo.Context) error {
 		rows, total, err := h.store.Queue(ctx, u, f, p)
 		for _, r := range rows {
 			deadline, overdue := "", false
-			if d := shared.ClockDeadline(&r.Clock, cal, h.now()); d != nil {
+			if d := components.ClockDeadline(&r.Clock, cal, h.now()); d != nil {
 				deadline, overdue = d.String(), d.Overdue
 			}
 			if err := x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.State.Label(), yesNo(models.IsLargeScale(r.Balance)),
-				deadline, yesNo(overdue), shared.DateTime(r.StateSince), r.AssigneeName, r.Balance.String()); err != nil {
+				deadline, yesNo(overdue), models.DateTimeCN(r.StateSince), r.AssigneeName, r.Balance.String()); err != nil {
 				return 0, 0, err
 			}
 		}

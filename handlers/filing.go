@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/province"
 )
@@ -77,7 +77,7 @@ func (h *Filing) render(c echo.Context, status int, p province.FilingPage) error
 			return err
 		}
 		for _, f := range files {
-			fr.Evidence = append(fr.Evidence, province.Link{Label: f.Name, Href: fmt.Sprintf("/certificates/%d/evidence/%d", r.CertificateID, f.ID)})
+			fr.Evidence = append(fr.Evidence, province.Link{Label: f.Name, Href: urls.CertificateEvidence(r.CertificateID, f.ID)})
 		}
 		p.Rows = append(p.Rows, fr)
 	}

@@ -36,10 +36,7 @@ type Sessions interface {
 const userKey = "portal.user"
 
 // SetCurrentUser stores the signed-in user for the request.
-func SetCurrentUser(c echo.Context, u *models.User) {
-	c.Set(userKey, u)
-	layout.ShellFrom(c.Request().Context()).User = u
-}
+func SetCurrentUser(c echo.Context, u *models.User) { c.Set(userKey, u) }
 
 // CurrentUser is the signed-in user, or nil.
 func CurrentUser(c echo.Context) *models.User {
@@ -47,21 +44,12 @@ func CurrentUser(c echo.Context) *models.User {
 	return u
 }
 
-// Render writes a templ component as the response, with the flashes of the session.
+// Render writes a templ component as the response; its frame shows the session's
+// flashes (layout.Shell).
 func Render(c echo.Context, status int, comp templ.Component) error {
-	if pop, ok := c.Get(popFlashesKey).(func() []layout.Flash); ok {
-		layout.ShellFrom(c.Request().Context()).Flashes = pop()
-	}
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)
 	return comp.Render(c.Request().Context(), c.Response())
-}
-
-const popFlashesKey = "portal.popFlashes"
-
-// EnableFlashes lets Render show the session's flash messages.
-func EnableFlashes(c echo.Context, s Sessions) {
-	c.Set(popFlashesKey, func() []layout.Flash { return s.PopFlashes(c) })
 }
 
 // redirectWithFlash is the success end of a form: 303 to url with a message.

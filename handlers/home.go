@@ -3,13 +3,13 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/pages/public"
 )
 
@@ -59,5 +59,5 @@ func (h *Home) LookupComplaint(c echo.Context) error {
 	} else if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/complaints/"+url.PathEscape(ref))
+	return c.Redirect(http.StatusSeeOther, urls.Complaint(ref))
 }

@@ -48,7 +48,7 @@ func (h *Inbox) Show(c echo.Context) error {
 	page := shared.InboxPage{Unread: unread, Pager: pager(c, p, total)}
 	for _, n := range rows {
 		page.Items = append(page.Items, shared.InboxItem{ID: n.ID, Kind: n.Kind, Title: n.Title, Body: n.Body,
-			At: shared.DateTime(n.At), Unread: n.ReadAt == nil, Link: n.Link})
+			At: models.DateTimeCN(n.At), Unread: n.ReadAt == nil, Link: n.Link})
 	}
 	return Render(c, http.StatusOK, shared.Inbox(page))
 }

@@ -11,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -35,7 +36,7 @@ func (h *Platform) OfficerFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.showFile(c, id, "", fmt.Sprintf("/institutions/%d/file/history", id))
+	return h.showFile(c, id, "", urls.InstitutionFileHistory(id))
 }
 
 func (h *Platform) showFile(c echo.Context, id int64, editURL, historyURL string) error {
@@ -55,7 +56,7 @@ func (h *Platform) showFile(c echo.Context, id int64, editURL, historyURL string
 	p := platform.FileViewPage{Title: "机构档案（一户一档）", Institution: f.Name, USCC: f.USCC, District: d.Name,
 		Lock: lock, EditURL: editURL, HistoryURL: historyURL}
 	if recs, _, err := h.store.FileHistory(ctx, CurrentUser(c), id, models.Page{Size: 1}); err == nil && len(recs) > 0 {
-		p.Updated = platform.When(recs[0].At) + " · " + recs[0].ActorName
+		p.Updated = models.DateTimeCN(recs[0].At) + " · " + recs[0].ActorName
 	}
 	display := models.FileDisplay(*f)
 	parts := partDisplays(f)
@@ -241,7 +242,7 @@ func (h *Platform) OfficerFileHistory(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.fileHistory(c, id, fmt.Sprintf("/institutions/%d/file", id))
+	return h.fileHistory(c, id, urls.InstitutionFile(id))
 }
 
 func (h *Platform) fileHistory(c echo.Context, id int64, back string) error {
@@ -258,7 +259,7 @@ func (h *Platform) fileHistory(c echo.Context, id int64, back string) error {
 	}
 	p := platform.HistoryPage{Institution: f.Name, BackURL: back, Pager: pager(c, pg, total)}
 	for _, r := range recs {
-		ch := platform.HistoryChange{At: platform.When(r.At), Actor: r.ActorName}
+		ch := platform.HistoryChange{At: models.DateTimeCN(r.At), Actor: r.ActorName}
 		for _, fd := range r.Fields {
 			ch.Fields = append(ch.Fields, platform.HistoryField{Field: fd.Field, Old: fd.OldValue, New: fd.NewValue})
 		}

@@ -12,7 +12,6 @@ import (
 	"portal/views/components"
 	"portal/views/pages/officer"
 	"portal/views/pages/platform"
-	"portal/views/pages/shared"
 )
 
 // InstitutionStore is what the institution pages need of the store.
@@ -71,7 +70,7 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 			if err != nil {
 				return err
 			}
-			page.Deadline = shared.ClockDeadline(ck, cal, h.now())
+			page.Deadline = components.ClockDeadline(ck, cal, h.now())
 		}
 	}
 	latest, err := h.store.LatestApplication(ctx, inst.ID, models.ApplicationTypeP2P)
@@ -104,9 +103,9 @@ func (h *Institutions) outcome(ctx context.Context, u *models.User, app *models.
 		o.ScopeChangeDate, o.ScopeLate = ac.ChangeDate, ac.Late
 		o.FilingNumber, o.FilingDate = ac.FilingNumber, ac.FilingDate
 		if app.State == models.StateCertified {
-			o.ScopeDeadline = shared.MakeDeadline(cal, "经营范围变更截止", models.DeadlineWorking, &ac.ScopeDeadline, today)
+			o.ScopeDeadline = components.MakeDeadline(cal, "经营范围变更截止", models.DeadlineWorking, &ac.ScopeDeadline, today)
 			if ac.ScopeDeadline.IsZero() && ac.ScopePending != 0 { // the clock waits for next year's calendar
-				o.ScopeDeadline = &shared.Deadline{Label: "经营范围变更截止", Text: models.PendingCalendarText(ac.ScopePending), Status: models.ClockPending}
+				o.ScopeDeadline = &components.Deadline{Label: "经营范围变更截止", Text: models.PendingCalendarText(ac.ScopePending), Status: models.ClockPending}
 			}
 		}
 		if ac.RevokedAt != nil {

@@ -2,13 +2,13 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -53,10 +53,10 @@ func (h *Platform) renderMaterial(c echo.Context, status int, errs components.Fi
 	p := platform.MaterialPage{AppID: appID, AppTitle: v.Type.Name, Institution: v.Institution.Name, Name: m.Name,
 		Description: m.Description, Required: m.Required, Kinds: models.KindsLabel(m.Kinds()), MaxBytes: h.maxUpload,
 		State: item.State, Comment: item.Review.ReviewComment, Errors: errs,
-		Editable: u.Role == models.RolePlatform && (v.App.State == models.StateDraft || v.App.State == models.StateCorrection)}
+		Editable: u.Role == models.RolePlatform && v.App.State.PlatformMayEdit()}
 	for _, s := range item.Slots {
 		sv := platform.SlotView{No: s.No, Label: s.Label,
-			UploadURL: fmt.Sprintf("/platform/applications/%d/materials/%d/files?slot=%d", appID, mid, s.No)}
+			UploadURL: urls.UploadMaterial(appID, mid, s.No)}
 		for _, f := range s.Versions {
 			sv.Versions = append(sv.Versions, fileRow(f))
 		}
@@ -70,6 +70,6 @@ func (h *Platform) renderMaterial(c echo.Context, status int, errs components.Fi
 
 func fileRow(f models.MaterialFile) platform.FileRow {
 	return platform.FileRow{Version: f.Version, Filename: f.Filename, Size: platform.Size(f.Size), Kind: f.Kind.Label(),
-		SHA256: f.SHA256, Uploader: f.UploaderName, At: platform.When(f.UploadedAt), Frozen: f.FrozenAt != nil,
-		URL: fmt.Sprintf("/files/%d", f.ID)}
+		SHA256: f.SHA256, Uploader: f.UploaderName, At: models.DateTimeCN(f.UploadedAt), Frozen: f.FrozenAt != nil,
+		URL: urls.File(f.ID)}
 }

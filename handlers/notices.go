@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/pages/public"
 )
 
@@ -104,8 +105,8 @@ func (h *Notices) page(c echo.Context) (*public.NoticePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	page.Document, page.PDF = doc, fmt.Sprintf("/notices/%d/notice.pdf", n.ID)
-	page.Open = n.Status == models.NoticeActive && !today.After(n.EndDate) && !today.Before(n.StartDate)
+	page.Document, page.PDF = doc, urls.NoticePDF(n.ID)
+	page.Open = n.TakesComplaints(today) == nil
 	page.Form = public.ComplaintForm{Action: complaintAction(c, n.ID)}
 	return page, nil
 }

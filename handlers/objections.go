@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/platform"
@@ -74,16 +75,15 @@ func (h *Reviews) Object(c echo.Context) error {
 	if err != nil && models.ErrorCode(err) != models.EInvalid {
 		return err
 	}
-	if reasons == "" {
-		errs["reasons"] = "请写明对所列问题的异议和理由"
-	}
-	if len(evidence) == 0 && errs["evidence"] == "" {
-		errs["evidence"] = "提出异议须提交证明材料"
+	for field, msg := range (models.ObjectionForm{Reasons: reasons, Evidence: len(evidence)}).Validate() {
+		if errs[field] == "" {
+			errs[field] = msg
+		}
 	}
 	if len(errs) == 0 {
 		_, err = h.store.Object(c.Request().Context(), actor(c, h.now), id, reasons, evidence, ver)
 		if err == nil {
-			return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), "异议已提交，等待复核")
+			return redirectWithFlash(c, h.sessions, urls.Application(id), "异议已提交，等待复核")
 		}
 	}
 	code := models.ErrorCode(err)
@@ -120,7 +120,7 @@ func (h *Reviews) ResolveObjection(ev models.Event) echo.HandlerFunc {
 		field := form + "_opinion"
 		opinion := strings.TrimSpace(c.FormValue(field))
 		_, err = h.store.ResolveObjection(c.Request().Context(), actor(c, h.now), id, ev, opinion, version(c))
-		return h.decided(c, id, form, field, map[string]string{field: opinion}, err, success)
+		return h.decided(c, decision{ID: id, Form: form, Field: field, Values: map[string]string{field: opinion}, Err: err, Success: success})
 	}
 }
 
@@ -147,5 +147,5 @@ func (h *Reviews) Exit(c echo.Context) error {
 		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "exit", Values: values, Errs: errs}, "")
 	}
 	err = h.store.RecordExit(c.Request().Context(), actor(c, h.now), id, e, cl, values["exit_note"])
-	return h.decided(c, id, "exit", "exit_class", values, err, "已登记退出分类："+e.Label()+"，机构分类："+cl.Label())
+	return h.decided(c, decision{ID: id, Form: "exit", Field: "exit_class", Values: values, Err: err, Success: "已登记退出分类：" + e.Label() + "，机构分类：" + cl.Label()})
 }

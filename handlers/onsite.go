@@ -6,13 +6,13 @@ import (
 	"log/slog"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/district"
@@ -91,7 +91,7 @@ func (h *Onsite) Save(c echo.Context) error {
 		} else if err != nil {
 			return err
 		} else {
-			return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), "现场核查记录已保存")
+			return redirectWithFlash(c, h.sessions, urls.Application(id), "现场核查记录已保存")
 		}
 	}
 	p, err := h.page(c, id)
@@ -139,5 +139,5 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10)+"/onsite", "工作底稿「"+f.Name+"」已上传")
+	return redirectWithFlash(c, h.sessions, urls.Onsite(id), "工作底稿「"+f.Name+"」已上传")
 }

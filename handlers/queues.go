@@ -10,7 +10,6 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/pages/officer"
-	"portal/views/pages/shared"
 )
 
 // QueueStore is what the work queues need of the store.
@@ -35,7 +34,7 @@ func NewQueues(s QueueStore, now Clock) *Queues { return &Queues{store: s, now: 
 var queueTexts = map[models.Role][2]string{
 	models.RoleDistrict: {"待审队列", "本区网贷机构提交或补正后重新提交的整改验收申请，以及等待机构补正的申请；逾期和期限最近的排在最前。"},
 	models.RoleCity:     {"全市概览", "区级审核通过待市级初验、待专责小组审定，以及小额机构提出异议待复核的申请；逾期和期限最近的排在最前。"},
-	models.RoleProvince: {"全省概览", "待收余额 9 亿元及以上待省市联合验收或异议复核的申请，以及公示期满待省级审定的申请。"},
+	models.RoleProvince: {"全省概览", "待收余额 " + models.LargeScaleText + "及以上待省市联合验收或异议复核的申请，以及公示期满待省级审定的申请。"},
 }
 
 // Show is the queue of the signed-in officer's role, with its filters (state, district,
@@ -81,8 +80,8 @@ func (h *Queues) Show(c echo.Context) error {
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.QueueRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC,
 			District: r.DistrictName, Balance: r.Balance, Large: models.IsLargeScale(r.Balance), State: r.State,
-			Since: shared.DateTime(r.StateSince), Assignee: r.AssigneeName,
-			Deadline: shared.ClockDeadline(&r.Clock, cal, h.now())})
+			Since: models.DateTimeCN(r.StateSince), Assignee: r.AssigneeName,
+			Deadline: components.ClockDeadline(&r.Clock, cal, h.now())})
 	}
 	return Render(c, http.StatusOK, officer.Queue(page))
 }

@@ -12,6 +12,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/shared"
 )
@@ -86,23 +87,34 @@ func (h *Reviews) render(c echo.Context, status int, id int64, form shared.Form,
 // re-renders the page at 422 with the message beside the form's main field; a conflict
 // (someone acted first, or the form was sent twice) or a forbidden step re-renders it
 // with the reason at the top.
-func (h *Reviews) decided(c echo.Context, id int64, form, field string, values map[string]string, err error, success string) error {
-	switch models.ErrorCode(err) {
-	case "":
-		return redirectWithFlash(c, h.sessions, "/applications/"+strconv.FormatInt(id, 10), success)
-	case models.EInvalid:
-		if f, ok := models.ErrorField(err); ok {
+func (h *Reviews) decided(c echo.Context, d decision) error {
+	if d.Err == nil {
+		return redirectWithFlash(c, h.sessions, urls.Application(d.ID), d.Success)
+	}
+	switch status := Status(d.Err); status {
+	case http.StatusUnprocessableEntity:
+		field := d.Field
+		if f, ok := models.ErrorField(d.Err); ok {
 			field = f
 		}
-		return h.render(c, http.StatusUnprocessableEntity, id,
-			shared.Form{Name: form, Values: values, Errs: components.FieldErrors{field: models.ErrorMessage(err)}}, "")
-	case models.EConflict:
+		return h.render(c, status, d.ID,
+			shared.Form{Name: d.Form, Values: d.Values, Errs: components.FieldErrors{field: models.ErrorMessage(d.Err)}}, "")
+	case http.StatusConflict, http.StatusForbidden:
 		// what was typed is kept: the page shows it beside the reason, to copy or send again
-		return h.render(c, http.StatusConflict, id, shared.Form{Name: form, Values: values}, models.ErrorMessage(err))
-	case models.EForbidden:
-		return h.render(c, http.StatusForbidden, id, shared.Form{Name: form, Values: values}, models.ErrorMessage(err))
+		return h.render(c, status, d.ID, shared.Form{Name: d.Form, Values: d.Values}, models.ErrorMessage(d.Err))
 	}
-	return err
+	return d.Err
+}
+
+// decision is how a decision ended, for decided: the application, the form that was sent
+// with what was typed and the field a refusal of the input belongs to, the store's answer,
+// and the flash message on success.
+type decision struct {
+	ID          int64
+	Form, Field string
+	Values      map[string]string
+	Err         error
+	Success     string
 }
 
 // version reads the version the form was rendered at; 0 (missing) skips the check, which
@@ -118,7 +130,7 @@ func (h *Reviews) Claim(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.decided(c, id, "", "", nil, h.store.Claim(c.Request().Context(), actor(c, h.now), id), "已认领本件，请登记现场核查并作出审核决定")
+	return h.decided(c, decision{ID: id, Err: h.store.Claim(c.Request().Context(), actor(c, h.now), id), Success: "已认领本件，请登记现场核查并作出审核决定"})
 }
 
 // Assign gives the application to another officer of the district.
@@ -128,7 +140,7 @@ func (h *Reviews) Assign(c echo.Context) error {
 		return err
 	}
 	officer, _ := strconv.ParseInt(c.FormValue("officer_id"), 10, 64)
-	return h.decided(c, id, "", "", nil, h.store.Assign(c.Request().Context(), actor(c, h.now), id, officer), "已分配经办人")
+	return h.decided(c, decision{ID: id, Err: h.store.Assign(c.Request().Context(), actor(c, h.now), id, officer), Success: "已分配经办人"})
 }
 
 // Pass is the district's, city's or province's pass with its written opinion.
@@ -150,7 +162,7 @@ func (h *Reviews) Pass(success string) echo.HandlerFunc {
 		} else {
 			_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventPass, opinion, version(c))
 		}
-		return h.decided(c, id, "pass", "pass_opinion", values, err, success)
+		return h.decided(c, decision{ID: id, Form: "pass", Field: "pass_opinion", Values: values, Err: err, Success: success})
 	}
 }
 
@@ -173,7 +185,7 @@ func (h *Reviews) Return(c echo.Context) error {
 	}
 	_, err = h.store.ReturnForCorrection(c.Request().Context(), actor(c, h.now), id, opinion, days, version(c))
 	// a deadline that reaches a year without calendar data is refused beside the period
-	return h.decided(c, id, "return", "return_days", values, err, "已退回机构补正")
+	return h.decided(c, decision{ID: id, Form: "return", Field: "return_days", Values: values, Err: err, Success: "已退回机构补正"})
 }
 
 // Fail decides the application did not pass and issues the failure notice.
@@ -185,7 +197,7 @@ func (h *Reviews) Fail(c echo.Context) error {
 	values := map[string]string{"fail_problems": c.FormValue("fail_problems"), "fail_remarks": c.FormValue("fail_remarks")}
 	_, err = h.store.Fail(c.Request().Context(), actor(c, h.now), id, models.ParseProblems(values["fail_problems"]),
 		strings.TrimSpace(values["fail_remarks"]), version(c))
-	return h.decided(c, id, "fail", "fail_problems", values, err, "已作出不合格结论并告知机构，异议期限已开始计算")
+	return h.decided(c, decision{ID: id, Form: "fail", Field: "fail_problems", Values: values, Err: err, Success: "已作出不合格结论并告知机构，异议期限已开始计算"})
 }
 
 // ReviewMaterial accepts a material, or returns it with a comment the platform sees.
@@ -209,7 +221,7 @@ func (h *Reviews) ReviewMaterial(state string) echo.HandlerFunc {
 		if state == models.ReviewReturned {
 			msg = "材料已退回，退回补正时将一并告知机构"
 		}
-		return h.decided(c, id, "", "", nil, err, msg)
+		return h.decided(c, decision{ID: id, Err: err, Success: msg})
 	}
 }
 
@@ -234,7 +246,7 @@ func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *s
 					label = ""
 				}
 				m.Files = append(m.Files, shared.MaterialLink{Label: label, Filename: f.Filename, Version: f.Version,
-					URL: "/files/" + strconv.FormatInt(f.ID, 10)})
+					URL: urls.File(f.ID)})
 			}
 		}
 		p.Materials = append(p.Materials, m)
@@ -250,7 +262,7 @@ func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *s
 	if err != nil || r == nil {
 		return err
 	}
-	p.Round = &shared.Round{Prev: shared.DateTime(r.Prev), Last: shared.DateTime(r.Last), Fields: r.Fields}
+	p.Round = &shared.Round{Prev: models.DateTimeCN(r.Prev), Last: models.DateTimeCN(r.Last), Fields: r.Fields}
 	for _, m := range r.Materials {
 		name := m.Material
 		if m.Slot != "" {
@@ -266,4 +278,28 @@ func fileText(f *models.MaterialFile) string {
 		return "（无）"
 	}
 	return fmt.Sprintf("第 %d 版 %s（SHA-256 %s…）", f.Version, f.Filename, f.SHA256[:12])
+}
+
+// Disagree is the city's disagreement with the district's result: back to the district
+// with the reasons, which the district sees on the application page.
+func (h *Reviews) Disagree(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	reasons := strings.TrimSpace(c.FormValue("disagree_reasons"))
+	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventDisagree, reasons, version(c))
+	return h.decided(c, decision{ID: id, Form: "disagree", Field: "disagree_reasons", Values: map[string]string{"disagree_reasons": reasons}, Err: err, Success: "已退回区级重新审核，区金融工作部门将看到不同意的原因"})
+}
+
+// Confirm is the leadership group's confirmation (专责小组审定). The workflow refuses the
+// officer who did the preliminary acceptance (four-eyes); the page then says why.
+func (h *Reviews) Confirm(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	opinion := strings.TrimSpace(c.FormValue("confirm_opinion"))
+	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventConfirm, opinion, version(c))
+	return h.decided(c, decision{ID: id, Form: "confirm", Field: "confirm_opinion", Values: map[string]string{"confirm_opinion": opinion}, Err: err, Success: "专责小组审定通过，公示已开始"})
 }

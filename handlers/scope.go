@@ -4,7 +4,6 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 
@@ -13,6 +12,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
 	"portal/views/pages/platform"
@@ -69,7 +69,7 @@ func (h *Scope) SetMirror(c echo.Context) error {
 		return err
 	}
 	raw := strings.TrimSpace(c.FormValue("mirror_url"))
-	if u, perr := url.Parse(raw); perr != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || len(raw) > 500 {
+	if _, ok := models.WebURL(raw); !ok || len(raw) > models.MaxWebURLLen {
 		return h.renderMirror(c, http.StatusUnprocessableEntity, platform.MirrorPage{FormID: id, URL: raw,
 			Errors: components.FieldErrors{"mirror_url": "请填写以 http:// 或 https:// 开头的完整网址，例如 https://www.example.com/notice"}})
 	}
@@ -89,7 +89,7 @@ func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
 	if err != nil {
 		return err
 	}
-	p.Action = "/platform/scope?_csrf=" + url.QueryEscape(layout.ShellFrom(ctx).CSRF)
+	p.Action = urls.WithCSRF("/platform/scope", layout.ShellFrom(ctx).CSRF)
 	if p.Errors == nil {
 		p.Errors = components.FieldErrors{}
 	}
@@ -180,7 +180,7 @@ func (h *Scope) Record(c echo.Context) error {
 	}
 	msg := "已登记经营范围变更，待省金融办备案登记"
 	if sc.Late {
-		msg += "（已超过 5 个工作日期限，已记录为逾期办理）"
+		msg += "（已超过 " + models.ScopeChangeDaysText + "期限，已记录为逾期办理）"
 	}
 	return redirectWithFlash(c, h.sessions, "/platform/scope", msg)
 }

@@ -2,17 +2,16 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"mime/multipart"
 	"net/http"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -56,7 +55,7 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 	}
 	result := models.EvaluateSelfAssessment(store.AnswerMap(answers))
 	p := platform.SAPage{AppID: appID, Institution: v.Institution.Name, Errors: errs, Notice: notice, MaxBytes: h.maxUpload,
-		Editable: u.Role == models.RolePlatform && (v.App.State == models.StateDraft || v.App.State == models.StateCorrection),
+		Editable: u.Role == models.RolePlatform && v.App.State.PlatformMayEdit(),
 		Missing:  result.Missing}
 	// The hard lines the institution file decides apply whatever the answers (outcome.go).
 	file, err := h.store.InstitutionFile(ctx, u, v.Institution.ID)
@@ -80,7 +79,7 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 		}
 		if a.EvidenceSHA256 != nil {
 			item.Evidence = &platform.FileRow{Filename: a.EvidenceName, Size: platform.Size(a.EvidenceSize), SHA256: *a.EvidenceSHA256,
-				URL: fmt.Sprintf("/applications/%d/evidence/%d", appID, it.No)}
+				URL: urls.Evidence(appID, it.No)}
 		}
 		p.Items = append(p.Items, item)
 	}
@@ -99,8 +98,8 @@ func checkSAItem(no int, t typed, hasEvidence bool) (answerErr, explanationErr s
 	} else if strings.TrimSpace(t.explanation) != "" || hasEvidence {
 		answerErr = "请选择自评结论：符合、不符合或不适用"
 	}
-	if n := utf8.RuneCountInString(t.explanation); n > 2000 {
-		explanationErr = fmt.Sprintf("说明最多 2000 个字，现有 %d 个字", n)
+	if msg := models.ExplanationTooLong(t.explanation); msg != "" {
+		explanationErr = msg
 	}
 	return answerErr, explanationErr
 }
@@ -125,7 +124,7 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 		h.drain(c)
 		return models.Errorf(models.ENotFound, "「%s」无需自评", v.Type.Name)
 	}
-	if v.App.State != models.StateDraft && v.App.State != models.StateCorrection {
+	if !v.App.State.PlatformMayEdit() {
 		h.drain(c)
 		return models.Errorf(models.EConflict, "申请当前状态为「%s」，自评已随申请提交，不能修改。", v.App.State.Label())
 	}
@@ -208,7 +207,7 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 		}
 		return h.renderSA(c, http.StatusUnprocessableEntity, sent, errs, notice)
 	}
-	return h.uploadDone(c, fmt.Sprintf("/applications/%d/self-assessment", appID), "自评已保存")
+	return h.uploadDone(c, urls.SelfAssessment(appID), "自评已保存")
 }
 
 // Evidence downloads an item's evidence file.

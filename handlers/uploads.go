@@ -16,6 +16,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/platform"
 )
@@ -74,7 +75,7 @@ func (h *Platform) Upload(c echo.Context) error {
 	if l := t.SlotLabels[slot-1]; l != "" {
 		name += "（" + l + "）"
 	}
-	return h.uploadDone(c, fmt.Sprintf("/applications/%d/materials/%d", appID, mid),
+	return h.uploadDone(c, urls.Material(appID, mid),
 		fmt.Sprintf("已上传「%s」第 %d 版：%s，%s，SHA-256 %s", name, f.Version, f.Filename, platform.MB(f.Size), f.SHA256))
 }
 

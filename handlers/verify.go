@@ -9,6 +9,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/pages/public"
 )
 
@@ -54,7 +55,7 @@ func (h *Verification) Form(c echo.Context) error {
 		return Render(c, http.StatusUnprocessableEntity, public.VerifyForm(public.VerifyPage{Serial: raw,
 			Error: "证明编号格式不正确：应为 省简称-年份-6 位数字，例如 粤-2026-000001"}))
 	}
-	return c.Redirect(http.StatusSeeOther, "/verify/"+url.PathEscape(serial))
+	return c.Redirect(http.StatusSeeOther, urls.Verify(serial))
 }
 
 // Show is /verify/{serial}, the QR code's address. Every look-up is logged, then the

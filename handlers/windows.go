@@ -13,7 +13,6 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/pages/city"
-	"portal/views/pages/platform"
 )
 
 // WindowStore is what setting the application window needs of the store.
@@ -59,7 +58,7 @@ func (h *Windows) render(c echo.Context, status int, cityID int64, start, end st
 		f := city.WindowForm{City: cw.City.Name, Action: fmt.Sprintf("%s/%d", windowBase(u), cw.City.ID), Status: "未设定"}
 		if w := cw.Window; w != nil {
 			f.Start, f.End = w.StartDate.String(), w.EndDate.String()
-			f.Updated = "最近设定：" + platform.When(w.UpdatedAt)
+			f.Updated = "最近设定：" + models.DateTimeCN(w.UpdatedAt)
 			switch {
 			case today.Before(w.StartDate):
 				f.Status = "尚未开始"

@@ -128,7 +128,7 @@ func TakenOverMessage(assignee string, since time.Time) string {
 		return fmt.Sprintf("本件现由 %s 经办，只有经办人可以作出审核决定，您的操作未生效。", assignee)
 	}
 	return fmt.Sprintf("本件已于 %s 改由 %s 经办，只有现经办人可以作出审核决定，您的操作未生效。",
-		since.In(chinaTime).Format("2006-01-02 15:04"), assignee)
+		DateTimeCN(since), assignee)
 }
 
 // Notification kinds of case records.

@@ -409,7 +409,7 @@ func (c *Clock) View(cal *Calendar, now time.Time) ClockView {
 		v.Due = c.DueDate.String()
 	}
 	if c.DayType == ClockHours && c.DueAt != nil {
-		v.Due = c.DueAt.In(chinaTime).Format("2006-01-02 15:04")
+		v.Due = DateTimeCN(*c.DueAt)
 	}
 	if len(c.Pauses) > 0 {
 		last := c.Pauses[len(c.Pauses)-1]

@@ -16,9 +16,16 @@ type Date struct {
 	Day   int
 }
 
-// chinaTime is UTC+8. China has kept it without daylight saving since 1991, so a fixed
-// zone gives the same answer as Asia/Shanghai without depending on tzdata being installed.
-var chinaTime = time.FixedZone("CST", 8*60*60)
+// ChinaTime is UTC+8, the one China time zone of the portal. China has kept it without
+// daylight saving since 1991, so a fixed zone gives the same answer as Asia/Shanghai without
+// depending on tzdata being installed.
+var ChinaTime = time.FixedZone("CST", 8*60*60)
+
+// DateTimeCN formats an instant in China time for lists and records: 2026-11-23 09:00.
+func DateTimeCN(t time.Time) string { return t.In(ChinaTime).Format("2006-01-02 15:04") }
+
+// DateTimeSecondsCN formats an instant in China time to the second, for records.
+func DateTimeSecondsCN(t time.Time) string { return t.In(ChinaTime).Format("2006-01-02 15:04:05") }
 
 const dateLayout = "2006-01-02"
 
@@ -29,7 +36,7 @@ func NewDate(year int, month time.Month, day int) Date {
 
 // DateOf is the calendar day in China at instant t: the "today" of a request clock.
 func DateOf(t time.Time) Date {
-	y, m, d := t.In(chinaTime).Date()
+	y, m, d := t.In(ChinaTime).Date()
 	return Date{y, m, d}
 }
 
@@ -53,7 +60,7 @@ func (d Date) utc() time.Time { return time.Date(d.Year, d.Month, d.Day, 0, 0, 0
 
 // Start is the instant the day begins in China, for storing in timestamptz columns.
 func (d Date) Start() time.Time {
-	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, chinaTime)
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, ChinaTime)
 }
 
 func (d Date) String() string {

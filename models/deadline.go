@@ -15,6 +15,14 @@ const (
 	ScopeChangeWorkingDays = 5
 )
 
+// The periods as the portal's texts state them, rendered from the constants above and
+// MinNoticeDays, so a text cannot state another figure than the rule it describes.
+var (
+	NoticeDaysText      = fmt.Sprintf("%d 个自然日", MinNoticeDays)          // 14 个自然日
+	ObjectionDaysText   = fmt.Sprintf("%d 个工作日", ObjectionWorkingDays)   // 5 个工作日
+	ScopeChangeDaysText = fmt.Sprintf("%d 个工作日", ScopeChangeWorkingDays) // 5 个工作日
+)
+
 // DeadlineKind says whether a deadline counts working or natural days.
 type DeadlineKind string
 

@@ -44,3 +44,16 @@ func TestNewDeadline(t *testing.T) {
 		t.Errorf("working days left into 2027: err = %v", err)
 	}
 }
+
+func TestRuleTexts(t *testing.T) {
+	for got, want := range map[string]string{
+		LargeScaleText:      "9 亿元",
+		NoticeDaysText:      "14 个自然日",
+		ObjectionDaysText:   "5 个工作日",
+		ScopeChangeDaysText: "5 个工作日",
+	} {
+		if got != want {
+			t.Errorf("rule text %q, want %q", got, want)
+		}
+	}
+}

@@ -1,6 +1,9 @@
 package models
 
-import "fmt"
+import (
+	"fmt"
+	"unicode/utf8"
+)
 
 // Answer is a self-assessment answer; stored as the English key.
 type Answer string
@@ -23,13 +26,6 @@ func (a Answer) Label() string {
 	}
 	return string(a)
 }
-
-// Single-borrower caps (seeds/004 plan 1 五(三), plan 6 三(二)4(1); seeds/000 十 gives the
-// same figures): outstanding borrowing through the platform per borrower.
-const (
-	NaturalPersonLoanCap Money = 200_000 * OneYuan   // 自然人
-	LegalPersonLoanCap   Money = 1_000_000 * OneYuan // 法人或其他组织
-)
 
 // SelfAssessmentItem is one line of the self-assessment (SPEC §3.2). Every item is
 // phrased as a compliance statement, so 不符合 is always the hard line: the platform
@@ -142,4 +138,16 @@ func EvaluateSelfAssessment(answers map[int]Answer) SelfAssessmentResult {
 		}
 	}
 	return r
+}
+
+// MaxExplanation is the longest explanation of a self-assessment answer, in characters.
+const MaxExplanation = 2000
+
+// ExplanationTooLong is the refusal for an explanation longer than MaxExplanation, ""
+// when it fits.
+func ExplanationTooLong(s string) string {
+	if n := utf8.RuneCountInString(s); n > MaxExplanation {
+		return fmt.Sprintf("说明最多 %d 个字，现有 %d 个字", MaxExplanation, n)
+	}
+	return ""
 }

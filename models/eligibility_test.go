@@ -94,12 +94,6 @@ func TestValidateAnswer(t *testing.T) {
 	}
 }
 
-func TestLoanCaps(t *testing.T) {
-	if NaturalPersonLoanCap.String() != "200,000.00" || LegalPersonLoanCap.String() != "1,000,000.00" {
-		t.Errorf("caps %s %s", NaturalPersonLoanCap, LegalPersonLoanCap)
-	}
-}
-
 func with(m map[int]Answer, no int, a Answer) map[int]Answer {
 	c := map[int]Answer{}
 	for k, v := range m {
@@ -113,4 +107,13 @@ func without(m map[int]Answer, no int) map[int]Answer {
 	c := with(m, no, "")
 	delete(c, no)
 	return c
+}
+
+func TestExplanationTooLong(t *testing.T) {
+	if msg := ExplanationTooLong(strings.Repeat("字", 2000)); msg != "" {
+		t.Errorf("2000 characters refused: %q", msg)
+	}
+	if msg := ExplanationTooLong(strings.Repeat("字", 2001)); msg != "说明最多 2000 个字，现有 2001 个字" {
+		t.Errorf("2001 characters: %q", msg)
+	}
 }

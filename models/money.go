@@ -57,6 +57,21 @@ func (m Money) Yuan() string {
 	return fmt.Sprintf("%s%d.%02d", sign, u/100, u%100)
 }
 
+// OneYi is 1 亿元, the unit the scale threshold is stated in (9 亿元).
+const OneYi Money = 100_000_000 * OneYuan
+
+// Yi formats m in 亿元 to two decimals, rounded half away from zero: "9.00", "8.56".
+func (m Money) Yi() string {
+	const step = OneYi / 100 // 0.01 亿元
+	q := m / step
+	if r := m % step; 2*r >= step {
+		q++
+	} else if 2*r <= -step {
+		q--
+	}
+	return Money(q).Yuan()
+}
+
 // PortionUp is m × r rounded up to the 分: the least amount that reaches the share r of
 // m, e.g. the reserve a balance requires.
 func (m Money) PortionUp(r Ratio) Money {

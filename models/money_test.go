@@ -196,3 +196,22 @@ func TestValidateShares(t *testing.T) {
 		t.Errorf("message = %q", ErrorMessage(err))
 	}
 }
+
+func TestMoneyYi(t *testing.T) {
+	for _, c := range []struct {
+		m    Money
+		want string
+	}{
+		{9 * OneYi, "9.00"},
+		{85_612_345_678, "8.56"},
+		{85_650_000_000, "8.57"}, // half rounds up
+		{85_649_999_999, "8.56"},
+		{-85_650_000_000, "-8.57"},
+		{0, "0.00"},
+		{LargeScaleThreshold, "9.00"},
+	} {
+		if got := c.m.Yi(); got != c.want {
+			t.Errorf("Money(%d).Yi() = %q, want %q", int64(c.m), got, c.want)
+		}
+	}
+}

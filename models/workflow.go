@@ -60,6 +60,15 @@ func (s State) Terminal() bool {
 	return !slices.ContainsFunc(WorkflowTable, func(r WorkflowRule) bool { return r.From == s })
 }
 
+// PlatformMayEdit reports whether the platform may still change the application's
+// materials and answers: before it submits, and while a send-back awaits its correction.
+// Once submitted they are frozen.
+func (s State) PlatformMayEdit() bool { return s == StateDraft || s == StateCorrection }
+
+// DistrictAssignable reports whether the district may assign the case to an officer: while
+// it is in district review, including the correction a district officer asked for.
+func (s State) DistrictAssignable() bool { return s == StateDistrictReview || s == StateCorrection }
+
 // Event is what someone (or the scheduler) does to an application.
 type Event string
 
@@ -115,7 +124,10 @@ func (e Event) Label() string {
 // LargeScaleThreshold routes by scale: an outstanding balance at the previous December
 // end of 9亿元 or more ("超9亿元(含)") goes to the province–city joint team, less
 // ("不足9亿元") to the city's preliminary acceptance (seeds/004 plan 1 四(一)).
-const LargeScaleThreshold Money = 900_000_000 * OneYuan
+const LargeScaleThreshold Money = 9 * OneYi
+
+// LargeScaleText states LargeScaleThreshold as the texts do: "9 亿元".
+var LargeScaleText = strings.TrimSuffix(LargeScaleThreshold.Yi(), ".00") + " 亿元"
 
 // IsLargeScale applies LargeScaleThreshold.
 func IsLargeScale(balance Money) bool { return balance >= LargeScaleThreshold }

@@ -11,7 +11,7 @@ import (
 // at is an instant in China time.
 func at(t testing.TB, day, clock string) time.Time {
 	t.Helper()
-	x, err := time.ParseInLocation("2006-01-02 15:04", day+" "+clock, chinaTime)
+	x, err := time.ParseInLocation("2006-01-02 15:04", day+" "+clock, ChinaTime)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -60,7 +60,7 @@ var expectedMoves = []move{
 	{StateFiled, EventRevokeCertificate, "province", "province", StateCertificateRevoked, StateCertificateRevoked},
 }
 
-var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, chinaTime)
+var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, ChinaTime)
 
 // passingFacts satisfies every guard of ev, so only state and role decide.
 func passingFacts(s State, ev Event, balance Money) Facts {
@@ -270,5 +270,18 @@ func TestLabelsAndTerminal(t *testing.T) {
 	}
 	if r, ok := FindRule(StateFailed, EventObject, 0); !ok || !r.Needs(GuardEvidence) || r.Needs(GuardFourEyes) {
 		t.Errorf("FindRule(failed, object) = %+v, %v", r, ok)
+	}
+}
+
+func TestPlatformMayEditAndDistrictAssignable(t *testing.T) {
+	edit := map[State]bool{StateDraft: true, StateCorrection: true}
+	assign := map[State]bool{StateDistrictReview: true, StateCorrection: true}
+	for _, s := range AllStates {
+		if got := s.PlatformMayEdit(); got != edit[s] {
+			t.Errorf("%s.PlatformMayEdit() = %v", s, got)
+		}
+		if got := s.DistrictAssignable(); got != assign[s] {
+			t.Errorf("%s.DistrictAssignable() = %v", s, got)
+		}
 	}
 }

@@ -33,6 +33,11 @@ type Config struct {
 	// every absolute URL (Atom feed, certificate verify link and QR code) is built from it,
 	// never from the request's Host header (issue 8 §2.2).
 	BaseURL string
+	// UploadDir is where uploads are kept on local disk ($PORTAL_FILES_DIR); empty:
+	// files/ under VarDir (FilesDir).
+	UploadDir string
+	// MaxUploadMB is the per-file upload limit ($PORTAL_MAX_UPLOAD_MB); 0: DefaultMaxUploadMB.
+	MaxUploadMB int
 	// LoginPause waits out the per-username sign-in delay; nil waits on the wall clock.
 	// Tests record the waits instead (no timed tests).
 	LoginPause func(ctx context.Context, d time.Duration)
@@ -65,13 +70,24 @@ func parseBaseURL(raw string) (string, error) {
 	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
-// FilesDir is where uploads are kept on local disk: $PORTAL_FILES_DIR, or files/ under
-// the var folder, outside the static root.
+// DefaultMaxUploadMB is the per-file limit unless PORTAL_MAX_UPLOAD_MB says otherwise.
+const DefaultMaxUploadMB = 200
+
+// FilesDir is where uploads are kept on local disk: UploadDir ($PORTAL_FILES_DIR), or
+// files/ under the var folder, outside the static root.
 func (c Config) FilesDir() string {
-	if d := os.Getenv("PORTAL_FILES_DIR"); d != "" {
-		return d
+	if c.UploadDir != "" {
+		return c.UploadDir
 	}
 	return filepath.Join(c.VarDir, "files")
+}
+
+func (c Config) maxUpload() int64 {
+	mb := c.MaxUploadMB
+	if mb <= 0 {
+		mb = DefaultMaxUploadMB
+	}
+	return int64(mb) << 20
 }
 
 // OpenFiles opens the file store the configuration names: the S3 bucket when
@@ -120,9 +136,13 @@ func (c Config) KeysDir() string {
 func (c Config) Production() bool { return c.Env == "production" }
 
 // ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY,
-// PORTAL_SECURE_COOKIES, PORTAL_SIGNING_KEY_DIR, PORTAL_BASE_URL (default http://127.0.0.1:$PORT) and the PORTAL_S3_* settings.
+// PORTAL_SECURE_COOKIES, PORTAL_SIGNING_KEY_DIR, PORTAL_BASE_URL (default http://127.0.0.1:$PORT),
+// PORTAL_FILES_DIR, PORTAL_MAX_UPLOAD_MB and the PORTAL_S3_* settings. Nothing else in the
+// server reads the environment.
 func ConfigFromEnv() (Config, error) {
-	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
+	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR"),
+		UploadDir: os.Getenv("PORTAL_FILES_DIR")}
+	c.MaxUploadMB, _ = strconv.Atoi(os.Getenv("PORTAL_MAX_UPLOAD_MB")) // bad or unset: the default
 	if c.Env == "" {
 		c.Env = "demo"
 	}

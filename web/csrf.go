@@ -10,14 +10,17 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
-	"portal/views/layout"
 )
 
-const csrfCookie = "portal_csrf"
+const (
+	csrfCookie = "portal_csrf"
+	csrfKey    = "portal.csrf" // the request's token, for the page frame
+)
 
 // csrf is a double-submit token check: the token sits in an HttpOnly cookie and in every
 // form (hidden field _csrf), header X-CSRF-Token, or, for streamed multipart uploads, the
 // query string, so the check never has to read a large body. Every unsafe method needs it.
+// It runs before the session is loaded, so a refused request costs no query.
 func csrf(secure bool) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
@@ -36,7 +39,7 @@ func csrf(secure bool) echo.MiddlewareFunc {
 				token = newCSRFToken()
 				c.SetCookie(&http.Cookie{Name: csrfCookie, Value: token, Path: "/", HttpOnly: true, Secure: secure || overTLS(c.Request()), SameSite: http.SameSiteLaxMode})
 			}
-			layout.ShellFrom(c.Request().Context()).CSRF = token
+			c.Set(csrfKey, token)
 			return next(c)
 		}
 	}

@@ -38,35 +38,34 @@ func statusOf(err error) (int, string, string) {
 		}
 		return http.StatusInternalServerError, "系统错误", "系统内部错误，请稍后重试。"
 	}
-	msg := models.ErrorMessage(err)
-	switch models.ErrorCode(err) {
-	case models.EInvalid:
-		return http.StatusUnprocessableEntity, "提交的内容有误", msg
-	case models.ENotFound:
-		return http.StatusNotFound, "页面不存在", msg
-	case models.EForbidden:
-		return http.StatusForbidden, "无权操作", msg
-	case models.EConflict:
-		return http.StatusConflict, "操作冲突", msg
-	case models.ELocked:
-		return http.StatusLocked, "已锁定", msg
-	case models.EUnauthorized:
-		return http.StatusUnauthorized, "请先登录", msg
-	case models.ETooLarge:
-		return http.StatusRequestEntityTooLarge, "提交内容过大", msg
-	case models.EStorage:
-		return http.StatusInsufficientStorage, "服务器存储故障，未保存", msg
+	status, msg := handlers.Status(err), models.ErrorMessage(err)
+	if title, ok := statusTitles[status]; ok {
+		return status, title, msg
 	}
 	return http.StatusInternalServerError, "系统错误", msg
 }
 
+// statusTitles heads the error page of each status a coded error maps to
+// (handlers.Status).
+var statusTitles = map[int]string{
+	http.StatusUnprocessableEntity:   "提交的内容有误",
+	http.StatusNotFound:              "页面不存在",
+	http.StatusForbidden:             "无权操作",
+	http.StatusConflict:              "操作冲突",
+	http.StatusLocked:                "已锁定",
+	http.StatusUnauthorized:          "请先登录",
+	http.StatusRequestEntityTooLarge: "提交内容过大",
+	http.StatusInsufficientStorage:   "服务器存储故障，未保存",
+}
+
 // errorHandler renders every error as a Chinese page with the request id, never a
 // stack trace; a visitor who must sign in is sent to the login page instead.
-func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
+func (s *Server) errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 	return func(err error, c echo.Context) {
 		if c.Response().Committed {
 			return
 		}
+		s.attachShell(c)
 		status, title, msg := statusOf(err)
 		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
 		if status == http.StatusServiceUnavailable {

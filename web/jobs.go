@@ -17,10 +17,23 @@ func (s *Server) jobs() []Job {
 		_, err := s.store.PurgeExpiredSessions(ctx, now)
 		return err
 	}}}
-	all = append(all, s.platformJobs()...)
-	all = append(all, s.reviewJobs()...)
-	all = append(all, s.publicJobs()...)
-	all = append(all, s.apiJobs()...)
+	// When a city's window has closed, institutions that never submitted are marked 视为放弃.
+	all = append(all, Job{Name: "abandon after window", Run: func(ctx context.Context, now time.Time) error {
+		n, err := s.store.AbandonAfterWindows(ctx, now)
+		if n > 0 {
+			s.log.Info("受理期届满，未提交申请的机构已标记为视为放弃", "count", n)
+		}
+		return err
+	}})
+	all = append(all, Job{Name: "公示期满转省级审定", Run: func(ctx context.Context, now time.Time) error {
+		_, err := s.store.EndDueNotices(ctx, now)
+		return err
+	}})
+	// The open data API's daily full extract of the register and notices.
+	all = append(all, Job{Name: "开放数据每日全量文件", Run: func(ctx context.Context, now time.Time) error {
+		_, err := s.extracts.Ensure(ctx, now)
+		return err
+	}})
 	all = append(all, s.fileJobs()...)
 	return all
 }

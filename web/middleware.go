@@ -15,14 +15,37 @@ import (
 	"portal/views/layout"
 )
 
-// withShell gives every request the page-frame data the views read from its context.
-func withShell(next echo.HandlerFunc) echo.HandlerFunc {
+// withShell builds the request's page frame once, from what the middleware before it
+// found (CSRF token, user, unread count); nothing writes it afterwards.
+func (s *Server) withShell(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		shell := &layout.Shell{RequestID: c.Response().Header().Get(echo.HeaderXRequestID), Path: c.Request().URL.Path}
-		c.SetRequest(c.Request().WithContext(layout.WithShell(c.Request().Context(), shell)))
+		s.attachShell(c)
 		return next(c)
 	}
 }
+
+// attachShell puts the frame into the request's context; the error page of a request
+// refused before withShell (CSRF) gets it this way too.
+func (s *Server) attachShell(c echo.Context) {
+	if c.Get(shellKey) != nil {
+		return
+	}
+	c.Set(shellKey, true)
+	sh := layout.Shell{RequestID: c.Response().Header().Get(echo.HeaderXRequestID), Path: c.Request().URL.Path, User: handlers.CurrentUser(c)}
+	sh.CSRF, _ = c.Get(csrfKey).(string)
+	sh.Unread, _ = c.Get(unreadKey).(int)
+	var pop func() []layout.Flash
+	if c.Get(sessionLoadedKey) != nil {
+		pop = func() []layout.Flash { return s.sessions.PopFlashes(c) }
+	}
+	c.SetRequest(c.Request().WithContext(layout.WithShell(c.Request().Context(), sh.WithFlashes(pop))))
+}
+
+const (
+	shellKey         = "portal.shell"
+	unreadKey        = "portal.unread"
+	sessionLoadedKey = "portal.sessionLoaded"
+)
 
 // accessLog logs each request without its query string, so tokens never reach the log.
 func accessLog(log *slog.Logger) echo.MiddlewareFunc {
@@ -66,7 +89,7 @@ func securityHeaders(secure bool) echo.MiddlewareFunc {
 // session at once; pages of a signed-in user are never cached.
 func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		handlers.EnableFlashes(c, s.sessions)
+		c.Set(sessionLoadedKey, true)
 		sess, err := s.sessions.store.Get(c.Request(), sessionName)
 		if err != nil && store.IsUnavailable(err) {
 			// The session cannot be read while the database is down: the visitor goes on
@@ -95,9 +118,11 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		handlers.SetCurrentUser(c, u)
 		// the header's inbox badge (one query per page)
-		if layout.ShellFrom(ctx).Unread, err = s.store.UnreadCount(ctx, u.ID); err != nil {
+		unread, err := s.store.UnreadCount(ctx, u.ID)
+		if err != nil {
 			return err
 		}
+		c.Set(unreadKey, unread)
 		c.Response().Header().Set("Cache-Control", "no-store")
 		if u.MustChangePassword && !mayUseBeforePasswordChange(c.Request().URL.Path) {
 			return c.Redirect(http.StatusSeeOther, "/account/password")

@@ -10,10 +10,13 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
+	"portal/web"
 	"portal/web/webtest"
 )
 
@@ -75,8 +78,7 @@ func TestUploadVersionsDownloadPermissionAndHashCheck(t *testing.T) {
 }
 
 func TestUploadRefusesWrongTypeAndOversize(t *testing.T) {
-	t.Setenv("PORTAL_MAX_UPLOAD_MB", "1")
-	env := webtest.New(t)
+	env := webtest.New(t, func(c *web.Config) { c.MaxUploadMB = 1 })
 	c := login(t, env, "platform1")
 	app := createApplication(t, c)
 	audit := materials(t, env)["annual_audit"]
@@ -109,18 +111,37 @@ func TestUploadRefusesWrongTypeAndOversize(t *testing.T) {
 }
 
 // cutReader hands out n bytes, then fails as a dropped connection does.
+// cutReader sends n bytes, then waits for gate to close before it fails like a lost
+// connection, so the test decides when the cut happens.
 type cutReader struct {
-	r io.Reader
-	n int
+	r    io.Reader
+	n    int
+	gate <-chan struct{}
 }
 
 func (c *cutReader) Read(p []byte) (int, error) {
 	if c.n <= 0 {
+		<-c.gate
 		return 0, errors.New("connection lost")
 	}
 	k, err := c.r.Read(p[:min(len(p), c.n)])
 	c.n -= k
 	return k, err
+}
+
+// partialUpload is the size of the largest temporary upload file under the files folder:
+// more than 0 once the handler has written part of a body to disk.
+func partialUpload(env *webtest.Env) int64 {
+	var most int64
+	filepath.WalkDir(filepath.Join(env.Web.FilesDir(), "tmp"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if fi, err := d.Info(); err == nil && fi.Size() > most {
+				most = fi.Size()
+			}
+		}
+		return nil
+	})
+	return most
 }
 
 func TestInterruptedUploadLeavesNoRowAndNoFile(t *testing.T) {
@@ -134,11 +155,28 @@ func TestInterruptedUploadLeavesNoRowAndNoFile(t *testing.T) {
 	part, _ := mw.CreateFormFile("file", "法律意见书.pdf")
 	part.Write(pdfBody(8<<20, "中断"))
 	mw.Close()
+	gate := make(chan struct{})
 	req, _ := http.NewRequest(http.MethodPost, fmt.Sprintf("%s/platform/applications/%s/materials/%d/files?slot=1&_csrf=%s",
-		env.Server.URL, app, legal.ID, url.QueryEscape(c.CSRF())), &cutReader{r: &buf, n: 5 << 20})
+		env.Server.URL, app, legal.ID, url.QueryEscape(c.CSRF())), &cutReader{r: &buf, n: 5 << 20, gate: gate})
 	req.Header.Set("Content-Type", mw.FormDataContentType())
 	req.ContentLength = int64(buf.Len())
-	if _, err := c.HTTP.Do(req); err == nil {
+	sent := make(chan error, 1)
+	go func() {
+		_, err := c.HTTP.Do(req)
+		sent <- err
+	}()
+	// cut only once the handler has demonstrably written part of the body to disk
+	var written int64
+	for deadline := time.Now().Add(20 * time.Second); written == 0 && time.Now().Before(deadline); {
+		waitABit()
+		written = partialUpload(env)
+	}
+	close(gate)
+	if written == 0 {
+		<-sent
+		t.Fatal("the handler wrote nothing of the body before the cut")
+	}
+	if err := <-sent; err == nil {
 		t.Fatal("the cut request succeeded")
 	}
 	// the server notices the cut when it reads on; give it the time to clean up

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -10,90 +11,247 @@ import (
 	"portal/static"
 )
 
-// group registers routes under a prefix behind one guard and records who may use each.
-type group struct {
-	s      *Server
-	prefix string
-	access access
-	guard  []echo.MiddlewareFunc
-}
-
-func (s *Server) group(prefix string, a access) *group {
-	var mw []echo.MiddlewareFunc
-	if !a.Public {
-		mw = append(mw, requireRole(a.Roles...))
-	}
-	return &group{s: s, prefix: prefix, access: a, guard: mw}
-}
-
-// add puts the guard on the route itself rather than using echo.Group, whose catch-all
-// routes would send unknown URLs through the guard instead of answering 404.
-func (g *group) add(method, path string, h echo.HandlerFunc) {
-	g.s.Echo.Add(method, g.prefix+path, h, g.guard...)
-	g.s.access[method+" "+g.prefix+path] = g.access
-}
-
-func (g *group) get(path string, h echo.HandlerFunc)  { g.add(http.MethodGet, path, h) }
-func (g *group) post(path string, h echo.HandlerFunc) { g.add(http.MethodPost, path, h) }
-
-var (
-	anyone     = access{Public: true}
-	signedIn   = access{} // any role
-	platforms  = access{Roles: []models.Role{models.RolePlatform}}
-	districts  = access{Roles: []models.Role{models.RoleDistrict}}
-	cities     = access{Roles: []models.Role{models.RoleCity}}
-	provinces  = access{Roles: []models.Role{models.RoleProvince}}
-	officers   = access{Roles: []models.Role{models.RoleDistrict, models.RoleCity, models.RoleProvince, models.RoleAdmin}}
-	adminsOnly = access{Roles: []models.Role{models.RoleAdmin}}
+// Complaint submissions allowed per IP address in complaintWindow.
+const (
+	complaintLimit  = 5
+	complaintWindow = time.Hour
 )
 
-// routes is the one route table. Reading it shows who may do what.
+// access declares who may use a route: Public, or signed-in users of the listed roles
+// (none listed: any signed-in user).
+type access struct {
+	Public bool
+	Roles  []models.Role
+}
+
+func roles(rs ...models.Role) access { return access{Roles: rs} }
+
+// The guards of the route table.
+var (
+	anyone    = access{Public: true}
+	signedIn  = access{}
+	platforms = roles(models.RolePlatform)
+	districts = roles(models.RoleDistrict)
+	cities    = roles(models.RoleCity)
+	provinces = roles(models.RoleProvince)
+	admins    = roles(models.RoleAdmin)
+	// officers see the institution list: every officer and the admin.
+	officers = roles(models.RoleDistrict, models.RoleCity, models.RoleProvince, models.RoleAdmin)
+	// caseViewers see a case file of their jurisdiction (404 outside it): the platform and
+	// the officers above it, never the admin, who manages accounts and reference data,
+	// not cases (issue 8 §2.10).
+	caseViewers = roles(models.RolePlatform, models.RoleDistrict, models.RoleCity, models.RoleProvince)
+	// reviewOfficers are the officers of the review chain.
+	reviewOfficers = roles(models.RoleDistrict, models.RoleCity, models.RoleProvince)
+	// objectionReviewers: the city for a small platform, the province for a large one;
+	// the workflow table tells them apart per application.
+	objectionReviewers = roles(models.RoleCity, models.RoleProvince)
+)
+
+// route registers one route with its guard, and records the rule for Access. The guard
+// sits on the route itself rather than on an echo.Group, whose catch-all routes would
+// send unknown URLs through the guard instead of answering 404.
+func (s *Server) route(method, path string, a access, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	var guard []echo.MiddlewareFunc
+	if !a.Public {
+		guard = append(guard, requireRole(a.Roles...))
+	}
+	s.Echo.Add(method, path, h, append(guard, mw...)...)
+	s.access[method+" "+path] = a
+}
+
+func (s *Server) get(path string, a access, h echo.HandlerFunc, mw ...echo.MiddlewareFunc) {
+	s.route(http.MethodGet, path, a, h, mw...)
+}
+func (s *Server) post(path string, a access, h echo.HandlerFunc) {
+	s.route(http.MethodPost, path, a, h)
+}
+
+// routes is the one route table, one block per role. Reading it shows who may do what.
 func (s *Server) routes() {
+	files, changed := s.files, s.cache.Changed
+	shared, perVisitor := s.cache.shared, s.cache.perVisitor // the public page cache
 	auth := handlers.NewAuth(s.store, s.sessions, s.clock, s.cfg.LoginPause)
-	inst := handlers.NewInstitutions(s.store, s.clock)
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
 	aud := handlers.NewAudit(s.store, s.clock)
 	home := handlers.NewHome(s.store)
+	inst := handlers.NewInstitutions(s.store, s.clock)
+	plat := handlers.NewPlatform(s.store, files, s.sessions, s.clock, s.cfg.maxUpload(), s.log)
+	win := handlers.NewWindows(s.store, s.sessions, s.clock)
+	q := handlers.NewQueues(s.store, s.clock)
+	rv := handlers.NewReviews(s.store, files, s.sessions, s.clock).WithKeys(s.keys)
+	on := handlers.NewOnsite(s.store, files, s.sessions, s.clock)
+	inbox := handlers.NewInbox(s.store, s.sessions, s.clock)
+	cal := handlers.NewCalendarAdmin(s.store, s.sessions, s.clock)
+	chain := handlers.NewChain(s.store, s.clock)
+	clk := handlers.NewClockSettings(s.store, s.sessions, s.clock)
+	docs := handlers.NewDocuments(s.store, s.clock).WithKeys(s.keys)
+	notices := handlers.NewNotices(s.store, s.clock, s.BaseURL())
+	complaints := handlers.NewComplaints(s.store, notices, files, models.NewRateLimiter(complaintLimit, complaintWindow), s.sessions, s.clock, changed)
+	creview := handlers.NewComplaintReview(s.store, files, s.sessions, s.clock, changed)
+	certs := handlers.NewCertificates(s.store, files, s.sessions, s.clock, changed, s.BaseURL())
+	verify := handlers.NewVerification(s.store, s.clock).WithKeys(s.keys)
+	register := handlers.NewRegister(s.store, s.clock)
+	scope := handlers.NewScope(s.store, files, s.sessions, s.clock, changed)
+	filing := handlers.NewFiling(s.store, s.sessions, s.clock, changed)
+	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
+	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
+	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
 
-	pub := s.group("", anyone)
-	pub.get("/", home.Root) // the public home; a signed-in user goes on to their role's home
-	pub.get("/guide", home.Guide)
-	pub.get("/complaints", home.LookupComplaint)
-	pub.get("/login", auth.Form)
-	pub.post("/login", auth.Login)
-	pub.get("/healthz", handlers.Health(s.store))
-	pub.get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static.FS))))
+	// Anyone: the public side (notices, complaints, verification, the filing register).
+	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
+	s.get("/guide", anyone, home.Guide)
+	s.get("/login", anyone, auth.Form)
+	s.post("/login", anyone, auth.Login)
+	s.get("/healthz", anyone, handlers.Health(s.store))
+	s.get("/static/*", anyone, echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static.FS))))
+	s.get("/notices", anyone, notices.List, shared)
+	s.get("/notices.atom", anyone, notices.Atom, shared)
+	s.get("/notices/:id", anyone, notices.Show, perVisitor)
+	s.get("/notices/:id/notice.pdf", anyone, docs.NoticePDF)
+	s.post("/notices/:id/complaints", anyone, limitBody(complaintBodyLimit, complaints.File))
+	s.get("/complaints", anyone, home.LookupComplaint)
+	s.get("/complaints/:ref", anyone, complaints.Status)
+	s.get("/verify", anyone, verify.Form)
+	s.get("/verify/keys", anyone, verify.Keys)
+	s.get("/verify/keys.json", anyone, verify.KeysJSON)
+	s.get("/verify/revocations", anyone, verify.Revocations)
+	s.get("/verify/:serial", anyone, verify.Show)
+	s.get("/register", anyone, register.List, shared)
+	s.get("/register.csv", anyone, register.CSV, shared)
+	s.get("/register.xlsx", anyone, register.XLSX, shared)
 
-	user := s.group("", signedIn)
-	user.post("/logout", auth.Logout)
-	user.get("/account/password", acct.PasswordForm)
-	user.post("/account/password", acct.ChangePassword)
+	// Anyone, rate limited per address or API key: the open data API (issue 14 §3).
+	s.get("/api/v1/openapi.json", anyone, api.OpenAPI, api.Limit)
+	s.get("/api/v1/notices", anyone, api.Notices, api.Limit)
+	s.get("/api/v1/register", anyone, api.Register, api.Limit)
+	s.get("/api/v1/certificates/:serial", anyone, api.Certificate, api.Limit)
+	s.get("/api/v1/changes", anyone, api.Changes, api.Limit)
+	s.get("/api/v1/extracts", anyone, api.ExtractsIndex, api.Limit)
+	s.get("/api/v1/extracts/:date/:name", anyone, api.ExtractFile, api.Limit)
 
-	plat := s.group("/platform", platforms)
-	plat.get("", inst.PlatformHome)
+	// Every signed-in user: their account and their notifications.
+	s.post("/logout", signedIn, auth.Logout)
+	s.get("/account/password", signedIn, acct.PasswordForm)
+	s.post("/account/password", signedIn, acct.ChangePassword)
+	s.get("/inbox", signedIn, inbox.Show)
+	s.post("/inbox/read", signedIn, inbox.ReadAll)
+	s.post("/inbox/:id/open", signedIn, inbox.Open)
 
-	// The officer homes (/district, /city, /province) are the review queues: routes_review.go.
+	// Platforms: the institution file, applications, uploads, objections, notices, scope.
+	s.get("/platform", platforms, inst.PlatformHome)
+	s.get("/platform/file", platforms, plat.MyFile)
+	s.get("/platform/file/edit", platforms, plat.EditFile)
+	s.post("/platform/file", platforms, plat.SaveFile)
+	s.get("/platform/file/history", platforms, plat.MyFileHistory)
+	s.get("/platform/applications", platforms, plat.MyApplications)
+	s.post("/platform/applications", platforms, plat.CreateApplication)
+	s.post("/platform/applications/:id/materials/:mid/files", platforms, limitBody(s.cfg.materialBodyLimit(), plat.Upload))
+	s.post("/platform/applications/:id/self-assessment", platforms, limitBody(s.cfg.materialBodyLimit(), plat.SaveSelfAssessment))
+	s.post("/platform/applications/:id/submit", platforms, plat.Submit)
+	s.get("/applications/:id/objection", platforms, rv.ObjectionForm)
+	s.post("/applications/:id/objection", platforms, limitBody(objectionBodyLimit, rv.Object))
+	s.get("/platform/notices", platforms, scope.Mirror)
+	s.post("/platform/notices/:id/mirror", platforms, scope.SetMirror)
+	s.get("/platform/scope", platforms, scope.Show)
+	s.post("/platform/scope", platforms, limitBody(scopeBodyLimit, scope.Record))
 
-	off := s.group("/institutions", officers)
-	off.get("", inst.List)
-	s.group("/institutions.xlsx", officers).get("", inst.XLSX)
-	off.get("/:id", inst.Show)
+	// Case files: the platform and the officers of the jurisdiction, never the admin.
+	s.get("/applications/:id", caseViewers, rv.Show)
+	s.get("/applications/:id/checklist", caseViewers, plat.Application)
+	s.get("/applications/:id/materials/:mid", caseViewers, plat.Material)
+	s.get("/applications/:id/self-assessment", caseViewers, plat.SelfAssessment)
+	s.get("/applications/:id/evidence/:no", caseViewers, plat.Evidence)
+	s.get("/applications/:id/review-files/:fid", caseViewers, rv.ReviewFile)
+	s.get("/applications/:id/failure-notice.pdf", caseViewers, docs.FailureLetterPDF)
+	s.get("/files/:id", caseViewers, plat.Download)
+	s.get("/certificates", caseViewers, certs.List)
+	s.get("/certificates.xlsx", caseViewers, certs.XLSX)
+	s.get("/certificates/:id", caseViewers, certs.Show)
+	s.get("/certificates/:id/pdf", caseViewers, certs.PDF)
+	s.get("/certificates/:id/evidence/:file", caseViewers, certs.Evidence)
 
-	adm_ := s.group("/admin", adminsOnly)
-	adm_.get("/users", adm.Users)
-	adm_.get("/users/new", adm.NewUser)
-	adm_.post("/users", adm.CreateUser)
-	adm_.post("/users/:id/disable", adm.Disable)
-	adm_.post("/users/:id/enable", adm.Enable)
-	adm_.post("/users/:id/unlock", adm.Unlock)
-	adm_.get("/users/:id/reset", adm.ResetForm)
-	adm_.post("/users/:id/reset", adm.Reset)
-	adm_.get("/audit", aud.List)
-	adm_.get("/audit.xlsx", aud.XLSX)
+	// Officers of the review chain: the institution file (一户一档), exits, opinions.
+	s.get("/institutions", officers, inst.List)
+	s.get("/institutions.xlsx", officers, inst.XLSX)
+	s.get("/institutions/:id", officers, inst.Show)
+	s.get("/institutions/:id/file", reviewOfficers, plat.OfficerFile)
+	s.get("/institutions/:id/file/history", reviewOfficers, plat.OfficerFileHistory)
+	s.post("/applications/:id/exit", reviewOfficers, rv.Exit)
+	s.get("/applications/:id/opinions/:oid/opinion.pdf", reviewOfficers, rv.OpinionPDF("opinion"))
+	s.get("/applications/:id/opinions/:oid/check.pdf", reviewOfficers, rv.OpinionPDF("check"))
 
-	s.platformRoutes()
-	s.reviewRoutes()
-	s.publicRoutes()
-	s.apiRoutes()
+	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
+	s.get("/district", districts, q.Show)
+	s.get("/district.xlsx", districts, q.XLSX)
+	s.post("/applications/:id/district/claim", districts, rv.Claim)
+	s.post("/applications/:id/district/assign", districts, rv.Assign)
+	s.get("/applications/:id/onsite", districts, on.Form)
+	s.post("/applications/:id/onsite", districts, on.Save)
+	s.post("/applications/:id/onsite/papers", districts, limitBody(paperBodyLimit, on.UploadPaper))
+	s.post("/applications/:id/materials/:mid/accept", districts, rv.ReviewMaterial(models.ReviewAccepted))
+	s.post("/applications/:id/materials/:mid/return", districts, rv.ReviewMaterial(models.ReviewReturned))
+	s.post("/applications/:id/district/return", districts, rv.Return)
+	s.post("/applications/:id/district/pass", districts, rv.Pass("审核合格，已出具审核意见并报送上级"))
+	s.post("/applications/:id/district/fail", districts, rv.Fail)
+
+	// Cities: the overview, the preliminary acceptance, windows, deadlines, complaints.
+	s.get("/city", cities, q.Show)
+	s.get("/city.xlsx", cities, q.XLSX)
+	s.post("/applications/:id/city/pass", cities, rv.Pass("初验合格，已提交专责小组审定"))
+	s.post("/applications/:id/city/disagree", cities, rv.Disagree)
+	s.post("/applications/:id/city/confirm", cities, rv.Confirm)
+	s.get("/city/window", cities, win.Page)
+	s.post("/city/window/:city", cities, win.Set)
+	s.get("/city/deadlines", cities, clk.Page)
+	s.post("/city/deadlines/:city", cities, clk.Set)
+	s.get("/city/complaints", cities, creview.List)
+	s.get("/city/complaints.xlsx", cities, creview.XLSX)
+	s.get("/city/complaints/:id", cities, creview.Show)
+	s.post("/city/complaints/:id/verify", cities, creview.Verify)
+	s.get("/city/complaints/:id/files/:file", cities, creview.File)
+
+	// The city or the province, as the workflow routes the objection.
+	s.post("/applications/:id/objection-review/uphold", objectionReviewers, rv.ResolveObjection(models.EventUphold))
+	s.post("/applications/:id/objection-review/reject", objectionReviewers, rv.ResolveObjection(models.EventReject))
+
+	// Provinces: the joint acceptance, sign-off and certificates, filing, complaints.
+	s.get("/province", provinces, q.Show)
+	s.get("/province.xlsx", provinces, q.XLSX)
+	s.post("/applications/:id/province/pass", provinces, rv.Pass("联合验收合格，公示已开始"))
+	s.post("/applications/:id/province/return", provinces, rv.Return)
+	s.post("/applications/:id/province/fail", provinces, rv.Fail)
+	s.get("/province/signoff", provinces, certs.SignoffQueue)
+	s.get("/province/signoff.xlsx", provinces, certs.SignoffXLSX)
+	s.post("/province/signoff/:id", provinces, certs.SignOff)
+	s.post("/province/certificates/:id/revoke", provinces, certs.Revoke)
+	s.get("/province/filing", provinces, filing.Queue)
+	s.get("/province/filing.xlsx", provinces, filing.XLSX)
+	s.post("/province/filing/:id", provinces, filing.Record)
+	s.get("/province/complaints", provinces, creview.List)
+	s.get("/province/complaints.xlsx", provinces, creview.XLSX)
+
+	// Admins: accounts, the audit log, API keys, reference data (windows, calendar, deadlines).
+	s.get("/admin/users", admins, adm.Users)
+	s.get("/admin/users/new", admins, adm.NewUser)
+	s.post("/admin/users", admins, adm.CreateUser)
+	s.post("/admin/users/:id/disable", admins, adm.Disable)
+	s.post("/admin/users/:id/enable", admins, adm.Enable)
+	s.post("/admin/users/:id/unlock", admins, adm.Unlock)
+	s.get("/admin/users/:id/reset", admins, adm.ResetForm)
+	s.post("/admin/users/:id/reset", admins, adm.Reset)
+	s.get("/admin/audit", admins, aud.List)
+	s.get("/admin/audit.xlsx", admins, aud.XLSX)
+	s.get("/admin/api-keys", admins, keys.List)
+	s.post("/admin/api-keys", admins, keys.Create)
+	s.post("/admin/api-keys/:id/revoke", admins, keys.Revoke)
+	s.get("/admin/windows", admins, win.Page)
+	s.post("/admin/windows/:city", admins, win.Set)
+	s.get("/admin/calendar", admins, cal.Show)
+	s.post("/admin/calendar", admins, cal.Add)
+	s.post("/admin/calendar/:year", admins, cal.Correct)
+	s.get("/admin/deadlines", admins, clk.Page)
+	s.post("/admin/deadlines/:city", admins, clk.Set)
+	s.get("/admin/chain", admins, chain.Show)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"path/filepath"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -30,12 +31,7 @@ type Server struct {
 	files    files.Backend      // every upload: materials, evidence, complaint attachments
 	keys     *Keys              // the province's SM2 signing key and the published key ring
 	extracts *handlers.Extracts // the open data API's daily bulk files
-}
-
-// access declares who may use a route: Public, or signed-in users of the listed roles.
-type access struct {
-	Public bool
-	Roles  []models.Role
+	cache    *publicCache       // the anonymous public pages (publiccache.go)
 }
 
 // New builds the server on st. clock is the time source of every handler and job.
@@ -61,23 +57,31 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	} else if n > 0 {
 		log.Info("signed certificates issued before the signing key", "count", n)
 	}
+	s.cache = newPublicCache(st.PublicVersion, st.Writes, clock)
 
-	e.HTTPErrorHandler = errorHandler(log)
+	e.HTTPErrorHandler = s.errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
-	// The chain, in order: recover, request id, access log, security headers, session and
-	// user, CSRF. Role guards sit on the route groups.
+	// The chain, in order: recover, request id, access log, security headers, bounded
+	// input, CSRF (before any query), session and user, then the page frame, built once.
+	// Role guards and the public cache sit on the routes.
 	e.Use(middleware.Recover())
 	e.Use(middleware.RequestID())
-	e.Use(withShell)
 	e.Use(accessLog(log))
 	e.Use(securityHeaders(cfg.SecureOnly))
 	e.Use(boundedInput)
-	e.Use(s.loadUser)
 	e.Use(csrf(cfg.SecureOnly))
+	e.Use(s.loadUser)
+	e.Use(s.withShell)
 	s.routes()
 	return s
 }
+
+// FilesDir is where uploads are kept on local disk (Config.FilesDir).
+func (s *Server) FilesDir() string { return s.cfg.FilesDir() }
+
+// ExtractsDir holds the daily bulk extracts of the open data API.
+func (s *Server) ExtractsDir() string { return filepath.Join(s.cfg.VarDir, "extracts") }
 
 // BaseURL is the configured public address every absolute URL is built from.
 func (s *Server) BaseURL() string { return s.cfg.base() }

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/web"
 	"portal/web/webtest"
 )
 
@@ -37,8 +38,7 @@ func BenchmarkUpload200MB(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { os.RemoveAll(dir) })
-	b.Setenv("PORTAL_FILES_DIR", filepath.Join(dir, "files"))
-	env := webtest.New(b)
+	env := webtest.New(b, func(c *web.Config) { c.UploadDir = filepath.Join(dir, "files") })
 	c := login(b, env, "platform1")
 	app := createApplication(b, c)
 	legal := materials(b, env)["legal_opinion"]

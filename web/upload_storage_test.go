@@ -40,12 +40,11 @@ func fullDiskEnv(t *testing.T, tmpfs bool) (*webtest.Env, *syncBuffer) {
 	if mounted {
 		t.Cleanup(func() { _ = exec.Command("umount", dir).Run() })
 	}
-	t.Setenv("PORTAL_FILES_DIR", dir)
 	logs := &syncBuffer{}
 	st := storetest.New(t, storetest.Demo)
 	clock := &webtest.Clock{}
 	clock.Set(webtest.Start)
-	srv := web.New(web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir()}, st, clock.Now, slog.New(slog.NewTextHandler(logs, nil)))
+	srv := web.New(web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir(), UploadDir: dir}, st, clock.Now, slog.New(slog.NewTextHandler(logs, nil)))
 	if !mounted {
 		if tmpfs {
 			t.Log("no tmpfs could be mounted: the file store's writes fail with an injected ENOSPC")

@@ -19,7 +19,7 @@ const multipartSlack = 1 << 20
 
 // Body limits of the upload routes, whole requests (the per-file limits are checked as
 // each file arrives).
-func materialBodyLimit() int64 { return maxUploadBytes() + multipartSlack }
+func (c Config) materialBodyLimit() int64 { return c.maxUpload() + multipartSlack }
 
 const (
 	paperBodyLimit     = models.MaxReviewFileSize + multipartSlack

@@ -227,9 +227,6 @@ func escapeLike(s string) string {
 	return string(out)
 }
 
-// beijing is UTC+8, the time the trail's texts are written in.
-var beijing = time.FixedZone("CST", 8*3600)
-
 // RecordAudit writes one audit row on its own, for an action that changes nothing else: a
 // sign-out, an export of a list.
 func (s *Store) RecordAudit(ctx context.Context, a Actor, action, target, detail string) error {

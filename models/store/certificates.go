@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"portal/models"
+	"portal/urls"
 )
 
 // SignoffRow is an application waiting for, or past, province sign-off.
@@ -287,7 +288,7 @@ func (s *Store) RevokeCertificate(ctx context.Context, a Actor, id int64, reason
 		}
 		for _, uid := range ids {
 			row := Notification{UserID: uid, ApplicationID: &c.ApplicationID, At: a.Now, Kind: "certificate_revoked",
-				Title: fmt.Sprintf("整改验收合格证明 %s 已被撤销：%s", c.Serial, reason), Body: "撤销理由：" + reason, Link: fmt.Sprintf("/certificates/%d", c.ID)}
+				Title: fmt.Sprintf("整改验收合格证明 %s 已被撤销：%s", c.Serial, reason), Body: "撤销理由：" + reason, Link: urls.Certificate(c.ID)}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}

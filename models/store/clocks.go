@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"portal/models"
+	"portal/urls"
 )
 
 // clockEntry is one row of clock_history.
@@ -261,7 +262,7 @@ func notifyClockChange(tx *gorm.DB, a Actor, c *models.Clock, oldDue *models.Dat
 	body := why + "。依据：" + c.Citation
 	for _, uid := range ids {
 		n := Notification{UserID: uid, ApplicationID: &app.ID, At: a.Now, Kind: models.NotifyDeadline, Title: title, Body: body,
-			Link: fmt.Sprintf("/applications/%d", app.ID)}
+			Link: urls.Application(app.ID)}
 		if err := tx.Create(&n).Error; err != nil {
 			return err
 		}

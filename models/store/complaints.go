@@ -10,6 +10,7 @@ import (
 	"gorm.io/gorm/clause"
 
 	"portal/models"
+	"portal/urls"
 )
 
 // Owner kinds of public_files.
@@ -28,13 +29,8 @@ func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in m
 			return err
 		}
 		today := models.DateOf(a.Now)
-		switch {
-		case n.Status == models.NoticeRevoked:
-			return models.Errorf(models.EConflict, "该公示已撤销，不再受理举报")
-		case n.Status != models.NoticeActive || today.After(n.EndDate):
-			return models.Errorf(models.EConflict, "该公示已于 %s 期满，不再受理举报。如仍需反映问题，请联系所在地金融工作部门", n.EndDate)
-		case today.Before(n.StartDate):
-			return models.Errorf(models.EConflict, "该公示尚未开始")
+		if err := n.TakesComplaints(today); err != nil {
+			return err
 		}
 		random := make([]byte, 6)
 		if _, err := rand.Read(random); err != nil {
@@ -62,7 +58,7 @@ func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in m
 			row := Notification{UserID: uid, ApplicationID: &n.ApplicationID, At: a.Now, Kind: "complaint",
 				Title: fmt.Sprintf("公示期间收到对 %s 的举报（%s），请核查", inst.Name, c.Ref),
 				Body:  fmt.Sprintf("举报人类型：%s；公示截止：%s。经核查属实的，先行撤销初验合格意见并重新验收（%s）", c.ComplainantType.Label(), n.EndDate, citeNotice),
-				Link:  fmt.Sprintf("/city/complaints/%d", c.ID)}
+				Link:  urls.CityComplaint(c.ID)}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}

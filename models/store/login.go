@@ -59,7 +59,7 @@ func (s *Store) RecordLogin(ctx context.Context, a Actor, username string, passw
 		}
 		if t.Locked(a.Now) {
 			result = lockedMessage()
-			return audit(tx, a, "登录失败，账号锁定", username, fmt.Sprintf("连续失败 %d 次，锁定至 %s", t.Failures, t.LockedUntil.In(beijing).Format("2006-01-02 15:04:05")))
+			return audit(tx, a, "登录失败，账号锁定", username, fmt.Sprintf("连续失败 %d 次，锁定至 %s", t.Failures, t.LockedUntil.In(models.ChinaTime).Format("2006-01-02 15:04:05")))
 		} else {
 			result = models.Errorf(models.EUnauthorized, "用户名或密码错误")
 		}

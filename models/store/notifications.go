@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"fmt"
 	"time"
 
 	"gorm.io/gorm"
 
 	"portal/models"
+	"portal/urls"
 )
 
 // Notification is one inbox message.
@@ -40,7 +40,7 @@ func notify(tx *gorm.DB, app *models.Application, ev models.Event, to models.Sta
 		}
 		for _, uid := range ids {
 			row := Notification{UserID: uid, ApplicationID: &app.ID, At: a.Now, Kind: n.Kind, Title: n.Title, Body: reason,
-				Link: fmt.Sprintf("/applications/%d", app.ID)}
+				Link: urls.Application(app.ID)}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}

@@ -9,6 +9,7 @@ import (
 	"gorm.io/gorm"
 
 	"portal/models"
+	"portal/urls"
 )
 
 // QueueFilter narrows a role's queue.
@@ -162,7 +163,7 @@ func (s *Store) Assign(ctx context.Context, a Actor, appID, officerID int64) err
 		if err != nil {
 			return err
 		}
-		if app.State != models.StateDistrictReview && app.State != models.StateCorrection {
+		if !app.State.DistrictAssignable() {
 			return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能分配经办人", app.State.Label())
 		}
 		var officer models.User
@@ -210,7 +211,7 @@ func notifyAssignment(tx *gorm.DB, a Actor, app *models.Application, previous, n
 	if err := tx.First(&inst, app.InstitutionID).Error; err != nil {
 		return err
 	}
-	link := fmt.Sprintf("/applications/%d", app.ID)
+	link := urls.Application(app.ID)
 	rows := []Notification{{UserID: next.ID, ApplicationID: &app.ID, At: a.Now, Kind: models.NotifyAssigned,
 		Title: fmt.Sprintf("您已成为 %s 整改验收申请的区级经办人", inst.Name), Body: opinion, Link: link}}
 	if previous != nil && previous.ID != next.ID {

@@ -114,7 +114,7 @@ func TestSubmitChecksFreezesAndRoutes(t *testing.T) {
 	if _, err := st.AddMaterialFile(ctx, a, app.ID, v.Items[0].Material.ID, 1, fakeFile("late.pdf")); models.ErrorCode(err) != models.EConflict {
 		t.Fatalf("upload after submission: %v", err)
 	}
-	if _, err := st.SubmitApplication(ctx, a, app.ID, 0); models.ErrorCode(err) != models.EInvalid && models.ErrorCode(err) != models.EConflict {
+	if _, err := st.SubmitApplication(ctx, a, app.ID, 0); models.ErrorCode(err) != models.EConflict {
 		t.Fatalf("second submission: %v", err)
 	}
 

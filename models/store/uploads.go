@@ -31,7 +31,7 @@ func editableApplication(db *gorm.DB, u *models.User, appID int64, lock bool) (*
 	if err := q.Where("id = ? AND institution_id = ?", appID, *u.InstitutionID).First(&app).Error; err != nil {
 		return nil, notFound(err, "申请")
 	}
-	if app.State != models.StateDraft && app.State != models.StateCorrection {
+	if !app.State.PlatformMayEdit() {
 		return nil, models.Errorf(models.EConflict, "申请当前状态为「%s」，已提交的材料已冻结，不能修改。如需更正，须待审核部门退回补正。", app.State.Label())
 	}
 	return &app, nil

@@ -5,11 +5,15 @@ package components
 import (
 	"fmt"
 	"net/url"
+	"portal/models"
 	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
 )
+
+// Itoa formats an id or a count for a page.
+func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // FieldErrors maps a form field name to its message in Chinese.
 type FieldErrors map[string]string
@@ -63,9 +67,9 @@ func ExternalURL(raw string) templ.SafeURL {
 	if !strings.Contains(s, "://") {
 		s = "http://" + s
 	}
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+	u, ok := models.WebURL(s)
+	if !ok {
 		return templ.SafeURL("#")
 	}
-	return templ.SafeURL(u.String())
+	return templ.SafeURL(u)
 }

@@ -291,7 +291,7 @@ func App(title string) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			for _, f := range shell.Flashes {
+			for _, f := range shell.Flashes() {
 				var templ_7745c5c3_Var17 = []any{"flash", "flash-" + f.Kind}
 				templ_7745c5c3_Err = templ.RenderCSSItems(ctx, templ_7745c5c3_Buffer, templ_7745c5c3_Var17...)
 				if templ_7745c5c3_Err != nil {

@@ -5,6 +5,7 @@ package layout
 import (
 	"context"
 	"strings"
+	"sync"
 
 	"portal/models"
 )
@@ -15,14 +16,42 @@ type Flash struct {
 	Message string
 }
 
-// Shell is what every page's frame needs; the middleware fills it in per request.
+// Shell is what every page's frame needs. The web middleware builds it once per request,
+// after the session and user are known, and nothing writes it afterwards: a page that
+// needs another frame (a shared cached page, without the visitor's flashes) gets a copy.
 type Shell struct {
 	User      *models.User
 	CSRF      string
 	RequestID string
-	Flashes   []Flash
 	Path      string
 	Unread    int
+	flashes   *flashes
+}
+
+// flashes pops the session's flash messages once, when the first page frame asks.
+type flashes struct {
+	once sync.Once
+	pop  func() []Flash
+	got  []Flash
+}
+
+// WithFlashes returns a copy of the shell whose Flashes come from pop, called at most
+// once; nil pop: no flashes (they stay in the session).
+func (s Shell) WithFlashes(pop func() []Flash) *Shell {
+	s.flashes = nil
+	if pop != nil {
+		s.flashes = &flashes{pop: pop}
+	}
+	return &s
+}
+
+// Flashes are the messages the frame shows, taken from the session the first time.
+func (s *Shell) Flashes() []Flash {
+	if s.flashes == nil {
+		return nil
+	}
+	s.flashes.once.Do(func() { s.flashes.got = s.flashes.pop() })
+	return s.flashes.got
 }
 
 type shellKey struct{}

@@ -21,3 +21,22 @@ func TestActiveHrefPicksTheClosestEntry(t *testing.T) {
 		}
 	}
 }
+
+// TestShellFlashesPopOnce: the frame takes the session's flashes once, however often
+// the page asks, and a copy made without them never touches the session.
+func TestShellFlashesPopOnce(t *testing.T) {
+	calls := 0
+	s := Shell{Path: "/x"}.WithFlashes(func() []Flash { calls++; return []Flash{{Kind: "success", Message: "已保存"}} })
+	for range 3 {
+		if got := s.Flashes(); len(got) != 1 || got[0].Message != "已保存" {
+			t.Fatalf("flashes %v", got)
+		}
+	}
+	if calls != 1 {
+		t.Errorf("popped %d times; want 1", calls)
+	}
+	bare := s.WithFlashes(nil)
+	if bare.Flashes() != nil || bare.Path != "/x" || calls != 1 {
+		t.Errorf("copy without flashes: %v, path %q, pops %d", bare.Flashes(), bare.Path, calls)
+	}
+}

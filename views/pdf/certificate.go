@@ -3,6 +3,7 @@ package pdf
 import (
 	"fmt"
 	"math"
+	"portal/models"
 	"regexp"
 	"strings"
 	"time"
@@ -86,9 +87,12 @@ const (
 
 var certRed = [3]int{200, 16, 24}
 
-const certStatic = "编号：经审核，（统一社会信用代码：）已按照《》的要求完成整改，经注册地区（县）核查、" +
+// scopeChangeDays is the scope-change period as the certificate states it: 5个工作日.
+var scopeChangeDays = fmt.Sprintf("%d个工作日", models.ScopeChangeWorkingDays)
+
+var certStatic = "编号：经审核，（统一社会信用代码：）已按照《》的要求完成整改，经注册地区（县）核查、" +
 	"整改验收小组验收并在指定官方网站公示期满，符合网络借贷信息中介机构整改验收要求，整改验收合格。" +
-	"特此证明。该机构应当自取得本证明之日起5个工作日内向市场监督管理部门申请变更经营范围，增加“网络借贷信息中介”，" +
+	"特此证明。该机构应当自取得本证明之日起" + scopeChangeDays + "内向市场监督管理部门申请变更经营范围，增加“网络借贷信息中介”，" +
 	"并按规定申请备案登记。本证明不作为对该机构经营能力和信用状况的认可。签发人：扫描二维码或访问以下网址核验本证明：" +
 	"签发日期：内容指纹（SHA-256）：\u3000电子签名（SM2，密钥）：未签名"
 
@@ -109,7 +113,7 @@ func (r *Renderer) Certificate(c CertificateData) ([]byte, error) {
 			"》的要求完成整改，经注册地区（县）核查、整改验收小组验收并在指定官方网站公示期满，" +
 			"符合网络借贷信息中介机构整改验收要求，整改验收合格。",
 		"\u3000\u3000特此证明。",
-		"\u3000\u3000该机构应当自取得本证明之日起5个工作日内向市场监督管理部门申请变更经营范围，" +
+		"\u3000\u3000该机构应当自取得本证明之日起" + scopeChangeDays + "内向市场监督管理部门申请变更经营范围，" +
 			"增加“网络借贷信息中介”，并按规定申请备案登记。本证明不作为对该机构经营能力和信用状况的认可。",
 	}
 	fp, issued := c.Fingerprint, DateCN(c.IssueDate)

@@ -3,6 +3,7 @@ package pdf
 import (
 	"bytes"
 	"fmt"
+	"portal/models"
 	"sort"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func (r *Renderer) newDoc(meta docMeta, texts ...string) *doc {
 	p := gofpdf.New("P", "mm", "A4", "")
 	p.SetCompression(true)
 	p.SetCatalogSort(true)
-	stamp := meta.Date.In(chinaTZ)
+	stamp := meta.Date.In(models.ChinaTime)
 	p.SetCreationDate(stamp)
 	p.SetModificationDate(stamp)
 	p.SetTitle(meta.Title, true)

@@ -4,57 +4,40 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"portal/models"
 )
 
-// chinaTZ is China Standard Time (UTC+8, no daylight saving); dates are
-// printed in it whatever the server's zone, so output does not depend on TZ.
-var chinaTZ = time.FixedZone("CST", 8*3600)
+// Dates are printed in models.ChinaTime whatever the server's zone, so output does not
+// depend on TZ.
 
 // DateCN formats t as 2026年11月22日 (China time).
 func DateCN(t time.Time) string {
-	t = t.In(chinaTZ)
+	t = t.In(models.ChinaTime)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
 }
 
 // DateISO formats t as 2026-11-22 (China time).
-func DateISO(t time.Time) string { return t.In(chinaTZ).Format("2006-01-02") }
+func DateISO(t time.Time) string { return t.In(models.ChinaTime).Format("2006-01-02") }
 
 // dateStamp is the document's fixed creation date: the given day at noon
 // China time, so regenerating the document gives identical bytes.
 func dateStamp(t time.Time) time.Time {
-	t = t.In(chinaTZ)
-	return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, chinaTZ)
+	t = t.In(models.ChinaTime)
+	return time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, models.ChinaTime)
 }
 
-// Yuan formats an amount in fen (分) as 1,234,567.89元.
-func Yuan(fen int64) string {
-	neg := fen < 0
-	if neg {
-		fen = -fen
-	}
-	s := fmt.Sprint(fen / 100)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	out := fmt.Sprintf("%s.%02d元", b.String(), fen%100)
-	if neg {
-		out = "-" + out
-	}
-	return out
-}
+// Yuan formats an amount in fen (分) as 1,234,567.89元, with models' integer formatting.
+func Yuan(fen int64) string { return models.Money(fen).String() + "元" }
 
 // YuanWithYi adds the amount in 亿元 (two decimals) for large sums, the unit
-// the scale threshold (9亿元) is stated in.
+// the scale threshold (models.LargeScaleText) is stated in.
 func YuanWithYi(fen int64) string {
-	if fen < 100_000_000 { // below 1,000,000.00元 the 亿 figure says little
+	m := models.Money(fen)
+	if m < 1_000_000*models.OneYuan { // below 1,000,000.00元 the 亿 figure says little
 		return Yuan(fen)
 	}
-	yi := float64(fen) / 100 / 1e8
-	return fmt.Sprintf("%s（约%.2f亿元）", Yuan(fen), yi)
+	return fmt.Sprintf("%s（约%s亿元）", Yuan(fen), m.Yi())
 }
 
 // checkChosen returns chosen as a set after checking that each is one of all.

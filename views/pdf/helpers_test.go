@@ -4,6 +4,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"portal/models"
 	"strings"
 	"sync"
 	"testing"
@@ -27,7 +28,9 @@ func renderer(t testing.TB) *Renderer {
 	return testRenderer
 }
 
-func cst(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 10, 30, 0, 0, chinaTZ) }
+func cst(y, m, d int) time.Time {
+	return time.Date(y, time.Month(m), d, 10, 30, 0, 0, models.ChinaTime)
+}
 
 // longName has 61 characters, several outside GB2312 (堃, 喆, 珺).
 const longName = "上海堃喆珺璟互联网金融信息服务股份有限公司（原名：上海浦东新区陆家嘴网络借贷信息中介服务有限责任公司）浦东第二分公司营业部"

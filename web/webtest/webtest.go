@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"portal/models"
 	"portal/models/store"
 	"portal/models/store/storetest"
 	"portal/web"
@@ -38,7 +39,7 @@ func (c *Clock) Advance(d time.Duration) { c.mu.Lock(); c.now = c.now.Add(d); c.
 func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.now = t; c.mu.Unlock() }
 
 // Start is where every test clock begins: a working Monday morning in Beijing time.
-var Start = time.Date(2026, 11, 23, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+var Start = time.Date(2026, 11, 23, 9, 0, 0, 0, models.ChinaTime)
 
 // Env is one running server with its database and clock.
 type Env struct {
@@ -79,8 +80,9 @@ func (p *Pauses) Last() time.Duration {
 	return p.list[len(p.list)-1]
 }
 
-// New starts the server on a fresh clone of the demo database.
-func New(t testing.TB) *Env {
+// New starts the server on a fresh clone of the demo database; options change its
+// configuration, as the environment would in production.
+func New(t testing.TB, options ...func(*web.Config)) *Env {
 	t.Helper()
 	st := storetest.New(t, storetest.Demo)
 	clock := &Clock{now: Start}
@@ -90,6 +92,9 @@ func New(t testing.TB) *Env {
 	// PORTAL_BASE_URL would be in production, so absolute links lead back to this server.
 	ts := httptest.NewUnstartedServer(nil)
 	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
+	for _, o := range options {
+		o(&cfg)
+	}
 	srv := web.New(cfg, st, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts.Config.Handler = srv.Echo
 	ts.Start()

@@ -826,9 +826,9 @@ func FileForm(p FileFormPage) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var42 string
-						templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(itoa(int64(r.Index + 1)))
+						templ_7745c5c3_Var42, templ_7745c5c3_Err = templ.JoinStringErrs(components.Itoa(int64(r.Index + 1)))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/platform/file.templ`, Line: 147, Col: 53}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/platform/file.templ`, Line: 147, Col: 64}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var42))
 						if templ_7745c5c3_Err != nil {
@@ -839,9 +839,9 @@ func FileForm(p FileFormPage) templ.Component {
 							return templ_7745c5c3_Err
 						}
 						var templ_7745c5c3_Var43 string
-						templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs("del:" + b.Part + ":" + itoa(int64(r.Index)))
+						templ_7745c5c3_Var43, templ_7745c5c3_Err = templ.JoinStringErrs("del:" + b.Part + ":" + components.Itoa(int64(r.Index)))
 						if templ_7745c5c3_Err != nil {
-							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/platform/file.templ`, Line: 148, Col: 93}
+							return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/platform/file.templ`, Line: 148, Col: 104}
 						}
 						_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var43))
 						if templ_7745c5c3_Err != nil {

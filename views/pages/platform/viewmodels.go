@@ -6,7 +6,7 @@ package platform
 import (
 	"fmt"
 	"strconv"
-	"time"
+	"strings"
 
 	"portal/models"
 	"portal/views/components"
@@ -109,9 +109,102 @@ func MB(n int64) string {
 // Size formats a file size with the exact byte count.
 func Size(n int64) string { return fmt.Sprintf("%s（%s 字节）", MB(n), strconv.FormatInt(n, 10)) }
 
-// When formats a time in China for lists.
-func When(t time.Time) string {
-	return t.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02 15:04")
+var numerals = []string{"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"}
+
+// numeral is the Chinese ordinal of a section: 0 → 一.
+func numeral(i int) string {
+	if i < len(numerals) {
+		return numerals[i]
+	}
+	return components.Itoa(int64(i + 1))
 }
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func joinCN(items []string) string { return strings.Join(items, "、") }
+
+func placeholder(k models.FieldKind) string {
+	switch k {
+	case models.KindMoney, models.KindSignedMoney:
+		return "如 50000000.00"
+	case models.KindPercent:
+		return "如 12.50"
+	case models.KindDate:
+		return "yyyy-mm-dd"
+	case models.KindPhone:
+		return "020-87654321"
+	}
+	return ""
+}
+
+func inputMode(k models.FieldKind) string {
+	switch k {
+	case models.KindMoney, models.KindSignedMoney, models.KindPercent:
+		return "decimal"
+	case models.KindCount:
+		return "numeric"
+	}
+	return "text"
+}
+
+// fileField names the file input of a slot: file-1, file-2 …
+func fileField(slot int) string { return "file-" + components.Itoa(int64(slot)) }
+
+// FileField is fileField for handlers keying errors.
+func FileField(slot int) string { return fileField(slot) }
+
+// saName names a self-assessment field: answer_3, explanation_3, evidence_3.
+func saName(what string, no int) string { return what + "_" + components.Itoa(int64(no)) }
+
+// SAName is saName for handlers.
+func SAName(what string, no int) string { return saName(what, no) }
+
+func hasItemError(errs map[string]string, no int) bool {
+	return errs[saName("answer", no)] != "" || errs[saName("explanation", no)] != "" || errs[saName("evidence", no)] != ""
+}
+
+// requirement reads 必交，共 3 份 / 选交，共 1 份.
+func requirement(required bool, files int) string {
+	if required {
+		return "必交，共 " + components.Itoa(int64(files)) + " 份"
+	}
+	return "选交，共 " + components.Itoa(int64(files)) + " 份"
+}
+
+// MirrorRow is one of the platform's notices with where it mirrored it.
+type MirrorRow struct {
+	ID         int64
+	Start, End models.Date
+	Status     string
+	StatusText string
+	MirrorURL  string
+	Active     bool
+}
+
+// MirrorPage lists the platform's notices with the mirror form.
+type MirrorPage struct {
+	Institution string
+	Rows        []MirrorRow
+	FormID      int64
+	URL         string
+	Errors      components.FieldErrors
+}
+
+// ScopePage is the platform's certificate and business-scope change.
+type ScopePage struct {
+	HasCertificate bool
+	CertificateID  int64
+	Serial         string
+	IssueDate      models.Date
+	CertRevoked    bool
+	State          models.State
+	Version        int
+	Deadline       models.Date
+	DeadlineText   string
+	Overdue        bool
+	ChangeDate     models.Date
+	Late           bool
+	FilingNumber   string
+	FilingDate     models.Date
+	Action         string // multipart form URL with the CSRF token
+	Date           string
+	Errors         components.FieldErrors
+}

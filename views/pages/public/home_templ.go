@@ -8,7 +8,10 @@ package public
 import "github.com/a-h/templ"
 import templruntime "github.com/a-h/templ/runtime"
 
-import "portal/views/layout"
+import (
+	"portal/models"
+	"portal/views/layout"
+)
 
 // ComplaintLookup is the look-up form of 举报查询 with what was typed and why it was refused.
 type ComplaintLookup struct {
@@ -50,7 +53,20 @@ func Home(l ComplaintLookup) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"lead\" data-testid=\"home-lead\">本站公示网贷机构整改验收结果，公布备案登记名录，提供整改验收合格证明核验和公示期间举报的受理查询。社会公众无需登录即可使用以下服务。</p><div class=\"home-grid\" data-testid=\"public-home\"><section class=\"card home-entry\"><h2><a href=\"/notices\" data-testid=\"home-notices\">公示公告</a></h2><p>初步验收合格的机构在此公示不少于 14 个自然日，公示期间任何单位和个人均可举报（《网贷机构整改验收方案》四(二)5(1)）。</p></section><section class=\"card home-entry\"><h2><a href=\"/register\" data-testid=\"home-register\">备案名录</a></h2><p>已完成备案登记的网贷机构名单，含备案编号和备案日期，可导出 CSV、Excel。</p></section><section class=\"card home-entry\"><h2><a href=\"/verify\" data-testid=\"home-verify\">证明核验</a></h2><p>输入整改验收合格证明编号或扫描证明上的二维码，核验证明真伪及是否已撤销。</p><form method=\"get\" action=\"/verify\" class=\"inline-form\"><label for=\"home-serial\">证明编号</label> <input id=\"home-serial\" name=\"serial\" type=\"text\" maxlength=\"40\" placeholder=\"如 粤-2026-000001\"> <button type=\"submit\">核验</button></form></section><section class=\"card home-entry\" id=\"complaint-lookup\"><h2><a href=\"/complaints\" data-testid=\"home-complaints\">举报查询</a></h2><p>提交举报后获得的受理编号，可在此查询核查进度和核查结果答复。</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 1, "<p class=\"lead\" data-testid=\"home-lead\">本站公示网贷机构整改验收结果，公布备案登记名录，提供整改验收合格证明核验和公示期间举报的受理查询。社会公众无需登录即可使用以下服务。</p><div class=\"home-grid\" data-testid=\"public-home\"><section class=\"card home-entry\"><h2><a href=\"/notices\" data-testid=\"home-notices\">公示公告</a></h2><p>初步验收合格的机构在此公示不少于 ")
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			var templ_7745c5c3_Var3 string
+			templ_7745c5c3_Var3, templ_7745c5c3_Err = templ.JoinStringErrs(models.NoticeDaysText)
+			if templ_7745c5c3_Err != nil {
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 23, Col: 79}
+			}
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var3))
+			if templ_7745c5c3_Err != nil {
+				return templ_7745c5c3_Err
+			}
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "，公示期间任何单位和个人均可举报（《网贷机构整改验收方案》四(二)5(1)）。</p></section><section class=\"card home-entry\"><h2><a href=\"/register\" data-testid=\"home-register\">备案名录</a></h2><p>已完成备案登记的网贷机构名单，含备案编号和备案日期，可导出 CSV、Excel。</p></section><section class=\"card home-entry\"><h2><a href=\"/verify\" data-testid=\"home-verify\">证明核验</a></h2><p>输入整改验收合格证明编号或扫描证明上的二维码，核验证明真伪及是否已撤销。</p><form method=\"get\" action=\"/verify\" class=\"inline-form\"><label for=\"home-serial\">证明编号</label> <input id=\"home-serial\" name=\"serial\" type=\"text\" maxlength=\"40\" placeholder=\"如 粤-2026-000001\"> <button type=\"submit\">核验</button></form></section><section class=\"card home-entry\" id=\"complaint-lookup\"><h2><a href=\"/complaints\" data-testid=\"home-complaints\">举报查询</a></h2><p>提交举报后获得的受理编号，可在此查询核查进度和核查结果答复。</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -58,7 +74,7 @@ func Home(l ComplaintLookup) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 2, "</section></div><section class=\"card\"><h2><a href=\"/guide\" data-testid=\"home-guide\">办事指南</a></h2><p>申请 → 区级审核 → 市级初验、专责小组审定 → 公示 → 省级审定 → 合格证明 → 经营范围变更 → 备案登记：各环节由谁办理、期限多长、依据哪条规定。</p></section><p class=\"muted staff-entry\">监管部门工作人员和网贷机构经办人请 <a href=\"/login\" data-testid=\"home-login\">登录工作平台</a>。</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "</section></div><section class=\"card\"><h2><a href=\"/guide\" data-testid=\"home-guide\">办事指南</a></h2><p>申请 → 区级审核 → 市级初验、专责小组审定 → 公示 → 省级审定 → 合格证明 → 经营范围变更 → 备案登记：各环节由谁办理、期限多长、依据哪条规定。</p></section><p class=\"muted staff-entry\">监管部门工作人员和网贷机构经办人请 <a href=\"/login\" data-testid=\"home-login\">登录工作平台</a>。</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -88,84 +104,84 @@ func lookupForm(l ComplaintLookup, id string) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var3 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var3 == nil {
-			templ_7745c5c3_Var3 = templ.NopComponent
+		templ_7745c5c3_Var4 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var4 == nil {
+			templ_7745c5c3_Var4 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 3, "<form method=\"get\" action=\"/complaints\" class=\"inline-form\" data-testid=\"complaint-lookup\"><label for=\"")
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		var templ_7745c5c3_Var4 string
-		templ_7745c5c3_Var4, templ_7745c5c3_Err = templ.JoinStringErrs(id)
-		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 51, Col: 17}
-		}
-		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var4))
-		if templ_7745c5c3_Err != nil {
-			return templ_7745c5c3_Err
-		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "\">受理编号</label> <input id=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 4, "<form method=\"get\" action=\"/complaints\" class=\"inline-form\" data-testid=\"complaint-lookup\"><label for=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var5 string
 		templ_7745c5c3_Var5, templ_7745c5c3_Err = templ.JoinStringErrs(id)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 52, Col: 16}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 54, Col: 17}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var5))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\" name=\"ref\" type=\"text\" value=\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 5, "\">受理编号</label> <input id=\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		var templ_7745c5c3_Var6 string
-		templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(l.Ref)
+		templ_7745c5c3_Var6, templ_7745c5c3_Err = templ.JoinStringErrs(id)
 		if templ_7745c5c3_Err != nil {
-			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 52, Col: 55}
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 55, Col: 16}
 		}
 		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var6))
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "\" maxlength=\"40\" placeholder=\"如 JB-20261123-4F7K2Q\"")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 6, "\" name=\"ref\" type=\"text\" value=\"")
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		var templ_7745c5c3_Var7 string
+		templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(l.Ref)
+		if templ_7745c5c3_Err != nil {
+			return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 55, Col: 55}
+		}
+		_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
+		if templ_7745c5c3_Err != nil {
+			return templ_7745c5c3_Err
+		}
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, "\" maxlength=\"40\" placeholder=\"如 JB-20261123-4F7K2Q\"")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		if l.Error != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 7, " aria-invalid")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " aria-invalid")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 8, " autocomplete=\"off\"> <button type=\"submit\" data-testid=\"do-lookup\">查询</button> ")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, " autocomplete=\"off\"> <button type=\"submit\" data-testid=\"do-lookup\">查询</button> ")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
 		if l.Error != "" {
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 9, "<p class=\"field-error\" role=\"alert\" data-testid=\"lookup-error\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "<p class=\"field-error\" role=\"alert\" data-testid=\"lookup-error\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			var templ_7745c5c3_Var7 string
-			templ_7745c5c3_Var7, templ_7745c5c3_Err = templ.JoinStringErrs(l.Error)
+			var templ_7745c5c3_Var8 string
+			templ_7745c5c3_Var8, templ_7745c5c3_Err = templ.JoinStringErrs(l.Error)
 			if templ_7745c5c3_Err != nil {
-				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 55, Col: 75}
+				return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 58, Col: 75}
 			}
-			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var7))
+			_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var8))
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 10, "</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 		}
-		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 11, "</form>")
+		templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "</form>")
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -190,12 +206,12 @@ func ComplaintLookupPage(l ComplaintLookup) templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var8 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var8 == nil {
-			templ_7745c5c3_Var8 = templ.NopComponent
+		templ_7745c5c3_Var9 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var9 == nil {
+			templ_7745c5c3_Var9 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Var9 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_Var10 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 			templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 			templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
 			if !templ_7745c5c3_IsBuffer {
@@ -207,7 +223,7 @@ func ComplaintLookupPage(l ComplaintLookup) templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 12, "<section class=\"card narrow\"><p>请输入提交举报时获得的受理编号。编号不区分大小写。</p>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<section class=\"card narrow\"><p>请输入提交举报时获得的受理编号。编号不区分大小写。</p>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -215,13 +231,13 @@ func ComplaintLookupPage(l ComplaintLookup) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 13, "<p class=\"muted\">没有受理编号？举报须在公示期内通过 <a href=\"/notices?status=current\">正在公示</a> 的机构页面提交；提交后页面会显示受理编号。</p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<p class=\"muted\">没有受理编号？举报须在公示期内通过 <a href=\"/notices?status=current\">正在公示</a> 的机构页面提交；提交后页面会显示受理编号。</p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = layout.App("举报查询").Render(templ.WithChildren(ctx, templ_7745c5c3_Var9), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.App("举报查询").Render(templ.WithChildren(ctx, templ_7745c5c3_Var10), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
@@ -236,12 +252,12 @@ type guideStep struct {
 var guideSteps = []guideStep{
 	{"机构自评并申请验收", "网贷机构", "机构自评认为整改完成后，在市里设定的申请受理期内（方案示例为 3 月 10 日至 4 月 25 日）向注册地所在区金融工作部门提交验收申请和材料：自评报告（含证明）、会计师事务所专项审计报告、近三年年度审计报告、律师事务所法律意见书、网络安全等级保护测评报告、电子合同（样本）、银行存管协议，可自愿提交三年内不转让股权的承诺函。受理期届满仍未提交的，视为放弃申请验收及备案资格。", "《网贷机构整改验收方案》四(二)1"},
 	{"区金融工作部门审核", "区金融工作部门", "对申请材料全面审核，并开展全覆盖、有重点的实质性现场检查（核查账务系统、资金流水、融资项目真实性、抽查借贷合同、暗访线下营销和宣传、产品合规性调查等）。材料不全的，限期补正；审核结果分为「合格」「不合格」，出具加盖区金融工作部门公章的书面意见报市验收工作小组。", "《网贷机构整改验收方案》四(二)2；《网贷机构整改验收实施方案》四(三)"},
-	{"市级初验", "市整改验收工作小组", "对区级审核结果进行初验；有不同意见的，说明原因并退回区金融工作部门。上年末待收余额 9 亿元及以上的机构，由省组建的省市联合验收工作组验收。", "《网贷机构整改验收方案》四(一)、四(二)3"},
+	{"市级初验", "市整改验收工作小组", "对区级审核结果进行初验；有不同意见的，说明原因并退回区金融工作部门。上年末待收余额 " + models.LargeScaleText + "及以上的机构，由省组建的省市联合验收工作组验收。", "《网贷机构整改验收方案》四(一)、四(二)3"},
 	{"专责小组审定", "市验收专责小组", "审查初验结果、确定初验结论。本系统要求审定由初验办理人以外的另一名成员完成（四眼原则）。", "《网贷机构整改验收方案》四(二)4"},
-	{"公示", "市金融局", "初步验收合格的，在官方网站公示不少于 14 个自然日，机构须在其官网、APP、微信公众号等渠道同步公示。公示期间收到举报、经核查属实的，先行撤销初验合格意见，重新验收。", "《网贷机构整改验收方案》四(二)5(1)"},
-	{"不合格及异议", "市金融局或区金融工作部门", "验收不合格的，书面告知存在的问题，督促机构停止新发生网贷业务；机构有异议的，自被告知之日起 5 个工作日内提交异议及证明材料，经核实问题不存在或符合标准的，初验结果为合格。", "《网贷机构整改验收方案》四(二)5(2)"},
+	{"公示", "市金融局", "初步验收合格的，在官方网站公示不少于 " + models.NoticeDaysText + "，机构须在其官网、APP、微信公众号等渠道同步公示。公示期间收到举报、经核查属实的，先行撤销初验合格意见，重新验收。", "《网贷机构整改验收方案》四(二)5(1)"},
+	{"不合格及异议", "市金融局或区金融工作部门", "验收不合格的，书面告知存在的问题，督促机构停止新发生网贷业务；机构有异议的，自被告知之日起 " + models.ObjectionDaysText + "内提交异议及证明材料，经核实问题不存在或符合标准的，初验结果为合格。", "《网贷机构整改验收方案》四(二)5(2)"},
 	{"省级审定并出具合格证明", "省金融办、银保监局", "公示期满无举报或举报不属实的，经省级复核、审定后，由省金融办和银保监局联合出具整改验收合格证明文件。证明载有唯一编号和核验地址，可在本站核验。", "《网贷机构整改验收方案》四(一)、四(二)4；《网贷机构整改验收实施方案》四(五)"},
-	{"经营范围变更", "网贷机构", "收到合格证明后 5 个工作日内，到注册地市场监管部门申请经营范围变更，增加「网络借贷信息中介」。", "《网贷机构整改验收方案》六(一)"},
+	{"经营范围变更", "网贷机构", "收到合格证明后 " + models.ScopeChangeDaysText + "内，到注册地市场监管部门申请经营范围变更，增加「网络借贷信息中介」。", "《网贷机构整改验收方案》六(一)"},
 	{"备案登记", "省金融办", "经营范围变更成功后，按备案登记管理办法申请备案登记；备案后列入本站备案名录。", "《网贷机构整改验收方案》六(一)"},
 }
 
@@ -262,12 +278,12 @@ func Guide() templ.Component {
 			}()
 		}
 		ctx = templ.InitializeContext(ctx)
-		templ_7745c5c3_Var10 := templ.GetChildren(ctx)
-		if templ_7745c5c3_Var10 == nil {
-			templ_7745c5c3_Var10 = templ.NopComponent
+		templ_7745c5c3_Var11 := templ.GetChildren(ctx)
+		if templ_7745c5c3_Var11 == nil {
+			templ_7745c5c3_Var11 = templ.NopComponent
 		}
 		ctx = templ.ClearChildren(ctx)
-		templ_7745c5c3_Var11 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
+		templ_7745c5c3_Var12 := templruntime.GeneratedTemplate(func(templ_7745c5c3_Input templruntime.GeneratedComponentInput) (templ_7745c5c3_Err error) {
 			templ_7745c5c3_W, ctx := templ_7745c5c3_Input.Writer, templ_7745c5c3_Input.Context
 			templ_7745c5c3_Buffer, templ_7745c5c3_IsBuffer := templruntime.GetBuffer(templ_7745c5c3_W)
 			if !templ_7745c5c3_IsBuffer {
@@ -279,75 +295,75 @@ func Guide() templ.Component {
 				}()
 			}
 			ctx = templ.InitializeContext(ctx)
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 14, "<p class=\"lead\">网贷机构整改验收「合格一家、备案一家」。以下是从提出申请到备案登记的全部环节；括号内为依据的条款。</p><ol class=\"guide-steps\" data-testid=\"guide-steps\">")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<p class=\"lead\">网贷机构整改验收「合格一家、备案一家」。以下是从提出申请到备案登记的全部环节；括号内为依据的条款。</p><ol class=\"guide-steps\" data-testid=\"guide-steps\">")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			for _, s := range guideSteps {
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 15, "<li class=\"card\"><h2>")
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				var templ_7745c5c3_Var12 string
-				templ_7745c5c3_Var12, templ_7745c5c3_Err = templ.JoinStringErrs(s.Title)
-				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 94, Col: 18}
-				}
-				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var12))
-				if templ_7745c5c3_Err != nil {
-					return templ_7745c5c3_Err
-				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "</h2><p class=\"muted\">办理：")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 16, "<li class=\"card\"><h2>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var13 string
-				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(s.Who)
+				templ_7745c5c3_Var13, templ_7745c5c3_Err = templ.JoinStringErrs(s.Title)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 95, Col: 38}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 97, Col: 18}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var13))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</p><p>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 17, "</h2><p class=\"muted\">办理：")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var14 string
-				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(s.Body)
+				templ_7745c5c3_Var14, templ_7745c5c3_Err = templ.JoinStringErrs(s.Who)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 96, Col: 16}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 98, Col: 38}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var14))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</p><p class=\"cite\">依据：")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 18, "</p><p>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 				var templ_7745c5c3_Var15 string
-				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(s.Cite)
+				templ_7745c5c3_Var15, templ_7745c5c3_Err = templ.JoinStringErrs(s.Body)
 				if templ_7745c5c3_Err != nil {
-					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 97, Col: 38}
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 99, Col: 16}
 				}
 				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var15))
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
-				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</p></li>")
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 19, "</p><p class=\"cite\">依据：")
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				var templ_7745c5c3_Var16 string
+				templ_7745c5c3_Var16, templ_7745c5c3_Err = templ.JoinStringErrs(s.Cite)
+				if templ_7745c5c3_Err != nil {
+					return templ.Error{Err: templ_7745c5c3_Err, FileName: `views/pages/public/home.templ`, Line: 100, Col: 38}
+				}
+				_, templ_7745c5c3_Err = templ_7745c5c3_Buffer.WriteString(templ.EscapeString(templ_7745c5c3_Var16))
+				if templ_7745c5c3_Err != nil {
+					return templ_7745c5c3_Err
+				}
+				templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</p></li>")
 				if templ_7745c5c3_Err != nil {
 					return templ_7745c5c3_Err
 				}
 			}
-			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 20, "</ol><section class=\"card\"><h2>不予验收备案的情形</h2><ul><li>2016 年 8 月 24 日《网络借贷信息中介机构业务活动管理暂行办法》发布之日后新设立或新从事网贷业务的机构，原则上不予备案登记（《网贷机构整改验收方案》五(一)）。</li><li>自始未纳入网贷专项整治的机构，不得进行整改验收及备案登记（《网贷机构整改验收方案》五(二)）。</li><li>未通过验收的机构，按逐步清退、依法处置、取缔分类处置（《网贷机构整改验收方案》六(二)）。</li></ul></section><section class=\"card\"><h2>举报</h2><p>公示期间，外地监管部门、出借人、借款人、其他网贷机构和社会公众均可在公示页面举报，可以匿名。提交后凭受理编号在 <a href=\"/complaints\">举报查询</a> 查看核查进度和结果答复。</p></section>")
+			templ_7745c5c3_Err = templruntime.WriteString(templ_7745c5c3_Buffer, 21, "</ol><section class=\"card\"><h2>不予验收备案的情形</h2><ul><li>2016 年 8 月 24 日《网络借贷信息中介机构业务活动管理暂行办法》发布之日后新设立或新从事网贷业务的机构，原则上不予备案登记（《网贷机构整改验收方案》五(一)）。</li><li>自始未纳入网贷专项整治的机构，不得进行整改验收及备案登记（《网贷机构整改验收方案》五(二)）。</li><li>未通过验收的机构，按逐步清退、依法处置、取缔分类处置（《网贷机构整改验收方案》六(二)）。</li></ul></section><section class=\"card\"><h2>举报</h2><p>公示期间，外地监管部门、出借人、借款人、其他网贷机构和社会公众均可在公示页面举报，可以匿名。提交后凭受理编号在 <a href=\"/complaints\">举报查询</a> 查看核查进度和结果答复。</p></section>")
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
 			return nil
 		})
-		templ_7745c5c3_Err = layout.App("办事指南：整改验收与备案登记").Render(templ.WithChildren(ctx, templ_7745c5c3_Var11), templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = layout.App("办事指南：整改验收与备案登记").Render(templ.WithChildren(ctx, templ_7745c5c3_Var12), templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

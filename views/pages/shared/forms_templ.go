@@ -413,7 +413,7 @@ func cityActions(p ApplicationPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = Textarea("confirm_opinion", "审定意见（可选）", p.Form.Value("confirm", "confirm_opinion", ""), "审定通过后即开始公示，公示不少于 14 个自然日。", p.errs("confirm")).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = Textarea("confirm_opinion", "审定意见（可选）", p.Form.Value("confirm", "confirm_opinion", ""), "审定通过后即开始公示，公示不少于 "+models.NoticeDaysText+"。", p.errs("confirm")).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -452,7 +452,7 @@ func provinceActions(p ApplicationPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = passForm(p, p.URL("/province/pass"), "联合验收合格，开始公示", "省市联合验收合格：即开始公示，公示不少于 14 个自然日。").Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = passForm(p, p.URL("/province/pass"), "联合验收合格，开始公示", "省市联合验收合格：即开始公示，公示不少于 "+models.NoticeDaysText+"。").Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
@@ -763,7 +763,7 @@ func failForm(p ApplicationPage, action string) templ.Component {
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}
-		templ_7745c5c3_Err = Textarea("fail_problems", "存在的问题（每行一条）", p.Form.Value("fail", "fail_problems", ""), "不合格告知将逐条列明问题，责令停止新发生网贷业务，并告知 5 个工作日的异议期限。", p.errs("fail")).Render(ctx, templ_7745c5c3_Buffer)
+		templ_7745c5c3_Err = Textarea("fail_problems", "存在的问题（每行一条）", p.Form.Value("fail", "fail_problems", ""), "不合格告知将逐条列明问题，责令停止新发生网贷业务，并告知 "+models.ObjectionDaysText+"的异议期限。", p.errs("fail")).Render(ctx, templ_7745c5c3_Buffer)
 		if templ_7745c5c3_Err != nil {
 			return templ_7745c5c3_Err
 		}

@@ -5,9 +5,9 @@ package province
 
 import (
 	"net/url"
-	"strconv"
 
 	"portal/models"
+	"portal/urls"
 	"portal/views/components"
 )
 
@@ -42,7 +42,7 @@ type CertificateRow struct {
 }
 
 // Href is the certificate's page.
-func (r CertificateRow) Href() string { return "/certificates/" + strconv.FormatInt(r.ID, 10) }
+func (r CertificateRow) Href() string { return urls.Certificate(r.ID) }
 
 // CertificatesPage lists certificates.
 type CertificatesPage struct {

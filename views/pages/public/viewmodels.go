@@ -1,9 +1,8 @@
 package public
 
 import (
-	"strconv"
-
 	"portal/models"
+	"portal/urls"
 	"portal/views/components"
 )
 
@@ -33,7 +32,7 @@ func (r NoticeRow) StatusLabel() string {
 }
 
 // Href is the notice's page.
-func (r NoticeRow) Href() string { return "/notices/" + strconv.FormatInt(r.ID, 10) }
+func (r NoticeRow) Href() string { return urls.Notice(r.ID) }
 
 // NoticesPage is the public list of notices.
 type NoticesPage struct {

@@ -11,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/shared"
 	"portal/views/pdf"
@@ -35,7 +36,7 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		return nil, err
 	}
 	p := &shared.ApplicationPage{Role: u.Role, UserID: u.ID, App: header(row),
-		Deadline:   shared.ClockDeadline(&row.Clock, cal, h.now()),
+		Deadline:   components.ClockDeadline(&row.Clock, cal, h.now()),
 		Allowed:    reviewEvents(models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role)),
 		IsAssignee: row.AssigneeID != nil && *row.AssigneeID == u.ID}
 	for _, e := range entries {
@@ -78,9 +79,9 @@ func (h *Reviews) addClocks(c echo.Context, p *shared.ApplicationPage, cal *mode
 	names := map[int64]string{}
 	for i := range clocks {
 		ck := &clocks[i]
-		row := shared.ClockRow{ClockView: ck.View(cal, now), Started: shared.DateTime(ck.StartedAt)}
+		row := shared.ClockRow{ClockView: ck.View(cal, now), Started: models.DateTimeCN(ck.StartedAt)}
 		if ck.EndedAt != nil {
-			row.Ended = shared.DateTime(*ck.EndedAt)
+			row.Ended = models.DateTimeCN(*ck.EndedAt)
 		}
 		names[ck.ID] = row.Name
 		p.Clocks = append(p.Clocks, row)
@@ -90,7 +91,7 @@ func (h *Reviews) addClocks(c echo.Context, p *shared.ApplicationPage, cal *mode
 		return nil, err
 	}
 	for _, e := range log {
-		p.ClockLog = append(p.ClockLog, shared.ClockChange{At: shared.DateTime(e.At), Actor: e.ActorName, Clock: names[e.ClockID],
+		p.ClockLog = append(p.ClockLog, shared.ClockChange{At: models.DateTimeCN(e.At), Actor: e.ActorName, Clock: names[e.ClockID],
 			What: clockChangeText(e), Note: e.Note})
 	}
 	if p.Role != models.RolePlatform {
@@ -150,7 +151,7 @@ func header(r *store.QueueRow) shared.Header {
 		District: r.DistrictName, Balance: r.Balance, Large: models.IsLargeScale(r.Balance), Assignee: r.AssigneeName,
 		Classification: r.Classification.Label()}
 	if r.SubmittedAt != nil {
-		h.SubmittedAt = shared.DateTime(*r.SubmittedAt)
+		h.SubmittedAt = models.DateTimeCN(*r.SubmittedAt)
 	}
 	if r.ExitClass != "" {
 		h.ExitClass = r.ExitClass.Label()
@@ -159,7 +160,7 @@ func header(r *store.QueueRow) shared.Header {
 }
 
 func timelineItem(e store.TimelineEntry) shared.TimelineItem {
-	it := shared.TimelineItem{ID: e.ID, At: shared.DateTime(e.At), Actor: e.ActorDisplay, Role: models.Role(e.Role).Label(),
+	it := shared.TimelineItem{ID: e.ID, At: models.DateTimeCN(e.At), Actor: e.ActorDisplay, Role: models.Role(e.Role).Label(),
 		Event: models.StepLabel(e.Event, e.FromState), Record: e.Event.IsRecord(), From: e.FromState.Label(), To: e.ToState.Label(), Opinion: e.Opinion, Hash: e.Hash[:16] + "…"}
 	if e.Role == "system" {
 		it.Role = "系统"
@@ -193,9 +194,8 @@ func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, ro
 		return err
 	}
 	for _, o := range ops {
-		base := p.URL("/opinions/" + strconv.FormatInt(o.ID, 10))
 		p.Opinions = append(p.Opinions, shared.OpinionDoc{Passed: o.Passed, IssuedOn: o.IssuedOn.String(), Officer: o.OfficerName,
-			OpinionURL: base + "/opinion.pdf", CheckURL: base + "/check.pdf"})
+			OpinionURL: urls.Opinion(row.ID, o.ID, "opinion"), CheckURL: urls.Opinion(row.ID, o.ID, "check")})
 	}
 	if p.Role == models.RoleDistrict {
 		inst, err := h.store.Institution(ctx, CurrentUser(c), row.InstitutionID)
@@ -241,11 +241,11 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 	}
 	dl := fn.ObjectionDeadline
 	p.Failure = &shared.Failure{Problems: fn.ProblemList(), Remarks: fn.Remarks, Authority: fn.Authority,
-		NotifiedOn: fn.NotifiedOn.String(), Deadline: shared.ClockDeadline(window, cal, h.now())}
+		NotifiedOn: fn.NotifiedOn.String(), Deadline: components.ClockDeadline(window, cal, h.now())}
 	if window == nil { // a notice from before the clocks
-		p.Failure.Deadline = shared.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today)
+		p.Failure.Deadline = components.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today)
 	}
-	p.Failure.Open = row.State == models.StateFailed && (window == nil && !today.After(dl) || window != nil && window.InTime(h.now()))
+	p.Failure.Open = models.ObjectionOpen(row.State, window, dl, h.now())
 	p.ExitOpen = models.ExitOpen(models.ExitFacts{State: row.State, ObjectionDeadline: dl, Today: today})
 	o, err := h.store.ObjectionTo(ctx, fn.ID)
 	if err != nil || o == nil {
@@ -258,7 +258,7 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 			evidence = append(evidence, f)
 		}
 	}
-	p.Objection = &shared.Objection{Reasons: o.Reasons, At: shared.DateTime(o.SubmittedAt), Outcome: o.Outcome, Evidence: reviewFileViews(evidence)}
+	p.Objection = &shared.Objection{Reasons: o.Reasons, At: models.DateTimeCN(o.SubmittedAt), Outcome: o.Outcome, Evidence: reviewFileViews(evidence)}
 	return err
 }
 
@@ -266,9 +266,9 @@ func reviewFileViews(fs []store.ReviewFile) []shared.File {
 	out := make([]shared.File, len(fs))
 	for i, f := range fs {
 		out[i] = shared.File{Name: f.Name, SHA256: f.SHA256, Size: shared.SizeText(f.Size), Type: f.ContentType,
-			At: shared.DateTime(f.UploadedAt)}
+			At: models.DateTimeCN(f.UploadedAt)}
 		if f.Stored {
-			out[i].URL = fmt.Sprintf("/applications/%d/review-files/%d", f.ApplicationID, f.ID)
+			out[i].URL = urls.ReviewFile(f.ApplicationID, f.ID)
 		}
 	}
 	return out

@@ -5,30 +5,11 @@ package shared
 
 import (
 	"strconv"
-	"time"
 
 	"portal/models"
+	"portal/urls"
 	"portal/views/components"
 )
-
-// Deadline is a due date as a page shows it.
-type Deadline struct {
-	Label   string // what it is for, e.g. 补正截止
-	Due     string // yyyy-mm-dd; "" while pending or paused
-	Text    string // 还剩 3 个工作日 / 已逾期 2 天 / 待定：… / 已暂停…
-	Overdue bool
-	Status  models.ClockStatus // "" for a plain due date
-	Paused  string             // 累计暂停 5 天（等待机构补正）
-}
-
-// ClockDeadline is a statutory clock as a chip shows it, nil without a clock.
-func ClockDeadline(c *models.Clock, cal *models.Calendar, now time.Time) *Deadline {
-	if c == nil || c.ID == 0 {
-		return nil
-	}
-	v := c.View(cal, now)
-	return &Deadline{Label: v.Label, Due: v.Due, Text: v.Text, Overdue: v.Overdue, Status: v.Status, Paused: v.Paused}
-}
 
 // ClockRow is one clock of an application, for the list of its deadlines.
 type ClockRow struct {
@@ -40,37 +21,6 @@ type ClockRow struct {
 // ClockChange is one entry of the clocks' record.
 type ClockChange struct {
 	At, Actor, Clock, What, Note string
-}
-
-// MakeDeadline describes a due date on today; an unknown calendar year shows the
-// refusal instead of a guess.
-func MakeDeadline(cal *models.Calendar, label string, kind models.DeadlineKind, due *models.Date, today models.Date) *Deadline {
-	if due == nil || due.IsZero() {
-		return nil
-	}
-	d := &Deadline{Label: label, Due: due.String()}
-	dl, err := models.NewDeadline(cal, kind, *due, today)
-	if err != nil {
-		d.Text = models.ErrorMessage(err)
-		return d
-	}
-	d.Text, d.Overdue = dl.String(), dl.Overdue
-	return d
-}
-
-// String is the chip's text, e.g. 补正截止：2026-12-07（还剩 10 个工作日）.
-func (d Deadline) String() string {
-	if d.Due == "" {
-		if d.Label != "" {
-			return d.Label + "：" + d.Text
-		}
-		return d.Text
-	}
-	s := d.Due + "（" + d.Text + "）"
-	if d.Label != "" {
-		s = d.Label + "：" + s
-	}
-	return s
 }
 
 // Header is the top of the application page.
@@ -92,7 +42,7 @@ type Header struct {
 // Route names the acceptance path by scale.
 func (h Header) Route() string {
 	if h.Large {
-		return "省市联合验收（待收余额 9 亿元及以上）"
+		return "省市联合验收（待收余额 " + models.LargeScaleText + "及以上）"
 	}
 	return "区级审核 → 市级初验 → 专责小组审定"
 }
@@ -137,7 +87,7 @@ type Failure struct {
 	Remarks    string
 	Authority  string
 	NotifiedOn string
-	Deadline   *Deadline
+	Deadline   *components.Deadline
 	Open       bool // the objection period is still running
 }
 
@@ -212,7 +162,7 @@ type ApplicationPage struct {
 	App         Header
 	Role        models.Role
 	UserID      int64
-	Deadline    *Deadline
+	Deadline    *components.Deadline
 	Allowed     []models.Event
 	Timeline    []TimelineItem
 	Check       *Check
@@ -280,16 +230,8 @@ func (p ApplicationPage) May(ev models.Event) bool {
 
 // URL is a path under the application.
 func (p ApplicationPage) URL(rest string) string {
-	return "/applications/" + strconv.FormatInt(p.App.ID, 10) + rest
+	return urls.Application(p.App.ID) + rest
 }
-
-var chinaTime = time.FixedZone("CST", 8*3600)
-
-// DateTime formats an instant in China time.
-func DateTime(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04") }
-
-// Itoa formats an id.
-func Itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // SizeText is a file size in KB or MB.
 func SizeText(n int64) string {
@@ -298,6 +240,3 @@ func SizeText(n int64) string {
 	}
 	return strconv.FormatInt((n+1023)/1024, 10) + " KB"
 }
-
-// DateTimeSeconds formats an instant in China time to the second, for records.
-func DateTimeSeconds(t time.Time) string { return t.In(chinaTime).Format("2006-01-02 15:04:05") }

@@ -1,4 +1,4 @@
-package handlers
+package web
 
 import (
 	"bytes"
@@ -13,12 +13,13 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"portal/handlers"
 	"portal/models"
 	"portal/views/components"
 	"portal/views/layout"
 )
 
-// PublicCache answers the anonymous public pages from memory with an ETag, and 304
+// publicCache answers the anonymous public pages from memory with an ETag, and 304
 // when the visitor's copy is current. An entry is valid while the public version (a
 // counter the database moves in the same transaction as any change to notices,
 // certificates or filings) and the day in China (days left) are unchanged. Signed-in
@@ -26,10 +27,10 @@ import (
 //
 // When the database cannot be reached, the last copy of each page is served, marked
 // stale with a visible note (issue 8, 3.1), instead of an error.
-type PublicCache struct {
+type publicCache struct {
 	version func(ctx context.Context) (int64, error)
 	writes  func() uint64 // this process's committed-write counter (store.Writes)
-	now     Clock
+	now     func() time.Time
 
 	refresh sync.Mutex // held by the one request reading the version
 	mu      sync.Mutex
@@ -67,15 +68,15 @@ const versionTimeout = 2 * time.Second
 // maxCachedPages bounds memory: the cache empties itself when it is full.
 const maxCachedPages = 2000
 
-// NewPublicCache builds the cache over the store's version counter and its counter of
+// newPublicCache builds the cache over the store's version counter and its counter of
 // committed writes.
-func NewPublicCache(version func(ctx context.Context) (int64, error), writes func() uint64, now Clock) *PublicCache {
-	return &PublicCache{version: version, writes: writes, now: now, entries: map[string]cachedPage{}, last: map[string]cachedPage{}}
+func newPublicCache(version func(ctx context.Context) (int64, error), writes func() uint64, now func() time.Time) *publicCache {
+	return &publicCache{version: version, writes: writes, now: now, entries: map[string]cachedPage{}, last: map[string]cachedPage{}}
 }
 
 // Changed is called after a write through this server; the write counter already
 // covers it, and this forces a version read too.
-func (pc *PublicCache) Changed() {
+func (pc *publicCache) Changed() {
 	pc.mu.Lock()
 	pc.checked = time.Time{}
 	pc.mu.Unlock()
@@ -84,13 +85,13 @@ func (pc *PublicCache) Changed() {
 // fresh reports whether the known version is current for a request that saw the write
 // counter at w: it was read after w was reached, and recently enough for other
 // processes' changes.
-func (pc *PublicCache) fresh(w uint64) (int64, bool) {
+func (pc *publicCache) fresh(w uint64) (int64, bool) {
 	pc.mu.Lock()
 	defer pc.mu.Unlock()
 	return pc.current, pc.seen >= w && !pc.checked.IsZero() && time.Since(pc.checked) < versionCheckEvery
 }
 
-func (pc *PublicCache) currentVersion(ctx context.Context) (int64, error) {
+func (pc *publicCache) currentVersion(ctx context.Context) (int64, error) {
 	w := pc.writes()
 	if v, ok := pc.fresh(w); ok {
 		return v, nil
@@ -118,11 +119,17 @@ func (pc *PublicCache) currentVersion(ctx context.Context) (int64, error) {
 	return v, nil
 }
 
-// Wrap serves h through the cache. perClient pages carry the visitor's CSRF token in a
-// form, so their ETag and entry are the visitor's own.
-func (pc *PublicCache) Wrap(h echo.HandlerFunc, perClient bool) echo.HandlerFunc {
+// shared is the route middleware of a public page that is the same for every visitor.
+func (pc *publicCache) shared(next echo.HandlerFunc) echo.HandlerFunc { return pc.wrap(next, false) }
+
+// perVisitor is the route middleware of a public page that carries the visitor's CSRF
+// token in a form, so its ETag and entry are the visitor's own.
+func (pc *publicCache) perVisitor(next echo.HandlerFunc) echo.HandlerFunc { return pc.wrap(next, true) }
+
+// wrap serves h through the cache.
+func (pc *publicCache) wrap(h echo.HandlerFunc, perClient bool) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if CurrentUser(c) != nil || c.Request().Method != http.MethodGet {
+		if handlers.CurrentUser(c) != nil || c.Request().Method != http.MethodGet {
 			return h(c)
 		}
 		ctx := c.Request().Context()
@@ -145,7 +152,7 @@ func (pc *PublicCache) Wrap(h echo.HandlerFunc, perClient bool) echo.HandlerFunc
 		hd.Set("ETag", etag)
 		hd.Set("Cache-Control", "public, no-cache")
 		hd.Set("Vary", "Cookie")
-		if match(c.Request().Header.Get("If-None-Match"), etag) {
+		if handlers.ETagMatches(c.Request().Header.Get("If-None-Match"), etag) {
 			return c.NoContent(http.StatusNotModified)
 		}
 		pc.mu.Lock()
@@ -154,8 +161,8 @@ func (pc *PublicCache) Wrap(h echo.HandlerFunc, perClient bool) echo.HandlerFunc
 		if ok && e.etag == etag && time.Since(e.saved) < maxPageAge {
 			return c.Blob(http.StatusOK, e.ct, e.body)
 		}
-		// Flashes stay in the session for a page that is not shared.
-		c.Set(popFlashesKey, func() []layout.Flash { return nil })
+		// Flashes stay in the session for a page that is shared.
+		c.SetRequest(c.Request().WithContext(layout.WithShell(ctx, layout.ShellFrom(ctx).WithFlashes(nil))))
 		rec := &recorder{ResponseWriter: c.Response().Writer}
 		c.Response().Writer = rec
 		if err := h(c); err != nil {
@@ -181,7 +188,7 @@ func (pc *PublicCache) Wrap(h echo.HandlerFunc, perClient bool) echo.HandlerFunc
 // serveStale answers with the newest copy of uri, if there is one, marked stale: a
 // visible note on HTML pages (before the page's first heading) and a Warning header
 // on all, never cached by the browser.
-func (pc *PublicCache) serveStale(c echo.Context, uri, token string) bool {
+func (pc *publicCache) serveStale(c echo.Context, uri, token string) bool {
 	pc.mu.Lock()
 	e, ok := pc.last[uri]
 	pc.mu.Unlock()
@@ -194,7 +201,7 @@ func (pc *PublicCache) serveStale(c echo.Context, uri, token string) bool {
 			body = bytes.ReplaceAll(body, []byte(e.csrf), []byte(token))
 		}
 		var note bytes.Buffer
-		_ = components.StaleNote(e.at.In(chinaTime).Format("2006-01-02 15:04")).Render(c.Request().Context(), &note)
+		_ = components.StaleNote(models.DateTimeCN(e.at)).Render(c.Request().Context(), &note)
 		if i := bytes.Index(body, []byte("<main")); i >= 0 {
 			if j := bytes.IndexByte(body[i:], '>'); j >= 0 {
 				at := i + j + 1
@@ -209,8 +216,6 @@ func (pc *PublicCache) serveStale(c echo.Context, uri, token string) bool {
 	_ = c.Blob(http.StatusOK, e.ct, body)
 	return true
 }
-
-var chinaTime = time.FixedZone("CST", 8*60*60)
 
 // match reports whether an If-None-Match header names etag.
 func match(header, etag string) bool {
@@ -232,23 +237,6 @@ type recorder struct {
 func (r *recorder) Write(b []byte) (int, error) {
 	r.buf.Write(b)
 	return r.ResponseWriter.Write(b)
-}
-
-// Conditional sets an ETag made of parts and answers 304 when the visitor has it; the
-// caller renders only when it returns false.
-func Conditional(c echo.Context, parts ...any) bool {
-	sum := sha256.Sum256(fmt.Append(nil, append(parts, layout.StaticVersion)...))
-	etag := `"` + hex.EncodeToString(sum[:12]) + `"`
-	hd := c.Response().Header()
-	hd.Set("ETag", etag)
-	if CurrentUser(c) == nil {
-		hd.Set("Cache-Control", "public, no-cache")
-	}
-	if match(c.Request().Header.Get("If-None-Match"), etag) {
-		_ = c.NoContent(http.StatusNotModified)
-		return true
-	}
-	return false
 }
 
 // Flush passes templ's flushes on, so a cached page still streams.

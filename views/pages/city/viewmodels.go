@@ -2,9 +2,8 @@
 package city
 
 import (
-	"strconv"
-
 	"portal/models"
+	"portal/urls"
 	"portal/views/components"
 )
 
@@ -26,7 +25,7 @@ type ComplaintRow struct {
 func (r ComplaintRow) StatusLabel() string { return models.ComplaintStatusLabel(r.Status) }
 
 // Href is the complaint's page for city officers.
-func (r ComplaintRow) Href() string { return "/city/complaints/" + strconv.FormatInt(r.ID, 10) }
+func (r ComplaintRow) Href() string { return urls.CityComplaint(r.ID) }
 
 // ComplaintsPage lists complaints in the jurisdiction.
 type ComplaintsPage struct {

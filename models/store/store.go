@@ -12,6 +12,7 @@ import (
 	"log/slog"
 
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -23,7 +24,8 @@ import (
 // Store wraps the database handle.
 type Store struct {
 	db       *gorm.DB
-	calendar calendarCache // the working-day calendar, read once and again after a new year
+	calendar calendarCache // the working-day calendar, read again when calendar_version moves
+	queue    *river.Client[*sql.Tx] // insert-only: jobs enqueued in a store transaction
 }
 
 // Open connects to dsn and checks the connection.
@@ -37,6 +39,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
 	s := &Store{db: db}
+	if err := s.initQueue(); err != nil {
+		return nil, err
+	}
 	if err := s.Ping(ctx); err != nil {
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
@@ -70,7 +75,7 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithGoMigrations(migrations.Go()...))
 	if err != nil {
 		return err
 	}

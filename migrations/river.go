@@ -15,20 +15,25 @@ import (
 const RiverSchemaVersion = 8
 
 // Go is the list of Go migrations beside the SQL files.
+//
+// 00077 runs River's own migrations up to RiverSchemaVersion. It runs outside goose's
+// transaction because River's version 6 adds an enum value and uses it, which PostgreSQL
+// allows only after the adding transaction commits; River applies each of its versions
+// in a transaction of its own and records it in river_migration, so a run cut short
+// resumes where it stopped.
 func Go() []*goose.Migration {
 	return []*goose.Migration{
 		goose.NewGoMigration(77,
-			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return river(ctx, tx, rivermigrate.DirectionUp, RiverSchemaVersion) }},
-			&goose.GoFunc{RunTx: func(ctx context.Context, tx *sql.Tx) error { return river(ctx, tx, rivermigrate.DirectionDown, -1) }}),
+			&goose.GoFunc{RunDB: func(ctx context.Context, db *sql.DB) error { return river(ctx, db, rivermigrate.DirectionUp, RiverSchemaVersion) }},
+			&goose.GoFunc{RunDB: func(ctx context.Context, db *sql.DB) error { return river(ctx, db, rivermigrate.DirectionDown, -1) }}),
 	}
 }
 
-// river runs River's own migrations for the pinned version inside goose's transaction.
-func river(ctx context.Context, tx *sql.Tx, dir rivermigrate.Direction, target int) error {
-	m, err := rivermigrate.New(riverdatabasesql.New(nil), nil)
+func river(ctx context.Context, db *sql.DB, dir rivermigrate.Direction, target int) error {
+	m, err := rivermigrate.New(riverdatabasesql.New(db), nil)
 	if err != nil {
 		return err
 	}
-	_, err = m.MigrateTx(ctx, tx, dir, &rivermigrate.MigrateOpts{TargetVersion: target})
+	_, err = m.Migrate(ctx, dir, &rivermigrate.MigrateOpts{TargetVersion: target})
 	return err
 }

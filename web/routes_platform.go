@@ -49,18 +49,6 @@ func (s *Server) platformRoutes() {
 	adm.post("/windows/:city", win.Set)
 }
 
-// platformJobs: when a city's window has closed, institutions that never submitted are
-// marked 视为放弃. Idempotent, so running it every minute (or on two servers) is safe.
-func (s *Server) platformJobs() []Job {
-	return []Job{{Name: "abandon after window", Run: func(ctx context.Context, now time.Time) error {
-		n, err := s.store.AbandonAfterWindows(ctx, now)
-		if n > 0 {
-			s.log.Info("受理期届满，未提交申请的机构已标记为视为放弃", "count", n)
-		}
-		return err
-	}}}
-}
-
 // FilesDir is where uploads are kept: $PORTAL_FILES_DIR, or files/ under the var folder,
 // outside the static root.
 func (s *Server) FilesDir() string {

@@ -72,11 +72,3 @@ func (s *Server) publicRoutes() {
 	plat.get("/scope", scope.Show)
 	plat.post("/scope", limitBody(scopeBodyLimit, scope.Record))
 }
-
-// publicJobs are the scheduled jobs of that part.
-func (s *Server) publicJobs() []Job {
-	return []Job{{Name: "公示期满转省级审定", Run: func(ctx context.Context, now time.Time) error {
-		_, err := s.store.EndDueNotices(ctx, now)
-		return err
-	}}}
-}

@@ -79,6 +79,3 @@ func (s *Server) reviewRoutes() {
 	adm.post("/calendar", cal.Add)
 	adm.get("/chain", chain.Show)
 }
-
-// reviewJobs are the scheduled jobs of that part.
-func (s *Server) reviewJobs() []Job { return nil }

@@ -1,18 +1,22 @@
 package web
 
 import (
+	"database/sql"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/riverqueue/river"
 
 	"portal/models"
 	"portal/models/store"
 	"portal/models/store/files"
 	"portal/static"
 	"portal/views/layout"
+	"portal/web/jobs"
+	"portal/web/mail"
 )
 
 // Server is the assembled web application.
@@ -25,6 +29,10 @@ type Server struct {
 	cfg      Config
 	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
 	files    *files.Local      // every upload: materials, evidence, complaint attachments
+	queue     *river.Client[*sql.Tx] // River: the workers of web/jobs and the scheduled jobs
+	scheduled []jobs.Scheduled
+	mailer    mail.Sender
+	metrics   *metrics
 }
 
 // access declares who may use a route: Public, or signed-in users of the listed roles.
@@ -45,6 +53,10 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 		panic(err) // a server that cannot keep uploads must not start
 	}
 	s.files = fs
+	if err := s.setupJobs(); err != nil {
+		panic(err) // River refuses only a malformed configuration
+	}
+	s.metrics = newMetrics(s)
 
 	e.HTTPErrorHandler = errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()
@@ -52,6 +64,7 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	// The chain, in order: recover, request id, access log, security headers, session and
 	// user, CSRF. Role guards sit on the route groups.
 	e.Use(middleware.Recover())
+	e.Use(s.metrics.middleware)
 	e.Use(middleware.RequestID())
 	e.Use(withShell)
 	e.Use(accessLog(log))

@@ -30,6 +30,7 @@ type ApplicationStore interface {
 	History(ctx context.Context, appID int64) ([]models.Decision, error)
 	InstitutionWindow(ctx context.Context, institutionID int64) (*models.ApplicationWindow, string, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	LatestApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
 }
 
 // PlatformStore is everything the platform-side handlers use.
@@ -75,6 +76,16 @@ func (h *Platform) renderApplications(c echo.Context, status int, typeCode strin
 	p := platform.AppsPage{TypeCode: typeCode, Errors: errs}
 	for _, t := range types {
 		p.Types = append(p.Types, components.Option{Value: t.Code, Label: t.Name})
+		// Say before the click which types may no longer be started (models.CheckNewApplication).
+		latest, err := h.store.LatestApplication(ctx, *u.InstitutionID, t.Code)
+		if err != nil {
+			return err
+		}
+		if latest != nil {
+			if err := models.CheckNewApplication(latest.State); err != nil {
+				p.Closed = append(p.Closed, "「"+t.Name+"」："+models.ErrorMessage(err))
+			}
+		}
 	}
 	for _, a := range apps {
 		row := platform.AppRow{ID: a.ID, Type: a.TypeName, State: a.State, Created: platform.When(a.CreatedAt)}
@@ -193,6 +204,9 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	}
 	for _, vio := range r.Check.SelfAssessment.Violations {
 		p.Violations = append(p.Violations, vio.Message)
+	}
+	if v.Type.SelfAssessment {
+		p.FileChecks = models.FileChecks(*r.File)
 	}
 	hist, err := h.store.History(ctx, app.ID)
 	if err != nil {

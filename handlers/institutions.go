@@ -22,6 +22,10 @@ type InstitutionStore interface {
 	Division(ctx context.Context, id int64) (*models.Division, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
 	OpenApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
+	LatestApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
+	PlatformAfterCertificate(ctx context.Context, u *models.User) (*store.AfterCertificate, error)
+	ExitRecords(ctx context.Context, appID int64) ([]models.ExitRecord, error)
+	LatestFailureNotice(ctx context.Context, appID int64) (*store.FailureNotice, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 }
 
@@ -48,19 +52,78 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 		return err
 	}
 	page := platform.HomePage{Institution: *inst, District: d.Name}
-	app, err := h.store.OpenApplication(c.Request().Context(), inst.ID, models.ApplicationTypeP2P)
+	ctx := c.Request().Context()
+	app, err := h.store.OpenApplication(ctx, inst.ID, models.ApplicationTypeP2P)
 	if err != nil {
 		return err
 	}
+	cal, err := h.store.LoadCalendar(ctx)
+	if err != nil {
+		return err
+	}
+	today := models.DateOf(h.now())
 	if app != nil {
-		cal, err := h.store.LoadCalendar(c.Request().Context())
-		if err != nil {
+		page.Application = app
+		page.Deadline = shared.MakeDeadline(cal, app.DueLabel, app.DueKind, app.DueDate, today)
+	}
+	latest, err := h.store.LatestApplication(ctx, inst.ID, models.ApplicationTypeP2P)
+	if err != nil {
+		return err
+	}
+	if latest != nil {
+		if page.Outcome, err = h.outcome(ctx, u, latest, cal, today); err != nil {
 			return err
 		}
-		page.Application = app
-		page.Deadline = shared.MakeDeadline(cal, app.DueLabel, app.DueKind, app.DueDate, models.DateOf(h.now()))
 	}
 	return Render(c, http.StatusOK, platform.Home(page))
+}
+
+// outcome is where the platform's path ended, or nil while it is still on the way: the
+// certificate, the scope change and the filing; or the final failure with its exit
+// classification, its meaning and the duties that follow (plan 1 六).
+func (h *Institutions) outcome(ctx context.Context, u *models.User, app *models.Application, cal *models.Calendar, today models.Date) (*platform.Outcome, error) {
+	o := &platform.Outcome{ApplicationID: app.ID, State: app.State}
+	if err := models.CheckNewApplication(app.State); err != nil {
+		o.NewApplicationErr = models.ErrorMessage(err)
+	}
+	switch app.State {
+	case models.StateCertified, models.StateScopeChanged, models.StateFiled, models.StateCertificateRevoked:
+		ac, err := h.store.PlatformAfterCertificate(ctx, u)
+		if err != nil || ac == nil {
+			return nil, err
+		}
+		o.CertificateID, o.Serial, o.IssueDate = ac.CertificateID, ac.Serial, ac.IssueDate
+		o.ScopeChangeDate, o.ScopeLate = ac.ChangeDate, ac.Late
+		o.FilingNumber, o.FilingDate = ac.FilingNumber, ac.FilingDate
+		if app.State == models.StateCertified {
+			o.ScopeDeadline = shared.MakeDeadline(cal, "经营范围变更截止", models.DeadlineWorking, &ac.ScopeDeadline, today)
+		}
+		if ac.RevokedAt != nil {
+			o.RevokedOn, o.RevokedReason = models.DateOf(*ac.RevokedAt), ac.RevokedReason
+		}
+	case models.StateFailedFinal:
+		exits, err := h.store.ExitRecords(ctx, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		if n := len(exits); n > 0 {
+			e := exits[n-1]
+			o.Exit = &e
+			m := e.ExitClass.Meaning()
+			o.ExitMeaning = &m
+		}
+		fn, err := h.store.LatestFailureNotice(ctx, app.ID)
+		if err != nil {
+			return nil, err
+		}
+		if fn != nil {
+			o.Problems, o.FailureAuthority, o.FailureNotified = fn.ProblemList(), fn.Authority, fn.NotifiedOn
+		}
+	case models.StateAbandoned:
+	default:
+		return nil, nil
+	}
+	return o, nil
 }
 
 // List shows the institutions in the officer's jurisdiction.

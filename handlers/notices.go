@@ -18,6 +18,7 @@ type NoticeStore interface {
 	ListNotices(ctx context.Context, f store.NoticeFilter, p models.Page) ([]store.NoticeRow, int64, error)
 	NoticeByID(ctx context.Context, id int64) (*store.NoticeRow, error)
 	NoticeSteps(ctx context.Context, n *models.PublicNotice) ([]store.NoticeStep, error)
+	NoticeNumbers
 }
 
 // Notices serves the public notice list, pages and feed.
@@ -95,6 +96,11 @@ func (h *Notices) page(c echo.Context) (*public.NoticePage, error) {
 	for _, s := range steps {
 		page.Steps = append(page.Steps, public.NoticeStep{Date: models.DateOf(s.At), Step: models.StepLabel(s.Event, s.From), Body: bodyOf(s.Role), Event: s.Event})
 	}
+	doc, err := NoticeDocument(ctx, h.store, n, noticePageURL(c, n.ID))
+	if err != nil {
+		return nil, err
+	}
+	page.Document, page.PDF = doc, fmt.Sprintf("/notices/%d/notice.pdf", n.ID)
 	page.Open = n.Status == models.NoticeActive && !today.After(n.EndDate) && !today.Before(n.StartDate)
 	page.Form = public.ComplaintForm{Action: complaintAction(c, n.ID)}
 	return page, nil

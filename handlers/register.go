@@ -17,8 +17,8 @@ import (
 
 // RegisterStore is what the public register needs of the store.
 type RegisterStore interface {
-	Register(ctx context.Context, query string, p models.Page) ([]models.RegisterEntry, int64, error)
-	RegisterAll(ctx context.Context, query string) ([]models.RegisterEntry, error)
+	RegisterFiltered(ctx context.Context, query string, st models.RegisterStatus, p models.Page) ([]models.RegisterEntry, int64, error)
+	RegisterAllFiltered(ctx context.Context, query string, st models.RegisterStatus) ([]models.RegisterEntry, error)
 }
 
 // Register serves the public filing register and its exports.
@@ -33,14 +33,22 @@ func NewRegister(s RegisterStore, now Clock) *Register { return &Register{store:
 // List is /register, searchable and paginated.
 func (h *Register) List(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
+	st := models.ParseRegisterStatus(c.QueryParam("status"))
 	p := pageFrom(c)
-	rows, total, err := h.store.Register(c.Request().Context(), q, p)
+	rows, total, err := h.store.RegisterFiltered(c.Request().Context(), q, st, p)
 	if err != nil {
 		return err
 	}
-	page := public.RegisterPage{Query: q, Rows: rows, Pager: pager(c, p, total)}
+	page := public.RegisterPage{Query: q, Status: string(st), Rows: rows, Pager: pager(c, p, total)}
+	ex := url.Values{}
 	if q != "" {
-		page.Export = "?" + url.Values{"q": {q}}.Encode()
+		ex.Set("q", q)
+	}
+	if st != models.RegisterValid {
+		ex.Set("status", string(st))
+	}
+	if len(ex) > 0 {
+		page.Export = "?" + ex.Encode()
 	}
 	return Render(c, http.StatusOK, public.Register(page))
 }
@@ -52,16 +60,17 @@ func (h *Register) filename(ext string) string {
 // CSV is /register.csv: UTF-8 with a byte-order mark, so spreadsheet programs on
 // Chinese Windows read the characters right.
 func (h *Register) CSV(c echo.Context) error {
-	rows, err := h.store.RegisterAll(c.Request().Context(), c.QueryParam("q"))
+	st := models.ParseRegisterStatus(c.QueryParam("status"))
+	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
 	if err != nil {
 		return err
 	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
-	_ = w.Write(models.RegisterHeader)
+	_ = w.Write(models.RegisterHeaderFor(st))
 	for _, r := range rows {
-		_ = w.Write(csvSafe(r.Cells()))
+		_ = w.Write(csvSafe(r.CellsFor(st)))
 	}
 	w.Flush()
 	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+h.filename("csv"))
@@ -80,7 +89,8 @@ func csvSafe(cells []string) []string {
 
 // XLSX is /register.xlsx.
 func (h *Register) XLSX(c echo.Context) error {
-	rows, err := h.store.RegisterAll(c.Request().Context(), c.QueryParam("q"))
+	st := models.ParseRegisterStatus(c.QueryParam("status"))
+	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
 	if err != nil {
 		return err
 	}
@@ -99,16 +109,16 @@ func (h *Register) XLSX(c echo.Context) error {
 		}
 		return nil
 	}
-	if err := put(1, models.RegisterHeader); err != nil {
+	if err := put(1, models.RegisterHeaderFor(st)); err != nil {
 		return err
 	}
 	for i, r := range rows {
-		if err := put(i+2, r.Cells()); err != nil {
+		if err := put(i+2, r.CellsFor(st)); err != nil {
 			return err
 		}
 	}
 	_ = f.SetColWidth(sheet, "A", "A", 48)
-	_ = f.SetColWidth(sheet, "B", "G", 22)
+	_ = f.SetColWidth(sheet, "B", "J", 22)
 	var buf bytes.Buffer
 	if err := f.Write(&buf); err != nil {
 		return err

@@ -14,8 +14,8 @@ import (
 	"portal/models/store"
 	"portal/views/components"
 	"portal/views/layout"
-	"portal/views/pages/public"
 	"portal/views/pages/platform"
+	"portal/views/pages/public"
 )
 
 // ScopeStore is what the platform's notice mirror and scope change need of the store.

@@ -58,6 +58,14 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 	p := platform.SAPage{AppID: appID, Institution: v.Institution.Name, Errors: errs, Notice: notice, MaxBytes: h.maxUpload,
 		Editable: u.Role == models.RolePlatform && (v.App.State == models.StateDraft || v.App.State == models.StateCorrection),
 		Missing:  result.Missing}
+	// The hard lines the institution file decides apply whatever the answers (outcome.go).
+	file, err := h.store.InstitutionFile(ctx, u, v.Institution.ID)
+	if err != nil {
+		return err
+	}
+	for _, vio := range models.FileHardLines(*file) {
+		p.Violations = append(p.Violations, vio.Message)
+	}
 	violated := map[int]bool{}
 	for _, vio := range result.Violations {
 		p.Violations = append(p.Violations, vio.Message)

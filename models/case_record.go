@@ -129,7 +129,6 @@ func TakenOverMessage(assignee string, since time.Time) string {
 		since.In(chinaTime).Format("2006-01-02 15:04"), assignee)
 }
 
-
 // Notification kinds of case records.
 const (
 	NotifyAssigned   = "assigned"

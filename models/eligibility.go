@@ -44,7 +44,9 @@ type SelfAssessmentItem struct {
 
 // SelfAssessmentItems are items 1–10 of SPEC §3.2.
 var SelfAssessmentItems = []SelfAssessmentItem{
-	{1, "2016年8月24日《网络借贷信息中介机构业务活动管理暂行办法》发布前已设立并开展网贷业务",
+	// Plan 1 五(一) excludes only those set up, or that started P2P lending, after the
+	// day the Interim Measures were published: one founded on 2016-08-24 is eligible.
+	{1, "于2016年8月24日《网络借贷信息中介机构业务活动管理暂行办法》发布之日或之前已设立并开展网贷业务",
 		citeAcceptancePlan + "五(一)；" + citeAcceptanceImpl + "三(二)1",
 		"《暂行办法》发布后新设立或新从事网贷业务的机构，原则上不予备案登记", false},
 	{2, "自始纳入本次网贷风险专项整治",

@@ -59,7 +59,7 @@ func TestEvaluateSelfAssessment(t *testing.T) {
 		}
 	}
 	r := EvaluateSelfAssessment(with(allAnswered(AnswerYes), 1, AnswerNo))
-	want := "第 1 项「2016年8月24日《网络借贷信息中介机构业务活动管理暂行办法》发布前已设立并开展网贷业务」自评为不符合。" +
+	want := "第 1 项「于2016年8月24日《网络借贷信息中介机构业务活动管理暂行办法》发布之日或之前已设立并开展网贷业务」自评为不符合。" +
 		"依据《网贷机构整改验收方案》五(一)；《网贷机构整改验收实施方案》三(二)1，" +
 		"《暂行办法》发布后新设立或新从事网贷业务的机构，原则上不予备案登记，本机构目前不具备整改验收条件。"
 	if r.Violations[0].Message != want {

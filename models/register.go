@@ -2,6 +2,7 @@ package models
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 )
@@ -75,12 +76,74 @@ type RegisterEntry struct {
 	FilingDate    Date
 	CustodyBank   string
 	Website       string
+	// Set when the certificate the filing rests on was revoked: the entry then leaves
+	// the default register and shows only under the 已撤销 filter.
+	Revoked       bool
+	RevokedAt     *time.Time
+	RevokedReason string
 }
+
+// RevokedDate is the day in China the certificate was revoked, or the zero Date.
+func (e RegisterEntry) RevokedDate() Date {
+	if e.RevokedAt == nil {
+		return Date{}
+	}
+	return DateOf(*e.RevokedAt)
+}
+
+// RegisterStatus filters the register: the default lists the filings whose certificate
+// is valid; a filing whose certificate was revoked is kept on record and shown, marked,
+// only when asked for.
+type RegisterStatus string
+
+const (
+	RegisterValid   RegisterStatus = ""        // 有效备案 (default)
+	RegisterRevoked RegisterStatus = "revoked" // 已撤销
+	RegisterAll     RegisterStatus = "all"     // 全部
+)
+
+// ParseRegisterStatus reads the filter from a query; anything unknown is the default.
+func ParseRegisterStatus(s string) RegisterStatus {
+	switch RegisterStatus(strings.TrimSpace(s)) {
+	case RegisterRevoked:
+		return RegisterRevoked
+	case RegisterAll:
+		return RegisterAll
+	}
+	return RegisterValid
+}
+
+// RegisterStatusChoices are the filter's options, in order.
+var RegisterStatusChoices = []Choice{{"", "有效备案"}, {string(RegisterRevoked), "已撤销"}, {string(RegisterAll), "全部"}}
 
 // RegisterHeader is the register's column titles, for CSV and XLSX.
 var RegisterHeader = []string{"机构名称", "统一社会信用代码", "注册地", "备案编号", "备案日期", "存管银行", "网站"}
 
+// registerStatusHeader are the columns an export with revoked entries adds.
+var registerStatusHeader = []string{"状态", "撤销日期", "撤销理由"}
+
+// RegisterHeaderFor is the export's header: the default register has no status
+// columns, since every entry in it is valid.
+func RegisterHeaderFor(st RegisterStatus) []string {
+	if st == RegisterValid {
+		return RegisterHeader
+	}
+	return append(slices.Clone(RegisterHeader), registerStatusHeader...)
+}
+
 // Cells is the entry as text, in RegisterHeader order.
 func (e RegisterEntry) Cells() []string {
 	return []string{e.Name, e.USCC, e.District, e.FilingNumber, e.FilingDate.String(), e.CustodyBank, e.Website}
+}
+
+// CellsFor is the entry as text, in RegisterHeaderFor(st) order.
+func (e RegisterEntry) CellsFor(st RegisterStatus) []string {
+	c := e.Cells()
+	if st == RegisterValid {
+		return c
+	}
+	if e.Revoked {
+		return append(c, "已撤销", e.RevokedDate().String(), e.RevokedReason)
+	}
+	return append(c, "有效", "", "")
 }

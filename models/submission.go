@@ -14,7 +14,10 @@ type SubmissionCheck struct {
 	Items          []ChecklistItem
 	NeedsSA        bool
 	SelfAssessment SelfAssessmentResult
-	WindowErr      error // from CheckSubmissionWindow; nil when open or not applicable
+	// FileHardLines are the hard lines the institution file decides by itself
+	// (FileHardLines), whatever the self-assessment answers.
+	FileHardLines []Violation
+	WindowErr     error // from CheckSubmissionWindow; nil when open or not applicable
 }
 
 // Blockers lists every reason, in Chinese, in the order the platform would fix them.
@@ -31,6 +34,9 @@ func (c SubmissionCheck) Blockers() []string {
 				nos[i] = fmt.Sprint(n)
 			}
 			out = append(out, fmt.Sprintf("自评尚未完成：第 %s 项未作答", strings.Join(nos, "、")))
+		}
+		for _, v := range c.FileHardLines {
+			out = append(out, v.Message)
 		}
 		for _, v := range c.SelfAssessment.Violations {
 			out = append(out, v.Message)

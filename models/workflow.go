@@ -26,13 +26,16 @@ const (
 	StateObjectionReview State = "objection_review"
 	StateFailedFinal     State = "failed_final"
 	StateAbandoned       State = "abandoned"
+	// StateCertificateRevoked: the province revoked the certificate of a certified,
+	// scope-changed or filed application; the filing leaves the public register.
+	StateCertificateRevoked State = "certificate_revoked"
 )
 
 // AllStates lists the states in the order an application usually meets them.
 var AllStates = []State{
 	StateDraft, StateDistrictReview, StateCorrection, StateCityReview, StateJointReview,
 	StateCityConfirm, StatePublicNotice, StateSignoff, StateCertified, StateScopeChanged,
-	StateFiled, StateRevoked, StateFailed, StateObjectionReview, StateFailedFinal, StateAbandoned,
+	StateFiled, StateRevoked, StateFailed, StateObjectionReview, StateFailedFinal, StateAbandoned, StateCertificateRevoked,
 }
 
 var stateLabels = map[State]string{
@@ -41,7 +44,7 @@ var stateLabels = map[State]string{
 	StatePublicNotice: "公示中", StateSignoff: "待省级审定", StateCertified: "已发合格证明",
 	StateScopeChanged: "已变更经营范围", StateFiled: "已备案", StateRevoked: "公示撤销",
 	StateFailed: "验收不合格", StateObjectionReview: "异议复核", StateFailedFinal: "最终不合格",
-	StateAbandoned: "视为放弃",
+	StateAbandoned: "视为放弃", StateCertificateRevoked: "合格证明已撤销",
 }
 
 // Label is the Chinese name shown in the UI.
@@ -78,13 +81,15 @@ const (
 	EventScopeChange Event = "scope_change"
 	EventFile        Event = "file"
 	EventAbandon     Event = "abandon"
+	// EventRevokeCertificate is the province revoking an issued certificate.
+	EventRevokeCertificate Event = "revoke_certificate"
 )
 
 // AllEvents lists every event.
 var AllEvents = []Event{
 	EventSubmit, EventReturn, EventResubmit, EventPass, EventFail, EventDisagree, EventConfirm,
 	EventRevoke, EventReaccept, EventNoticeEnd, EventSignoff, EventObject, EventUphold,
-	EventReject, EventScopeChange, EventFile, EventAbandon,
+	EventReject, EventScopeChange, EventFile, EventAbandon, EventRevokeCertificate,
 }
 
 var eventLabels = map[Event]string{
@@ -93,7 +98,7 @@ var eventLabels = map[Event]string{
 	EventConfirm: "专责小组审定", EventRevoke: "撤销初验合格意见", EventReaccept: "重新验收",
 	EventNoticeEnd: "公示期满", EventSignoff: "省级审定", EventObject: "提出异议",
 	EventUphold: "异议成立", EventReject: "异议不成立", EventScopeChange: "登记经营范围变更",
-	EventFile: "备案登记", EventAbandon: "视为放弃",
+	EventFile: "备案登记", EventAbandon: "视为放弃", EventRevokeCertificate: "撤销整改验收合格证明",
 }
 
 // Label is the Chinese name shown on buttons and in the history.
@@ -195,6 +200,14 @@ var WorkflowTable = []WorkflowRule{
 	// Business-scope change and filing (六(一)).
 	{StateCertified, EventScopeChange, AnyScale, byPlatform, StateScopeChanged, nil},
 	{StateScopeChanged, EventFile, AnyScale, byProvince, StateFiled, nil},
+
+	// Revocation of the certificate (SPEC §4 "revocable"): filing rests on a valid
+	// certificate ("整改验收合格一家、备案一家", plan 1 二(二)1; plan 6 一), so revoking it
+	// ends the application and takes the filing off the register. The province issues
+	// the certificate (四(一)) and so revokes it, with a public reason.
+	{StateCertified, EventRevokeCertificate, AnyScale, byProvince, StateCertificateRevoked, guards(GuardOpinion)},
+	{StateScopeChanged, EventRevokeCertificate, AnyScale, byProvince, StateCertificateRevoked, guards(GuardOpinion)},
+	{StateFiled, EventRevokeCertificate, AnyScale, byProvince, StateCertificateRevoked, guards(GuardOpinion)},
 }
 
 // Actor is who asks for a transition: a logged-in user, or the scheduler (System).

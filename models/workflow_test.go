@@ -55,6 +55,9 @@ var expectedMoves = []move{
 	{StateObjectionReview, EventReject, "city", "province", StateFailedFinal, StateFailedFinal},
 	{StateCertified, EventScopeChange, "platform", "platform", StateScopeChanged, StateScopeChanged},
 	{StateScopeChanged, EventFile, "province", "province", StateFiled, StateFiled},
+	{StateCertified, EventRevokeCertificate, "province", "province", StateCertificateRevoked, StateCertificateRevoked},
+	{StateScopeChanged, EventRevokeCertificate, "province", "province", StateCertificateRevoked, StateCertificateRevoked},
+	{StateFiled, EventRevokeCertificate, "province", "province", StateCertificateRevoked, StateCertificateRevoked},
 }
 
 var testNow = time.Date(2026, 11, 20, 10, 0, 0, 0, chinaTime)
@@ -114,11 +117,11 @@ func TestTransitionEveryStateAndEvent(t *testing.T) {
 			}
 		}
 	}
-	if pairs != 16*17 {
-		t.Errorf("checked %d state × event pairs, want 272", pairs)
+	if pairs != 17*18 {
+		t.Errorf("checked %d state × event pairs, want 306", pairs)
 	}
-	if len(WorkflowTable) != 25 {
-		t.Errorf("WorkflowTable has %d rows; expectedMoves covers 25 (21 pairs, 4 split by scale)", len(WorkflowTable))
+	if len(WorkflowTable) != 28 {
+		t.Errorf("WorkflowTable has %d rows; expectedMoves covers 28 (24 pairs, 4 split by scale)", len(WorkflowTable))
 	}
 }
 
@@ -258,7 +261,8 @@ func TestLabelsAndTerminal(t *testing.T) {
 			terminal = append(terminal, s)
 		}
 	}
-	if want := []State{StateFiled, StateFailedFinal, StateAbandoned}; !slices.Equal(terminal, want) {
+	// filed is not terminal: its certificate can still be revoked
+	if want := []State{StateFailedFinal, StateAbandoned, StateCertificateRevoked}; !slices.Equal(terminal, want) {
 		t.Errorf("terminal states = %v, want %v", terminal, want)
 	}
 	if StateDraft.Label() != "草稿" || StateCityConfirm.Label() != "专责小组审定" {

@@ -38,6 +38,8 @@ func (s *Server) publicRoutes() {
 	pub.get("/notices", cache.Wrap(notices.List, false))
 	pub.get("/notices.atom", cache.Wrap(notices.Atom, false))
 	pub.get("/notices/:id", cache.Wrap(notices.Show, true))
+	docs := handlers.NewDocuments(s.store, s.clock)
+	pub.get("/notices/:id/notice.pdf", docs.NoticePDF)
 	pub.post("/notices/:id/complaints", limitBody(complaintBodyLimit, complaints.File))
 	pub.get("/complaints/:ref", complaints.Status)
 	pub.get("/verify", verify.Form)

@@ -33,6 +33,7 @@ func (s *Server) reviewRoutes() {
 	view := s.group("/applications", applicationViewers)
 	view.get("/:id", rv.Show)
 	view.get("/:id/review-files/:fid", rv.ReviewFile)
+	view.get("/:id/failure-notice.pdf", handlers.NewDocuments(s.store, s.clock).FailureLetterPDF)
 
 	plat := s.group("/applications", platforms)
 	plat.get("/:id/objection", rv.ObjectionForm)

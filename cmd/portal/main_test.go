@@ -55,7 +55,7 @@ func TestDemoModeSeedsOnceAndIdempotently(t *testing.T) {
 		}
 		d.close()
 	}
-	want := int64(len(store.DemoAccounts()) + len(store.DemoPublicAccounts()))
+	want := int64(len(store.AllDemoAccounts()))
 	if n := countUsers(t, dsn); n != want {
 		t.Fatalf("demo database has %d users; want %d", n, want)
 	}

@@ -65,7 +65,7 @@ func banner(cfg web.Config) {
 		return
 	}
 	fmt.Printf("演示账户（密码均为 %s）:\n", store.DemoPassword)
-	for _, a := range append(store.DemoAccounts(), store.DemoPublicAccounts()...) {
+	for _, a := range store.AllDemoAccounts() {
 		fmt.Printf("  %-10s %s · %s\n", a.Username, a.Role, a.Scope)
 	}
 	fmt.Println("按 Ctrl-C 停止。")

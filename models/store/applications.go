@@ -12,11 +12,26 @@ import (
 )
 
 // CreateApplication opens a draft application for the institution; only one may be open
-// per institution and type.
+// per institution and type, and none after the latest one was certified, filed, finally
+// failed or given up (models.CheckNewApplication).
 func (s *Store) CreateApplication(ctx context.Context, a Actor, institutionID int64, typeCode string) (*models.Application, error) {
 	app := &models.Application{InstitutionID: institutionID, TypeCode: typeCode, State: models.StateDraft, Version: 1,
 		StateSince: a.Now, CreatedAt: a.Now, UpdatedAt: a.Now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
+		// Serialise creations for the institution, so two at once see each other's row.
+		if err := tx.Exec("SELECT 1 FROM institutions WHERE id = ? FOR UPDATE", institutionID).Error; err != nil {
+			return err
+		}
+		var latest []models.State
+		if err := tx.Model(&models.Application{}).Where("institution_id = ? AND type_code = ?", institutionID, typeCode).
+			Order("id DESC").Limit(1).Pluck("state", &latest).Error; err != nil {
+			return err
+		}
+		if len(latest) == 1 {
+			if err := models.CheckNewApplication(latest[0]); err != nil {
+				return err
+			}
+		}
 		if err := tx.Create(app).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return models.Errorf(models.EConflict, "本机构已有一件进行中的申请，不能重复创建")
@@ -46,7 +61,7 @@ func (s *Store) Application(ctx context.Context, u *models.User, id int64) (*mod
 func (s *Store) OpenApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error) {
 	var app models.Application
 	err := s.db.WithContext(ctx).Where("institution_id = ? AND type_code = ? AND state NOT IN ?", institutionID, typeCode,
-		[]models.State{models.StateFiled, models.StateFailedFinal, models.StateAbandoned}).Order("id DESC").First(&app).Error
+		models.ClosedStates).Order("id DESC").First(&app).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil
 	}
@@ -194,4 +209,15 @@ func (s *Store) VerifyDecisionChain(ctx context.Context) (*models.ChainBreak, in
 		return nil, 0, err
 	}
 	return models.VerifyChain(ds), len(ds), nil
+}
+
+// LatestApplication is the institution's most recent application of the type, open or
+// closed, or nil: the platform's home shows where its path ended.
+func (s *Store) LatestApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error) {
+	var app models.Application
+	err := s.db.WithContext(ctx).Where("institution_id = ? AND type_code = ?", institutionID, typeCode).Order("id DESC").First(&app).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	return &app, err
 }

@@ -225,6 +225,8 @@ func truncate(s string, n int) string {
 }
 
 // RevokeCertificate revokes a certificate with a public reason; the platform is told.
+// The application moves to certificate_revoked and its filing, if any, leaves the
+// default public register (Register), though it stays on record.
 func (s *Store) RevokeCertificate(ctx context.Context, a Actor, id int64, reason string) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var ids []int64
@@ -244,6 +246,17 @@ func (s *Store) RevokeCertificate(ctx context.Context, a Actor, id int64, reason
 			return models.Errorf(models.EConflict, "该证明已于 %s 撤销", models.DateOf(*c.RevokedAt))
 		}
 		reason = strings.TrimSpace(reason)
+		// The application leaves certified / scope changed / filed through the workflow,
+		// so the revocation is in its hash-chained history and its state says so.
+		app, err := lockApplication(tx, c.ApplicationID)
+		if err != nil {
+			return err
+		}
+		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: reason}
+		if err := Decide(tx, a, app, models.EventRevokeCertificate, f, DecisionInput{
+			Opinion: fmt.Sprintf("撤销整改验收合格证明 %s：%s", c.Serial, reason)}); err != nil {
+			return err
+		}
 		if err := tx.Model(&c).Updates(map[string]any{"status": models.CertificateRevoked, "revoked_at": a.Now,
 			"revoked_reason": reason, "revoked_by": a.id(), "updated_at": a.Now}).Error; err != nil {
 			return err

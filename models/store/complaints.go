@@ -61,8 +61,8 @@ func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in m
 		for _, uid := range ids {
 			row := Notification{UserID: uid, ApplicationID: &n.ApplicationID, At: a.Now, Kind: "complaint",
 				Title: fmt.Sprintf("公示期间收到对 %s 的举报（%s），请核查", inst.Name, c.Ref),
-				Body: fmt.Sprintf("举报人类型：%s；公示截止：%s。经核查属实的，先行撤销初验合格意见并重新验收（%s）", c.ComplainantType.Label(), n.EndDate, citeNotice),
-				Link: fmt.Sprintf("/city/complaints/%d", c.ID)}
+				Body:  fmt.Sprintf("举报人类型：%s；公示截止：%s。经核查属实的，先行撤销初验合格意见并重新验收（%s）", c.ComplainantType.Label(), n.EndDate, citeNotice),
+				Link:  fmt.Sprintf("/city/complaints/%d", c.ID)}
 			if err := tx.Create(&row).Error; err != nil {
 				return err
 			}

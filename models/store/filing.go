@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -31,13 +32,16 @@ type AfterCertificate struct {
 	Late            bool
 	FilingNumber    string
 	FilingDate      models.Date
+	RevokedAt       *time.Time
+	RevokedReason   string
 }
 
 func afterCertificate(db *gorm.DB) *gorm.DB {
 	return db.Table("applications").Select(`applications.id AS application_id, applications.version, applications.state,
 		institutions.id AS institution_id, institutions.name AS institution_name, institutions.uscc, d.name AS district_name,
 		c.id AS certificate_id, c.serial, c.issue_date, c.status AS cert_status, applications.due_date AS scope_deadline,
-		sc.change_date, sc.deadline AS change_deadline, COALESCE(sc.late, false) AS late, f.filing_number, f.filing_date`).
+		sc.change_date, sc.deadline AS change_deadline, COALESCE(sc.late, false) AS late, f.filing_number, f.filing_date,
+		c.revoked_at, c.revoked_reason`).
 		Joins("JOIN institutions ON institutions.id = applications.institution_id").
 		Joins("JOIN divisions d ON d.id = institutions.district_id").
 		Joins("JOIN certificates c ON c.application_id = applications.id").

@@ -138,6 +138,9 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 		if err := seedPlatform(tx); err != nil {
 			return err
 		}
-		return seedPublic(tx)
+		if err := seedPublic(tx); err != nil {
+			return err
+		}
+		return seedEndPath(tx)
 	})
 }

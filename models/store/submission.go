@@ -60,6 +60,9 @@ func readiness(db *gorm.DB, app *models.Application, today models.Date) (*Readin
 	r.Conditions, r.CondErr = models.EvaluateFilingConditions(r.File.FilingFacts())
 	r.Check = models.SubmissionCheck{FileErrors: models.ValidateFile(*r.File, today), Items: v.Items,
 		NeedsSA: v.Type.SelfAssessment, SelfAssessment: models.EvaluateSelfAssessment(AnswerMap(r.Answers))}
+	if v.Type.SelfAssessment {
+		r.Check.FileHardLines = models.FileHardLines(*r.File)
+	}
 	if v.Type.Windowed && app.State == models.StateDraft {
 		r.Check.WindowErr = models.CheckSubmissionWindow(r.Window, r.City, today)
 	}

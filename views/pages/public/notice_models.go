@@ -78,6 +78,8 @@ type NoticePage struct {
 	MirrorURL     string
 	Open          bool // complaints accepted
 	Form          ComplaintForm
+	Document      models.Document // the formal notice text with its 文号 (documents.go)
+	PDF           string          // the same as a sealed PDF
 }
 
 // ComplaintStatusPage is what the complainant sees at /complaints/{ref}; personal
@@ -117,6 +119,7 @@ type VerifyResult struct {
 // RegisterPage is the public filing register.
 type RegisterPage struct {
 	Query  string
+	Status string // models.RegisterStatus: "" valid, "revoked", "all"
 	Rows   []models.RegisterEntry
 	Pager  components.Pager
 	Export string // query string of the export links

@@ -24,18 +24,27 @@ define install_missing
 	fi
 endef
 
-.PHONY: run test bench deps-run deps-test deps-bench generate check-generated build
+.PHONY: run test bench deps-run deps-test deps-bench generate check-generated build mailpit
 
-run: deps-run build
+run: deps-run build $(MAILPIT)
 	./var/bin/portal serve
+
+# Mailpit, the local mail server of `make run` and of the tests, is a Go tool of the
+# separate tools module (tools/go.mod), built once into var/bin: present, not rebuilt.
+MAILPIT := var/bin/mailpit
+$(MAILPIT):
+	@mkdir -p var/bin
+	@echo "构建 Mailpit（仅首次）…"
+	cd tools && $(GO) build -o ../$(MAILPIT) github.com/axllent/mailpit
+mailpit: $(MAILPIT)
 
 build:
 	@mkdir -p var/bin
 	$(GO) build -o var/bin/portal ./cmd/portal
 
-test: deps-test check-generated
+test: deps-test check-generated $(MAILPIT)
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 30m ./...
+	PORTAL_MAILPIT_BIN=$(CURDIR)/$(MAILPIT) $(GO) test -count=1 -timeout 30m ./...
 
 bench: deps-bench
 	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/

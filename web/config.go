@@ -13,12 +13,13 @@ import (
 
 // Config is read from the environment.
 type Config struct {
-	Addr        string // listen address, 127.0.0.1:$PORT
-	DatabaseURL string // empty: start the private cluster under VarDir
-	Env         string // "production" or "demo"
-	VarDir      string // ./var: private database, files, keys
-	SessionKey  []byte // signs the session cookie
-	SecureOnly  bool   // cookies marked Secure (behind TLS)
+	Addr        string    // listen address, 127.0.0.1:$PORT
+	DatabaseURL string    // empty: start the private cluster under VarDir
+	Env         string    // "production" or "demo"
+	VarDir      string    // ./var: private database, files, keys
+	SessionKey  []byte    // signs the session cookie
+	SecureOnly  bool      // cookies marked Secure (behind TLS)
+	Ops         OpsConfig // mail, /metrics and the job schedule (config_ops.go)
 }
 
 // Production reports whether the server runs without demo data.
@@ -52,6 +53,9 @@ func ConfigFromEnv() (Config, error) {
 		return c, err
 	}
 	c.SessionKey = key
+	if c.Ops, err = opsFromEnv(port); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 

@@ -16,13 +16,13 @@ func (s *Server) setupJobs() error {
 	if err != nil {
 		return err
 	}
-	sender := s.cfg.Mailer
+	sender := s.cfg.Ops.Mailer
 	if sender == nil {
 		sender = mail.Log{Log: s.log}
 	}
 	s.mailer = sender
 	client, scheduled, err := jobs.NewClient(sqlDB, jobs.Deps{Store: s.store, Sweep: s.SweepFiles, Mail: sender,
-		BaseURL: s.cfg.base(), Clock: s.clock, Log: s.log, Every: s.cfg.JobEvery})
+		BaseURL: s.cfg.Ops.linkBase(), Clock: s.clock, Log: s.log, Every: s.cfg.Ops.JobEvery})
 	if err != nil {
 		return err
 	}

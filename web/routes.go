@@ -54,6 +54,8 @@ func (s *Server) routes() {
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
 	home := handlers.NewHome(s.store)
+	mailPrefs := handlers.NewAccountMail(s.store, s.sessions, s.clock)
+	jobsAdm := handlers.NewJobs(s.store, s.sessions, s.clock)
 
 	pub := s.group("", anyone)
 	pub.get("/", home.Root) // the public home; a signed-in user goes on to their role's home
@@ -62,10 +64,15 @@ func (s *Server) routes() {
 	pub.get("/login", auth.Form)
 	pub.post("/login", auth.Login)
 	pub.get("/healthz", handlers.Health(s.store))
+	pub.get("/livez", handlers.Live)                  // the process answers: restart it if not
+	pub.get("/readyz", handlers.Health(s.store))      // the database answers: send it traffic
+	pub.get("/metrics", s.metrics.handler(s.cfg.Ops)) // Prometheus; configured addresses only, others 404
 	pub.get("/static/*", echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static.FS))))
 
 	user := s.group("", signedIn)
 	user.post("/logout", auth.Logout)
+	user.get("/account", mailPrefs.Settings)
+	user.post("/account/mail", mailPrefs.SetMail)
 	user.get("/account/password", acct.PasswordForm)
 	user.post("/account/password", acct.ChangePassword)
 
@@ -86,7 +93,11 @@ func (s *Server) routes() {
 	adm_.post("/users/:id/enable", adm.Enable)
 	adm_.get("/users/:id/reset", adm.ResetForm)
 	adm_.post("/users/:id/reset", adm.Reset)
+	adm_.get("/users/:id/email", adm.EmailForm)
+	adm_.post("/users/:id/email", adm.SetEmail)
 	adm_.get("/audit", adm.Audit)
+	adm_.get("/jobs", jobsAdm.List)
+	adm_.post("/jobs/:id/retry", jobsAdm.Retry)
 
 	s.platformRoutes()
 	s.reviewRoutes()

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"strconv"
-	"time"
 
 	"portal/handlers"
 )

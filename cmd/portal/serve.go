@@ -8,13 +8,17 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"portal/models"
 	"portal/models/store"
 	"portal/web"
+	"portal/web/mail"
 )
 
 func serve(ctx context.Context, log *slog.Logger) error {
@@ -23,11 +27,19 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer d.close()
+	mailNote, stopMail, err := setupMail(ctx, &d.cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	srv := web.New(d.cfg, d.store, time.Now, log)
-	srv.StartJobs(ctx, time.Minute)
+	if err := srv.StartJobs(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	banner(d.cfg)
+	fmt.Println(mailNote)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("服务无法启动: %w", err)
@@ -56,6 +68,49 @@ func prepareDatabase(ctx context.Context) (*database, error) {
 		}
 	}
 	return d, nil
+}
+
+// setupMail picks the mail channel: the configured SMTP server; without one, a local
+// Mailpit under the var folder when it has been built (make run builds it); else the log.
+func setupMail(ctx context.Context, cfg *web.Config, log *slog.Logger) (note string, stop func(), err error) {
+	stop = func() {}
+	if cfg.Ops.SMTP.Host != "" {
+		sender, err := mail.NewSMTP(cfg.Ops.SMTP)
+		if err != nil {
+			return "", stop, err
+		}
+		cfg.Ops.Mailer = sender
+		return fmt.Sprintf("通知邮件经 SMTP 服务器 %s:%d 发送。", cfg.Ops.SMTP.Host, cfg.Ops.SMTP.Port), stop, nil
+	}
+	bin, err := mail.FindMailpit(cfg.VarDir)
+	if err != nil {
+		cfg.Ops.Mailer = mail.Log{Log: log}
+		return "未配置 SMTP（PORTAL_SMTP_HOST），也没有本地 Mailpit：通知邮件只写入日志。", stop, nil
+	}
+	mp, err := mail.StartMailpit(ctx, bin, filepath.Join(cfg.VarDir, "mailpit"), envPort("MAILPIT_SMTP_PORT", 1025), envPort("MAILPIT_HTTP_PORT", 8025))
+	if err != nil {
+		return "", stop, fmt.Errorf("无法启动本地 Mailpit: %w", err)
+	}
+	cfg.Ops.SMTP = mail.SMTPConfig{Host: "127.0.0.1", Port: mp.SMTPPort, From: "网贷整改验收系统 <noreply@portal.localhost>", TLS: "none"}
+	sender, err := mail.NewSMTP(cfg.Ops.SMTP)
+	if err != nil {
+		mp.Stop()
+		return "", stop, err
+	}
+	cfg.Ops.Mailer = sender
+	return "未配置 SMTP：演示邮件发往本地 Mailpit，在 " + mp.URL() + " 查看。", mp.Stop, nil
+}
+
+// envPort reads a port from name, or gives def; 0 when def is taken means any free one.
+func envPort(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	if l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(def)); err == nil {
+		l.Close()
+		return def
+	}
+	return 0
 }
 
 func banner(cfg web.Config) {

@@ -49,9 +49,18 @@ type Env struct {
 // New starts the server on a fresh clone of the demo database.
 func New(t testing.TB) *Env {
 	t.Helper()
+	return NewWith(t, nil)
+}
+
+// NewWith is New with the configuration changed by edit first (a mailer, say).
+func NewWith(t testing.TB, edit func(*web.Config)) *Env {
+	t.Helper()
 	st := storetest.New(t, storetest.Demo)
 	clock := &Clock{now: Start}
 	cfg := web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir()}
+	if edit != nil {
+		edit(&cfg)
+	}
 	srv := web.New(cfg, st, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ts := httptest.NewServer(srv.Echo)
 	t.Cleanup(ts.Close)

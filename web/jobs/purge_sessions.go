@@ -3,6 +3,8 @@ package jobs
 import (
 	"context"
 	"time"
+
+	"github.com/riverqueue/river"
 )
 
 // PurgeSessionsArgs removes sessions past their idle or absolute lifetime.
@@ -17,4 +19,9 @@ func purgeSessions(d Deps) Scheduled {
 			_, err := d.Store.PurgeExpiredSessions(ctx, now)
 			return err
 		}}
+}
+
+// PurgeSessionsWorker is the job's worker on its own (River's test worker runs it).
+func PurgeSessionsWorker(d Deps) river.Worker[PurgeSessionsArgs] {
+	return &periodic[PurgeSessionsArgs]{run: purgeSessions(d).Run, clock: d.Clock}
 }

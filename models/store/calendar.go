@@ -28,18 +28,18 @@ type calendarCache struct {
 	checked time.Time // when version was last compared with the database
 }
 
-// calendarCheckEvery bounds how stale a process's calendar may be: a year added through
+// CalendarCheckEvery bounds how stale a process's calendar may be: a year added through
 // another replica is used here at most this long after its commit (issue 13 §4).
-const calendarCheckEvery = 250 * time.Millisecond
+const CalendarCheckEvery = 250 * time.Millisecond
 
 // LoadCalendar returns the official working-day calendar kept in the database. It is
 // read once per process and again whenever calendar_version (moved by a trigger in the
 // changing transaction, migration 00078) differs from the one it was read at; the
-// version is compared at most every calendarCheckEvery.
+// version is compared at most every CalendarCheckEvery.
 func (s *Store) LoadCalendar(ctx context.Context) (*models.Calendar, error) {
 	s.calendar.mu.Lock()
 	defer s.calendar.mu.Unlock()
-	if s.calendar.cal != nil && time.Since(s.calendar.checked) < calendarCheckEvery {
+	if s.calendar.cal != nil && time.Since(s.calendar.checked) < CalendarCheckEvery {
 		return s.calendar.cal, nil
 	}
 	var v int64

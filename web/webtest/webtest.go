@@ -55,8 +55,13 @@ func New(t testing.TB) *Env {
 // NewWith is New with the configuration changed by edit first (a mailer, say).
 func NewWith(t testing.TB, edit func(*web.Config)) *Env {
 	t.Helper()
-	st := storetest.New(t, storetest.Demo)
-	clock := &Clock{now: Start}
+	return NewOn(t, storetest.New(t, storetest.Demo), &Clock{now: Start}, edit)
+}
+
+// NewOn assembles a server on st, a store of its own, as another replica on the same
+// database would be.
+func NewOn(t testing.TB, st *store.Store, clock *Clock, edit func(*web.Config)) *Env {
+	t.Helper()
 	cfg := web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir()}
 	if edit != nil {
 		edit(&cfg)

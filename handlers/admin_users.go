@@ -2,10 +2,12 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -26,6 +28,9 @@ type AdminStore interface {
 	SetUserEmail(ctx context.Context, a store.Actor, userID int64, email string) error
 	Divisions(ctx context.Context) ([]models.Division, error)
 	AllInstitutions(ctx context.Context) ([]models.Institution, error)
+	LockedClients(ctx context.Context, usernames []string, now time.Time) (map[string]int, error)
+	UnlockUser(ctx context.Context, a store.Actor, id int64) (*models.User, error)
+	PendingCalendarYears(ctx context.Context) ([]store.PendingYear, error)
 }
 
 // Admin manages accounts and shows the audit log.
@@ -53,7 +58,19 @@ func (h *Admin) Users(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total)}
+	usernames := make([]string, len(users))
+	for i, u := range users {
+		usernames[i] = u.Username
+	}
+	locked, err := h.store.LockedClients(ctx, usernames, h.now())
+	if err != nil {
+		return err
+	}
+	pending, err := h.store.PendingCalendarYears(ctx)
+	if err != nil {
+		return err
+	}
+	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total), Pending: pendingNotices(pending)}
 	for _, u := range users {
 		scope := ""
 		switch {
@@ -62,7 +79,7 @@ func (h *Admin) Users(c echo.Context) error {
 		case u.DivisionID != nil:
 			scope = names.divisions[*u.DivisionID]
 		}
-		page.Rows = append(page.Rows, admin.UserRow{User: u, Scope: scope})
+		page.Rows = append(page.Rows, admin.UserRow{User: u, Scope: scope, LockedClients: locked[u.Username]})
 	}
 	return Render(c, http.StatusOK, admin.Users(page))
 }
@@ -127,6 +144,8 @@ func (h *Admin) CreateUser(c echo.Context) error {
 	}
 	if form.DisplayName == "" {
 		form.Errors["display_name"] = "请填写姓名"
+	} else if models.LongerThan(form.DisplayName, models.MaxDisplayNameLength) {
+		form.Errors["display_name"] = fmt.Sprintf("姓名不超过 %d 字", models.MaxDisplayNameLength)
 	}
 	if !role.Valid() {
 		form.Errors["role"] = "请选择角色"
@@ -215,6 +234,20 @@ func (h *Admin) setDisabled(c echo.Context, disabled bool) error {
 		msg = "用户已停用，其登录会话已全部失效"
 	}
 	return redirectWithFlash(c, h.sessions, "/admin/users", msg)
+}
+
+// Unlock lifts the sign-in locks of the account from every client (issue 8 §2.5); the
+// store records it in the audit log.
+func (h *Admin) Unlock(c echo.Context) error {
+	id, err := idParam(c, "id")
+	if err != nil {
+		return err
+	}
+	u, err := h.store.UnlockUser(c.Request().Context(), actor(c, h.now), id)
+	if err != nil {
+		return err
+	}
+	return redirectWithFlash(c, h.sessions, "/admin/users", "已解除 "+u.Username+" 的登录锁定，失败计数已清零")
 }
 
 // ResetForm shows the password-reset form.

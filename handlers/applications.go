@@ -30,6 +30,7 @@ type ApplicationStore interface {
 	History(ctx context.Context, appID int64) ([]models.Decision, error)
 	InstitutionWindow(ctx context.Context, institutionID int64) (*models.ApplicationWindow, string, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	ClockByID(ctx context.Context, id int64) (*models.Clock, error)
 	LatestApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
 }
 
@@ -175,12 +176,18 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	if app.SubmittedAt != nil {
 		p.Submitted = platform.When(*app.SubmittedAt)
 	}
-	if app.DueDate != nil {
+	if app.ClockID != nil {
 		cal, err := h.store.LoadCalendar(ctx)
 		if err != nil {
 			return err
 		}
-		p.Due = shared.MakeDeadline(cal, app.DueLabel, app.DueKind, app.DueDate, today).String()
+		ck, err := h.store.ClockByID(ctx, *app.ClockID)
+		if err != nil {
+			return err
+		}
+		if d := shared.ClockDeadline(ck, cal, h.now()); d != nil {
+			p.Due = d.String()
+		}
 	}
 	if v.Type.Windowed && app.State == models.StateDraft {
 		p.Window = windowLine(r.Window, r.City, today)

@@ -2,8 +2,12 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -16,6 +20,24 @@ import (
 type AuthStore interface {
 	UserByUsername(ctx context.Context, username string) (*models.User, error)
 	RecordLogin(ctx context.Context, a store.Actor, username string, passwordOK bool) error
+	LoginFailures(ctx context.Context, username string, now time.Time) (int, error)
+}
+
+// Pause waits d before a sign-in attempt is answered, or until ctx ends. The server waits
+// on the wall clock; tests record the waits instead of sleeping.
+type Pause func(ctx context.Context, d time.Duration)
+
+// WallPause waits d on the wall clock, cut short when the request ends.
+func WallPause(ctx context.Context, d time.Duration) {
+	if d <= 0 {
+		return
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+	case <-ctx.Done():
+	}
 }
 
 // Auth signs users in and out.
@@ -23,11 +45,15 @@ type Auth struct {
 	store    AuthStore
 	sessions Sessions
 	now      Clock
+	pause    Pause
 }
 
-// NewAuth builds the sign-in handlers.
-func NewAuth(s AuthStore, sess Sessions, now Clock) *Auth {
-	return &Auth{store: s, sessions: sess, now: now}
+// NewAuth builds the sign-in handlers; pause is the per-username wait (nil: WallPause).
+func NewAuth(s AuthStore, sess Sessions, now Clock, pause Pause) *Auth {
+	if pause == nil {
+		pause = WallPause
+	}
+	return &Auth{store: s, sessions: sess, now: now, pause: pause}
 }
 
 // Form shows the login page; a signed-in user goes home.
@@ -49,7 +75,21 @@ func (h *Auth) Login(c echo.Context) error {
 	if username == "" || password == "" {
 		return refuse("请输入用户名和密码")
 	}
+	if utf8.RuneCountInString(username) > models.MaxUsernameLen || !utf8.ValidString(username) || strings.ContainsRune(username, 0) {
+		username = truncateRunes(strings.ToValidUTF8(strings.ReplaceAll(username, "\x00", ""), ""), models.MaxUsernameLen)
+		return refuse(fmt.Sprintf("用户名不超过 %d 个字符，且不能含有控制字符", models.MaxUsernameLen))
+	}
+	if len(password) > models.MaxPasswordLen {
+		return refuse(fmt.Sprintf("密码不超过 %d 个字符", models.MaxPasswordLen))
+	}
 	ctx := c.Request().Context()
+	// Every attempt at this name waits for its recent failures from all clients, before
+	// the password is looked at, whether or not the account exists (issue 8 §2.5).
+	failures, err := h.store.LoginFailures(ctx, username, h.now())
+	if err != nil {
+		return err
+	}
+	h.pause(ctx, models.LoginDelay(failures))
 	u, err := h.store.UserByUsername(ctx, username)
 	if err != nil && models.ErrorCode(err) != models.ENotFound {
 		return err
@@ -58,8 +98,8 @@ func (h *Auth) Login(c echo.Context) error {
 	if u != nil && !u.Disabled {
 		hash = u.PasswordHash
 	}
-	ok := models.CheckPassword(hash, password) // compares even for unknown names, for even timing
-	if err := h.store.RecordLogin(ctx, store.Actor{User: nil, IP: c.RealIP(), Now: h.now()}, username, ok); err != nil {
+	ok := models.CheckPassword(hash, password) // compares even for unknown names, at the same cost (§2.4)
+	if err := h.store.RecordLogin(ctx, store.Actor{User: nil, IP: clientAddr(c), Now: h.now()}, username, ok); err != nil {
 		switch models.ErrorCode(err) {
 		case models.ELocked, models.EUnauthorized:
 			return refuse(models.ErrorMessage(err))
@@ -103,10 +143,47 @@ func HomeOf(r models.Role) string {
 	return "/login"
 }
 
-// safeNext keeps only local paths, so the login form cannot redirect off-site.
-func safeNext(next string) string {
-	if strings.HasPrefix(next, "/") && !strings.HasPrefix(next, "//") && !strings.HasPrefix(next, "/\\") {
-		return next
+// clientAddr is the client's address as the throttle keys it, bounded.
+func clientAddr(c echo.Context) string {
+	return truncateRunes(c.RealIP(), models.MaxClientLen)
+}
+
+func truncateRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
 	}
-	return ""
+	return string([]rune(s)[:n])
+}
+
+// maxNextLen bounds the next parameter; a longer one is dropped.
+const maxNextLen = 2000
+
+// safeNext keeps only a local path (issue 8 §2.3), so the login form cannot redirect
+// off-site: it must parse as a URL without scheme, host or user, start with exactly one
+// "/", and contain no space, backslash or control character and no invalid UTF-8, neither as typed nor after
+// percent-decoding (browsers treat "/\t/evil.com" and "/%2F/evil.com" like "//evil.com").
+// Anything else gives "" and the user lands on the role's home.
+func safeNext(next string) string {
+	if next == "" || len(next) > maxNextLen {
+		return ""
+	}
+	decoded, err := url.PathUnescape(next)
+	if err != nil || !utf8.ValidString(decoded) {
+		return ""
+	}
+	for _, s := range []string{next, decoded} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") {
+			return ""
+		}
+		for i := 0; i < len(s); i++ {
+			if b := s[i]; b < 0x21 || b == 0x7f || b == '\\' {
+				return ""
+			}
+		}
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !strings.HasPrefix(u.Path, "/") {
+		return ""
+	}
+	return next
 }

@@ -35,11 +35,13 @@ type Certificates struct {
 	sessions Sessions
 	now      Clock
 	changed  func()
+	base     string // configured base URL of the verify link and QR code
 }
 
-// NewCertificates builds the certificate handlers.
-func NewCertificates(s CertificateStore, files PublicFiles, sess Sessions, now Clock, changed func()) *Certificates {
-	return &Certificates{store: s, files: files, sessions: sess, now: now, changed: changed}
+// NewCertificates builds the certificate handlers; baseURL (configured, never the
+// request's Host) prefixes the verify link printed and encoded on the certificate.
+func NewCertificates(s CertificateStore, files PublicFiles, sess Sessions, now Clock, changed func(), baseURL string) *Certificates {
+	return &Certificates{store: s, files: files, sessions: sess, now: now, changed: changed, base: baseURL}
 }
 
 // Evidence downloads the scope-change evidence of the certificate's application, for
@@ -140,7 +142,7 @@ func (h *Certificates) page(c echo.Context) (*province.CertificatePage, error) {
 		return nil, err
 	}
 	p := &province.CertificatePage{Row: certRow(*r), Authorities: [2]string{r.Authority1, r.Authority2}, Fingerprint: r.Fingerprint,
-		VerifyURL: VerifyURL(c, r.Serial), RevokedReason: r.RevokedReason, Verifications: n,
+		VerifyURL: VerifyURL(h.base, r.Serial), RevokedReason: r.RevokedReason, Verifications: n,
 		CanRevoke: CurrentUser(c).Role == models.RoleProvince, Errors: components.FieldErrors{}}
 	if r.RevokedAt != nil {
 		p.RevokedDate = models.DateOf(*r.RevokedAt)
@@ -148,9 +150,11 @@ func (h *Certificates) page(c echo.Context) (*province.CertificatePage, error) {
 	return p, nil
 }
 
-// VerifyURL is the public verification address of a serial on this server.
-func VerifyURL(c echo.Context, serial string) string {
-	return c.Scheme() + "://" + c.Request().Host + "/verify/" + url.PathEscape(serial)
+// VerifyURL is the public verification address of a serial under the configured base
+// URL. It never reads the request: a Host header must not reach a printed certificate or
+// its QR code (issue 8 §2.2).
+func VerifyURL(baseURL, serial string) string {
+	return baseURL + "/verify/" + url.PathEscape(serial)
 }
 
 // PDF regenerates the certificate from its stored fields: the same certificate always
@@ -164,7 +168,7 @@ func (h *Certificates) PDF(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	b, err := CertificatePDF(r.Certificate, VerifyURL(c, r.Serial))
+	b, err := CertificatePDF(r.Certificate, VerifyURL(h.base, r.Serial))
 	if err != nil {
 		return err
 	}

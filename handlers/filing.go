@@ -58,6 +58,9 @@ func (h *Filing) render(c echo.Context, status int, p province.FilingPage) error
 		fr := province.FilingRow{ApplicationID: r.ApplicationID, Version: r.Version, Institution: r.InstitutionName, USCC: r.USCC,
 			District: r.DistrictName, Serial: r.Serial, CertificateID: r.CertificateID, IssueDate: r.IssueDate, State: r.State,
 			ChangeDate: r.ChangeDate, Late: r.Late, FilingNumber: r.FilingNumber, FilingDate: r.FilingDate}
+		if r.State == models.StateCertified && r.ScopeDeadline.IsZero() && r.ScopePending != 0 {
+			fr.Deadline = models.PendingCalendarText(r.ScopePending)
+		}
 		if r.State == models.StateCertified && !r.ScopeDeadline.IsZero() {
 			if dl, err := models.NewDeadline(cal, models.DeadlineWorking, r.ScopeDeadline, today); err == nil {
 				fr.Deadline, fr.Overdue = dl.String(), dl.Overdue

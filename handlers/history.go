@@ -35,7 +35,7 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		return nil, err
 	}
 	p := &shared.ApplicationPage{Role: u.Role, UserID: u.ID, App: header(row),
-		Deadline:   shared.MakeDeadline(cal, row.DueLabel, row.DueKind, row.DueDate, today),
+		Deadline:   shared.ClockDeadline(&row.Clock, cal, h.now()),
 		Allowed:    reviewEvents(models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role)),
 		IsAssignee: row.AssigneeID != nil && *row.AssigneeID == u.ID}
 	for _, e := range entries {
@@ -51,6 +51,10 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 			p.SelfRefused = last.ActorID != nil && *last.ActorID == u.ID
 		}
 	}
+	clocks, err := h.addClocks(c, p, cal)
+	if err != nil {
+		return nil, err
+	}
 	if u.Role != models.RolePlatform {
 		if err := h.addReviewRecords(c, p, row); err != nil {
 			return nil, err
@@ -59,7 +63,72 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 	if err := h.addMaterials(c, p, row); err != nil {
 		return nil, err
 	}
-	return p, h.addFailure(c, p, row, cal, today)
+	return p, h.addFailure(c, p, row, cal, clocks, today)
+}
+
+// addClocks lists every deadline of the application with what happened to it, and the
+// city's campaign end for officers.
+func (h *Reviews) addClocks(c echo.Context, p *shared.ApplicationPage, cal *models.Calendar) ([]models.Clock, error) {
+	ctx := c.Request().Context()
+	clocks, err := h.store.Clocks(ctx, p.App.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := h.now()
+	names := map[int64]string{}
+	for i := range clocks {
+		ck := &clocks[i]
+		row := shared.ClockRow{ClockView: ck.View(cal, now), Started: shared.DateTime(ck.StartedAt)}
+		if ck.EndedAt != nil {
+			row.Ended = shared.DateTime(*ck.EndedAt)
+		}
+		names[ck.ID] = row.Name
+		p.Clocks = append(p.Clocks, row)
+	}
+	log, err := h.store.ClockHistory(ctx, p.App.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range log {
+		p.ClockLog = append(p.ClockLog, shared.ClockChange{At: shared.DateTime(e.At), Actor: e.ActorName, Clock: names[e.ClockID],
+			What: clockChangeText(e), Note: e.Note})
+	}
+	if p.Role != models.RolePlatform {
+		end, err := h.store.CampaignEndFor(ctx, CurrentUser(c))
+		if err != nil {
+			return nil, err
+		}
+		if !end.IsZero() {
+			p.CampaignEnd = end.String() + "（" + campaignLeft(end, models.DateOf(now)) + "）"
+		}
+	}
+	return clocks, nil
+}
+
+// clockChangeText says what one clock record did, old → new due date.
+func clockChangeText(e store.ClockHistoryRow) string {
+	due := func(d *models.Date, pending int) string {
+		switch {
+		case d != nil:
+			return d.String()
+		case pending != 0:
+			return models.PendingCalendarText(pending)
+		}
+		return "—"
+	}
+	switch e.Kind {
+	case "start":
+		return "开始计算，截止 " + due(e.NewDue, e.NewPending)
+	case "pause":
+		return "暂停计算"
+	case "resume":
+		return "恢复计算，截止 " + due(e.NewDue, e.NewPending)
+	case "end":
+		return "结束"
+	case "recompute":
+		return "重新计算：" + due(e.OldDue, e.OldPending) + " → " + due(e.NewDue, e.NewPending)
+	}
+	return e.Kind
 }
 
 // reviewEvents keeps the events this page has forms for; the notice's revocation and
@@ -151,7 +220,7 @@ func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, ro
 
 // addFailure adds the latest failure notice while the application is on the failure
 // path, the objection filed against it, and whether the exit may be recorded.
-func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, cal *models.Calendar, today models.Date) error {
+func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, cal *models.Calendar, clocks []models.Clock, today models.Date) error {
 	switch row.State {
 	case models.StateFailed, models.StateObjectionReview, models.StateFailedFinal:
 	default:
@@ -162,10 +231,21 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 	if err != nil || fn == nil {
 		return err
 	}
+	// the objection window's clock: running while failed, met once an objection was
+	// filed, so a final failure never reads "还剩 5 个工作日"
+	var window *models.Clock
+	for i := range clocks {
+		if fn.ClockID != nil && clocks[i].ID == *fn.ClockID {
+			window = &clocks[i]
+		}
+	}
 	dl := fn.ObjectionDeadline
 	p.Failure = &shared.Failure{Problems: fn.ProblemList(), Remarks: fn.Remarks, Authority: fn.Authority,
-		NotifiedOn: fn.NotifiedOn.String(), Deadline: shared.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today),
-		Open: row.State == models.StateFailed && !today.After(dl)}
+		NotifiedOn: fn.NotifiedOn.String(), Deadline: shared.ClockDeadline(window, cal, h.now())}
+	if window == nil { // a notice from before the clocks
+		p.Failure.Deadline = shared.MakeDeadline(cal, "异议截止", models.DeadlineWorking, &dl, today)
+	}
+	p.Failure.Open = row.State == models.StateFailed && (window == nil && !today.After(dl) || window != nil && window.InTime(h.now()))
 	p.ExitOpen = models.ExitOpen(models.ExitFacts{State: row.State, ObjectionDeadline: dl, Today: today})
 	o, err := h.store.ObjectionTo(ctx, fn.ID)
 	if err != nil || o == nil {

@@ -27,6 +27,7 @@ type InstitutionStore interface {
 	ExitRecords(ctx context.Context, appID int64) ([]models.ExitRecord, error)
 	LatestFailureNotice(ctx context.Context, appID int64) (*store.FailureNotice, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	ClockByID(ctx context.Context, id int64) (*models.Clock, error)
 }
 
 // Institutions serves the role homes and the institution pages.
@@ -64,7 +65,13 @@ func (h *Institutions) PlatformHome(c echo.Context) error {
 	today := models.DateOf(h.now())
 	if app != nil {
 		page.Application = app
-		page.Deadline = shared.MakeDeadline(cal, app.DueLabel, app.DueKind, app.DueDate, today)
+		if app.ClockID != nil {
+			ck, err := h.store.ClockByID(ctx, *app.ClockID)
+			if err != nil {
+				return err
+			}
+			page.Deadline = shared.ClockDeadline(ck, cal, h.now())
+		}
 	}
 	latest, err := h.store.LatestApplication(ctx, inst.ID, models.ApplicationTypeP2P)
 	if err != nil {
@@ -97,6 +104,9 @@ func (h *Institutions) outcome(ctx context.Context, u *models.User, app *models.
 		o.FilingNumber, o.FilingDate = ac.FilingNumber, ac.FilingDate
 		if app.State == models.StateCertified {
 			o.ScopeDeadline = shared.MakeDeadline(cal, "经营范围变更截止", models.DeadlineWorking, &ac.ScopeDeadline, today)
+			if ac.ScopeDeadline.IsZero() && ac.ScopePending != 0 { // the clock waits for next year's calendar
+				o.ScopeDeadline = &shared.Deadline{Label: "经营范围变更截止", Text: models.PendingCalendarText(ac.ScopePending), Status: models.ClockPending}
+			}
 		}
 		if ac.RevokedAt != nil {
 			o.RevokedOn, o.RevokedReason = models.DateOf(*ac.RevokedAt), ac.RevokedReason

@@ -27,7 +27,9 @@ type Jobs struct {
 }
 
 // NewJobs builds the handlers.
-func NewJobs(s JobsStore, sess Sessions, now Clock) *Jobs { return &Jobs{store: s, sessions: sess, now: now} }
+func NewJobs(s JobsStore, sess Sessions, now Clock) *Jobs {
+	return &Jobs{store: s, sessions: sess, now: now}
+}
 
 // List shows the failed and discarded jobs, newest first.
 func (h *Jobs) List(c echo.Context) error {

@@ -25,10 +25,14 @@ type NoticeStore interface {
 type Notices struct {
 	store NoticeStore
 	now   Clock
+	base  string // configured base URL of the feed's links, never the request's Host
 }
 
-// NewNotices builds the notice handlers.
-func NewNotices(s NoticeStore, now Clock) *Notices { return &Notices{store: s, now: now} }
+// NewNotices builds the notice handlers; baseURL (scheme://host, configured) prefixes
+// the feed's absolute links.
+func NewNotices(s NoticeStore, now Clock, baseURL string) *Notices {
+	return &Notices{store: s, now: now, base: baseURL}
+}
 
 // List is /notices: running notices first, with search and pagination.
 func (h *Notices) List(c echo.Context) error {
@@ -127,7 +131,7 @@ func (h *Notices) Atom(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	base := c.Scheme() + "://" + c.Request().Host
+	base := h.base // never c.Request().Host: the feed is cached and served to everyone (issue 8 §2.2)
 	feed := atomFeed{XMLNS: "http://www.w3.org/2005/Atom", Title: "网贷机构整改验收公示", ID: base + "/notices",
 		Link: []atomLink{{Href: base + "/notices.atom", Rel: "self"}, {Href: base + "/notices"}}, Updated: h.now().UTC().Format(time.RFC3339)}
 	for i, r := range rows {

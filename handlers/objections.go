@@ -137,7 +137,7 @@ func (h *Reviews) Exit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	facts := models.ExitFacts{State: row.State, Today: models.DateOf(h.now())}
+	facts := models.ExitFacts{State: row.State, Today: models.DateOf(h.now()), Note: values["exit_note"]}
 	if fn, err := h.store.LatestFailureNotice(c.Request().Context(), id); err != nil {
 		return err
 	} else if fn != nil {

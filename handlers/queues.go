@@ -20,6 +20,7 @@ type QueueStore interface {
 	Queue(ctx context.Context, u *models.User, f store.QueueFilter, p models.Page) ([]store.QueueRow, int64, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
+	CampaignEndFor(ctx context.Context, u *models.User) (models.Date, error)
 	SubmittedStore
 }
 
@@ -40,7 +41,7 @@ var queueTexts = map[models.Role][2]string{
 
 // Show is the queue of the signed-in officer's role, with its filters (state, district,
 // overdue), search and pagination. Its queries are a fixed set: the user and session,
-// the calendar, the districts, the count and the page.
+// the calendar, the districts, the campaign end, the count and the page.
 func (h *Queues) Show(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
@@ -63,9 +64,17 @@ func (h *Queues) Show(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	end, err := h.store.CampaignEndFor(ctx, u)
+	if err != nil {
+		return err
+	}
 	texts := queueTexts[u.Role]
 	page := officer.QueuePage{Title: texts[0], Intro: texts[1], Query: f.Query, State: string(f.State),
-		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total), Role: u.Role}
+		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total), Role: u.Role,
+		SettingsLink: u.Role == models.RoleCity}
+	if !end.IsZero() {
+		page.CampaignEnd = end.String() + "（" + campaignLeft(end, today) + "）"
+	}
 	page.States = []components.Option{{Value: "", Label: "全部待办状态"}}
 	for _, s := range models.QueueStates(u.Role) {
 		page.States = append(page.States, components.Option{Value: string(s), Label: s.Label()})
@@ -78,7 +87,7 @@ func (h *Queues) Show(c echo.Context) error {
 		page.Rows = append(page.Rows, officer.QueueRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC,
 			District: r.DistrictName, Balance: r.Balance, Large: models.IsLargeScale(r.Balance), State: r.State,
 			Since: shared.DateTime(r.StateSince), Assignee: r.AssigneeName,
-			Deadline: shared.MakeDeadline(cal, r.DueLabel, r.DueKind, r.DueDate, today)})
+			Deadline: shared.ClockDeadline(&r.Clock, cal, h.now())})
 	}
 	return Render(c, http.StatusOK, officer.Queue(page))
 }

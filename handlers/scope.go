@@ -100,6 +100,9 @@ func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
 		if p.Deadline.IsZero() {
 			p.Deadline = ac.ScopeDeadline
 		}
+		if p.Deadline.IsZero() && ac.ScopePending != 0 && p.ChangeDate.IsZero() {
+			p.DeadlineText = models.PendingCalendarText(ac.ScopePending)
+		}
 		if !p.Deadline.IsZero() && p.ChangeDate.IsZero() {
 			cal, err := h.store.LoadCalendar(ctx)
 			if err != nil {

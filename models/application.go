@@ -23,7 +23,8 @@ type Application struct {
 	AssigneeID    *int64
 	SubmittedAt   *time.Time
 	StateSince    time.Time
-	DueDate       *Date
+	ClockID       *int64 // the clock of the current stage (clock.go)
+	DueDate       *Date  // mirrors that clock's due date, when known
 	DueKind       DeadlineKind
 	DueLabel      string
 	CreatedAt     time.Time

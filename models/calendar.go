@@ -1,6 +1,7 @@
 package models
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -89,8 +90,28 @@ func (c *Calendar) Day(d Date) (CalendarDay, bool) {
 	return cd, ok
 }
 
+// yearNotPublished is the refusal to count into a year without a calendar. It carries
+// the year, so that a clock can wait for it (MissingCalendarYear) instead of failing.
+type yearNotPublished struct {
+	err  *Error
+	Year int
+}
+
+func (e yearNotPublished) Error() string { return e.err.Message }
+func (e yearNotPublished) Unwrap() error { return e.err }
+
 func errYearNotPublished(year int) error {
-	return Errorf(EInvalid, "%d 年的法定节假日安排尚未发布，无法计算工作日期限，请管理员先补录该年日历", year)
+	return yearNotPublished{Errorf(EInvalid, "%d 年的法定节假日安排尚未发布，无法计算工作日期限，请管理员先补录该年日历", year), year}
+}
+
+// MissingCalendarYear reports whether err is the refusal to count into an unpublished
+// year, and which year that is.
+func MissingCalendarYear(err error) (int, bool) {
+	var e yearNotPublished
+	if errors.As(err, &e) {
+		return e.Year, true
+	}
+	return 0, false
 }
 
 // IsWorkingDay applies the arrangement to d; it errs when d's year is not covered.
@@ -153,19 +174,6 @@ func NaturalDaysLeft(today, deadline Date) int { return deadline.Sub(today) }
 // MinNoticeDays is the shortest public notice: "不少于14个自然日" (seeds/004 plan 1
 // 四(二)5(1)). A city may set more, e.g. 15 (plan 6 四(四)).
 const MinNoticeDays = 14
-
-// NoticePeriod is a public notice of days natural days starting on start: it covers
-// start … end = start+days−1, and its result takes effect on start+days at the earliest.
-func NoticePeriod(start Date, days int) (end, effective Date, err error) {
-	if start.IsZero() {
-		return Date{}, Date{}, Errorf(EInvalid, "请填写公示开始日期")
-	}
-	if days < MinNoticeDays {
-		return Date{}, Date{}, Errorf(EInvalid,
-			"公示期为 %d 个自然日，不得少于 %d 个自然日（"+citeAcceptancePlan+"四(二)5(1)）", days, MinNoticeDays)
-	}
-	return start.AddDays(days - 1), start.AddDays(days), nil
-}
 
 func weekdayCN(w time.Weekday) string {
 	return [...]string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}[w]

@@ -79,3 +79,33 @@ func parseDayRange(s string) (Date, Date, error) {
 func lineErr(i int, line, why string) error {
 	return Errorf(EInvalid, "第 %s 行「%s」：%s", strconv.Itoa(i+1), line, why)
 }
+
+// The years the calendar admin accepts: the State Council publishes one year at a time, and
+// nothing in this portal reaches before 2000 or after 2100.
+const (
+	MinCalendarYear = 2000
+	MaxCalendarYear = 2100
+)
+
+// CalendarYearInRange reports whether year may be entered or shown.
+func CalendarYearInRange(year int) bool { return year >= MinCalendarYear && year <= MaxCalendarYear }
+// FormatCalendarYear writes a year's days in the line format ParseCalendarYear reads,
+// joining consecutive days of the same kind and name into a range, so that an admin
+// correcting a year starts from what is entered.
+func FormatCalendarYear(days []CalendarDay) string {
+	var b strings.Builder
+	word := map[DayKind]string{DayOff: "放假", DayWork: "上班"}
+	for i := 0; i < len(days); {
+		j := i
+		for j+1 < len(days) && days[j+1].Kind == days[i].Kind && days[j+1].Name == days[i].Name && days[j+1].Date == days[j].Date.AddDays(1) {
+			j++
+		}
+		if j > i {
+			fmt.Fprintf(&b, "%s~%s %s %s\n", days[i].Date, days[j].Date, word[days[i].Kind], days[i].Name)
+		} else {
+			fmt.Fprintf(&b, "%s %s %s\n", days[i].Date, word[days[i].Kind], days[i].Name)
+		}
+		i = j + 1
+	}
+	return b.String()
+}

@@ -162,30 +162,6 @@ func TestLeftAndNatural(t *testing.T) {
 	}
 }
 
-func TestNoticePeriod(t *testing.T) {
-	tests := []struct {
-		start          string
-		days           int
-		end, effective string
-		ok             bool
-	}{
-		{"2026-11-02", 14, "2026-11-15", "2026-11-16", true},
-		{"2026-11-02", 15, "2026-11-16", "2026-11-17", true}, // a city may set 15 (plan 6)
-		{"2026-09-28", 14, "2026-10-11", "2026-10-12", true}, // natural days: holidays count
-		{"2026-11-02", 13, "", "", false},
-		{"2026-11-02", 0, "", "", false},
-	}
-	for _, tt := range tests {
-		end, eff, err := NoticePeriod(d(t, tt.start), tt.days)
-		if (err == nil) != tt.ok || end.String() != tt.end || eff.String() != tt.effective {
-			t.Errorf("NoticePeriod(%s, %d) = %s, %s, %v; want %s, %s", tt.start, tt.days, end, eff, err, tt.end, tt.effective)
-		}
-		if !tt.ok && (ErrorCode(err) != EInvalid || !strings.Contains(ErrorMessage(err), "不得少于 14 个自然日")) {
-			t.Errorf("NoticePeriod(%d days) err = %v", tt.days, err)
-		}
-	}
-}
-
 func TestNewCalendarValidates(t *testing.T) {
 	day := func(s string, k DayKind, name string) CalendarDay { return CalendarDay{d(t, s), k, name} }
 	tests := []struct {

@@ -109,13 +109,25 @@ const (
 // Verification is one logged look-up of a serial.
 type Verification struct {
 	ID            int64
-	At            time.Time
+	At            time.Time // the first look-up of the window
 	Serial        string
 	CertificateID *int64
 	Result        string
 	IP            string
 	UserAgent     string
+	Hits          int       // look-ups by this client of this serial in the window
+	Bucket        time.Time // start of the window (VerificationWindow)
+	LastAt        time.Time
 }
+
+// Look-ups are kept as counts (issue 8 §2.9): one row per serial, client and
+// VerificationWindow; a client's look-ups beyond VerificationSerialsPerClient distinct
+// serials in a window are counted under VerificationOverflowSerial.
+const (
+	VerificationWindow           = time.Hour
+	VerificationSerialsPerClient = 20
+	VerificationOverflowSerial   = "*"
+)
 
 // CertificateCanonical is the serialisation the fingerprint covers: compact JSON of the
 // printed fields in a fixed order, the same form views/pdf prints, so anyone holding the

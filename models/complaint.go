@@ -1,6 +1,7 @@
 package models
 
 import (
+	"fmt"
 	"net/mail"
 	"regexp"
 	"strings"
@@ -229,8 +230,11 @@ type ComplaintVerification struct {
 // status page (查询页面), so either way the complainant learns why.
 func (v ComplaintVerification) Validate() map[string]string {
 	errs := map[string]string{}
-	if utf8.RuneCountInString(strings.TrimSpace(v.Finding)) < 4 {
+	switch n := utf8.RuneCountInString(strings.TrimSpace(v.Finding)); {
+	case n < 4:
 		errs["finding"] = "请写明核查情况和结论的理由"
+	case n > MaxOpinionLength:
+		errs["finding"] = fmt.Sprintf("核查情况不超过 %d 字", MaxOpinionLength)
 	}
 	reason := strings.TrimSpace(v.PublicReason)
 	switch {

@@ -2,6 +2,9 @@ package models
 
 import "fmt"
 
+// Due dates are computed by the clock engine (clock.go) only; this file holds the
+// statutory lengths and how a known due date reads on a given day.
+
 // Statutory periods in working days.
 const (
 	// ObjectionWorkingDays: an objection to a failed acceptance is due "自被告知之日起5个
@@ -11,23 +14,6 @@ const (
 	// "应于5个工作日内" (seeds/004 plan 1 六(一)).
 	ScopeChangeWorkingDays = 5
 )
-
-// ObjectionDeadline is the last day a platform notified of failure on notified may object.
-func ObjectionDeadline(cal *Calendar, notified Date) (Date, error) {
-	return cal.AddWorkingDays(notified, ObjectionWorkingDays)
-}
-
-// ScopeChangeDeadline is the last day to apply for the business-scope change after the
-// certificate issued on certified.
-func ScopeChangeDeadline(cal *Calendar, certified Date) (Date, error) {
-	return cal.AddWorkingDays(certified, ScopeChangeWorkingDays)
-}
-
-// CorrectionDeadline is the last day of a correction (补正) period of n working days set
-// by the officer who returned the application on from.
-func CorrectionDeadline(cal *Calendar, from Date, n int) (Date, error) {
-	return cal.AddWorkingDays(from, n)
-}
 
 // DeadlineKind says whether a deadline counts working or natural days.
 type DeadlineKind string

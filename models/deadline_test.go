@@ -5,32 +5,6 @@ import (
 	"testing"
 )
 
-func TestStatutoryDeadlines(t *testing.T) {
-	cal := OfficialCalendar()
-	tests := []struct {
-		name string
-		fn   func() (Date, error)
-		want string
-	}{
-		{"objection notified 2026-09-30", func() (Date, error) { return ObjectionDeadline(cal, d(t, "2026-09-30")) }, "2026-10-13"},
-		{"objection notified on a Friday", func() (Date, error) { return ObjectionDeadline(cal, d(t, "2026-11-06")) }, "2026-11-13"},
-		{"scope change after certificate 2024-02-08", func() (Date, error) { return ScopeChangeDeadline(cal, d(t, "2024-02-08")) }, "2024-02-21"},
-		{"correction of 10 working days", func() (Date, error) { return CorrectionDeadline(cal, d(t, "2026-04-01"), 10) }, "2026-04-16"},
-	}
-	for _, tt := range tests {
-		got, err := tt.fn()
-		if err != nil || got.String() != tt.want {
-			t.Errorf("%s: %s, %v; want %s", tt.name, got, err, tt.want)
-		}
-	}
-	if _, err := ObjectionDeadline(cal, d(t, "2026-12-28")); err == nil || !strings.Contains(ErrorMessage(err), "2027") {
-		t.Errorf("objection deadline reaching 2027: err = %v", err)
-	}
-	if _, err := CorrectionDeadline(cal, d(t, "2026-04-01"), 0); ErrorCode(err) != EInvalid {
-		t.Errorf("correction of 0 days: err = %v", err)
-	}
-}
-
 func TestNewDeadline(t *testing.T) {
 	cal := OfficialCalendar()
 	tests := []struct {

@@ -55,9 +55,15 @@ type Page struct {
 const DefaultPageSize = 20
 
 // Normalize clamps the page to sane bounds.
+// MaxPageNumber bounds ?page=: far past the end of any list, and its offset cannot overflow.
+const MaxPageNumber = 1_000_000
+
 func (p Page) Normalize() Page {
 	if p.Number < 1 {
 		p.Number = 1
+	}
+	if p.Number > MaxPageNumber { // ?page=9223372036854775807 overflowed the offset
+		p.Number = MaxPageNumber
 	}
 	if p.Size < 1 || p.Size > 200 {
 		p.Size = DefaultPageSize

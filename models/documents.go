@@ -64,6 +64,7 @@ type FailureLetterFacts struct {
 	Remarks           string
 	NotifiedOn        Date
 	ObjectionDeadline Date
+	ObjectionPending  int // the calendar year a pending objection deadline waits for (clock.go)
 }
 
 // FailureLetter is the 整改验收不合格告知书: the problems, the order to stop new business
@@ -77,10 +78,17 @@ func FailureLetter(f FailureLetterFacts) Document {
 			body = append(body, fmt.Sprintf("%d. %s", n, p))
 		}
 	}
-	body = append(body,
-		fmt.Sprintf("根据%s四(二)5(2)，请你单位自即日起停止新发生网贷业务。", citeAcceptancePlan),
-		fmt.Sprintf("你单位对上述问题有异议的，须自被告知之日起 %d 个工作日内，即于 %s（含当日）前，向本机关反馈并提交证明材料；经核实问题不存在或符合验收标准的，初验结果为合格。",
-			ObjectionWorkingDays, f.ObjectionDeadline.CN()))
+	objection := fmt.Sprintf("你单位对上述问题有异议的，须自被告知之日起 %d 个工作日内，即于 %s（含当日）前，向本机关反馈并提交证明材料；经核实问题不存在或符合验收标准的，初验结果为合格。",
+		ObjectionWorkingDays, f.ObjectionDeadline.CN())
+	if f.ObjectionDeadline.IsZero() { // the objection clock waits for a year's calendar
+		pending := "截止日期待定"
+		if f.ObjectionPending != 0 {
+			pending = "截止日期" + PendingCalendarText(f.ObjectionPending) + "后确定"
+		}
+		objection = fmt.Sprintf("你单位对上述问题有异议的，须自被告知之日起 %d 个工作日内（%s），向本机关反馈并提交证明材料；经核实问题不存在或符合验收标准的，初验结果为合格。",
+			ObjectionWorkingDays, pending)
+	}
+	body = append(body, fmt.Sprintf("根据%s四(二)5(2)，请你单位自即日起停止新发生网贷业务。", citeAcceptancePlan), objection)
 	if r := strings.TrimSpace(f.Remarks); r != "" {
 		body = append(body, r)
 	}

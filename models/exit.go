@@ -1,6 +1,9 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // ExitClass is how an institution that did not pass acceptance leaves the market
 // (seeds/004 plan 1 六(二)).
@@ -69,6 +72,7 @@ type ExitFacts struct {
 	State             State
 	ObjectionDeadline Date // from the failure notice; zero if none
 	Today             Date
+	Note              string // the officer's note, at most MaxOpinionLength characters
 }
 
 // ExitOpen reports whether the exit classification may be recorded now: once the
@@ -97,10 +101,17 @@ func DefaultInstitutionClass(e ExitClass) InstitutionClass {
 // recorded with it, returning the errors keyed by form field.
 func ValidateExit(f ExitFacts, e ExitClass, c InstitutionClass) map[string]string {
 	errs := map[string]string{}
+	if LongerThan(f.Note, MaxOpinionLength) {
+		errs["exit_note"] = fmt.Sprintf("说明不超过 %d 字", MaxOpinionLength)
+	}
 	if !ExitOpen(f) {
 		switch f.State {
 		case StateFailed:
-			errs["_form"] = "异议期限（" + f.ObjectionDeadline.String() + "）届满前，机构仍可提出异议，暂不能作出退出分类"
+			due := f.ObjectionDeadline.String()
+			if f.ObjectionDeadline.IsZero() {
+				due = "截止日期待定，须待法定节假日安排公布"
+			}
+			errs["_form"] = "异议期限（" + due + "）届满前，机构仍可提出异议，暂不能作出退出分类"
 		default:
 			errs["_form"] = "只有验收不合格且结论已确定的申请才能作出退出分类"
 		}

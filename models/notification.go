@@ -8,8 +8,12 @@ var notificationKinds = map[string]string{
 	"submitted": "待审核", "returned": "退回", "passed": "已报送上级", "confirm": "待审定", "notice": "公示",
 	"failed": "不合格", "objection": "异议", "signoff": "待省级审定", "certified": "合格证明", "revoked": "公示撤销",
 	"abandoned": "视为放弃", "complaint": "举报", "certificate_revoked": "合格证明撤销",
-	NotifyAssigned: "分配经办", NotifyReassigned: "经办人变更",
+	NotifyAssigned: "分配经办", NotifyReassigned: "经办人变更", NotifyDeadline: "期限",
 }
+
+// NotifyDeadline is the kind of the message that a deadline waiting for a calendar year,
+// or moved by a corrected year, now has its due date.
+const NotifyDeadline = "deadline"
 
 // NotificationKindLabel is the Chinese name of a notification kind.
 func NotificationKindLabel(kind string) string {

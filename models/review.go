@@ -62,6 +62,15 @@ func ValidateCorrectionDays(n int) error {
 // MaxOpinionLength bounds every opinion, reason and objection text (in characters).
 const MaxOpinionLength = 5000
 
+// Bounds of short free-text fields (issue 8 §2.6): a person's name, a document number.
+const (
+	MaxDisplayNameLength = 50
+	MaxSourceLength      = 200
+)
+
+// LongerThan reports whether s has more than n characters.
+func LongerThan(s string, n int) bool { return utf8.RuneCountInString(s) > n }
+
 // ValidateOpinion checks an opinion text; what is required where is the workflow's
 // GuardOpinion, this only refuses what no document can hold.
 func ValidateOpinion(s string) error {
@@ -92,7 +101,8 @@ const StopBusinessOrder = "请立即停止新发生网贷业务。"
 // FailureNoticeText is the failure notice as the platform reads it and as the history
 // keeps it: the problems, numbered, the order to stop new business, the objection
 // deadline, and the officer's further remarks.
-func FailureNoticeText(problems []string, deadline Date, remarks string) (string, error) {
+// A deadline still pending its calendar (clock.go) is told as such, with the rule.
+func FailureNoticeText(problems []string, deadline *Clock, remarks string) (string, error) {
 	if len(problems) == 0 {
 		return "", Errorf(EInvalid, "验收不合格须逐条列明存在的问题（%s四(二)5(2)）", citeAcceptancePlan)
 	}
@@ -102,8 +112,16 @@ func FailureNoticeText(problems []string, deadline Date, remarks string) (string
 		fmt.Fprintf(&b, "%d. %s\n", i+1, p)
 	}
 	b.WriteString(StopBusinessOrder + "\n")
-	fmt.Fprintf(&b, "如对上述问题有异议，请于 %s 前（自被告知之日起 %d 个工作日内）提交异议及证明材料。",
-		deadline, ObjectionWorkingDays)
+	if deadline != nil && deadline.DueDate != nil {
+		fmt.Fprintf(&b, "如对上述问题有异议，请于 %s 前（自被告知之日起 %d 个工作日内）提交异议及证明材料。",
+			deadline.DueDate, ObjectionWorkingDays)
+	} else {
+		pending := ""
+		if deadline != nil && deadline.PendingYear != 0 {
+			pending = "（截止日期" + PendingCalendarText(deadline.PendingYear) + "）"
+		}
+		fmt.Fprintf(&b, "如对上述问题有异议，请自被告知之日起 %d 个工作日内%s提交异议及证明材料。", ObjectionWorkingDays, pending)
+	}
 	if r := strings.TrimSpace(remarks); r != "" {
 		b.WriteString("\n" + r)
 	}

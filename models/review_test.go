@@ -52,7 +52,10 @@ func TestParseProblemsDropsNumberingAndBlanks(t *testing.T) {
 }
 
 func TestFailureNoticeText(t *testing.T) {
-	due := NewDate(2026, 10, 13)
+	due, err := NewClock(OfficialCalendar(), ClockRules[7], 1, 0, NewDate(2026, 9, 30).Start())
+	if err != nil {
+		t.Fatal(err)
+	}
 	text, err := FailureNoticeText([]string{"资金未存管", "仍有自融行为"}, due, "请配合后续处置。")
 	if err != nil {
 		t.Fatal(err)
@@ -67,34 +70,16 @@ func TestFailureNoticeText(t *testing.T) {
 	}
 }
 
-// The objection deadline of a failure notified on 2026-09-30 (after Mid-Autumn,
-// 09-25…27) runs across National Day (10-01…07) and counts the make-up Saturday 10-10.
-func TestObjectionDeadlineAcrossNationalDay2026(t *testing.T) {
-	cal := OfficialCalendar()
-	got, err := ObjectionDeadline(cal, NewDate(2026, 9, 30))
-	if err != nil || got != NewDate(2026, 10, 13) {
-		t.Fatalf("ObjectionDeadline(2026-09-30) = %s, %v; want 2026-10-13", got, err)
+// A December failure's objection deadline waits for 2027: the notice says so instead of
+// refusing the decision.
+func TestFailureNoticeTextPending(t *testing.T) {
+	c, err := NewClock(OfficialCalendar(), ClockRules[7], 1, 0, NewDate(2026, 12, 28).Start())
+	if err != nil || c.Rule != RuleObjectionWindow {
+		t.Fatalf("clock %+v %v", c, err)
 	}
-	// notified during Mid-Autumn itself: 09-28 Mon, 09-29, 09-30, 10-08, 10-09
-	got, err = ObjectionDeadline(cal, NewDate(2026, 9, 26))
-	if err != nil || got != NewDate(2026, 10, 9) {
-		t.Fatalf("ObjectionDeadline(2026-09-26) = %s, %v; want 2026-10-09", got, err)
-	}
-	dl, err := NewDeadline(cal, DeadlineWorking, got, NewDate(2026, 9, 30))
-	if err != nil || dl.Left != 2 || dl.String() != "还剩 2 个工作日" {
-		t.Fatalf("seen on 09-30: %+v %v", dl, err)
-	}
-}
-
-func TestDeadlineInAYearWithoutDataIsRefused(t *testing.T) {
-	cal := OfficialCalendar()
-	_, err := CorrectionDeadline(cal, NewDate(2026, 12, 24), 10)
-	if ErrorCode(err) != EInvalid || !strings.Contains(ErrorMessage(err), "2027 年的法定节假日安排尚未发布") {
-		t.Fatalf("deadline into 2027: %v; want a refusal naming 2027", err)
-	}
-	_, err = ObjectionDeadline(cal, NewDate(2026, 12, 28))
-	if ErrorCode(err) != EInvalid {
-		t.Fatalf("objection deadline into 2027: %v; want refused", err)
+	text, err := FailureNoticeText([]string{"资金未存管"}, c, "")
+	if err != nil || !strings.Contains(text, "自被告知之日起 5 个工作日内（截止日期待定：须待 2027 年法定节假日安排公布）") {
+		t.Fatalf("pending notice: %v\n%s", err, text)
 	}
 }
 

@@ -62,22 +62,50 @@ func ValidatePassword(pw string) error {
 	return nil
 }
 
-// Login throttling: MaxLoginFailures failures within LoginFailureWindow lock the
-// username for LoginLockDuration.
+// Login throttling (issue 8 §2.5): MaxLoginFailures failures within LoginFailureWindow
+// from one client lock that username for that client for LoginLockDuration; other clients
+// can still sign in, but every attempt at a username waits LoginDelay of its failures from
+// all clients in the window.
 const (
 	MaxLoginFailures   = 5
 	LoginFailureWindow = 15 * time.Minute
 	LoginLockDuration  = 30 * time.Minute
+	// MaxLoginDelay bounds the per-username wait, so the real user is slowed, never shut out.
+	MaxLoginDelay = 4 * time.Second
+	// loginDelayFree failures cost nothing; each further one doubles the wait from loginDelayStep.
+	loginDelayFree = 2
+	loginDelayStep = 500 * time.Millisecond
 )
 
-// LoginThrottle is the failure counter of one typed username.
+// LoginDelay is how long an attempt at a username waits, given its failures from all
+// clients within LoginFailureWindow: nothing for the first two, then 0.5 s, 1 s, 2 s and
+// at most MaxLoginDelay. It never decreases as failures grow.
+func LoginDelay(failures int) time.Duration {
+	if failures <= loginDelayFree {
+		return 0
+	}
+	d := loginDelayStep
+	for i := failures - loginDelayFree - 1; i > 0 && d < MaxLoginDelay; i-- {
+		d *= 2
+	}
+	return min(d, MaxLoginDelay)
+}
+
+// Bounds of sign-in input: longer values are refused before any lookup or storage.
+const (
+	MaxUsernameLen = 64  // characters; account names are at most 32 (CreateUser)
+	MaxPasswordLen = 256 // bytes
+	MaxClientLen   = 64  // a client address: IPv6 with zone fits
+)
+
+// LoginThrottle is the failure counter of one typed username from one client.
 type LoginThrottle struct {
 	Failures    int
 	WindowStart time.Time
 	LockedUntil *time.Time
 }
 
-// Locked reports whether the username is locked at now.
+// Locked reports whether the username is locked for this client at now.
 func (t LoginThrottle) Locked(now time.Time) bool {
 	return t.LockedUntil != nil && now.Before(*t.LockedUntil)
 }

@@ -227,6 +227,7 @@ type Facts struct {
 	Evidence          int    // evidence files attached to this event
 	WindowEnd         Date   // last day the city accepts applications
 	ObjectionDeadline Date   // last day to object, from the failure notice
+	ObjectionPending  int    // the calendar year the objection deadline waits for, if any
 	NoticeEnd         Date   // last day of the public notice
 	ComplaintPending  bool   // a complaint received during the notice is being verified
 	ComplaintUpheld   bool   // a complaint was verified and upheld

@@ -54,6 +54,11 @@ func (g Guard) check(f Facts, ev Event, a Actor, today Date) error {
 			return Errorf(EInvalid, "提出异议须提交证明材料（%s四(二)5(2)）", citeAcceptancePlan)
 		}
 	case GuardObjectionInTime:
+		if f.ObjectionDeadline.IsZero() && f.ObjectionPending != 0 {
+			// the deadline waits for a year's calendar: it has not been shown to have
+			// passed, so the platform keeps its right (clock.go, Clock.InTime)
+			return nil
+		}
 		if f.ObjectionDeadline.IsZero() {
 			return Errorf(EInvalid, "本件尚未登记不合格告知日期，无法确定异议期限，请联系告知部门")
 		}

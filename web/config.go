@@ -3,30 +3,65 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"time"
 )
 
 // Config is read from the environment.
 type Config struct {
-	Addr        string    // listen address, 127.0.0.1:$PORT
-	DatabaseURL string    // empty: start the private cluster under VarDir
-	Env         string    // "production" or "demo"
-	VarDir      string    // ./var: private database, files, keys
-	SessionKey  []byte    // signs the session cookie
-	SecureOnly  bool      // cookies marked Secure (behind TLS)
-	Ops         OpsConfig // mail, /metrics and the job schedule (config_ops.go)
+	Addr        string // listen address, 127.0.0.1:$PORT
+	DatabaseURL string // empty: start the private cluster under VarDir
+	Env         string // "production" or "demo"
+	VarDir      string // ./var: private database, files, keys
+	SessionKey  []byte // signs the session cookie
+	SecureOnly  bool   // cookies marked Secure (behind TLS)
+	// BaseURL is the portal's public address (scheme://host[:port], no trailing slash):
+	// every absolute URL (Atom feed, certificate verify link and QR code) is built from it,
+	// never from the request's Host header (issue 8 §2.2).
+	BaseURL string
+	// LoginPause waits out the per-username sign-in delay; nil waits on the wall clock.
+	// Tests record the waits instead (no timed tests).
+	LoginPause func(ctx context.Context, d time.Duration)
+	Ops        OpsConfig // mail, /metrics and the job schedule (config_ops.go)
+}
+
+// base is the configured base URL, or the local default for a config built in code.
+func (c Config) base() string {
+	if c.BaseURL != "" {
+		return c.BaseURL
+	}
+	if c.Addr != "" {
+		if _, port, err := net.SplitHostPort(c.Addr); err == nil {
+			return "http://127.0.0.1:" + port
+		}
+	}
+	return "http://127.0.0.1:8080"
+}
+
+// parseBaseURL checks PORTAL_BASE_URL: http or https, a host, no query, and at most a
+// path prefix without a trailing slash.
+func parseBaseURL(raw string) (string, error) {
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil || u.RawQuery != "" || u.Fragment != "" {
+		return "", fmt.Errorf("PORTAL_BASE_URL=%q must be an http(s) address such as https://portal.example.gov.cn", raw)
+	}
+	return strings.TrimRight(u.Scheme+"://"+u.Host+u.EscapedPath(), "/"), nil
 }
 
 // Production reports whether the server runs without demo data.
 func (c Config) Production() bool { return c.Env == "production" }
 
 // ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY
-// and PORTAL_SECURE_COOKIES.
+// PORTAL_SECURE_COOKIES and PORTAL_BASE_URL (default http://127.0.0.1:$PORT).
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR")}
 	if c.Env == "" {
@@ -48,12 +83,20 @@ func ConfigFromEnv() (Config, error) {
 	}
 	c.Addr = host + ":" + port
 	c.SecureOnly = os.Getenv("PORTAL_SECURE_COOKIES") == "1"
+	c.BaseURL = "http://127.0.0.1:" + port
+	if raw := os.Getenv("PORTAL_BASE_URL"); raw != "" {
+		b, err := parseBaseURL(raw)
+		if err != nil {
+			return c, err
+		}
+		c.BaseURL = b
+	}
 	key, err := sessionKey(c.VarDir)
 	if err != nil {
 		return c, err
 	}
 	c.SessionKey = key
-	if c.Ops, err = opsFromEnv(port); err != nil {
+	if c.Ops, err = opsFromEnv(); err != nil {
 		return c, err
 	}
 	return c, nil

@@ -28,18 +28,15 @@ type OpsConfig struct {
 	MetricsAllow []netip.Prefix
 	// JobEvery scales the schedule of the periodic jobs (1 = as in web/jobs).
 	JobEvery float64
-	// PublicURL makes the links in mail absolute: PORTAL_BASE_URL, or the local address.
+	// PublicURL, when set, makes the links in mail absolute instead of Config.BaseURL.
 	PublicURL string
 }
 
 // loopback is the default metrics audience.
 var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
 
-func opsFromEnv(port string) (OpsConfig, error) {
-	o := OpsConfig{MetricsAllow: loopback, PublicURL: strings.TrimRight(os.Getenv("PORTAL_BASE_URL"), "/")}
-	if o.PublicURL == "" {
-		o.PublicURL = "http://127.0.0.1:" + port
-	}
+func opsFromEnv() (OpsConfig, error) {
+	o := OpsConfig{MetricsAllow: loopback}
 	if raw := os.Getenv("PORTAL_METRICS_ALLOW"); raw != "" {
 		allow, err := parseAllow(raw)
 		if err != nil {
@@ -111,10 +108,3 @@ func (o OpsConfig) metricsAllowed(remoteAddr string) bool {
 	return false
 }
 
-// linkBase is the absolute address links in mail start with.
-func (o OpsConfig) linkBase() string {
-	if o.PublicURL != "" {
-		return o.PublicURL
-	}
-	return "http://127.0.0.1:8080"
-}

@@ -10,11 +10,17 @@ import (
 
 	"portal/handlers"
 	"portal/models"
+	"portal/models/store"
 	"portal/views/pages/public"
 )
 
 // statusOf is the one place that maps an error to an HTTP status, a title and a message.
 func statusOf(err error) (int, string, string) {
+	if models.ErrorCode(err) == models.EInternal && store.IsUnavailable(err) {
+		// Issue 8, 3.1: the database is down or restarting. The session is kept; the
+		// visitor retries, and nothing is sent to the login page.
+		return http.StatusServiceUnavailable, "数据库暂时不可用", "数据库暂时不可用，本次操作没有完成，也没有保存任何内容。您的登录状态不受影响，请稍候片刻再刷新或重新提交。"
+	}
 	var he *echo.HTTPError
 	if errors.As(err, &he) {
 		switch he.Code {
@@ -63,6 +69,10 @@ func errorHandler(log *slog.Logger) echo.HTTPErrorHandler {
 		}
 		status, title, msg := statusOf(err)
 		reqID := c.Response().Header().Get(echo.HeaderXRequestID)
+		if status == http.StatusServiceUnavailable {
+			c.Response().Header().Set("Retry-After", "5")
+			c.Response().Header().Set("Cache-Control", "no-store")
+		}
 		if status >= 500 {
 			log.Error("request failed", "id", reqID, "path", c.Request().URL.Path, "err", err)
 		}

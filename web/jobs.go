@@ -21,8 +21,12 @@ func (s *Server) setupJobs() error {
 		sender = mail.Log{Log: s.log}
 	}
 	s.mailer = sender
+	links := s.cfg.Ops.PublicURL
+	if links == "" {
+		links = s.cfg.base()
+	}
 	client, scheduled, err := jobs.NewClient(sqlDB, jobs.Deps{Store: s.store, Sweep: s.SweepFiles, Mail: sender,
-		BaseURL: s.cfg.Ops.linkBase(), Clock: s.clock, Log: s.log, Every: s.cfg.Ops.JobEvery})
+		BaseURL: links, Clock: s.clock, Log: s.log, Every: s.cfg.Ops.JobEvery})
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/PuerkitoBio/goquery"
-
 	"portal/models"
 	"portal/models/store"
 	"portal/web"
@@ -195,15 +193,6 @@ func TestAdminSetsEmailKeepingWhatWasTyped(t *testing.T) {
 	if got := strings.TrimSpace(parse(t, body).Find("[data-testid=user-district2] [data-testid=user-email]").Text()); got != "zhang@jrj.gz.gov.cn" {
 		t.Fatalf("list shows %q", got)
 	}
-}
-
-func parse(t *testing.T, body string) *goquery.Document {
-	t.Helper()
-	doc, err := goquery.NewDocumentFromReader(strings.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return doc
 }
 
 func countFor(msgs []webtest.MailpitMessage, id string) int {

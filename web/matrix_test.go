@@ -69,3 +69,46 @@ func concrete(path string) string {
 	}
 	return strings.Join(parts, "/")
 }
+
+// caseFile reports whether a route serves a case file: an application and everything
+// under it, uploaded files, certificates and the institution file (一户一档).
+func caseFile(path string) bool {
+	for _, p := range []string{"/applications/", "/files/", "/certificates", "/city/complaints/"} {
+		if strings.HasPrefix(path, p) {
+			return true
+		}
+	}
+	return strings.HasPrefix(path, "/institutions/:id/file")
+}
+
+// TestAdminNeverSeesCaseFiles: an admin manages accounts and reference data, not cases
+// (issue 8 §2.10). Every case-file route declares the roles it serves, admin is not among
+// them, and the guard refuses the admin with 403 even for an id that exists.
+func TestAdminNeverSeesCaseFiles(t *testing.T) {
+	env := webtest.New(t)
+	adm := env.Client(t)
+	adm.Login("admin", webtest.DemoPassword)
+	n := 0
+	for _, r := range env.Web.Echo.Routes() {
+		if !caseFile(r.Path) {
+			continue
+		}
+		n++
+		public, roles, _ := env.Web.Access(r.Method, r.Path)
+		if public || len(roles) == 0 || slices.Contains(roles, models.RoleAdmin) {
+			t.Errorf("%s %s: rule public=%v roles=%v lets the admin in", r.Method, r.Path, public, roles)
+		}
+		var resp *http.Response
+		if r.Method == http.MethodGet {
+			resp, _ = adm.Get(concrete(r.Path))
+		} else {
+			resp, _ = adm.Submit(concrete(r.Path), url.Values{})
+		}
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("%s %s as admin: %d; want 403", r.Method, r.Path, resp.StatusCode)
+		}
+	}
+	if n < 10 {
+		t.Fatalf("only %d case-file routes found", n)
+	}
+}

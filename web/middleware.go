@@ -11,6 +11,7 @@ import (
 
 	"portal/handlers"
 	"portal/models"
+	"portal/models/store"
 	"portal/views/layout"
 )
 
@@ -66,7 +67,14 @@ func securityHeaders(secure bool) echo.MiddlewareFunc {
 func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		handlers.EnableFlashes(c, s.sessions)
-		sess := s.sessions.get(c)
+		sess, err := s.sessions.store.Get(c.Request(), sessionName)
+		if err != nil && store.IsUnavailable(err) {
+			// The session cannot be read while the database is down: the visitor goes on
+			// as anonymous for the public pages (served stale from the cache), and the
+			// role guard answers 503 instead of sending a signed-in user to the login page.
+			c.Set(sessionUnavailableKey, err)
+			return next(c)
+		}
 		uid, ok := sess.Values["uid"].(int64)
 		if !ok {
 			return next(c)
@@ -98,6 +106,10 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// sessionUnavailableKey holds the error of a session that could not be read because the
+// database was unavailable.
+const sessionUnavailableKey = "portal.sessionUnavailable"
+
 func mayUseBeforePasswordChange(path string) bool {
 	return path == "/account/password" || path == "/logout" || strings.HasPrefix(path, "/static/")
 }
@@ -108,6 +120,9 @@ func requireRole(roles ...models.Role) echo.MiddlewareFunc {
 	return func(next echo.HandlerFunc) echo.HandlerFunc {
 		return func(c echo.Context) error {
 			u := handlers.CurrentUser(c)
+			if err, down := c.Get(sessionUnavailableKey).(error); u == nil && down {
+				return err
+			}
 			if u == nil {
 				return models.Errorf(models.EUnauthorized, "请先登录")
 			}

@@ -21,12 +21,12 @@ func TestPlatformHomeShowsTheApplicationAndItsDeadline(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	due := models.NewDate(2026, 12, 4)
 	if _, err := env.Store.ApplyEvent(ctx, store.Actor{User: p1, Now: env.Clock.Now()}, app.ID, models.EventSubmit,
-		store.DecisionInput{Due: &due, DueKind: models.DeadlineWorking, DueLabel: "测试期限"}, nil); err != nil {
+		store.DecisionInput{}, nil); err != nil {
 		t.Fatal(err)
 	}
 	_, body = c.Get("/platform")
-	// 2026-11-23 (Mon) to 2026-12-04 (Fri): nine working days after today
-	webtest.Contains(t, body, "区级审核", "测试期限", "2026-12-04", "还剩 9 个工作日", "审核进度与办理记录")
+	// the district review clock: 20 working days (the default service time) after
+	// 2026-11-23 (Mon) end on 2026-12-21
+	webtest.Contains(t, body, "区级审核", "区级审核期限：2026-12-21（还剩 20 个工作日）", "审核进度与办理记录")
 }

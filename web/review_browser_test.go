@@ -322,6 +322,11 @@ func TestBrowserQueueUrgencyAndOverdue(t *testing.T) {
 	if _, err := db.Exec(`UPDATE applications SET state = 'correction', due_date = '2026-11-20', due_kind = 'working', due_label = '补正截止' WHERE id = $1`, late); err != nil {
 		t.Fatal(err)
 	}
+	// the queue reads the current stage's clock
+	if _, err := db.Exec(`UPDATE clocks SET rule = 'correction', label = '补正截止', length = 10, due_date = '2026-11-20'
+		WHERE id = (SELECT clock_id FROM applications WHERE id = $1)`, late); err != nil {
+		t.Fatal(err)
+	}
 	b := newReviewer(t, env)
 	b.login("district1")
 	b.Open("/district")

@@ -74,7 +74,7 @@ func TestObjectionFormOpenUntilTheDeadlineThenClosed(t *testing.T) {
 	_, body = p2.Get(appURL(id, "/objection"))
 	webtest.Contains(t, body, "异议期限已于 2026-10-13 届满，异议表单已关闭")
 	_, body = p2.Get(appURL(id, ""))
-	webtest.Contains(t, body, "已逾期 1 天", `data-testid="objection-closed"`)
+	webtest.Contains(t, body, "异议截止：2026-10-13（已届满）", `data-testid="objection-closed"`)
 	body = object(t, env, p2, id, "迟到的异议", map[string][]byte{"证明.pdf": pdfBytes}, http.StatusUnprocessableEntity)
 	webtest.Contains(t, body, "异议期限已于 2026-10-13 届满")
 

@@ -144,36 +144,6 @@ func TestApplicationOutsideJurisdictionIsNotFound(t *testing.T) {
 	}
 }
 
-func TestDeadlineInAYearWithoutCalendarIsRefusedUntilAdded(t *testing.T) {
-	env := webtest.New(t)
-	env.Clock.Set(time.Date(2026, 12, 24, 10, 0, 0, 0, time.FixedZone("CST", 8*3600)))
-	id := submitViaStore(t, env, "platform1")
-	d1 := signIn(t, env, "district1")
-	onsiteCheck(t, env, d1, id)
-	form := url.Values{"return_opinion": {"请补充审计报告"}, "return_days": {"10"}}
-	body := postDecision(t, d1, id, "/district/return", form, http.StatusUnprocessableEntity)
-	webtest.Contains(t, body, "2027 年的法定节假日安排尚未发布，无法计算工作日期限", "请补充审计报告")
-
-	admin := signIn(t, env, "admin")
-	resp, body := admin.Submit("/admin/calendar", url.Values{"year": {"2027"}, "source": {"国办发明电〔2026〕X号"},
-		"lines": {"2027-01-01 放假 元旦\n2027-01-05 上班 错误的调休"}})
-	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "本来就是工作日") {
-		t.Fatalf("a make-up day on a Tuesday: %d\n%s", resp.StatusCode, textOf(body))
-	}
-	resp, _ = admin.Submit("/admin/calendar", url.Values{"year": {"2027"}, "source": {"国办发明电〔2026〕X号"},
-		"lines": {"2027-01-01 放假 元旦"}})
-	if resp.StatusCode != http.StatusSeeOther {
-		t.Fatalf("adding 2027: %d", resp.StatusCode)
-	}
-	_, body = admin.Get("/admin/calendar?year=2027")
-	webtest.Contains(t, body, "2027 年", "2027-01-01 元旦")
-
-	postDecision(t, d1, id, "/district/return", form, http.StatusSeeOther)
-	_, body = d1.Get(appURL(id, ""))
-	// 12-25, 12-28 … 12-31, (01-01), 01-04 … 01-08 → 10th working day 2027-01-08
-	webtest.Contains(t, body, "补正截止：2027-01-08（还剩 10 个工作日）")
-}
-
 func TestChainAdminPageNamesTheFirstBrokenRow(t *testing.T) {
 	env := webtest.New(t)
 	submitViaStore(t, env, "platform1")

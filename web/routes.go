@@ -49,7 +49,7 @@ var (
 
 // routes is the one route table. Reading it shows who may do what.
 func (s *Server) routes() {
-	auth := handlers.NewAuth(s.store, s.sessions, s.clock)
+	auth := handlers.NewAuth(s.store, s.sessions, s.clock, s.cfg.LoginPause)
 	inst := handlers.NewInstitutions(s.store, s.clock)
 	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
@@ -91,6 +91,7 @@ func (s *Server) routes() {
 	adm_.post("/users", adm.CreateUser)
 	adm_.post("/users/:id/disable", adm.Disable)
 	adm_.post("/users/:id/enable", adm.Enable)
+	adm_.post("/users/:id/unlock", adm.Unlock)
 	adm_.get("/users/:id/reset", adm.ResetForm)
 	adm_.post("/users/:id/reset", adm.Reset)
 	adm_.get("/users/:id/email", adm.EmailForm)

@@ -26,15 +26,18 @@ func (s *Server) platformRoutes() {
 	plat.post("/applications/:id/self-assessment", limitBody(materialBodyLimit(), h.SaveSelfAssessment))
 	plat.post("/applications/:id/submit", h.Submit)
 
-	// Application pages and downloads: every role, scoped to its jurisdiction (404 outside).
-	user := s.group("", signedIn)
-	user.get("/applications/:id/checklist", h.Application)
-	user.get("/applications/:id/materials/:mid", h.Material)
-	user.get("/applications/:id/self-assessment", h.SelfAssessment)
-	user.get("/applications/:id/evidence/:no", h.Evidence)
-	user.get("/files/:id", h.Download)
+	// Application pages and downloads are case files: the platform and the officers of the
+	// jurisdiction (404 outside it), never the admin, who manages accounts and reference
+	// data, not cases (issue 8 §2.10).
+	cases := s.group("", applicationViewers)
+	cases.get("/applications/:id/checklist", h.Application)
+	cases.get("/applications/:id/materials/:mid", h.Material)
+	cases.get("/applications/:id/self-assessment", h.SelfAssessment)
+	cases.get("/applications/:id/evidence/:no", h.Evidence)
+	cases.get("/files/:id", h.Download)
 
-	off := s.group("/institutions", officers)
+	// The institution file (一户一档) is a case file too: officers of the jurisdiction only.
+	off := s.group("/institutions", reviewOfficers)
 	off.get("/:id/file", h.OfficerFile)
 	off.get("/:id/file/history", h.OfficerFileHistory)
 

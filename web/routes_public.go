@@ -19,15 +19,15 @@ var (
 
 // publicRoutes registers the routes of the public side (notices, complaints, certificates, verification, filing register).
 func (s *Server) publicRoutes() {
-	cache := handlers.NewPublicCache(s.store.PublicVersion, s.clock)
+	cache := handlers.NewPublicCache(s.store.PublicVersion, s.store.Writes, s.clock)
 	changed := cache.Changed
 	files := s.files
 	limiter := models.NewRateLimiter(complaintLimit, complaintWindow)
 
-	notices := handlers.NewNotices(s.store, s.clock)
+	notices := handlers.NewNotices(s.store, s.clock, s.BaseURL())
 	complaints := handlers.NewComplaints(s.store, notices, files, limiter, s.sessions, s.clock, changed)
 	review := handlers.NewComplaintReview(s.store, files, s.sessions, s.clock, changed)
-	certs := handlers.NewCertificates(s.store, files, s.sessions, s.clock, changed)
+	certs := handlers.NewCertificates(s.store, files, s.sessions, s.clock, changed, s.BaseURL())
 	verify := handlers.NewVerification(s.store, s.clock)
 	register := handlers.NewRegister(s.store, s.clock)
 	scope := handlers.NewScope(s.store, files, s.sessions, s.clock, changed)

@@ -25,6 +25,7 @@ func (s *Server) reviewRoutes() {
 	inbox := handlers.NewInbox(s.store, s.sessions, s.clock)
 	cal := handlers.NewCalendarAdmin(s.store, s.sessions, s.clock)
 	chain := handlers.NewChain(s.store, s.clock)
+	clk := handlers.NewClockSettings(s.store, s.sessions, s.clock)
 
 	s.group("/district", districts).get("", q.Show)
 	s.group("/city", cities).get("", q.Show)
@@ -78,5 +79,12 @@ func (s *Server) reviewRoutes() {
 	adm := s.group("/admin", adminsOnly)
 	adm.get("/calendar", cal.Show)
 	adm.post("/calendar", cal.Add)
+	adm.post("/calendar/:year", cal.Correct)
+	adm.get("/deadlines", clk.Page)
+	adm.post("/deadlines/:city", clk.Set)
+
+	cty := s.group("/city", cities)
+	cty.get("/deadlines", clk.Page)
+	cty.post("/deadlines/:city", clk.Set)
 	adm.get("/chain", chain.Show)
 }

@@ -21,14 +21,14 @@ import (
 
 // Server is the assembled web application.
 type Server struct {
-	Echo     *echo.Echo
-	store    *store.Store
-	sessions sessionManager
-	clock    func() time.Time
-	log      *slog.Logger
-	cfg      Config
-	access   map[string]access // "METHOD path" → who may use it, for the authorization matrix
-	files    *files.Local      // every upload: materials, evidence, complaint attachments
+	Echo      *echo.Echo
+	store     *store.Store
+	sessions  sessionManager
+	clock     func() time.Time
+	log       *slog.Logger
+	cfg       Config
+	access    map[string]access      // "METHOD path" → who may use it, for the authorization matrix
+	files     *files.Local           // every upload: materials, evidence, complaint attachments
 	queue     *river.Client[*sql.Tx] // River: the workers of web/jobs and the scheduled jobs
 	scheduled []jobs.Scheduled
 	mailer    mail.Sender
@@ -69,11 +69,15 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	e.Use(withShell)
 	e.Use(accessLog(log))
 	e.Use(securityHeaders(cfg.SecureOnly))
+	e.Use(boundedInput)
 	e.Use(s.loadUser)
 	e.Use(csrf(cfg.SecureOnly))
 	s.routes()
 	return s
 }
+
+// BaseURL is the configured public address every absolute URL is built from.
+func (s *Server) BaseURL() string { return s.cfg.base() }
 
 // ListenAndServe serves until the server is shut down.
 func (s *Server) ListenAndServe() error {

@@ -7,8 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net/http"
 	"net"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -17,6 +17,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/pgcluster"
 	"portal/web"
 	"portal/web/mail"
 )
@@ -27,6 +28,9 @@ func serve(ctx context.Context, log *slog.Logger) error {
 		return err
 	}
 	defer d.close()
+	if d.cluster != nil {
+		d.cluster.Supervise(ctx, log, pgcluster.Hooks{}) // restarted with backoff if it dies (issue 8, 3.1)
+	}
 	mailNote, stopMail, err := setupMail(ctx, &d.cfg, log)
 	if err != nil {
 		return err

@@ -84,10 +84,9 @@ type DecisionInput struct {
 	// Version is the application version the user's form showed; a different current
 	// version means someone else acted first (or the form was sent twice).
 	Version int
-	// Due sets the next step's deadline (nil clears it).
-	Due      *models.Date
-	DueKind  models.DeadlineKind
-	DueLabel string
+	// CorrectionDays is the correction period (补正期限) in working days set with a
+	// return; the other stages' clocks take their length from the rules and the city.
+	CorrectionDays int
 	// NoticeBody adds details to the decision's notifications, e.g. the objection deadline.
 	NoticeBody string
 }
@@ -146,11 +145,7 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	}
 	app.State, app.Version, app.StateSince, app.UpdatedAt = to, app.Version+1, a.Now, a.Now
 	app.EnteredBy = a.id()
-	app.DueDate, app.DueKind, app.DueLabel = in.Due, in.DueKind, in.DueLabel
-	if in.Due == nil {
-		app.DueKind, app.DueLabel = "", ""
-	}
-	if err := tx.Model(app).Select("state", "version", "state_since", "updated_at", "entered_by", "submitted_at", "balance", "due_date", "due_kind", "due_label").Updates(app).Error; err != nil {
+	if err := tx.Model(app).Select("state", "version", "state_since", "updated_at", "entered_by", "submitted_at", "balance").Updates(app).Error; err != nil {
 		return err
 	}
 	role := "system"
@@ -160,6 +155,9 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	d := models.Decision{ApplicationID: app.ID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: role, Event: ev,
 		FromState: from, ToState: to, Opinion: in.Opinion, Attachments: models.JoinAttachments(in.Attachments)}
 	if err := appendDecision(tx, &d); err != nil {
+		return err
+	}
+	if err := advanceClocks(tx, a, app, ev, from, to, in); err != nil {
 		return err
 	}
 	if err := onEnter(tx, a, app, to); err != nil {

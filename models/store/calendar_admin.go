@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -44,14 +45,16 @@ func (s *Store) CalendarDays(ctx context.Context, year int) ([]models.CalendarDa
 }
 
 // AddCalendarYear enters a newly published year. The whole calendar, old years and new,
-// must still be consistent (models.NewCalendar); a year is entered once.
-func (s *Store) AddCalendarYear(ctx context.Context, a Actor, year int, source string, days []models.CalendarDay) error {
+// must still be consistent (models.NewCalendar); a year is entered once. Every clock
+// pending that year is computed in the same transaction; the number is returned.
+func (s *Store) AddCalendarYear(ctx context.Context, a Actor, year int, source string, days []models.CalendarDay) (int, error) {
+	var changed int
 	source = strings.TrimSpace(source)
 	if source == "" {
-		return models.Errorf(models.EInvalid, "请填写发布文件的文号，例如 国办发明电〔2026〕X号")
+		return 0, models.Errorf(models.EInvalid, "请填写发布文件的文号，例如 国办发明电〔2026〕X号")
 	}
 	defer s.forgetCalendar()
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Exec("LOCK TABLE calendar_years IN EXCLUSIVE MODE").Error; err != nil {
 			return err
 		}
@@ -74,7 +77,8 @@ func (s *Store) AddCalendarYear(ctx context.Context, a Actor, year int, source s
 		for _, d := range old {
 			all = append(all, models.CalendarDay{Date: d.Day, Kind: models.DayKind(d.Kind), Name: d.Name})
 		}
-		if _, err := models.NewCalendar(append(years, year), append(all, days...)); err != nil {
+		cal, err := models.NewCalendar(append(years, year), append(all, days...))
+		if err != nil {
 			return err
 		}
 		if err := tx.Table("calendar_years").Create(map[string]any{"year": year, "source": source, "created_at": a.Now}).Error; err != nil {
@@ -87,6 +91,68 @@ func (s *Store) AddCalendarYear(ctx context.Context, a Actor, year int, source s
 		if err := tx.Create(&rows).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, "添加工作日历年份", fmt.Sprint(year), fmt.Sprintf("%s，%d 条", source, len(days)))
+		if changed, err = recomputeClocks(tx, a, cal, year, fmt.Sprintf("录入 %d 年日历（%s）", year, source)); err != nil {
+			return err
+		}
+		return audit(tx, a, "添加工作日历年份", fmt.Sprint(year), fmt.Sprintf("%s，%d 条；重新计算期限 %d 个", source, len(days), changed))
 	})
+	return changed, err
+}
+
+// CorrectCalendarYear replaces an entered year's days, e.g. after a mistyped holiday.
+// The whole calendar must stay consistent; every clock the year moves is recomputed in
+// the same transaction, each change recorded in the clock's history. It returns how
+// many clocks changed.
+func (s *Store) CorrectCalendarYear(ctx context.Context, a Actor, year int, source string, days []models.CalendarDay) (int, error) {
+	source = strings.TrimSpace(source)
+	if source == "" {
+		return 0, models.Errorf(models.EInvalid, "请填写发布文件的文号，例如 国办发明电〔2026〕X号")
+	}
+	var changed int
+	defer s.forgetCalendar()
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("LOCK TABLE calendar_years IN EXCLUSIVE MODE").Error; err != nil {
+			return err
+		}
+		var years []int
+		if err := tx.Table("calendar_years").Order("year").Pluck("year", &years).Error; err != nil {
+			return err
+		}
+		if !slices.Contains(years, year) {
+			return models.Errorf(models.ENotFound, "%d 年的日历尚未录入，请使用「添加年份」", year)
+		}
+		from, to := fmt.Sprintf("%d-01-01", year), fmt.Sprintf("%d-12-31", year)
+		var old []calendarDay
+		if err := tx.Where("day < ? OR day > ?", from, to).Find(&old).Error; err != nil {
+			return err
+		}
+		all := make([]models.CalendarDay, 0, len(old)+len(days))
+		for _, d := range old {
+			all = append(all, models.CalendarDay{Date: d.Day, Kind: models.DayKind(d.Kind), Name: d.Name})
+		}
+		cal, err := models.NewCalendar(years, append(all, days...))
+		if err != nil {
+			return err
+		}
+		if err := tx.Exec("DELETE FROM calendar_days WHERE day >= ? AND day <= ?", from, to).Error; err != nil {
+			return err
+		}
+		rows := make([]calendarDay, len(days))
+		for i, d := range days {
+			rows[i] = calendarDay{Day: d.Date, Kind: string(d.Kind), Name: d.Name}
+		}
+		if len(rows) > 0 {
+			if err := tx.Create(&rows).Error; err != nil {
+				return err
+			}
+		}
+		if err := tx.Table("calendar_years").Where("year = ?", year).Update("source", source).Error; err != nil {
+			return err
+		}
+		if changed, err = recomputeClocks(tx, a, cal, year, fmt.Sprintf("更正 %d 年日历（%s）", year, source)); err != nil {
+			return err
+		}
+		return audit(tx, a, "更正工作日历年份", fmt.Sprint(year), fmt.Sprintf("%s，%d 条；重新计算期限 %d 个", source, len(days), changed))
+	})
+	return changed, err
 }

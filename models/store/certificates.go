@@ -83,14 +83,7 @@ func signOff(tx *gorm.DB, a Actor, appID int64, version int) (*models.Certificat
 		if err != nil {
 			return err
 		}
-		due, err := scopeDeadline(tx, cert.IssueDate)
-		if err != nil {
-			return err
-		}
-		app.DueDate, app.DueKind, app.DueLabel = &due, models.DeadlineWorking, "经营范围变更"
-		if err := tx.Model(app).Select("due_date", "due_kind", "due_label").Updates(app).Error; err != nil {
-			return err
-		}
+		// the scope-change clock (5 working days, plan 1 六(一)) started with the transition
 		return audit(tx, a, "签发整改验收合格证明", cert.Serial, cert.Name)
 	}()
 	return cert, err
@@ -194,14 +187,15 @@ func (s *Store) Verify(ctx context.Context, a Actor, serial, userAgent string) (
 	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, err
 	}
-	v := models.Verification{At: a.Now, Serial: truncate(serial, 64), Result: models.VerifyNotFound, IP: a.IP, UserAgent: truncate(userAgent, 300)}
+	v := models.Verification{At: a.Now, Serial: truncate(serial, 64), Result: models.VerifyNotFound, IP: truncate(a.IP, 64),
+		UserAgent: truncate(userAgent, 300), Hits: 1, Bucket: a.Now.Truncate(models.VerificationWindow), LastAt: a.Now}
 	if found {
 		v.CertificateID, v.Result = &c.ID, models.VerifyValid
 		if c.Revoked() {
 			v.Result = models.VerifyRevoked
 		}
 	}
-	if err := s.db.WithContext(ctx).Create(&v).Error; err != nil {
+	if err := s.countVerification(ctx, v); err != nil {
 		return nil, err
 	}
 	if !found {
@@ -210,10 +204,38 @@ func (s *Store) Verify(ctx context.Context, a Actor, serial, userAgent string) (
 	return &c, nil
 }
 
-// VerificationCount is how often a serial has been verified, for officers.
+// countVerification records one look-up as a count on the row of (serial, client,
+// window), so anonymous GETs grow the table by at most one row per client and serial an
+// hour, and by at most VerificationSerialsPerClient+1 rows per client an hour (§2.9).
+func (s *Store) countVerification(ctx context.Context, v models.Verification) error {
+	db := s.db.WithContext(ctx)
+	var itemised int64
+	if err := db.Model(&models.Verification{}).Where("ip = ? AND bucket = ? AND serial <> ?", v.IP, v.Bucket, models.VerificationOverflowSerial).
+		Where("serial <> ?", v.Serial).Count(&itemised).Error; err != nil {
+		return err
+	}
+	if itemised >= models.VerificationSerialsPerClient {
+		var exists int64
+		if err := db.Model(&models.Verification{}).Where("ip = ? AND bucket = ? AND serial = ?", v.IP, v.Bucket, v.Serial).Count(&exists).Error; err != nil {
+			return err
+		}
+		if exists == 0 {
+			v.Serial, v.CertificateID, v.Result = models.VerificationOverflowSerial, nil, models.VerifyNotFound
+		}
+	}
+	return db.Clauses(clause.OnConflict{
+		Columns: []clause.Column{{Name: "serial"}, {Name: "ip"}, {Name: "bucket"}},
+		DoUpdates: clause.Assignments(map[string]any{
+			"hits": gorm.Expr("verifications.hits + 1"), "last_at": v.LastAt, "result": v.Result,
+			"certificate_id": v.CertificateID, "user_agent": v.UserAgent,
+		}),
+	}).Create(&v).Error
+}
+
+// VerificationCount is how often a serial has been looked up, for officers.
 func (s *Store) VerificationCount(ctx context.Context, serial string) (int64, error) {
 	var n int64
-	err := s.db.WithContext(ctx).Model(&models.Verification{}).Where("serial = ?", serial).Count(&n).Error
+	err := s.db.WithContext(ctx).Model(&models.Verification{}).Select("coalesce(sum(hits), 0)").Where("serial = ?", serial).Scan(&n).Error
 	return n, err
 }
 
@@ -278,13 +300,4 @@ func (s *Store) RevokeCertificate(ctx context.Context, a Actor, id int64, reason
 		}
 		return audit(tx, a, "撤销整改验收合格证明", c.Serial, reason)
 	})
-}
-
-// scopeDeadline is the business-scope change deadline for a certificate issued on day.
-func scopeDeadline(tx *gorm.DB, day models.Date) (models.Date, error) {
-	cal, err := (&Store{db: tx}).LoadCalendar(tx.Statement.Context)
-	if err != nil {
-		return models.Date{}, err
-	}
-	return models.ScopeChangeDeadline(cal, day)
 }

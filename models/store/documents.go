@@ -45,8 +45,16 @@ func (s *Store) FailureLetter(ctx context.Context, u *models.User, appID int64) 
 	if err != nil {
 		return nil, err
 	}
-	doc := models.FailureLetter(models.FailureLetterFacts{Number: number, Authority: fn.Authority, Institution: inst.Name, USCC: inst.USCC,
-		Problems: fn.ProblemList(), Remarks: fn.Remarks, NotifiedOn: fn.NotifiedOn, ObjectionDeadline: fn.ObjectionDeadline})
+	f := models.FailureLetterFacts{Number: number, Authority: fn.Authority, Institution: inst.Name, USCC: inst.USCC,
+		Problems: fn.ProblemList(), Remarks: fn.Remarks, NotifiedOn: fn.NotifiedOn, ObjectionDeadline: fn.ObjectionDeadline}
+	if fn.ObjectionDeadline.IsZero() && fn.ClockID != nil { // the objection clock waits for a year's calendar
+		var c models.Clock
+		if err := db.Take(&c, *fn.ClockID).Error; err != nil {
+			return nil, err
+		}
+		f.ObjectionPending = c.PendingYear
+	}
+	doc := models.FailureLetter(f)
 	return &doc, nil
 }
 

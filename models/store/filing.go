@@ -27,6 +27,7 @@ type AfterCertificate struct {
 	IssueDate       models.Date
 	CertStatus      string
 	ScopeDeadline   models.Date // application due date while certified
+	ScopePending    int         // the calendar year the scope-change deadline waits for, if any
 	ChangeDate      models.Date
 	ChangeDeadline  models.Date
 	Late            bool
@@ -40,13 +41,14 @@ func afterCertificate(db *gorm.DB) *gorm.DB {
 	return db.Table("applications").Select(`applications.id AS application_id, applications.version, applications.state,
 		institutions.id AS institution_id, institutions.name AS institution_name, institutions.uscc, d.name AS district_name,
 		c.id AS certificate_id, c.serial, c.issue_date, c.status AS cert_status, applications.due_date AS scope_deadline,
-		sc.change_date, sc.deadline AS change_deadline, COALESCE(sc.late, false) AS late, f.filing_number, f.filing_date,
+		COALESCE(ck.pending_year, 0) AS scope_pending, sc.change_date, sc.deadline AS change_deadline, COALESCE(sc.late, false) AS late, f.filing_number, f.filing_date,
 		c.revoked_at, c.revoked_reason`).
 		Joins("JOIN institutions ON institutions.id = applications.institution_id").
 		Joins("JOIN divisions d ON d.id = institutions.district_id").
 		Joins("JOIN certificates c ON c.application_id = applications.id").
 		Joins("LEFT JOIN scope_changes sc ON sc.application_id = applications.id").
-		Joins("LEFT JOIN filings f ON f.application_id = applications.id")
+		Joins("LEFT JOIN filings f ON f.application_id = applications.id").
+		Joins("LEFT JOIN clocks ck ON ck.id = applications.clock_id AND ck.rule = 'scope_change'")
 }
 
 // PlatformAfterCertificate is the platform's latest certified application, or nil.
@@ -112,16 +114,25 @@ func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, f
 		if err := models.ValidateScopeChangeDate(changed, cert.IssueDate, models.DateOf(a.Now)); err != nil {
 			return err
 		}
-		deadline, err := scopeDeadline(tx, cert.IssueDate)
+		clk, err := currentClock(tx, app)
 		if err != nil {
 			return err
+		}
+		var deadline models.Date // zero while the scope-change clock waits for a calendar year
+		if clk != nil && clk.Rule == models.RuleScopeChange && clk.DueDate != nil {
+			deadline = *clk.DueDate
 		}
 		refs := make([]string, len(files))
 		for i, f := range files {
 			refs[i] = f.Attachment()
 		}
-		late := models.ScopeChangeLate(deadline, changed)
-		opinion := fmt.Sprintf("已于 %s 完成经营范围变更登记，增加“网络借贷信息中介”（期限 %s）", changed, deadline)
+		// a pending deadline lies beyond every published day, so a change on one is in time
+		late := !deadline.IsZero() && models.ScopeChangeLate(deadline, changed)
+		due := deadline.String()
+		if deadline.IsZero() && clk != nil && clk.PendingYear != 0 {
+			due = models.PendingCalendarText(clk.PendingYear)
+		}
+		opinion := fmt.Sprintf("已于 %s 完成经营范围变更登记，增加“网络借贷信息中介”（期限 %s）", changed, due)
 		if late {
 			opinion += "，逾期 " + fmt.Sprint(changed.Sub(deadline)) + " 天"
 		}

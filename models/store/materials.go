@@ -100,6 +100,9 @@ func (s *Store) ReviewMaterial(ctx context.Context, a Actor, appID, materialID i
 	if state != models.ReviewAccepted && state != models.ReviewReturned {
 		return models.Errorf(models.EInvalid, "材料审核结论应为通过或退回")
 	}
+	if models.LongerThan(comment, models.MaxOpinionLength) {
+		return models.Errorf(models.EInvalid, "审核意见不超过 %d 字", models.MaxOpinionLength)
+	}
 	if state == models.ReviewReturned && strings.TrimSpace(comment) == "" {
 		return models.Errorf(models.EInvalid, "退回材料须写明退回意见")
 	}

@@ -27,22 +27,23 @@ func onEnter(tx *gorm.DB, a Actor, app *models.Application, to models.State) err
 
 // startNotice opens the public notice from today for the city's notice length.
 func startNotice(tx *gorm.DB, a Actor, app *models.Application) error {
-	days, err := noticeDays(tx, app.InstitutionID)
-	if err != nil {
-		return err
-	}
+	// the notice clock was started with the transition (advanceClocks): its due date is
+	// the notice's last day
 	start := models.DateOf(a.Now)
-	end, _, err := models.NoticePeriod(start, days)
-	if err != nil {
+	var c models.Clock
+	if app.ClockID == nil {
+		return models.Errorf(models.EInternal, "公示期限未建立")
+	}
+	if err := tx.Take(&c, *app.ClockID).Error; err != nil {
 		return err
 	}
+	if c.Rule != models.RuleNotice || c.DueDate == nil {
+		return models.Errorf(models.EInternal, "公示期限未建立")
+	}
+	end := *c.DueDate
 	n := models.PublicNotice{ApplicationID: app.ID, InstitutionID: app.InstitutionID, StartDate: start, EndDate: end,
-		Days: days, Status: models.NoticeActive, CreatedAt: a.Now, UpdatedAt: a.Now}
-	if err := tx.Create(&n).Error; err != nil {
-		return err
-	}
-	app.DueDate, app.DueKind, app.DueLabel = &end, models.DeadlineNatural, "公示截止"
-	return tx.Model(app).Select("due_date", "due_kind", "due_label").Updates(app).Error
+		Days: c.Length, Status: models.NoticeActive, CreatedAt: a.Now, UpdatedAt: a.Now}
+	return tx.Create(&n).Error
 }
 
 // noticeDays is the institution's city's notice length, 14 by default.

@@ -21,7 +21,8 @@ type FailureNotice struct {
 	Remarks           string
 	Authority         string
 	NotifiedOn        models.Date
-	ObjectionDeadline models.Date
+	ObjectionDeadline models.Date // zero while the objection clock waits for a calendar year
+	ClockID           *int64      // the objection window clock (models.RuleObjectionWindow)
 	CreatedAt         time.Time
 }
 
@@ -86,6 +87,13 @@ func (s *Store) Object(ctx context.Context, a Actor, appID int64, reasons string
 				return err // no notice: the guard says the deadline is unknown
 			}
 			f.ObjectionDeadline = notice.ObjectionDeadline
+			if notice.ClockID != nil {
+				var c models.Clock
+				if err := tx.Take(&c, *notice.ClockID).Error; err != nil {
+					return err
+				}
+				f.ObjectionPending = c.PendingYear
+			}
 			return nil
 		},
 		after: func(tx *gorm.DB, app *models.Application, decisionID int64) error {

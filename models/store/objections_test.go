@@ -117,33 +117,3 @@ func TestObjectionRejectedIsFinal(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
-func TestFailureRefusedWhenTheDeadlineReachesAYearWithoutData(t *testing.T) {
-	st := storetest.New(t, storetest.Demo)
-	c := newChain(t, st, "platform2")
-	c.now = time.Date(2026, 12, 28, 10, 0, 0, 0, time.UTC)
-	if err := st.Claim(c.ctx, c.as("district2"), c.app.ID); err != nil {
-		t.Fatal(err)
-	}
-	c.check("district2")
-	_, err := st.Fail(c.ctx, c.as("district2"), c.app.ID, []string{"问题"}, "", c.app.Version)
-	if code(err) != models.EInvalid || !strings.Contains(models.ErrorMessage(err), "2027 年的法定节假日安排尚未发布") {
-		t.Fatalf("failure with a deadline in 2027: %v", err)
-	}
-	_, err = st.ReturnForCorrection(c.ctx, c.as("district2"), c.app.ID, "补正", 5, c.app.Version)
-	if code(err) != models.EInvalid {
-		t.Fatalf("correction deadline in 2027: %v", err)
-	}
-	days, err := models.ParseCalendarYear(2027, "2027-01-01 放假 元旦")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := st.AddCalendarYear(c.ctx, c.as("admin"), 2027, "国办发明电〔2026〕X号", days); err != nil {
-		t.Fatal(err)
-	}
-	c.ok(st.Fail(c.ctx, c.as("district2"), c.app.ID, []string{"问题"}, "", c.app.Version))
-	// 12-29, 12-30, 12-31, (01-01 off), 01-04, 01-05
-	if *c.app.DueDate != models.NewDate(2027, 1, 5) {
-		t.Fatalf("deadline %s; want 2027-01-05", c.app.DueDate)
-	}
-}

@@ -39,7 +39,22 @@ type QueueRow struct {
 	AssigneeName    string
 	Classification  models.InstitutionClass
 	ExitClass       models.ExitClass
+	// Clock is the current stage's clock (ID 0 when the stage has none).
+	Clock models.Clock `gorm:"embedded;embeddedPrefix:clk_"`
 }
+
+// clockColumns selects the current clock beside a queue row (embedded as clk_*).
+const clockColumns = `, clocks.id AS clk_id, clocks.application_id AS clk_application_id, clocks.rule AS clk_rule,
+	clocks.label AS clk_label, clocks.citation AS clk_citation, clocks.day_type AS clk_day_type, clocks.length AS clk_length,
+	clocks.first_day_counts AS clk_first_day_counts, clocks.started_at AS clk_started_at, clocks.pauses AS clk_pauses,
+	clocks.paused AS clk_paused, clocks.due_date AS clk_due_date, clocks.due_at AS clk_due_at,
+	clocks.pending_year AS clk_pending_year, clocks.ended_at AS clk_ended_at, clocks.outcome AS clk_outcome,
+	clocks.end_note AS clk_end_note, clocks.created_at AS clk_created_at, clocks.updated_at AS clk_updated_at`
+
+// clockOverdue is the SQL of models.Clock.Status == ClockOverdue for the joined clock on
+// a day; a platform's right (the objection window) lapses rather than falls overdue.
+const clockOverdue = `(clocks.ended_at IS NULL AND NOT clocks.paused AND clocks.pending_year = 0
+	AND clocks.rule <> 'objection_window' AND clocks.due_date < ?)`
 
 const queueColumns = `applications.id, applications.institution_id, applications.state, applications.version,
 	applications.balance, applications.submitted_at, applications.state_since, applications.due_date,
@@ -59,18 +74,19 @@ func (s *Store) Queue(ctx context.Context, u *models.User, f QueueFilter, p mode
 	}
 	var rows []QueueRow
 	err := s.queueQuery(ctx, u, f).
-		Select(queueColumns).
+		Select(queueColumns + clockColumns).
 		Joins("JOIN divisions ON divisions.id = institutions.district_id").
 		Joins("LEFT JOIN users assignee ON assignee.id = applications.assignee_id").
-		Order(gorm.Expr("CASE WHEN applications.due_date < ? THEN 0 ELSE 1 END", f.Today.String())).
-		Order("applications.due_date NULLS LAST, applications.state_since, applications.id").
+		Order(gorm.Expr("CASE WHEN "+clockOverdue+" THEN 0 ELSE 1 END", f.Today.String())).
+		Order("CASE WHEN clocks.paused THEN NULL ELSE clocks.due_date END NULLS LAST, applications.state_since, applications.id").
 		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
 }
 
 func (s *Store) queueQuery(ctx context.Context, u *models.User, f QueueFilter) *gorm.DB {
 	q := scopeInstitutions(s.db.WithContext(ctx).Table("applications").
-		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u)
+		Joins("JOIN institutions ON institutions.id = applications.institution_id").
+		Joins("LEFT JOIN clocks ON clocks.id = applications.clock_id"), u)
 	var conds []string
 	var args []any
 	for _, slot := range models.QueueSlots(u.Role) {
@@ -97,7 +113,7 @@ func (s *Store) queueQuery(ctx context.Context, u *models.User, f QueueFilter) *
 		q = q.Where("institutions.district_id = ?", f.DistrictID)
 	}
 	if f.Overdue {
-		q = q.Where("applications.due_date < ?", f.Today.String())
+		q = q.Where(clockOverdue, f.Today.String())
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
@@ -219,7 +235,8 @@ func (s *Store) ApplicationRow(ctx context.Context, u *models.User, id int64) (*
 		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u).
 		Joins("JOIN divisions ON divisions.id = institutions.district_id").
 		Joins("LEFT JOIN users assignee ON assignee.id = applications.assignee_id").
-		Where("applications.id = ?", id).Select(queueColumns).Limit(1).Scan(&rows).Error
+		Joins("LEFT JOIN clocks ON clocks.id = applications.clock_id").
+		Where("applications.id = ?", id).Select(queueColumns + clockColumns).Limit(1).Scan(&rows).Error
 	if err != nil {
 		return nil, err
 	}

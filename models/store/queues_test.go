@@ -52,6 +52,9 @@ func seedQueue(t *testing.T, st *store.Store, rows []queued) map[string]int64 {
 		}
 		mustExec(t, db, fmt.Sprintf("UPDATE applications SET state = '%s', due_date = %s, due_kind = '%s', state_since = now() - interval '%d days' WHERE id = %d",
 			r.state, sqlDate(due), kindOf(due), r.since, app.ID))
+		// the queue reads the current stage's clock
+		mustExec(t, db, fmt.Sprintf("UPDATE clocks SET due_date = %s WHERE id = (SELECT clock_id FROM applications WHERE id = %d)",
+			sqlDate(due), app.ID))
 		ids[r.name] = app.ID
 	}
 	return ids
@@ -173,18 +176,18 @@ func TestAddCalendarYearChecksTheWholeCalendar(t *testing.T) {
 	ctx := context.Background()
 	admin, _ := st.UserByUsername(ctx, "admin")
 	a := store.Actor{User: admin, Now: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}
-	if err := st.AddCalendarYear(ctx, a, 2026, "重复", []models.CalendarDay{{Date: models.NewDate(2026, 12, 31), Kind: models.DayOff, Name: "x"}}); code(err) != models.EConflict {
+	if _, err := st.AddCalendarYear(ctx, a, 2026, "重复", []models.CalendarDay{{Date: models.NewDate(2026, 12, 31), Kind: models.DayOff, Name: "x"}}); code(err) != models.EConflict {
 		t.Fatalf("2026 again: %v", err)
 	}
 	bad := []models.CalendarDay{{Date: models.NewDate(2027, 1, 5), Kind: models.DayWork, Name: "调休"}} // a Tuesday
-	if err := st.AddCalendarYear(ctx, a, 2027, "国办发明电", bad); code(err) != models.EInvalid {
+	if _, err := st.AddCalendarYear(ctx, a, 2027, "国办发明电", bad); code(err) != models.EInvalid {
 		t.Fatalf("make-up day on a weekday: %v", err)
 	}
-	if err := st.AddCalendarYear(ctx, a, 2027, "", nil); code(err) != models.EInvalid {
+	if _, err := st.AddCalendarYear(ctx, a, 2027, "", nil); code(err) != models.EInvalid {
 		t.Fatalf("no source: %v", err)
 	}
 	good := []models.CalendarDay{{Date: models.NewDate(2027, 1, 1), Kind: models.DayOff, Name: "元旦"}}
-	if err := st.AddCalendarYear(ctx, a, 2027, "国办发明电〔2026〕X号", good); err != nil {
+	if _, err := st.AddCalendarYear(ctx, a, 2027, "国办发明电〔2026〕X号", good); err != nil {
 		t.Fatal(err)
 	}
 	years, _ := st.CalendarYears(ctx)

@@ -165,9 +165,10 @@ func (s *Store) DistrictPass(ctx context.Context, a Actor, appID int64, opinion 
 	})
 }
 
-// ReturnForCorrection sends the application back for correction (补正) with a deadline
-// of days working days from today, counted on the official calendar; a deadline that
-// reaches a year without calendar data is refused.
+// ReturnForCorrection sends the application back for correction (补正) with a period
+// of days working days from today, counted on the official calendar by the correction
+// clock; a period reaching a year without calendar data is recorded as pending, never
+// refused. The review clock stands still until the platform resubmits.
 func (s *Store) ReturnForCorrection(ctx context.Context, a Actor, appID int64, opinion string, days, version int) (*models.Application, error) {
 	if err := models.ValidateCorrectionDays(days); err != nil {
 		return nil, err
@@ -176,7 +177,8 @@ func (s *Store) ReturnForCorrection(ctx context.Context, a Actor, appID int64, o
 	if err != nil {
 		return nil, err
 	}
-	due, err := models.CorrectionDeadline(cal, models.DateOf(a.Now), days)
+	ri, _ := models.ClockRuleOf(models.RuleCorrection)
+	preview, err := models.NewClock(cal, ri, appID, days, a.Now)
 	if err != nil {
 		return nil, err
 	}
@@ -187,8 +189,8 @@ func (s *Store) ReturnForCorrection(ctx context.Context, a Actor, appID int64, o
 	if len(returned) > 0 && strings.TrimSpace(opinion) != "" {
 		opinion += "\n退回的材料：\n" + strings.Join(returned, "\n")
 	}
-	in := DecisionInput{Opinion: opinion, Version: version, Due: &due, DueKind: models.DeadlineWorking, DueLabel: "补正截止",
-		NoticeBody: fmt.Sprintf("补正期限：%s 前（%d 个工作日）。退回意见：%s", due, days, opinion)}
+	in := DecisionInput{Opinion: opinion, Version: version, CorrectionDays: days,
+		NoticeBody: fmt.Sprintf("补正期限：%s（%d 个工作日）。退回意见：%s", dueWords(preview), days, opinion)}
 	return s.decide(ctx, a, appID, models.EventReturn, in, decideHooks{
 		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
 			if a.User.Role == models.RoleDistrict {
@@ -201,23 +203,25 @@ func (s *Store) ReturnForCorrection(ctx context.Context, a Actor, appID int64, o
 
 // Fail decides that the application did not pass: the failure notice lists the
 // problems, orders the platform to stop new business and gives the objection deadline,
-// 5 working days from today on the official calendar.
+// 5 working days from today on the official calendar (the objection window clock,
+// pending when it needs an unpublished year).
 func (s *Store) Fail(ctx context.Context, a Actor, appID int64, problems []string, remarks string, version int) (*models.Application, error) {
 	cal, err := s.LoadCalendar(ctx)
 	if err != nil {
 		return nil, err
 	}
 	today := models.DateOf(a.Now)
-	deadline, err := models.ObjectionDeadline(cal, today)
+	ri, _ := models.ClockRuleOf(models.RuleObjectionWindow)
+	window, err := models.NewClock(cal, ri, appID, 0, a.Now)
 	if err != nil {
 		return nil, err
 	}
-	text, err := models.FailureNoticeText(problems, deadline, remarks)
+	text, err := models.FailureNoticeText(problems, window, remarks)
 	if err != nil {
 		return nil, err
 	}
-	in := DecisionInput{Opinion: text, Version: version, Due: &deadline, DueKind: models.DeadlineWorking, DueLabel: "异议截止",
-		NoticeBody: fmt.Sprintf("异议截止日期：%s（自被告知之日起 %d 个工作日内）。%s", deadline, models.ObjectionWorkingDays, models.StopBusinessOrder)}
+	in := DecisionInput{Opinion: text, Version: version,
+		NoticeBody: fmt.Sprintf("异议截止日期：%s（自被告知之日起 %d 个工作日内）。%s", dueWords(window), models.ObjectionWorkingDays, models.StopBusinessOrder)}
 	return s.decide(ctx, a, appID, models.EventFail, in, decideHooks{
 		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
 			if a.User.Role == models.RoleDistrict {
@@ -238,10 +242,24 @@ func (s *Store) Fail(ctx context.Context, a Actor, appID int64, problems []strin
 				}
 			}
 			fn := FailureNotice{ApplicationID: app.ID, DecisionID: decisionID, Problems: joinLines(problems), Remarks: remarks,
-				Authority: authority, NotifiedOn: today, ObjectionDeadline: deadline, CreatedAt: a.Now}
+				Authority: authority, NotifiedOn: today, ClockID: app.ClockID, CreatedAt: a.Now}
+			if window.DueDate != nil {
+				fn.ObjectionDeadline = *window.DueDate
+			}
 			return tx.Create(&fn).Error
 		},
 	})
+}
+
+// dueWords is a clock's due date for a message: the date, or why it is not known yet.
+func dueWords(c *models.Clock) string {
+	if c.DueDate != nil {
+		return c.DueDate.String() + " 前"
+	}
+	if c.PendingYear != 0 {
+		return models.PendingCalendarText(c.PendingYear)
+	}
+	return "待定"
 }
 
 type divisionNameSet struct{ District, City, Province string }

@@ -20,6 +20,13 @@ func seedPlatform(tx *gorm.DB) error {
 	if err != nil {
 		return err
 	}
+	// the campaign's end date officers see ("6月底前完成", seeds/004 plan 1 四)
+	err = tx.Exec(`INSERT INTO city_settings (city_id, notice_days, campaign_end)
+		SELECT id, 14, '2027-06-30' FROM divisions WHERE code = ?
+		ON CONFLICT (city_id) DO UPDATE SET campaign_end = COALESCE(city_settings.campaign_end, EXCLUDED.campaign_end)`, demoWindow.city).Error
+	if err != nil {
+		return err
+	}
 	for uscc, f := range demoFiles() {
 		var cur models.InstitutionFile
 		if err := tx.Where("uscc = ?", uscc).First(&cur).Error; err != nil {

@@ -10,7 +10,10 @@ import (
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"sync/atomic"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
 	"github.com/riverqueue/river"
 	"gorm.io/driver/postgres"
@@ -24,13 +27,20 @@ import (
 // Store wraps the database handle.
 type Store struct {
 	db       *gorm.DB
-	calendar calendarCache // the working-day calendar, read again when calendar_version moves
+	calendar calendarCache          // the working-day calendar, read again when calendar_version moves
+	writes   *atomic.Uint64         // committed changes by this process (faults.go)
 	queue    *river.Client[*sql.Tx] // insert-only: jobs enqueued in a store transaction
 }
 
 // Open connects to dsn and checks the connection.
 func Open(ctx context.Context, dsn string) (*Store, error) {
-	db, err := gorm.Open(postgres.Open(dsn), &gorm.Config{
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		return nil, fmt.Errorf("connecting to the database: %w", err)
+	}
+	writes := new(atomic.Uint64)
+	cfg.Tracer = writeTracer{n: writes}
+	db, err := gorm.Open(postgres.New(postgres.Config{Conn: stdlib.OpenDB(*cfg)}), &gorm.Config{
 		Logger:                 logger.Discard,
 		SkipDefaultTransaction: true,
 		TranslateError:         true,
@@ -38,7 +48,7 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
-	s := &Store{db: db}
+	s := &Store{db: db, writes: writes}
 	if err := s.initQueue(); err != nil {
 		return nil, err
 	}

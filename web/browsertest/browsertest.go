@@ -4,9 +4,11 @@ package browsertest
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,6 +26,7 @@ type Browser struct {
 	base   string
 	shots  string
 	failed bool
+	clicks int
 }
 
 // New starts Chromium for t against the server at baseURL.
@@ -91,11 +94,33 @@ func (b *Browser) Fill(name, value string) {
 	b.Do(chromedp.WaitVisible(sel), chromedp.Clear(sel), chromedp.SendKeys(sel, value))
 }
 
-// Click clicks the element and waits for the next page to load.
+// Click clicks the element and waits for the page it leads to. The current document
+// is marked first, so the wait ends when a new document has loaded, however slow the
+// server is, instead of after a fixed pause; a click that loads nothing new (a button
+// handled by script) ends the wait after clickSettle.
 func (b *Browser) Click(css string) {
 	b.t.Helper()
-	b.Do(chromedp.Click(chromedp.CSS(css)), chromedp.Sleep(50*time.Millisecond), chromedp.WaitReady(chromedp.CSS("body")))
+	b.clicks++
+	mark := fmt.Sprintf("%p-%d", b, b.clicks)
+	b.Do(chromedp.Evaluate[chromedp.Void](`window.__browsertestPage = ` + strconv.Quote(mark)))
+	b.Do(chromedp.Click(chromedp.CSS(css)))
+	loaded := `window.__browsertestPage !== ` + strconv.Quote(mark) + ` && document.readyState === "complete"`
+	for deadline := time.Now().Add(clickSettle); time.Now().Before(deadline); {
+		// during the navigation the old context goes away: an error means "not yet"
+		if done, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](loaded)); err == nil && done {
+			break
+		}
+		if b.ctx.Err() != nil {
+			b.t.Fatalf("browser: %v", b.ctx.Err())
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	b.Do(chromedp.WaitReady(chromedp.CSS("body")))
 }
+
+// clickSettle bounds the wait for a click's page; it is long because a loaded machine
+// may take seconds to answer a form, and only script-handled clicks ever wait it out.
+const clickSettle = 20 * time.Second
 
 // Text returns the visible text of the first element matching css.
 func (b *Browser) Text(css string) string {

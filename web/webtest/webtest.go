@@ -3,8 +3,10 @@
 package webtest
 
 import (
+	"context"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -44,6 +46,37 @@ type Env struct {
 	Web    *web.Server
 	Store  *store.Store
 	Clock  *Clock
+	// Pauses records the sign-in delays the server asked for, instead of sleeping.
+	Pauses *Pauses
+}
+
+// Pauses is the record of sign-in delays.
+type Pauses struct {
+	mu   sync.Mutex
+	list []time.Duration
+}
+
+func (p *Pauses) pause(_ context.Context, d time.Duration) {
+	p.mu.Lock()
+	p.list = append(p.list, d)
+	p.mu.Unlock()
+}
+
+// All returns the delays asked for so far, oldest first.
+func (p *Pauses) All() []time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return append([]time.Duration(nil), p.list...)
+}
+
+// Last is the most recent delay (0 when none).
+func (p *Pauses) Last() time.Duration {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.list) == 0 {
+		return 0
+	}
+	return p.list[len(p.list)-1]
 }
 
 // New starts the server on a fresh clone of the demo database.
@@ -62,14 +95,20 @@ func NewWith(t testing.TB, edit func(*web.Config)) *Env {
 // database would be.
 func NewOn(t testing.TB, st *store.Store, clock *Clock, edit func(*web.Config)) *Env {
 	t.Helper()
-	cfg := web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir()}
+	pauses := &Pauses{}
+	cfg := web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir(), LoginPause: pauses.pause}
+	// The listener exists before the server: its address is the configured base URL, as
+	// PORTAL_BASE_URL would be in production, so absolute links lead back to this server.
+	ts := httptest.NewUnstartedServer(nil)
+	cfg.BaseURL = "http://" + ts.Listener.Addr().String()
 	if edit != nil {
 		edit(&cfg)
 	}
 	srv := web.New(cfg, st, clock.Now, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	ts := httptest.NewServer(srv.Echo)
+	ts.Config.Handler = srv.Echo
+	ts.Start()
 	t.Cleanup(ts.Close)
-	return &Env{Server: ts, Web: srv, Store: st, Clock: clock}
+	return &Env{Server: ts, Web: srv, Store: st, Clock: clock, Pauses: pauses}
 }
 
 // Client is a browser-like HTTP client: it keeps cookies and does not follow redirects,
@@ -86,6 +125,15 @@ func (e *Env) Client(t testing.TB) *Client {
 	return &Client{t: t, env: e, HTTP: &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error {
 		return http.ErrUseLastResponse
 	}}}
+}
+
+// ClientFrom returns a new client whose connections come from the loopback address ip
+// (any of 127.0.0.0/8), so the server sees a different client address.
+func (e *Env) ClientFrom(t testing.TB, ip string) *Client {
+	c := e.Client(t)
+	d := &net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}}
+	c.HTTP.Transport = &http.Transport{DialContext: d.DialContext}
+	return c
 }
 
 // Get fetches path and returns the response with its body read.

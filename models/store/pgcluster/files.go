@@ -121,18 +121,139 @@ func stopStale(dataDir string) error {
 	if err != nil || pid <= 0 {
 		return nil
 	}
-	comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
-	if !strings.HasPrefix(string(comm), "postgres") {
+	if !isPostgres(pid) {
 		return nil
 	}
-	_ = syscall.Kill(pid, syscall.SIGINT)
-	for i := 0; i < 300; i++ {
-		if syscall.Kill(pid, 0) != nil {
-			return nil
+	return stopServer(pid, dataDir)
+}
+
+func isPostgres(pid int) bool {
+	comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+	return strings.HasPrefix(string(comm), "postgres")
+}
+
+// stopServer asks an old postmaster to stop, fast shutdown first, then immediate, then
+// SIGKILL to its process group, so a second run always gets its data folder back.
+func stopServer(pid int, dataDir string) error {
+	for _, step := range []struct {
+		sig  syscall.Signal
+		wait time.Duration
+	}{{syscall.SIGINT, 10 * time.Second}, {syscall.SIGQUIT, 5 * time.Second}, {syscall.SIGKILL, 5 * time.Second}} {
+		if step.sig == syscall.SIGKILL {
+			_ = syscall.Kill(-pid, syscall.SIGKILL) // the group, when it leads one
 		}
-		time.Sleep(50 * time.Millisecond)
+		_ = syscall.Kill(pid, step.sig)
+		for end := time.Now().Add(step.wait); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+			if syscall.Kill(pid, 0) != nil {
+				return killLeftovers(dataDir)
+			}
+		}
 	}
 	return fmt.Errorf("a postgres server (pid %d) from an earlier run is still using %s and did not stop", pid, dataDir)
+}
+
+// serverProcesses lists the postgres processes working in dataDir: the postmaster and
+// every backend, whose working directory is the data folder. (Backends lead their own
+// process groups, so the postmaster's group does not find them.)
+func serverProcesses(dataDir string) []int {
+	var out []int
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if cwd, err := os.Readlink(fmt.Sprintf("/proc/%d/cwd", pid)); err == nil && cwd == dataDir && isPostgres(pid) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// killLeftovers kills, with SIGKILL, the backends a dead postmaster left behind and waits
+// until they are gone, since a new postmaster refuses shared memory still attached.
+func killLeftovers(dataDir string) error {
+	for i := 0; i < 250; i++ {
+		left := serverProcesses(dataDir)
+		if len(left) == 0 {
+			return nil
+		}
+		for _, pid := range left {
+			_ = syscall.Kill(pid, syscall.SIGKILL)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return fmt.Errorf("processes of the old postgres server in %s did not exit", dataDir)
+}
+
+// freePort makes sure the port is free. An old postmaster of this same data folder that
+// holds it (its pid file gone or rewritten) is stopped; anything else is reported.
+func freePort(port int, dataDir string) error {
+	err := portFree(port)
+	if err == nil {
+		return nil
+	}
+	pid := listenerPid(port)
+	if pid > 0 && isPostgres(pid) && postmasterDataDir(pid) == dataDir {
+		if serr := stopServer(pid, dataDir); serr != nil {
+			return serr
+		}
+		return portFree(port)
+	}
+	if pid > 0 {
+		comm, _ := os.ReadFile(fmt.Sprintf("/proc/%d/comm", pid))
+		return fmt.Errorf("%w (held by pid %d, %s)", err, pid, strings.TrimSpace(string(comm)))
+	}
+	return err
+}
+
+// postmasterDataDir reads the -D argument of a postmaster's command line.
+func postmasterDataDir(pid int) string {
+	raw, _ := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", pid))
+	args := strings.Split(string(raw), "\x00")
+	for i, a := range args {
+		if a == "-D" && i+1 < len(args) {
+			if abs, err := filepath.Abs(args[i+1]); err == nil {
+				return abs
+			}
+		}
+	}
+	return ""
+}
+
+// listenerPid finds the process listening on 127.0.0.1:port from /proc (0 if unknown).
+func listenerPid(port int) int {
+	raw, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		return 0
+	}
+	want := fmt.Sprintf(":%04X", port)
+	inode := ""
+	for _, line := range strings.Split(string(raw), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) > 9 && strings.HasSuffix(f[1], want) && f[3] == "0A" { // 0A: LISTEN
+			inode = f[9]
+			break
+		}
+	}
+	if inode == "" {
+		return 0
+	}
+	target := "socket:[" + inode + "]"
+	procs, _ := os.ReadDir("/proc")
+	for _, p := range procs {
+		pid, err := strconv.Atoi(p.Name())
+		if err != nil {
+			continue
+		}
+		fds, _ := os.ReadDir(fmt.Sprintf("/proc/%d/fd", pid))
+		for _, fd := range fds {
+			if l, _ := os.Readlink(fmt.Sprintf("/proc/%d/fd/%s", pid, fd.Name())); l == target {
+				return pid
+			}
+		}
+	}
+	return 0
 }
 
 func portFree(port int) error {

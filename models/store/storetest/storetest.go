@@ -71,7 +71,7 @@ func start() error {
 	cluster, err = pgcluster.Start(ctx, pgcluster.Options{
 		DataDir:  filepath.Join(root, "data"),
 		Port:     port,
-		CacheDir: filepath.Join(os.TempDir(), fmt.Sprintf("portal-initdb-cache-%d", os.Geteuid()), "data"),
+		CacheDir: filepath.Join(os.TempDir(), fmt.Sprintf("portal-initdb-cache-%d", os.Geteuid()), "scram"),
 		Fast:     true,
 	})
 	if err != nil {

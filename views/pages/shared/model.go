@@ -14,9 +14,32 @@ import (
 // Deadline is a due date as a page shows it.
 type Deadline struct {
 	Label   string // what it is for, e.g. 补正截止
-	Due     string // yyyy-mm-dd
-	Text    string // 还剩 3 个工作日 / 已逾期 2 天
+	Due     string // yyyy-mm-dd; "" while pending or paused
+	Text    string // 还剩 3 个工作日 / 已逾期 2 天 / 待定：… / 已暂停…
 	Overdue bool
+	Status  models.ClockStatus // "" for a plain due date
+	Paused  string             // 累计暂停 5 天（等待机构补正）
+}
+
+// ClockDeadline is a statutory clock as a chip shows it, nil without a clock.
+func ClockDeadline(c *models.Clock, cal *models.Calendar, now time.Time) *Deadline {
+	if c == nil || c.ID == 0 {
+		return nil
+	}
+	v := c.View(cal, now)
+	return &Deadline{Label: v.Label, Due: v.Due, Text: v.Text, Overdue: v.Overdue, Status: v.Status, Paused: v.Paused}
+}
+
+// ClockRow is one clock of an application, for the list of its deadlines.
+type ClockRow struct {
+	models.ClockView
+	Started string
+	Ended   string
+}
+
+// ClockChange is one entry of the clocks' record.
+type ClockChange struct {
+	At, Actor, Clock, What, Note string
 }
 
 // MakeDeadline describes a due date on today; an unknown calendar year shows the
@@ -37,6 +60,12 @@ func MakeDeadline(cal *models.Calendar, label string, kind models.DeadlineKind, 
 
 // String is the chip's text, e.g. 补正截止：2026-12-07（还剩 10 个工作日）.
 func (d Deadline) String() string {
+	if d.Due == "" {
+		if d.Label != "" {
+			return d.Label + "：" + d.Text
+		}
+		return d.Text
+	}
 	s := d.Due + "（" + d.Text + "）"
 	if d.Label != "" {
 		s = d.Label + "：" + s
@@ -189,6 +218,9 @@ type ApplicationPage struct {
 	Check       *Check
 	Opinions    []OpinionDoc
 	Failure     *Failure
+	Clocks      []ClockRow    // every deadline of the application, oldest first
+	ClockLog    []ClockChange // what happened to them
+	CampaignEnd string        // the city's overall completion date, with days left
 	Objection   *Objection
 	CityReasons string // the city's reasons when it sent the application back to the district
 	PrevOfficer string // who did the step a confirmation must not be done by

@@ -80,15 +80,19 @@ func TestTwoReplicasShareSessionsLogoutCalendarAndPublicCache(t *testing.T) {
 		t.Fatal("the notice was listed before it started")
 	}
 
-	// A calendar year added on A is used by B: B had read the calendar (2024–2026) and
-	// refused a deadline in 2027; after A adds 2027, B computes it.
+	// A calendar year added on A is used by B: B had read the calendar (2024–2026), so a
+	// correction period reaching 2027 reads 待定 there (models/clock.go); after A adds
+	// 2027, B counts the working days left with the new year.
 	a.Clock.Set(time.Date(2026, 12, 24, 10, 0, 0, 0, webtest.Start.Location()))
 	id := submitViaStore(t, b, "platform2")
 	d1 := signIn(t, b, "district2")
 	onsiteCheck(t, b, d1, id)
 	form := url.Values{"return_opinion": {"请补充审计报告"}, "return_days": {"10"}}
-	body := postDecision(t, d1, id, "/district/return", form, http.StatusUnprocessableEntity)
-	webtest.Contains(t, body, "2027 年的法定节假日安排尚未发布")
+	postDecision(t, d1, id, "/district/return", form, http.StatusSeeOther)
+	_, body := d1.Get(appURL(id, ""))
+	if head := text(parse(t, body).Find(`[data-testid="app-head"] [data-testid="deadline"]`)); head != "补正截止：待定：须待 2027 年法定节假日安排公布" {
+		t.Fatalf("B's deadline before 2027: %q", head)
+	}
 	admin := signIn(t, a, "admin")
 	if resp, _ := admin.Submit("/admin/calendar", url.Values{"year": {"2027"}, "source": {"国办发明电〔2026〕X号"},
 		"lines": {"2027-01-01 放假 元旦"}}); resp.StatusCode != http.StatusSeeOther {
@@ -113,9 +117,10 @@ func TestTwoReplicasShareSessionsLogoutCalendarAndPublicCache(t *testing.T) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	postDecision(t, d1, id, "/district/return", form, http.StatusSeeOther)
 	_, body = d1.Get(appURL(id, ""))
-	webtest.Contains(t, body, "补正截止：2027-01-08")
+	if head := text(parse(t, body).Find(`[data-testid="app-head"] [data-testid="deadline"]`)); head != "补正截止：2027-01-08（还剩 10 个工作日）" {
+		t.Fatalf("B's deadline after 2027 was added on A: %q", head)
+	}
 }
 
 // TestTwoReplicasRunAPeriodicJobOnce: both replicas start River; each scheduled job is

@@ -55,4 +55,3 @@ func (d Deadline) String() string {
 	}
 	return s
 }
-

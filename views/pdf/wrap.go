@@ -17,6 +17,7 @@ import (
 //   - A space where a line breaks is dropped; no other character is dropped
 //     or duplicated, so the lines joined equal text minus newlines and
 //     breaking spaces.
+//   - A word split across lines never leaves "-" at the end of a line.
 //   - Where it can, no line starts with closing punctuation (，。、；：）》」 …)
 //     and none ends with opening punctuation (（《「 …).
 func WrapText(pdf *gofpdf.Fpdf, text string, width float64) []string {
@@ -181,6 +182,13 @@ func splitWord(t token, width float64, measure func(rune) float64) (token, token
 	for n < len(rs) && (n == 0 || w+measure(rs[n]) <= width+wrapEpsilon) {
 		w += measure(rs[n])
 		n++
+	}
+	// A line-final hyphen reads as soft hyphenation to text extractors
+	// (pdftotext drops it), so a cut word never ends in one: a signature
+	// copied off the page must stay the signature.
+	for n > 1 && n < len(rs) && rs[n-1] == '-' {
+		n--
+		w -= measure(rs[n])
 	}
 	return token{s: string(rs[:n]), w: w}, token{s: string(rs[n:]), w: t.w - w}
 }

@@ -77,6 +77,8 @@ func TestWrapCases(t *testing.T) {
 		{"long url split", "http://127.0.0.1:8080/verify", 5, []string{"http://127", ".0.0.1:808", "0/verify"}},
 		{"leading indent kept", "\u3000\u3000甲乙丙", 3, []string{"\u3000\u3000甲", "乙丙"}},
 		{"char wider than line", "甲乙", 0.5, []string{"甲", "乙"}},
+		{"split signature never ends a line in a hyphen", "MEQCIFx-D5d", 4, []string{"MEQCIFx", "-D5d"}},
+		{"hyphen run moves whole", "abcd--ef", 2.5, []string{"abcd", "--ef"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

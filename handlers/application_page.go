@@ -329,5 +329,5 @@ func (h *Reviews) ReviewFile(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return sendStored(c, h.files, f.SHA256, f.ContentType, f.Name)
+	return sendFile(c, h.files, download{SHA256: f.SHA256, Name: f.Name, ContentType: f.ContentType, Modified: f.UploadedAt})
 }

@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/province"
@@ -31,7 +32,7 @@ type CertificateStore interface {
 // Certificates serves sign-off, the certificate pages, the PDF and revocation.
 type Certificates struct {
 	store    CertificateStore
-	files    PublicFiles
+	files    files.Store
 	sessions Sessions
 	now      Clock
 	changed  func()
@@ -40,7 +41,7 @@ type Certificates struct {
 
 // NewCertificates builds the certificate handlers; baseURL (configured, never the
 // request's Host) prefixes the verify link printed and encoded on the certificate.
-func NewCertificates(s CertificateStore, files PublicFiles, sess Sessions, now Clock, changed func(), baseURL string) *Certificates {
+func NewCertificates(s CertificateStore, files files.Store, sess Sessions, now Clock, changed func(), baseURL string) *Certificates {
 	return &Certificates{store: s, files: files, sessions: sess, now: now, changed: changed, base: baseURL}
 }
 
@@ -63,7 +64,7 @@ func (h *Certificates) Evidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return serveFile(c, h.files, files, fid)
+	return sendAttachment(c, h.files, files, fid)
 }
 
 // SignoffQueue lists the applications waiting for the province's sign-off.

@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"context"
-	"io"
 	"net/http"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/city"
@@ -29,14 +29,14 @@ type ComplaintReviewStore interface {
 // follows with the complainants masked.
 type ComplaintReview struct {
 	store    ComplaintReviewStore
-	files    PublicFiles
+	files    files.Store
 	sessions Sessions
 	now      Clock
 	changed  func()
 }
 
 // NewComplaintReview builds the officers' complaint handlers.
-func NewComplaintReview(s ComplaintReviewStore, files PublicFiles, sess Sessions, now Clock, changed func()) *ComplaintReview {
+func NewComplaintReview(s ComplaintReviewStore, files files.Store, sess Sessions, now Clock, changed func()) *ComplaintReview {
 	return &ComplaintReview{store: s, files: files, sessions: sess, now: now, changed: changed}
 }
 
@@ -152,27 +152,5 @@ func (h *ComplaintReview) File(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return serveFile(c, h.files, files, fid)
-}
-
-// serveFile streams one of files, found by id, as an attachment.
-func serveFile(c echo.Context, fs PublicFiles, files []store.FileRef, id int64) error {
-	for _, f := range files {
-		if f.ID != id {
-			continue
-		}
-		r, err := fs.Open(c.Request().Context(), f.SHA256)
-		if err != nil {
-			return err
-		}
-		defer r.Close()
-		hd := c.Response().Header()
-		hd.Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+urlPathEscape(f.Name))
-		hd.Set("Cache-Control", "private, no-store")
-		c.Response().Header().Set(echo.HeaderContentType, f.ContentType)
-		c.Response().WriteHeader(http.StatusOK)
-		_, err = io.Copy(c.Response(), r)
-		return err
-	}
-	return models.Errorf(models.ENotFound, "附件不存在")
+	return sendAttachment(c, h.files, files, fid)
 }

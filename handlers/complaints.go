@@ -13,6 +13,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
@@ -29,7 +30,7 @@ type ComplaintStore interface {
 type Complaints struct {
 	store    ComplaintStore
 	notices  *Notices
-	files    PublicFiles
+	files    files.Store
 	limiter  *models.RateLimiter
 	sessions Sessions
 	now      Clock
@@ -37,7 +38,7 @@ type Complaints struct {
 }
 
 // NewComplaints builds the public complaint handlers; limiter caps submissions per IP.
-func NewComplaints(s ComplaintStore, notices *Notices, files PublicFiles, limiter *models.RateLimiter, sess Sessions, now Clock, changed func()) *Complaints {
+func NewComplaints(s ComplaintStore, notices *Notices, files files.Store, limiter *models.RateLimiter, sess Sessions, now Clock, changed func()) *Complaints {
 	return &Complaints{store: s, notices: notices, files: files, limiter: limiter, sessions: sess, now: now, changed: changed}
 }
 
@@ -88,7 +89,7 @@ func (h *Complaints) File(c echo.Context) error {
 			fileErr = fmt.Sprintf("附件最多 %d 个，请删减后重新选择", models.MaxComplaintFiles)
 			return nil
 		}
-		ref, err := receiveAttachment(c, h.files, part)
+		ref, err := receivePart(c, h.files, part, models.MaxAttachmentBytes, models.PublicAttachmentKinds)
 		if models.ErrorCode(err) == models.EInvalid {
 			fileErr, status = models.ErrorMessage(err), uploadStatus(err)
 			return nil

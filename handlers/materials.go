@@ -17,7 +17,7 @@ import (
 type MaterialStore interface {
 	Checklist(ctx context.Context, u *models.User, appID int64) (*store.ApplicationView, error)
 	MaterialUploadTarget(ctx context.Context, u *models.User, appID, materialID int64, slot int) (*store.UploadTarget, error)
-	AddMaterialFile(ctx context.Context, a store.Actor, appID, materialID int64, slot int, f store.StoredFile) (*models.MaterialFile, error)
+	AddMaterialFile(ctx context.Context, a store.Actor, appID, materialID int64, slot int, f store.FileRef) (*models.MaterialFile, error)
 	MaterialFile(ctx context.Context, u *models.User, fileID int64) (*models.MaterialFile, error)
 }
 

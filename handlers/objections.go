@@ -51,7 +51,7 @@ func (h *Reviews) Object(c echo.Context) error {
 	var reasons string
 	ver := 0
 	errs := components.FieldErrors{}
-	var evidence []store.ReviewFile
+	var evidence []store.FileRef
 	err = eachPart(c, func(name, value string) error {
 		switch name {
 		case "reasons":
@@ -64,7 +64,7 @@ func (h *Reviews) Object(c echo.Context) error {
 		if name != "evidence" || errs["evidence"] != "" {
 			return nil
 		}
-		f, err := receiveReviewFile(c, h.files, part)
+		f, err := receivePart(c, h.files, part, models.MaxReviewFileSize, models.ReviewFileKinds)
 		if models.ErrorCode(err) == models.EInvalid {
 			errs["evidence"] = models.ErrorMessage(err)
 			return nil

@@ -2,11 +2,8 @@ package handlers
 
 import (
 	"context"
-	"errors"
 	"io"
-	iofs "io/fs"
 	"log/slog"
-	"mime"
 	"mime/multipart"
 	"net/http"
 
@@ -27,7 +24,7 @@ type OnsiteStore interface {
 	OnsiteCheck(ctx context.Context, appID int64) (*models.OnsiteCheck, error)
 	SaveOnsiteCheck(ctx context.Context, a store.Actor, appID int64, c models.OnsiteCheck) error
 	ReviewFiles(ctx context.Context, appID int64, kind string) ([]store.ReviewFile, error)
-	AddWorkingPaper(ctx context.Context, a store.Actor, appID int64, f store.ReviewFile) error
+	AddWorkingPaper(ctx context.Context, a store.Actor, appID int64, f store.FileRef) error
 }
 
 // Onsite serves the district's on-site check record and its working papers.
@@ -112,12 +109,12 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	var f *store.ReviewFile
+	var f *store.FileRef
 	err = eachPart(c, func(string, string) error { return nil }, func(name string, part *multipart.Part) error {
 		if name != "paper" || f != nil {
 			return nil
 		}
-		rf, err := receiveReviewFile(c, h.files, part)
+		rf, err := receivePart(c, h.files, part, models.MaxReviewFileSize, models.ReviewFileKinds)
 		f = &rf
 		return err
 	})
@@ -143,39 +140,4 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 		return err
 	}
 	return redirectWithFlash(c, h.sessions, urls.Onsite(id), "工作底稿「"+f.Name+"」已上传")
-}
-
-// receiveReviewFile streams one working paper or piece of objection evidence into the
-// file store, with the checks of every upload (receivePart).
-func receiveReviewFile(c echo.Context, fs files.Store, part *multipart.Part) (store.ReviewFile, error) {
-	f, err := receivePart(c, fs, part, models.MaxReviewFileSize, models.ReviewFileKinds)
-	if err != nil {
-		return store.ReviewFile{}, err
-	}
-	return store.ReviewFile{Name: f.Name, SHA256: f.SHA256, Size: f.Size, ContentType: f.Kind.ContentType(), Stored: true}, nil
-}
-
-// sendStored re-checks a stored file against its hash, then sends it as an attachment;
-// a damaged or missing file is refused, never sent.
-func sendStored(c echo.Context, fs files.Store, sum, contentType, name string) error {
-	ctx := c.Request().Context()
-	if err := files.Verify(ctx, fs, sum); err != nil {
-		var corrupt *files.CorruptError
-		if errors.As(err, &corrupt) || errors.Is(err, iofs.ErrNotExist) {
-			return models.Errorf(models.EInternal, "文件「%s」校验失败：存储的内容与记录的 SHA-256 不一致或文件缺失，已拒绝下载", name)
-		}
-		return err
-	}
-	rc, err := fs.Open(ctx, sum)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, contentType)
-	w.Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("X-Content-SHA256", sum)
-	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, rc)
-	return err
 }

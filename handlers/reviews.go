@@ -44,7 +44,7 @@ type ReviewStore interface {
 	DistrictPass(ctx context.Context, a store.Actor, appID int64, opinion string, override bool, reason string, version int) (*models.Application, error)
 	ReturnForCorrection(ctx context.Context, a store.Actor, appID int64, opinion string, days, version int) (*models.Application, error)
 	Fail(ctx context.Context, a store.Actor, appID int64, problems []string, remarks string, version int) (*models.Application, error)
-	Object(ctx context.Context, a store.Actor, appID int64, reasons string, evidence []store.ReviewFile, version int) (*models.Application, error)
+	Object(ctx context.Context, a store.Actor, appID int64, reasons string, evidence []store.FileRef, version int) (*models.Application, error)
 	ResolveObjection(ctx context.Context, a store.Actor, appID int64, ev models.Event, opinion string, version int) (*models.Application, error)
 	RecordExit(ctx context.Context, a store.Actor, appID int64, e models.ExitClass, c models.InstitutionClass, note string) error
 	ReviewOpinion(ctx context.Context, u *models.User, appID, id int64) (*store.ReviewOpinion, error)

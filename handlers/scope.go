@@ -11,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
 	"portal/views/layout"
@@ -31,14 +32,14 @@ type ScopeStore interface {
 // certificate and the business-scope change.
 type Scope struct {
 	store    ScopeStore
-	files    PublicFiles
+	files    files.Store
 	sessions Sessions
 	now      Clock
 	changed  func()
 }
 
 // NewScope builds the platform's after-acceptance handlers.
-func NewScope(s ScopeStore, files PublicFiles, sess Sessions, now Clock, changed func()) *Scope {
+func NewScope(s ScopeStore, files files.Store, sess Sessions, now Clock, changed func()) *Scope {
 	return &Scope{store: s, files: files, sessions: sess, now: now, changed: changed}
 }
 
@@ -136,7 +137,7 @@ func (h *Scope) Record(c echo.Context) error {
 		if name != "evidence" || len(refs) > 0 || p.Errors["evidence"] != "" {
 			return nil
 		}
-		ref, err := receiveAttachment(c, h.files, part)
+		ref, err := receivePart(c, h.files, part, models.MaxAttachmentBytes, models.PublicAttachmentKinds)
 		if models.ErrorCode(err) == models.EInvalid {
 			p.Errors["evidence"], status = models.ErrorMessage(err), uploadStatus(err)
 			return nil

@@ -129,7 +129,7 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 		return models.Errorf(models.EConflict, "申请当前状态为「%s」，自评已随申请提交，不能修改。", v.App.State.Label())
 	}
 	sent := map[int]typed{}
-	evidence := map[int]*store.StoredFile{}
+	evidence := map[int]*store.FileRef{}
 	errs := components.FieldErrors{}
 	itemNo := func(name, prefix string) int {
 		n, err := strconv.Atoi(strings.TrimPrefix(name, prefix))
@@ -161,12 +161,14 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 			errs[platform.SAName("evidence", n)] = "本项填写有误，佐证文件未保存，请改正后重新选择"
 			return nil
 		}
-		f, err := h.receive(c, part, evidenceKinds)
+		f, err := receivePart(c, h.files, part, h.maxUpload, evidenceKinds)
 		if models.ErrorCode(err) == models.EInvalid {
 			errs[platform.SAName("evidence", n)] = models.ErrorMessage(err)
 			return nil
 		}
-		evidence[n] = f
+		if err == nil {
+			evidence[n] = &f
+		}
 		return err
 	})
 	if readErr != nil && models.ErrorCode(readErr) != models.EInvalid {
@@ -222,5 +224,5 @@ func (h *Platform) Evidence(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.serveFile(c, *a.EvidenceSHA256, a.EvidenceKind, a.EvidenceName, a.UpdatedAt)
+	return sendFile(c, h.files, download{SHA256: *a.EvidenceSHA256, Name: a.EvidenceName, ContentType: a.EvidenceKind.ContentType(), Modified: a.UpdatedAt})
 }

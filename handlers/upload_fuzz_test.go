@@ -13,6 +13,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
+	"portal/models/store"
 	"portal/models/store/files"
 )
 
@@ -58,7 +59,7 @@ func FuzzMultipartIntake(f *testing.F) {
 		f.Add(b)
 	}
 
-	store, err := files.NewLocal(f.TempDir())
+	fs, err := files.NewLocal(f.TempDir())
 	if err != nil {
 		f.Fatal(err)
 	}
@@ -68,9 +69,9 @@ func FuzzMultipartIntake(f *testing.F) {
 		req.Header.Set("Content-Type", "multipart/form-data; boundary="+fuzzBoundary)
 		req.Body = http.MaxBytesReader(nil, req.Body, 1<<20)
 		c := e.NewContext(req, httptest.NewRecorder())
-		var kept []received
+		var kept []store.FileRef
 		err := eachPart(c, func(string, string) error { return nil }, func(name string, part *multipart.Part) error {
-			r, err := receivePart(c, store, part, 256<<10, models.ReviewFileKinds)
+			r, err := receivePart(c, fs, part, 256<<10, models.ReviewFileKinds)
 			if err == nil {
 				kept = append(kept, r)
 			}
@@ -82,14 +83,14 @@ func FuzzMultipartIntake(f *testing.F) {
 		if err != nil && models.ErrorCode(err) != models.EInvalid {
 			t.Fatalf("uncoded error from the intake: %v", err)
 		}
-		if left, _ := filepath.Glob(filepath.Join(store.Dir(), "tmp", "*")); len(left) != 0 {
+		if left, _ := filepath.Glob(filepath.Join(fs.Dir(), "tmp", "*")); len(left) != 0 {
 			t.Fatalf("temporary files left: %v", left)
 		}
 		for _, r := range kept {
 			if r.Name == "" || r.Name != models.SafeFilename(r.Name) {
 				t.Fatalf("kept name %q is not safe", r.Name)
 			}
-			rc, err := store.Open(c.Request().Context(), r.SHA256)
+			rc, err := fs.Open(c.Request().Context(), r.SHA256)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -5,13 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"mime"
 	"mime/multipart"
 	"net/http"
 	"strconv"
-	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -45,12 +43,15 @@ func (h *Platform) Upload(c echo.Context) error {
 		h.drain(c)
 		return err
 	}
-	var stored *store.StoredFile
+	var stored *store.FileRef
 	err = eachPart(c, func(name, _ string) error { return nil }, func(name string, part *multipart.Part) error {
 		if name != "file" || stored != nil {
 			return nil
 		}
-		stored, err = h.receive(c, part, t.Material.Kinds())
+		f, err := receivePart(c, h.files, part, h.maxUpload, t.Material.Kinds())
+		if err == nil {
+			stored = &f
+		}
 		return err
 	})
 	if err == nil && stored == nil {
@@ -99,24 +100,7 @@ type tooLargeError struct{ err *models.Error }
 func (e *tooLargeError) Error() string { return e.err.Message }
 func (e *tooLargeError) Unwrap() error { return e.err }
 
-// receive streams one file part into the file store as a material or evidence version.
-func (h *Platform) receive(c echo.Context, part *multipart.Part, kinds []models.FileKind) (*store.StoredFile, error) {
-	f, err := receivePart(c, h.files, part, h.maxUpload, kinds)
-	if err != nil {
-		return nil, err
-	}
-	return &store.StoredFile{SHA256: f.SHA256, Size: f.Size, Kind: f.Kind, Filename: f.Name}, nil
-}
-
-// received is one file part as stored.
-type received struct {
-	Name   string
-	SHA256 string
-	Size   int64
-	Kind   models.FileKind
-}
-
-// receivePart streams one file part into the file store, with the checks every upload
+// receivePart is the one upload intake: it streams one file part into the file store, with the checks every upload
 // gets, whichever form it comes from (materials, self-assessment evidence, working
 // papers, objection evidence, complaint attachments, scope-change evidence): the name
 // made safe to show (models.SafeFilename), the size capped at limit as it arrives, and
@@ -128,7 +112,7 @@ type received struct {
 //     the file;
 //   - the server's storage failing (a full disk, an I/O error): EStorage (507), which the
 //     error handler logs with slog.Error; the user is told nothing was saved.
-func receivePart(c echo.Context, fs files.Store, part *multipart.Part, limit int64, kinds []models.FileKind) (received, error) {
+func receivePart(c echo.Context, fs files.Store, part *multipart.Part, limit int64, kinds []models.FileKind) (store.FileRef, error) {
 	name := cleanFilename(part.FileName())
 	var kind models.FileKind
 	sum, size, err := fs.PutChecked(c.Request().Context(), part, limit, func(f io.ReaderAt, size int64) error {
@@ -140,26 +124,26 @@ func receivePart(c echo.Context, fs files.Store, part *multipart.Part, limit int
 	var cp *files.CheckPanic
 	switch {
 	case err == nil:
-		return received{Name: name, SHA256: sum, Size: size, Kind: kind}, nil
+		return store.FileRef{Name: name, SHA256: sum, Size: size, Kind: kind, ContentType: kind.ContentType()}, nil
 	case errors.Is(err, files.ErrTooLarge):
-		return received{}, &tooLargeError{models.Errorf(models.EInvalid,
+		return store.FileRef{}, &tooLargeError{models.Errorf(models.EInvalid,
 			"文件「%s」超过单个文件 %s 的上限，未保存。请压缩或拆分后重新上传。", name, platform.MB(limit))}
 	case errors.As(err, new(*http.MaxBytesError)):
-		return received{}, bodyTooLarge(err)
+		return store.FileRef{}, bodyTooLarge(err)
 	case errors.As(err, &se):
 		if se.DiskFull() {
-			return received{}, &storageError{models.Errorf(models.EStorage,
+			return store.FileRef{}, &storageError{models.Errorf(models.EStorage,
 				"服务器存储空间已满，文件「%s」未能保存，本次提交的内容均未保存。这不是您的文件或网络的问题，已通知系统管理员处理，请稍后再提交。", name), err}
 		}
-		return received{}, &storageError{models.Errorf(models.EStorage,
+		return store.FileRef{}, &storageError{models.Errorf(models.EStorage,
 			"服务器存储发生故障，文件「%s」未能保存，本次提交的内容均未保存。这不是您的文件或网络的问题，已通知系统管理员处理，请稍后再提交。", name), err}
 	case errors.As(err, &cp):
 		slog.Error("the upload type check panicked: the file is refused", "file", name, "size", size, "panic", cp.Value, "stack", string(cp.Stack))
-		return received{}, models.Errorf(models.EInvalid, "无法识别文件「%s」的格式，未保存。系统按文件内容判断格式，请确认文件完整后重新上传。", name)
+		return store.FileRef{}, models.Errorf(models.EInvalid, "无法识别文件「%s」的格式，未保存。系统按文件内容判断格式，请确认文件完整后重新上传。", name)
 	case models.ErrorCode(err) == models.EInvalid:
-		return received{}, err
+		return store.FileRef{}, err
 	}
-	return received{}, models.Errorf(models.EInvalid, "文件「%s」上传中断（已接收 %s），未保存，请重新上传。", name, platform.MB(size))
+	return store.FileRef{}, models.Errorf(models.EInvalid, "文件「%s」上传中断（已接收 %s），未保存，请重新上传。", name, platform.MB(size))
 }
 
 // bodyTooLarge is the refusal of a body that grew past the route's limit as it arrived
@@ -261,35 +245,5 @@ func (h *Platform) Download(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return h.serveFile(c, f.SHA256, f.Kind, f.Filename, f.UploadedAt)
-}
-
-// serveFile re-checks the stored file against its hash before sending a byte, and
-// refuses a damaged one; the file always downloads as an attachment.
-func (h *Platform) serveFile(c echo.Context, sum string, kind models.FileKind, name string, modified time.Time) error {
-	ctx := c.Request().Context()
-	if err := files.Verify(ctx, h.files, sum); err != nil {
-		var corrupt *files.CorruptError
-		if errors.As(err, &corrupt) || errors.Is(err, fs.ErrNotExist) {
-			h.log.Error("stored file failed its hash check", "sha256", sum, "err", err)
-			return models.Errorf(models.EInternal, "文件「%s」校验失败：存储的内容与上传时记录的 SHA-256 不一致或文件缺失，已拒绝下载。请联系系统管理员从备份恢复，或由上传单位重新上传。", name)
-		}
-		return err
-	}
-	rc, err := h.files.Open(ctx, sum)
-	if err != nil {
-		return err
-	}
-	defer rc.Close()
-	w := c.Response()
-	w.Header().Set(echo.HeaderContentType, kind.ContentType())
-	w.Header().Set(echo.HeaderContentDisposition, mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	w.Header().Set("X-Content-SHA256", sum)
-	if rs, ok := rc.(io.ReadSeeker); ok {
-		http.ServeContent(w, c.Request(), "", modified, rs)
-		return nil
-	}
-	w.WriteHeader(http.StatusOK)
-	_, err = io.Copy(w, rc)
-	return err
+	return sendFile(c, h.files, download{SHA256: f.SHA256, Name: f.Filename, ContentType: f.Kind.ContentType(), Modified: f.UploadedAt})
 }

@@ -15,13 +15,15 @@ const (
 	EventClaim            Event = "claim"             // a district officer takes the case
 	EventAssign           Event = "assign"            // a district officer gives the case to a colleague
 	EventMaterialOverride Event = "material_override" // passed with required materials not accepted
+	EventMaterialReview   Event = "material_review"   // a district officer accepts or returns one material
 )
 
 // RecordEvents lists the case-record events; they never appear in the workflow table.
-var RecordEvents = []Event{EventClaim, EventAssign, EventMaterialOverride}
+var RecordEvents = []Event{EventClaim, EventAssign, EventMaterialOverride, EventMaterialReview}
 
 var recordEventLabels = map[Event]string{
 	EventClaim: "认领经办", EventAssign: "分配经办人", EventMaterialOverride: "材料未全部审核通过仍予合格",
+	EventMaterialReview: "审核材料",
 }
 
 // IsRecord reports whether ev is a case record rather than a workflow decision.
@@ -134,3 +136,24 @@ const (
 	NotifyAssigned   = "assigned"
 	NotifyReassigned = "reassigned"
 )
+
+// ValidateMaterialReview checks a district officer's verdict on one material: accepted,
+// or returned with a comment the platform sees beside it.
+func ValidateMaterialReview(state, comment string) error {
+	if state != ReviewAccepted && state != ReviewReturned {
+		return Errorf(EInvalid, "材料审核结论应为通过或退回")
+	}
+	if LongerThan(comment, MaxOpinionLength) {
+		return Errorf(EInvalid, "审核意见不超过 %d 字", MaxOpinionLength)
+	}
+	if state == ReviewReturned && strings.TrimSpace(comment) == "" {
+		return Errorf(EInvalid, "退回材料须写明退回意见")
+	}
+	return nil
+}
+
+// MaterialReviewOpinion is the history text of a material's review: 自评报告：退回 缺少盖章页.
+func MaterialReviewOpinion(material, state, comment string) string {
+	verdict := map[string]string{ReviewAccepted: "通过", ReviewReturned: "退回"}[state]
+	return strings.TrimSpace(fmt.Sprintf("%s：%s %s", material, verdict, strings.TrimSpace(comment)))
+}

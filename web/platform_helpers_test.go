@@ -162,7 +162,7 @@ func readyViaStore(t testing.TB, env *webtest.Env, u *models.User, appID int64) 
 				continue
 			}
 			name := fmt.Sprintf("%s-%d.pdf", it.Material.Code, s.No)
-			if _, err := env.Store.AddMaterialFile(ctx, a, appID, it.Material.ID, s.No, store.StoredFile{SHA256: sha([]byte(name)), Size: 10, Kind: models.KindPDF, Filename: name}); err != nil {
+			if _, err := env.Store.AddMaterialFile(ctx, a, appID, it.Material.ID, s.No, store.FileRef{SHA256: sha([]byte(name)), Size: 10, Kind: models.KindPDF, Name: name}); err != nil {
 				t.Fatal(err)
 			}
 		}

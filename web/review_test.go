@@ -98,9 +98,17 @@ func TestDoubleSubmittedDecisionMakesOne(t *testing.T) {
 	postDecision(t, d1, id, "/district/pass", form, http.StatusSeeOther)
 	body := postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}, "version": {v}}, http.StatusConflict)
 	webtest.Contains(t, body, "该申请已被他人处理或页面已过期", "市级初验")
-	hist, _ := env.Store.History(context.Background(), id)
-	if len(hist) != 3 || hist[1].Event != models.EventClaim || hist[2].Event != models.EventPass {
-		t.Fatalf("%d history rows; want submit, claim and one pass", len(hist))
+	all, _ := env.Store.History(context.Background(), id)
+	var hist, reviews []models.Decision
+	for _, h := range all {
+		if h.Event == models.EventMaterialReview {
+			reviews = append(reviews, h)
+		} else {
+			hist = append(hist, h)
+		}
+	}
+	if len(hist) != 3 || hist[1].Event != models.EventClaim || hist[2].Event != models.EventPass || len(reviews) == 0 {
+		t.Fatalf("%d history rows and %d material reviews; want submit, claim, the reviews and one pass", len(hist), len(reviews))
 	}
 }
 

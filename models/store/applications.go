@@ -91,47 +91,93 @@ type DecisionInput struct {
 	NoticeBody string
 }
 
-// ApplyEvent runs one workflow event on an application: lock, check the version, apply
-// the pure transition rule, then write the new state, the hash-chained decision and the
-// notifications in the same transaction. facts may add what a feature's guards need.
+// decideHooks let a step add facts for the guards and check its own rule on the locked
+// application (before), and write its records once the decision is in the history (after).
+type decideHooks struct {
+	before func(tx *gorm.DB, app *models.Application, f *models.Facts) error
+	after  func(tx *gorm.DB, app *models.Application, decisionID int64) error
+}
+
+// ApplyEvent runs one workflow event on an application in its own transaction; facts may
+// add what a feature's guards need. It is decideIn, the one way a decision is made.
 func (s *Store) ApplyEvent(ctx context.Context, a Actor, appID int64, ev models.Event, in DecisionInput, facts func(tx *gorm.DB, app *models.Application, f *models.Facts) error) (*models.Application, error) {
+	return s.decide(ctx, a, appID, ev, in, decideHooks{before: facts})
+}
+
+// decide runs decideIn in a transaction of its own.
+func (s *Store) decide(ctx context.Context, a Actor, appID int64, ev models.Event, in DecisionInput, h decideHooks) (*models.Application, error) {
 	var out *models.Application
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		app, err := lockApplication(tx, appID)
-		if err != nil {
-			return err
-		}
-		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: in.Opinion, Evidence: len(in.Attachments)}
-		if app.EnteredBy != nil {
-			f.EnteredBy = *app.EnteredBy
-		}
-		if facts != nil {
-			if err := facts(tx, app, &f); err != nil {
-				return err
-			}
-		}
-		if err := Decide(tx, a, app, ev, f, in); err != nil {
-			return err
-		}
-		out = app
-		return nil
+		var err error
+		out, err = decideIn(tx, a, appID, ev, in, h)
+		return err
 	})
 	return out, err
 }
 
-// Decide applies ev to the locked app inside tx and writes everything that goes with it.
-// Feature store methods that need more than ApplyEvent call it from their own transaction.
-func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f models.Facts, in DecisionInput) error {
-	if in.Version != 0 && in.Version != app.Version {
-		return models.Errorf(models.EConflict, "该申请已被他人处理或页面已过期（当前状态：%s）。请刷新页面查看最新情况，您的操作未生效。", app.State.Label())
+// decideIn is the one way a workflow event is applied, inside tx: lock the application
+// within the actor's jurisdiction (the system acts on every one), check the version the
+// user's form showed, let the step add facts and check its own rule, apply the pure
+// transition rule, write the new state, the hash-chained history row, the clocks and the
+// notifications, then the step's own records. A step that decides twice (a revocation
+// and the re-acceptance) calls it twice in one transaction.
+func decideIn(tx *gorm.DB, a Actor, appID int64, ev models.Event, in DecisionInput, h decideHooks) (*models.Application, error) {
+	if err := models.ValidateOpinion(in.Opinion); err != nil {
+		return nil, err
 	}
+	app, err := lockFor(tx, a, appID)
+	if err != nil {
+		return nil, err
+	}
+	if in.Version != 0 && in.Version != app.Version {
+		// checked before the step's own rules, so a form sent twice is told it was
+		// already handled rather than something about the new state
+		return nil, staleVersion(app)
+	}
+	f := models.Facts{State: app.State, Balance: app.Balance, Opinion: in.Opinion, Evidence: len(in.Attachments)}
+	if app.EnteredBy != nil {
+		f.EnteredBy = *app.EnteredBy
+	}
+	if h.before != nil {
+		if err := h.before(tx, app, &f); err != nil {
+			return nil, err
+		}
+	}
+	id, err := transition(tx, a, app, ev, f, in)
+	if err != nil {
+		return nil, err
+	}
+	if h.after != nil {
+		if err := h.after(tx, app, id); err != nil {
+			return nil, err
+		}
+	}
+	return app, nil
+}
+
+// lockFor locks the application for a decision by a: a user's only within their
+// jurisdiction (anything else is ENotFound), the system's (a.User nil) anywhere.
+func lockFor(tx *gorm.DB, a Actor, id int64) (*models.Application, error) {
+	if a.User == nil {
+		return lockApplication(tx, id)
+	}
+	return lockScoped(tx, a.User, id)
+}
+
+func staleVersion(app *models.Application) error {
+	return models.Errorf(models.EConflict, "该申请已被他人处理或页面已过期（当前状态：%s）。请刷新页面查看最新情况，您的操作未生效。", app.State.Label())
+}
+
+// transition applies ev to the application decideIn has locked and writes everything that
+// goes with it; it returns the history row's id.
+func transition(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f models.Facts, in DecisionInput) (int64, error) {
 	actor := models.Actor{System: a.User == nil}
 	if a.User != nil {
 		actor.UserID, actor.Role = a.User.ID, a.User.Role
 	}
 	to, err := models.Transition(f, ev, actor, a.Now)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	from := app.State
 	if ev == models.EventSubmit {
@@ -140,13 +186,13 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	if ev == models.EventSubmit || ev == models.EventResubmit {
 		// Scale routing uses the balance the institution file states when it applies.
 		if err := tx.Raw("SELECT outstanding_balance FROM institutions WHERE id = ?", app.InstitutionID).Row().Scan(&app.Balance); err != nil {
-			return err
+			return 0, err
 		}
 	}
 	app.State, app.Version, app.StateSince, app.UpdatedAt = to, app.Version+1, a.Now, a.Now
 	app.EnteredBy = a.id()
 	if err := tx.Model(app).Select("state", "version", "state_since", "updated_at", "entered_by", "submitted_at", "balance").Updates(app).Error; err != nil {
-		return err
+		return 0, err
 	}
 	role := "system"
 	if a.User != nil {
@@ -155,25 +201,25 @@ func Decide(tx *gorm.DB, a Actor, app *models.Application, ev models.Event, f mo
 	d := models.Decision{ApplicationID: app.ID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: role, Event: ev,
 		FromState: from, ToState: to, Opinion: in.Opinion, Attachments: models.JoinAttachments(in.Attachments)}
 	if err := appendDecision(tx, &d); err != nil {
-		return err
+		return 0, err
 	}
 	if err := auditDecision(tx, a, &d); err != nil {
-		return err
+		return 0, err
 	}
 	if err := advanceClocks(tx, a, app, ev, from, to, in); err != nil {
-		return err
+		return 0, err
 	}
 	if err := onEnter(tx, a, app, to); err != nil {
-		return err
+		return 0, err
 	}
 	body := in.NoticeBody
 	if body == "" {
 		body = in.Opinion // the notification carries its reason
 	}
-	return notify(tx, app, ev, to, a, body)
+	return d.ID, notify(tx, app, ev, to, a, body)
 }
 
-// appendDecision links the row to the chain's last hash. Decide writes the decision's
+// appendDecision links the row to the chain's last hash. transition writes the decision's
 // audit row beside it; another caller writes one itself (auditDecision or audit). An advisory lock keeps the chain
 // linear when decisions on different applications commit at the same time.
 func appendDecision(tx *gorm.DB, d *models.Decision) error {

@@ -55,9 +55,6 @@ func (s *Store) SignoffQueue(ctx context.Context, u *models.User, p models.Page)
 func (s *Store) SignOff(ctx context.Context, a Actor, appID int64, version int) (*models.Certificate, error) {
 	var cert *models.Certificate
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := inScope(tx, a.User, appID); err != nil {
-			return err
-		}
 		var err error
 		if cert, err = signOff(tx, a, appID, version); err != nil || s.signer == nil {
 			return err
@@ -68,27 +65,21 @@ func (s *Store) SignOff(ctx context.Context, a Actor, appID int64, version int) 
 }
 
 func signOff(tx *gorm.DB, a Actor, appID int64, version int) (*models.Certificate, error) {
-	app, err := lockApplication(tx, appID)
-	if err != nil {
-		return nil, err
-	}
 	var cert *models.Certificate
-	err = func() error {
-		f := models.Facts{State: app.State, Balance: app.Balance}
-		if err := tx.Raw(`SELECT COALESCE((SELECT actor_id FROM decisions WHERE application_id = ? AND to_state = ?
-			AND actor_id IS NOT NULL ORDER BY id DESC LIMIT 1), 0)`, app.ID, models.StatePublicNotice).Row().Scan(&f.AcceptedBy); err != nil {
-			return err
-		}
-		if err := Decide(tx, a, app, models.EventSignoff, f, DecisionInput{Version: version, Opinion: "公示期满无异议，审定合格，签发整改验收合格证明"}); err != nil {
-			return err
-		}
-		cert, err = issueCertificate(tx, a, app)
-		if err != nil {
-			return err
-		}
-		// the scope-change clock (5 working days, plan 1 六(一)) started with the transition
-		return audit(tx, a, "签发整改验收合格证明", cert.Serial, cert.Name)
-	}()
+	_, err := decideIn(tx, a, appID, models.EventSignoff, DecisionInput{Version: version, Opinion: "公示期满无异议，审定合格，签发整改验收合格证明"}, decideHooks{
+		before: func(tx *gorm.DB, app *models.Application, f *models.Facts) error {
+			return tx.Raw(`SELECT COALESCE((SELECT actor_id FROM decisions WHERE application_id = ? AND to_state = ?
+			AND actor_id IS NOT NULL ORDER BY id DESC LIMIT 1), 0)`, app.ID, models.StatePublicNotice).Row().Scan(&f.AcceptedBy)
+		},
+		after: func(tx *gorm.DB, app *models.Application, _ int64) error {
+			var err error
+			if cert, err = issueCertificate(tx, a, app); err != nil {
+				return err
+			}
+			// the scope-change clock (5 working days, plan 1 六(一)) started with the transition
+			return audit(tx, a, "签发整改验收合格证明", cert.Serial, cert.Name)
+		},
+	})
 	return cert, err
 }
 
@@ -273,13 +264,14 @@ func (s *Store) RevokeCertificate(ctx context.Context, a Actor, id int64, reason
 		reason = strings.TrimSpace(reason)
 		// The application leaves certified / scope changed / filed through the workflow,
 		// so the revocation is in its hash-chained history and its state says so.
-		app, err := lockApplication(tx, c.ApplicationID)
+		_, err = decideIn(tx, a, c.ApplicationID, models.EventRevokeCertificate, DecisionInput{
+			Opinion: fmt.Sprintf("撤销整改验收合格证明 %s：%s", c.Serial, reason)}, decideHooks{
+			before: func(_ *gorm.DB, _ *models.Application, f *models.Facts) error {
+				f.Opinion = reason // the guard asks for the reason itself
+				return nil
+			},
+		})
 		if err != nil {
-			return err
-		}
-		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: reason}
-		if err := Decide(tx, a, app, models.EventRevokeCertificate, f, DecisionInput{
-			Opinion: fmt.Sprintf("撤销整改验收合格证明 %s：%s", c.Serial, reason)}); err != nil {
 			return err
 		}
 		if err := tx.Model(&c).Updates(map[string]any{"status": models.CertificateRevoked, "revoked_at": a.Now,

@@ -24,9 +24,9 @@ const (
 func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in models.ComplaintInput, files []FileRef) (*models.Complaint, error) {
 	var c *models.Complaint
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		var n models.PublicNotice
-		if err := tx.First(&n, noticeID).Error; err != nil {
-			return notFound(err, "公示")
+		n, err := lockNotice(tx, noticeID)
+		if err != nil {
+			return err
 		}
 		today := models.DateOf(a.Now)
 		if err := n.TakesComplaints(today); err != nil {
@@ -66,6 +66,23 @@ func (s *Store) FileComplaint(ctx context.Context, a Actor, noticeID int64, in m
 		return audit(tx, a, "收到举报", c.Ref, fmt.Sprintf("公示 %d，附件 %d 个", n.ID, len(files)))
 	})
 	return c, err
+}
+
+// lockNotice locks a notice's application, then the notice (the order of every decision
+// that ends or revokes a notice), so a complaint cannot slip in beside a notice's end or
+// revocation.
+func lockNotice(tx *gorm.DB, id int64) (*models.PublicNotice, error) {
+	var n models.PublicNotice
+	if err := tx.Select("application_id").First(&n, id).Error; err != nil {
+		return nil, notFound(err, "公示")
+	}
+	if _, err := lockApplication(tx, n.ApplicationID); err != nil {
+		return nil, err
+	}
+	if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&n, id).Error; err != nil {
+		return nil, notFound(err, "公示")
+	}
+	return &n, nil
 }
 
 // ComplaintRow is a complaint with its institution, for lists and pages.
@@ -178,20 +195,16 @@ func (s *Store) VerifyComplaint(ctx context.Context, a Actor, id int64, v models
 		if !v.Upheld || n.Status != models.NoticeActive || app.State != models.StatePublicNotice {
 			return nil // recorded; a notice already revoked or ended is not revoked again
 		}
-		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: c.Finding}
-		if err := noticeFacts(tx, app, &f); err != nil {
-			return err
-		}
 		opinion := fmt.Sprintf("公示期间举报（%s）经核查属实：%s", c.Ref, c.Finding)
-		if err := Decide(tx, a, app, models.EventRevoke, withOpinion(f, opinion), DecisionInput{Opinion: opinion}); err != nil {
+		if _, err := decideIn(tx, a, app.ID, models.EventRevoke, DecisionInput{Opinion: opinion}, decideHooks{before: noticeFacts}); err != nil {
 			return err
 		}
 		if err := tx.Model(&n).Updates(map[string]any{"status": models.NoticeRevoked, "revoked_at": a.Now,
 			"revoked_reason": c.PublicReason, "updated_at": a.Now}).Error; err != nil {
 			return err
 		}
-		f = models.Facts{State: app.State, Balance: app.Balance}
-		return Decide(tx, a, app, models.EventReaccept, f, DecisionInput{Opinion: "初验合格意见撤销后重新验收（" + citeNotice + "）"})
+		_, err = decideIn(tx, a, app.ID, models.EventReaccept, DecisionInput{Opinion: "初验合格意见撤销后重新验收（" + citeNotice + "）"}, decideHooks{})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -200,8 +213,6 @@ func (s *Store) VerifyComplaint(ctx context.Context, a Actor, id int64, v models
 }
 
 const citeNotice = "整改验收工作方案四(二)5(1)"
-
-func withOpinion(f models.Facts, o string) models.Facts { f.Opinion = o; return f }
 
 // complaintInScope checks the complaint lies in the user's jurisdiction.
 func (s *Store) complaintInScope(tx *gorm.DB, u *models.User, id int64) (int64, error) {

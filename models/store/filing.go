@@ -87,9 +87,6 @@ func (s *Store) FilingQueue(ctx context.Context, u *models.User, state models.St
 func (s *Store) RecordScopeChange(ctx context.Context, a Actor, appID int64, changed models.Date, files []FileRef, version int) (*models.ScopeChange, error) {
 	var sc *models.ScopeChange
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := inScope(tx, a.User, appID); err != nil {
-			return err
-		}
 		var err error
 		sc, err = recordScopeChange(tx, a, appID, changed, files, version)
 		return err
@@ -100,7 +97,8 @@ func (s *Store) RecordScopeChange(ctx context.Context, a Actor, appID int64, cha
 func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, files []FileRef, version int) (*models.ScopeChange, error) {
 	var sc *models.ScopeChange
 	err := func() error {
-		app, err := lockApplication(tx, appID)
+		// locked first: the opinion states the deadline of the clock the lock holds still
+		app, err := lockFor(tx, a, appID)
 		if err != nil {
 			return err
 		}
@@ -136,8 +134,7 @@ func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, f
 		if late {
 			opinion += "，逾期 " + fmt.Sprint(changed.Sub(deadline)) + " 天"
 		}
-		f := models.Facts{State: app.State, Balance: app.Balance}
-		if err := Decide(tx, a, app, models.EventScopeChange, f, DecisionInput{Version: version, Opinion: opinion, Attachments: refs}); err != nil {
+		if _, err := decideIn(tx, a, appID, models.EventScopeChange, DecisionInput{Version: version, Opinion: opinion, Attachments: refs}, decideHooks{}); err != nil {
 			return err
 		}
 		sc = &models.ScopeChange{ApplicationID: appID, InstitutionID: app.InstitutionID, ChangeDate: changed, Deadline: deadline,
@@ -154,40 +151,37 @@ func recordScopeChange(tx *gorm.DB, a Actor, appID int64, changed models.Date, f
 // filed; the institution then appears in the public register.
 func (s *Store) RecordFiling(ctx context.Context, a Actor, appID int64, number string, date models.Date, version int) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		if err := inScope(tx, a.User, appID); err != nil {
-			return err
-		}
 		return recordFiling(tx, a, appID, number, date, version)
 	})
 }
 
 func recordFiling(tx *gorm.DB, a Actor, appID int64, number string, date models.Date, version int) error {
-	app, err := lockApplication(tx, appID)
-	if err != nil {
-		return err
-	}
-	var sc models.ScopeChange
-	if err := tx.Where("application_id = ?", appID).First(&sc).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return err
-	}
-	if errs := models.ValidateFiling(number, date, sc.ChangeDate, models.DateOf(a.Now)); len(errs) > 0 {
-		for _, k := range []string{"filing_number", "filing_date"} {
-			if errs[k] != "" {
-				return models.Errorf(models.EInvalid, "%s", errs[k])
+	typed, number := number, strings.TrimSpace(number)
+	in := DecisionInput{Version: version, Opinion: fmt.Sprintf("备案登记：编号 %s，日期 %s", number, date)}
+	app, err := decideIn(tx, a, appID, models.EventFile, in, decideHooks{
+		before: func(tx *gorm.DB, app *models.Application, _ *models.Facts) error {
+			var sc models.ScopeChange
+			if err := tx.Where("application_id = ?", appID).First(&sc).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+				return err
 			}
-		}
-	}
-	number = strings.TrimSpace(number)
-	var used int64
-	if err := tx.Model(&models.Filing{}).Where("filing_number = ?", number).Count(&used).Error; err != nil {
-		return err
-	}
-	if used > 0 {
-		return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
-	}
-	f := models.Facts{State: app.State, Balance: app.Balance}
-	if err := Decide(tx, a, app, models.EventFile, f, DecisionInput{Version: version,
-		Opinion: fmt.Sprintf("备案登记：编号 %s，日期 %s", number, date)}); err != nil {
+			if errs := models.ValidateFiling(typed, date, sc.ChangeDate, models.DateOf(a.Now)); len(errs) > 0 {
+				for _, k := range []string{"filing_number", "filing_date"} {
+					if errs[k] != "" {
+						return models.Errorf(models.EInvalid, "%s", errs[k])
+					}
+				}
+			}
+			var used int64
+			if err := tx.Model(&models.Filing{}).Where("filing_number = ?", number).Count(&used).Error; err != nil {
+				return err
+			}
+			if used > 0 {
+				return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
+			}
+			return nil
+		},
+	})
+	if err != nil {
 		return err
 	}
 	row := models.Filing{ApplicationID: appID, InstitutionID: app.InstitutionID, FilingNumber: number, FilingDate: date,

@@ -93,24 +93,29 @@ func (s *Store) InstitutionApplications(ctx context.Context, u *models.User, ins
 	return rows, err
 }
 
-// ReviewMaterial records an officer's verdict on one material: accepted, or returned
-// with a comment the platform sees beside it. The review chain calls it; the platform's
-// next upload of the material makes it 'uploaded' again.
-func (s *Store) ReviewMaterial(ctx context.Context, a Actor, appID, materialID int64, state, comment string) error {
-	if state != models.ReviewAccepted && state != models.ReviewReturned {
-		return models.Errorf(models.EInvalid, "材料审核结论应为通过或退回")
+// ReviewMaterialInDistrictReview records the district officer's verdict on one material:
+// only while the application is under district review, and only by the officer who has
+// claimed it. The state and the assignee are checked on the locked application, and the
+// verdict goes into the decision history, in the same transaction, so a material cannot be
+// reviewed after a concurrent return or reassignment has taken the case away.
+func (s *Store) ReviewMaterialInDistrictReview(ctx context.Context, a Actor, appID, materialID int64, state, comment string) error {
+	if a.User == nil || a.User.Role != models.RoleDistrict {
+		return models.Errorf(models.EForbidden, "材料由区金融工作部门审核")
 	}
-	if models.LongerThan(comment, models.MaxOpinionLength) {
-		return models.Errorf(models.EInvalid, "审核意见不超过 %d 字", models.MaxOpinionLength)
-	}
-	if state == models.ReviewReturned && strings.TrimSpace(comment) == "" {
-		return models.Errorf(models.EInvalid, "退回材料须写明退回意见")
+	if err := models.ValidateMaterialReview(state, comment); err != nil {
+		return err
 	}
 	return s.tx(ctx, func(tx *gorm.DB) error {
-		var app models.Application
-		q := scopeInstitutions(tx.Model(&models.Application{}).Joins("JOIN institutions ON institutions.id = applications.institution_id"), a.User)
-		if err := q.Where("applications.id = ?", appID).Select("applications.*").First(&app).Error; err != nil {
-			return notFound(err, "申请")
+		app, err := lockScoped(tx, a.User, appID)
+		if err != nil {
+			return err
+		}
+		if app.State != models.StateDistrictReview {
+			return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能审核材料", app.State.Label())
+		}
+		if err := models.CheckDistrictDecision(models.DistrictDecisionCheck{Event: models.EventReturn, ActorID: a.User.ID,
+			AssigneeID: derefOr(app.AssigneeID)}); err != nil {
+			return err
 		}
 		var m models.MaterialType
 		if err := tx.Where("id = ? AND type_code = ?", materialID, app.TypeCode).First(&m).Error; err != nil {
@@ -118,11 +123,15 @@ func (s *Store) ReviewMaterial(ctx context.Context, a Actor, appID, materialID i
 		}
 		r := models.MaterialReview{ApplicationID: appID, MaterialID: materialID, ReviewState: state,
 			ReviewComment: strings.TrimSpace(comment), ReviewedBy: a.id(), ReviewerName: a.name(), ReviewedAt: &a.Now}
-		err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&r).Error
-		if err != nil {
+		if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&r).Error; err != nil {
 			return err
 		}
-		verdict := map[string]string{models.ReviewAccepted: "通过", models.ReviewReturned: "退回"}[state]
-		return audit(tx, a, "审核材料", fmt.Sprintf("申请 %d", appID), fmt.Sprintf("%s：%s %s", m.Name, verdict, r.ReviewComment))
+		opinion := models.MaterialReviewOpinion(m.Name, state, r.ReviewComment)
+		d := models.Decision{ApplicationID: app.ID, At: a.Now, ActorID: a.id(), ActorName: a.name(), Role: string(a.User.Role),
+			Event: models.EventMaterialReview, FromState: app.State, ToState: app.State, Opinion: opinion}
+		if err := appendDecision(tx, &d); err != nil {
+			return err
+		}
+		return audit(tx, a, "审核材料", fmt.Sprintf("申请 %d", appID), opinion)
 	})
 }

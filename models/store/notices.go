@@ -81,6 +81,9 @@ func noticeFacts(tx *gorm.DB, app *models.Application, f *models.Facts) error {
 	return err
 }
 
+// noticeEndOpinion is the history text of a notice that ends with no complaint in the way.
+const noticeEndOpinion = "公示期满，未收到经核查属实或尚在核查的举报"
+
 // EndDueNotices moves every application whose notice ended before today, with no
 // complaint pending or upheld, to province sign-off. Run twice, it changes nothing the
 // second time; an application held by a pending complaint waits for the next run.
@@ -95,8 +98,8 @@ func (s *Store) EndDueNotices(ctx context.Context, now time.Time) (int, error) {
 	}
 	ended := 0
 	for _, id := range ids {
-		_, err := s.ApplyEvent(ctx, Actor{Now: now}, id, models.EventNoticeEnd, DecisionInput{
-			Opinion: "公示期满，未收到经核查属实或尚在核查的举报"}, noticeFacts)
+		_, err := s.decide(ctx, Actor{Now: now}, id, models.EventNoticeEnd, DecisionInput{Opinion: noticeEndOpinion},
+			decideHooks{before: noticeFacts})
 		switch models.ErrorCode(err) {
 		case "":
 			ended++

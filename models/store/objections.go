@@ -74,10 +74,10 @@ func (s *Store) ObjectionTo(ctx context.Context, noticeID int64) (*Objection, er
 
 // Object files the platform's objection with its evidence, before the deadline of the
 // latest failure notice (the workflow's guard refuses it after).
-func (s *Store) Object(ctx context.Context, a Actor, appID int64, reasons string, evidence []ReviewFile, version int) (*models.Application, error) {
+func (s *Store) Object(ctx context.Context, a Actor, appID int64, reasons string, evidence []FileRef, version int) (*models.Application, error) {
 	refs := make([]string, len(evidence))
 	for i, f := range evidence {
-		refs[i] = f.Ref()
+		refs[i] = f.Attachment()
 	}
 	var notice *FailureNotice
 	return s.decide(ctx, a, appID, models.EventObject, DecisionInput{Opinion: reasons, Attachments: refs, Version: version}, decideHooks{
@@ -103,8 +103,8 @@ func (s *Store) Object(ctx context.Context, a Actor, appID int64, reasons string
 				return err
 			}
 			for _, f := range evidence {
-				f.ID, f.ApplicationID, f.Kind, f.ObjectionID, f.UploadedBy, f.UploadedAt = 0, app.ID, FileEvidence, &o.ID, a.id(), a.Now
-				if err := tx.Create(&f).Error; err != nil {
+				row := reviewFile(f, a, app.ID, FileEvidence, &o.ID)
+				if err := tx.Create(&row).Error; err != nil {
 					return err
 				}
 			}

@@ -10,7 +10,7 @@ import (
 	"portal/models/store/storetest"
 )
 
-var evidence = []store.ReviewFile{{Name: "存管协议.pdf", SHA256: strings.Repeat("ab", 32), Size: 1024, ContentType: "application/pdf"}}
+var evidence = []store.FileRef{{Name: "存管协议.pdf", SHA256: strings.Repeat("ab", 32), Size: 1024, ContentType: "application/pdf"}}
 
 // failedOn fails platform2's application at 10:00 of day, as district2.
 func failedOn(t *testing.T, st *store.Store, day models.Date) *chain {

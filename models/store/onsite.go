@@ -83,17 +83,20 @@ const (
 	FileEvidence     = "evidence"
 )
 
-// Ref is the "sha256 name" reference a decision's attachments carry.
-func (f ReviewFile) Ref() string { return f.SHA256 + " " + f.Name }
+// reviewFile is the row of an uploaded working paper or piece of evidence.
+func reviewFile(f FileRef, a Actor, appID int64, kind string, objectionID *int64) ReviewFile {
+	return ReviewFile{ApplicationID: appID, Kind: kind, ObjectionID: objectionID, Name: f.Name, SHA256: f.SHA256, Size: f.Size,
+		ContentType: f.ContentType, Stored: true, UploadedBy: a.id(), UploadedAt: a.Now}
+}
 
 // AddWorkingPaper records a working paper of the on-site check.
-func (s *Store) AddWorkingPaper(ctx context.Context, a Actor, appID int64, f ReviewFile) error {
+func (s *Store) AddWorkingPaper(ctx context.Context, a Actor, appID int64, ref FileRef) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		app, err := s.checkable(tx, a, appID)
 		if err != nil {
 			return err
 		}
-		f.ID, f.ApplicationID, f.Kind, f.UploadedBy, f.UploadedAt = 0, app.ID, FileWorkingPaper, a.id(), a.Now
+		f := reviewFile(ref, a, app.ID, FileWorkingPaper, nil)
 		if err := tx.Create(&f).Error; err != nil {
 			return err
 		}
@@ -194,25 +197,4 @@ func (s *Store) ReviewFileFor(ctx context.Context, u *models.User, appID, fileID
 		return nil, notFound(err, "文件")
 	}
 	return &f, nil
-}
-
-// ReviewMaterialInDistrictReview records the district officer's verdict on one material:
-// only while the application is under district review, and only by the officer who has
-// claimed it.
-func (s *Store) ReviewMaterialInDistrictReview(ctx context.Context, a Actor, appID, materialID int64, state, comment string) error {
-	if a.User == nil || a.User.Role != models.RoleDistrict {
-		return models.Errorf(models.EForbidden, "材料由区金融工作部门审核")
-	}
-	app, err := s.Application(ctx, a.User, appID)
-	if err != nil {
-		return err
-	}
-	if app.State != models.StateDistrictReview {
-		return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能审核材料", app.State.Label())
-	}
-	if err := models.CheckDistrictDecision(models.DistrictDecisionCheck{Event: models.EventReturn, ActorID: a.User.ID,
-		AssigneeID: derefOr(app.AssigneeID)}); err != nil {
-		return err
-	}
-	return s.ReviewMaterial(ctx, a, appID, materialID, state, comment)
 }

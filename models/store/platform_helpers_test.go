@@ -36,9 +36,9 @@ func completeFile(t *testing.T, st *store.Store, u *models.User) models.Institut
 	return *f
 }
 
-func fakeFile(name string) store.StoredFile {
+func fakeFile(name string) store.FileRef {
 	sum := sha256.Sum256([]byte(name))
-	return store.StoredFile{SHA256: hex.EncodeToString(sum[:]), Size: 1024, Kind: models.KindPDF, Filename: name}
+	return store.FileRef{SHA256: hex.EncodeToString(sum[:]), Size: 1024, Kind: models.KindPDF, Name: name}
 }
 
 // readyApplication opens a draft for u with the file, every material and the

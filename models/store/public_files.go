@@ -5,10 +5,15 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+
+	"portal/models"
 )
 
-// FileRef is a stored file attached to a complaint or a scope-change record. The bytes
-// live in the file store under their SHA-256; the row only refers to them.
+// FileRef is the one reference to a file in the file store: its SHA-256, with the name,
+// size and kind the upload intake (handlers.receivePart) found. Every upload yields one,
+// and every store method that records a file takes one. As a row of public_files it is a
+// file attached to a complaint or a scope-change record; the bytes live in the file
+// store, the row only refers to them.
 type FileRef struct {
 	ID          int64
 	OwnerKind   string
@@ -16,6 +21,7 @@ type FileRef struct {
 	SHA256      string `gorm:"column:sha256"`
 	Name        string
 	Size        int64
+	Kind        models.FileKind `gorm:"-"` // decided from the content at upload; not a column
 	ContentType string
 	CreatedAt   time.Time
 }

@@ -39,11 +39,13 @@ func seedQueue(t *testing.T, st *store.Store, rows []queued) map[string]int64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		app, err := st.CreateApplication(ctx, store.Actor{User: p1, Now: now}, instID, models.ApplicationTypeP2P)
+		owner := *p1 // the institution's own platform user: a decision reaches only its own
+		owner.InstitutionID = &instID
+		app, err := st.CreateApplication(ctx, store.Actor{User: &owner, Now: now}, instID, models.ApplicationTypeP2P)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := st.ApplyEvent(ctx, store.Actor{User: p1, Now: now}, app.ID, models.EventSubmit, store.DecisionInput{}, nil); err != nil {
+		if _, err := st.ApplyEvent(ctx, store.Actor{User: &owner, Now: now}, app.ID, models.EventSubmit, store.DecisionInput{}, nil); err != nil {
 			t.Fatal(err)
 		}
 		var due any

@@ -25,59 +25,6 @@ func lockScoped(tx *gorm.DB, u *models.User, id int64) (*models.Application, err
 	return &app, nil
 }
 
-// decideHooks let a review step add facts for the guards, check its own rule on the
-// locked application, and write its records after the decision, all in one transaction.
-type decideHooks struct {
-	before func(tx *gorm.DB, app *models.Application, f *models.Facts) error
-	after  func(tx *gorm.DB, app *models.Application, decisionID int64) error
-}
-
-// decide runs one workflow event for a user on an application of their jurisdiction.
-func (s *Store) decide(ctx context.Context, a Actor, appID int64, ev models.Event, in DecisionInput, h decideHooks) (*models.Application, error) {
-	if a.User == nil {
-		return nil, models.Errorf(models.EUnauthorized, "请先登录")
-	}
-	if err := models.ValidateOpinion(in.Opinion); err != nil {
-		return nil, err
-	}
-	var out *models.Application
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		app, err := lockScoped(tx, a.User, appID)
-		if err != nil {
-			return err
-		}
-		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: in.Opinion, Evidence: len(in.Attachments)}
-		if app.EnteredBy != nil {
-			f.EnteredBy = *app.EnteredBy
-		}
-		if in.Version != 0 && in.Version != app.Version {
-			// checked before the step's own rules, so a form sent twice is told it was
-			// already handled rather than something about the new state
-			return Decide(tx, a, app, ev, f, in)
-		}
-		if h.before != nil {
-			if err := h.before(tx, app, &f); err != nil {
-				return err
-			}
-		}
-		if err := Decide(tx, a, app, ev, f, in); err != nil {
-			return err
-		}
-		if h.after != nil {
-			var id int64
-			if err := tx.Raw("SELECT id FROM decisions WHERE application_id = ? ORDER BY id DESC LIMIT 1", app.ID).Row().Scan(&id); err != nil {
-				return err
-			}
-			if err := h.after(tx, app, id); err != nil {
-				return err
-			}
-		}
-		out = app
-		return nil
-	})
-	return out, err
-}
-
 // Act applies an event that needs nothing beyond the workflow's own rules: the city's
 // pass, disagreement and confirmation (four-eyes), the province's joint-review pass,
 // and the platform's resubmission.

@@ -10,7 +10,7 @@ import (
 )
 
 // Demo data for the end of the path: three more 海珠区 institutions, each driven
-// through the real workflow (Decide, the notices, sign-off, the scope change) with
+// through the real workflow (decideIn, the notices, sign-off, the scope change) with
 // back-dated times, so that one waits at each later step:
 //   - platform6: notice ended, waiting for the province's sign-off;
 //   - platform7: certified, waiting for its business-scope change;
@@ -126,11 +126,7 @@ func seedEndPathOne(tx *gorm.DB, inst *models.Institution, user string, start, s
 	if err != nil {
 		return err
 	}
-	f := models.Facts{State: app.State, Balance: app.Balance}
-	if err := noticeFacts(tx, app, &f); err != nil {
-		return err
-	}
-	if err := Decide(tx, as("", start+24), app, models.EventNoticeEnd, f, DecisionInput{Opinion: "公示期满，未收到经核查属实或尚在核查的举报"}); err != nil {
+	if _, err := decideIn(tx, as("", start+24), app.ID, models.EventNoticeEnd, DecisionInput{Opinion: noticeEndOpinion}, decideHooks{before: noticeFacts}); err != nil {
 		return err
 	}
 	if signoff == 0 {

@@ -11,7 +11,7 @@ import (
 )
 
 // Public-side demo data: two institutions in 海珠区, not used by other parts' tests,
-// each taken through the real workflow (Decide, the hash chain, the notices), so the
+// each taken through the real workflow (decideIn, the hash chain, the notices), so the
 // public pages have content from the first run: one in public notice, one certified,
 // scope changed and filed.
 var (
@@ -160,11 +160,8 @@ func seedToNotice(tx *gorm.DB, inst *models.Institution, platformUser string, as
 		{"city2", start + 10, models.EventConfirm, "专责小组审定同意，进入公示"},
 	}
 	for _, s := range steps {
-		f := models.Facts{State: app.State, Balance: app.Balance, Opinion: s.opinion}
-		if app.EnteredBy != nil {
-			f.EnteredBy = *app.EnteredBy
-		}
-		if err := Decide(tx, as(s.who, s.at), app, s.ev, f, DecisionInput{Opinion: s.opinion}); err != nil {
+		var err error
+		if app, err = decideIn(tx, as(s.who, s.at), app.ID, s.ev, DecisionInput{Opinion: s.opinion}, decideHooks{}); err != nil {
 			return nil, err
 		}
 	}
@@ -178,11 +175,7 @@ func seedFiled(tx *gorm.DB, inst *models.Institution, as func(string, int) Actor
 		return err
 	}
 	end := as("", -40) // the notice started on day -60 and ended on day -47
-	f := models.Facts{State: app.State, Balance: app.Balance}
-	if err := noticeFacts(tx, app, &f); err != nil {
-		return err
-	}
-	if err := Decide(tx, end, app, models.EventNoticeEnd, f, DecisionInput{Opinion: "公示期满，未收到经核查属实或尚在核查的举报"}); err != nil {
+	if _, err := decideIn(tx, end, app.ID, models.EventNoticeEnd, DecisionInput{Opinion: noticeEndOpinion}, decideHooks{before: noticeFacts}); err != nil {
 		return err
 	}
 	cert, err := signOff(tx, as("province1", -38), app.ID, 0)

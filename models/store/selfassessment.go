@@ -32,7 +32,7 @@ type SAInput struct {
 	No          int
 	Answer      models.Answer
 	Explanation string
-	Evidence    *StoredFile
+	Evidence    *FileRef
 }
 
 // SelfAssessment returns the answers of an application the user may see, by item.
@@ -96,7 +96,7 @@ func (s *Store) SaveSelfAssessment(ctx context.Context, a Actor, appID int64, it
 			row.UpdatedBy, row.UpdatedAt = a.id(), a.Now
 			if e := in.Evidence; e != nil {
 				sum := e.SHA256
-				row.EvidenceSHA256, row.EvidenceName, row.EvidenceSize, row.EvidenceKind = &sum, e.Filename, e.Size, e.Kind
+				row.EvidenceSHA256, row.EvidenceName, row.EvidenceSize, row.EvidenceKind = &sum, e.Name, e.Size, e.Kind
 			}
 			if err := tx.Clauses(clause.OnConflict{UpdateAll: true}).Create(&row).Error; err != nil {
 				return err

@@ -89,12 +89,10 @@ func (s *Store) SubmitApplication(ctx context.Context, a Actor, appID int64, ver
 		if a.User == nil || a.User.InstitutionID == nil {
 			return models.Errorf(models.ENotFound, "申请不存在或不在您的管辖范围内")
 		}
-		app, err := lockApplication(tx, appID)
+		// locked first: the materials are frozen, and the balance recorded, before the event
+		app, err := lockFor(tx, a, appID)
 		if err != nil {
 			return err
-		}
-		if app.InstitutionID != *a.User.InstitutionID {
-			return models.Errorf(models.ENotFound, "申请不存在或不在您的管辖范围内")
 		}
 		if version != 0 && version != app.Version {
 			return models.Errorf(models.EConflict, "申请已在其他页面提交或修改（当前状态：%s）。请刷新页面查看最新情况。", app.State.Label())
@@ -119,18 +117,15 @@ func (s *Store) SubmitApplication(ctx context.Context, a Actor, appID int64, ver
 		if err != nil {
 			return err
 		}
-		f := models.Facts{State: app.State, Balance: app.Balance, Evidence: len(attachments)}
-		if app.EnteredBy != nil {
-			f.EnteredBy = *app.EnteredBy
-		}
-		if r.Window != nil {
-			f.WindowEnd = r.Window.EndDate
-		}
-		if err := Decide(tx, a, app, ev, f, DecisionInput{Attachments: attachments}); err != nil {
-			return err
-		}
-		out = app
-		return nil
+		out, err = decideIn(tx, a, appID, ev, DecisionInput{Attachments: attachments}, decideHooks{
+			before: func(_ *gorm.DB, _ *models.Application, f *models.Facts) error {
+				if r.Window != nil {
+					f.WindowEnd = r.Window.EndDate
+				}
+				return nil
+			},
+		})
+		return err
 	})
 	return out, err
 }

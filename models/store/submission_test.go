@@ -122,7 +122,10 @@ func TestSubmitChecksFreezesAndRoutes(t *testing.T) {
 	// re-uploads, and resubmits (no window check for a resubmission)
 	d := user(t, st, "district1")
 	da := store.Actor{User: d, Now: t0.Add(time.Hour)}
-	if err := st.ReviewMaterial(ctx, da, app.ID, v.Items[6].Material.ID, models.ReviewReturned, "协议缺少银行盖章页"); err != nil {
+	if err := st.Claim(ctx, da, app.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.ReviewMaterialInDistrictReview(ctx, da, app.ID, v.Items[6].Material.ID, models.ReviewReturned, "协议缺少银行盖章页"); err != nil {
 		t.Fatal(err)
 	}
 	cur, _ := st.Application(ctx, d, app.ID)

@@ -10,14 +10,6 @@ import (
 	"portal/models"
 )
 
-// StoredFile is a file the file store has just accepted, to be recorded.
-type StoredFile struct {
-	SHA256   string
-	Size     int64
-	Kind     models.FileKind
-	Filename string
-}
-
 // UploadTarget is the material a platform is about to upload to.
 type UploadTarget struct {
 	App        models.Application
@@ -68,7 +60,7 @@ func uploadTarget(db *gorm.DB, u *models.User, appID, materialID int64, slot int
 }
 
 // AddMaterialFile records an uploaded file as the next version of the slot.
-func (s *Store) AddMaterialFile(ctx context.Context, a Actor, appID, materialID int64, slot int, f StoredFile) (*models.MaterialFile, error) {
+func (s *Store) AddMaterialFile(ctx context.Context, a Actor, appID, materialID int64, slot int, f FileRef) (*models.MaterialFile, error) {
 	var out models.MaterialFile
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		t, err := uploadTarget(tx, a.User, appID, materialID, slot, true)
@@ -81,7 +73,7 @@ func (s *Store) AddMaterialFile(ctx context.Context, a Actor, appID, materialID 
 			return err
 		}
 		out = models.MaterialFile{ApplicationID: appID, MaterialID: materialID, Slot: slot, Version: last + 1, SHA256: f.SHA256,
-			Size: f.Size, Kind: f.Kind, Filename: f.Filename, UploadedBy: a.id(), UploaderName: a.User.DisplayName, UploadedAt: a.Now}
+			Size: f.Size, Kind: f.Kind, Filename: f.Name, UploadedBy: a.id(), UploaderName: a.User.DisplayName, UploadedAt: a.Now}
 		if err := tx.Create(&out).Error; err != nil {
 			return err
 		}
@@ -89,7 +81,7 @@ func (s *Store) AddMaterialFile(ctx context.Context, a Actor, appID, materialID 
 		if l := t.SlotLabels[slot-1]; l != "" {
 			name += "（" + l + "）"
 		}
-		return audit(tx, a, "上传材料", fmt.Sprintf("申请 %d", appID), fmt.Sprintf("%s 第 %d 版：%s，SHA-256 %s", name, out.Version, f.Filename, f.SHA256))
+		return audit(tx, a, "上传材料", fmt.Sprintf("申请 %d", appID), fmt.Sprintf("%s 第 %d 版：%s，SHA-256 %s", name, out.Version, f.Name, f.SHA256))
 	})
 	if err != nil {
 		return nil, err

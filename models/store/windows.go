@@ -165,10 +165,12 @@ func (s *Store) abandon(ctx context.Context, institutionID int64, w models.Appli
 		} else if err != nil {
 			return err
 		}
-		f := models.Facts{State: app.State, Balance: app.Balance, WindowEnd: w.EndDate}
 		in := DecisionInput{Opinion: fmt.Sprintf("申请受理期 %s 至 %s 届满，本机构未提交整改验收申请，视为放弃申请验收及备案资格（《网贷机构整改验收方案》四(二)1）。",
 			w.StartDate, w.EndDate)}
-		if err := Decide(tx, Actor{User: nil, Now: now}, &app, models.EventAbandon, f, in); err != nil {
+		_, err = decideIn(tx, Actor{Now: now}, app.ID, models.EventAbandon, in, decideHooks{
+			before: func(_ *gorm.DB, _ *models.Application, f *models.Facts) error { f.WindowEnd = w.EndDate; return nil },
+		})
+		if err != nil {
 			return err
 		}
 		done = true

@@ -75,7 +75,7 @@ func queueFilter(c echo.Context, u *models.User, today models.Date) store.QueueF
 	return f
 }
 
-var queueColumns = []XLSXColumn{{"机构名称", 44}, {"统一社会信用代码", 22}, {"所属区", 10}, {"状态", 14}, {"待收余额 9 亿元及以上", 12},
+var queueColumns = []XLSXColumn{{"机构名称", 44}, {"统一社会信用代码", 22}, {"所属区", 10}, {"状态", 14}, {"待收余额 " + models.LargeScaleText + "及以上", 12},
 	{"期限", 40}, {"是否逾期", 8}, {"进入本环节", 18}, {"经办人", 16}, {"上年末待收余额（元）", 20}}
 
 // XLSX exports the signed-in officer's queue with the page's filters.
@@ -125,7 +125,7 @@ var institutionColumns = []XLSXColumn{{"机构名称", 44}, {"统一社会信用
 
 func acceptancePath(balance models.Money) string {
 	if models.IsLargeScale(balance) {
-		return "省市联合验收（待收余额 9 亿元及以上）"
+		return "省市联合验收（待收余额 " + models.LargeScaleText + "及以上）"
 	}
 	return "区级审核 → 市级初验"
 }

@@ -125,7 +125,7 @@ func NoticesFor(ev Event, to State, institution string) []Notice {
 	case StateCityReview:
 		return []Notice{{NotifyCity, "passed", t("%s 已通过区级审核，请进行市级初验")}, {NotifyPlatform, "passed", t("%s 的申请已进入市级初验")}}
 	case StateJointReview:
-		return []Notice{{NotifyProvince, "passed", t("%s 待收余额 9 亿元及以上，请组织省市联合验收")}, {NotifyPlatform, "passed", t("%s 的申请已进入省市联合验收")}}
+		return []Notice{{NotifyProvince, "passed", t("%s 待收余额 " + LargeScaleText + "及以上，请组织省市联合验收")}, {NotifyPlatform, "passed", t("%s 的申请已进入省市联合验收")}}
 	case StateCityConfirm:
 		return []Notice{{NotifyCity, "confirm", t("%s 初验通过，需专责小组另一名成员审定")}}
 	case StatePublicNotice:

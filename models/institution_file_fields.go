@@ -74,7 +74,7 @@ var FileFields = []fileSpec{
 	{Name: "p2p_started_on", Label: "开始从事网贷业务日期", Section: SectionBusiness, Kind: KindDate, Required: true, Ref: func(f *InstitutionFile) any { return &f.P2PStartedOn }},
 	{Name: "rectification_from_start", Label: "是否自始纳入网贷风险专项整治", Section: SectionBusiness, Kind: KindChoice, Required: true, Choices: YesNoChoices, Ref: func(f *InstitutionFile) any { return &f.RectificationFromStart }},
 	{Name: "operating_class", Label: "经营类别", Hint: "《网络借贷信息中介机构有条件备案试点工作方案》二(一)", Section: SectionBusiness, Kind: KindChoice, Required: true, Choices: OperatingClassChoices, Ref: func(f *InstitutionFile) any { return &f.OperatingClass }},
-	{Name: "outstanding_balance", Label: "上年末待收余额（元）", Hint: "上一年 12 月末的借贷余额；9 亿元及以上由省市联合验收", Section: SectionBusiness, Kind: KindMoney, Required: true, Ref: func(f *InstitutionFile) any { return &f.OutstandingBalance }},
+	{Name: "outstanding_balance", Label: "上年末待收余额（元）", Hint: "上一年 12 月末的借贷余额；" + LargeScaleText + "及以上由省市联合验收", Section: SectionBusiness, Kind: KindMoney, Required: true, Ref: func(f *InstitutionFile) any { return &f.OutstandingBalance }},
 	{Name: "risk_reserve", Label: "一般风险准备金余额（元）", Section: SectionBusiness, Kind: KindMoney, Ref: func(f *InstitutionFile) any { return &f.RiskReserve }},
 	{Name: "compensation_ratio", Label: "出借人风险补偿金计提比例（%）", Hint: "按每一借款项目金额计提的比例", Section: SectionBusiness, Kind: KindPercent, Ref: func(f *InstitutionFile) any { return &f.CompensationRatio }},
 	{Name: "classification", Label: "专项整治分类", Hint: "整治阶段监管部门确定的分类", Section: SectionBusiness, Kind: KindChoice, Choices: ClassificationChoices, Ref: func(f *InstitutionFile) any { return &f.Classification }},

@@ -5,6 +5,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -50,6 +51,23 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)
 	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// bindForm fills the form struct f from the request's form fields (the query and an
+// url-encoded or multipart body, as echo's FormValue reads them), by each field's
+// `form:"name"` tag. A form struct holds strings (and []string for a multiple choice): a
+// number or a date stays as typed until the form's validation parses it, so nothing can
+// fail to convert here and a bad value is shown again as it was typed. A body that is not
+// a form leaves f as if nothing was typed; one that cannot be read is refused.
+func bindForm(c echo.Context, f any) error {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	if !strings.HasPrefix(ct, echo.MIMEApplicationForm) && !strings.HasPrefix(ct, echo.MIMEMultipartForm) {
+		return nil
+	}
+	if err := (&echo.DefaultBinder{}).BindBody(c, f); err != nil {
+		return models.Errorf(models.EInvalid, "提交的表单无法读取，请返回页面重新填写")
+	}
+	return nil
 }
 
 // redirectWithFlash is the success end of a form: 303 to url with a message.

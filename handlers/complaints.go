@@ -16,7 +16,6 @@ import (
 	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/public"
 )
 
@@ -45,7 +44,7 @@ func NewComplaints(s ComplaintStore, notices *Notices, files files.Store, limite
 // complaintAction is the form's URL: a multipart form carries its CSRF token in the
 // query, so the server never buffers the body to check it.
 func complaintAction(c echo.Context, noticeID int64) string {
-	return urls.WithCSRF(urls.NoticeComplaints(noticeID), layout.ShellFrom(c.Request().Context()).CSRF) + "#complaint"
+	return urls.WithCSRF(urls.NoticeComplaints(noticeID), components.CSRFToken(c.Request().Context())) + "#complaint"
 }
 
 // File is POST /notices/{id}/complaints.

@@ -12,7 +12,6 @@ import (
 	"portal/models/store"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/platform"
 	"portal/views/pages/shared"
 )
@@ -38,7 +37,7 @@ func (h *Reviews) objectionPage(c echo.Context, id int64) (*platform.ObjectionPa
 	if page.Failure == nil {
 		return nil, models.Errorf(models.ENotFound, "本申请没有不合格告知")
 	}
-	return &platform.ObjectionPage{App: page.App, Failure: *page.Failure, CSRF: layout.ShellFrom(c.Request().Context()).CSRF,
+	return &platform.ObjectionPage{App: page.App, Failure: *page.Failure, CSRF: components.CSRFToken(c.Request().Context()),
 		Objected: page.Objection != nil && page.App.State != models.StateFailed}, nil
 }
 

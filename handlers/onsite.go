@@ -14,7 +14,6 @@ import (
 	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/district"
 )
 
@@ -71,7 +70,7 @@ func (h *Onsite) page(c echo.Context, id int64) (*district.OnsitePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &district.OnsitePage{App: header(row), Papers: reviewFileViews(papers), CSRF: layout.ShellFrom(ctx).CSRF}, nil
+	return &district.OnsitePage{App: header(row), Papers: reviewFileViews(papers), CSRF: components.CSRFToken(ctx)}, nil
 }
 
 // onsiteForm is the on-site check record as typed; models.OnsiteCheckInput validates it.

@@ -13,7 +13,6 @@ import (
 	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/platform"
 	"portal/views/pages/public"
 )
@@ -97,7 +96,7 @@ func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
 	if err != nil {
 		return err
 	}
-	p.Action = urls.WithCSRF("/platform/scope", layout.ShellFrom(ctx).CSRF)
+	p.Action = urls.WithCSRF("/platform/scope", components.CSRFToken(ctx))
 	if p.Errors == nil {
 		p.Errors = components.FieldErrors{}
 	}

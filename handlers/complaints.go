@@ -89,17 +89,16 @@ func (h *Complaints) File(c echo.Context) error {
 			return nil
 		}
 		ref, err := receivePart(c, h.files, part, models.MaxAttachmentBytes, models.PublicAttachmentKinds)
-		if models.ErrorCode(err) == models.EInvalid {
-			fileErr, status = models.ErrorMessage(err), uploadStatus(err)
+		if _, msg, ok := refused(err); ok {
+			fileErr, status = msg, uploadStatus(err)
 			return nil
 		}
 		refs = append(refs, ref)
 		return err
 	})
-	switch {
-	case models.ErrorCode(err) == models.EInvalid:
-		fileErr, status = models.ErrorMessage(err), uploadStatus(err)
-	case err != nil:
+	if _, msg, ok := refused(err); ok {
+		fileErr, status = msg, uploadStatus(err)
+	} else if err != nil {
 		return err // the server's storage failing: a 507 page, logged
 	}
 	errs := components.FieldErrors(in.Validate())

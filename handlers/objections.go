@@ -64,8 +64,8 @@ func (h *Reviews) Object(c echo.Context) error {
 			return nil
 		}
 		f, err := receivePart(c, h.files, part, models.MaxReviewFileSize, models.ReviewFileKinds)
-		if models.ErrorCode(err) == models.EInvalid {
-			errs["evidence"] = models.ErrorMessage(err)
+		if _, msg, ok := refused(err); ok {
+			errs["evidence"] = msg
 			return nil
 		}
 		evidence = append(evidence, f)

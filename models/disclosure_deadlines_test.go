@@ -226,3 +226,40 @@ func TestDisclosureObligations(t *testing.T) {
 		t.Errorf("want 12 monthly dates pending 2027, got %d", pending)
 	}
 }
+
+func TestObligationDayKindAndOnTime(t *testing.T) {
+	cal := OfficialCalendar()
+	nat, _ := DisclosureObligations(cal, RuleSetNational, 2026)
+	for _, o := range nat {
+		want := DeadlineNatural // fixed days (003 §7)
+		if o.Kind == DisclosureMonthly {
+			want = DeadlineWorking // 003 §8 working days
+		}
+		if o.DayKind != want {
+			t.Errorf("%s %s: day kind %s", o.Kind, o.Covers, o.DayKind)
+		}
+		if o.Covers == "2026-09" {
+			if ok, known := o.OnTime(d(t, "2026-10-13")); !ok || !known {
+				t.Errorf("on the due day is in time")
+			}
+			if ok, _ := o.OnTime(d(t, "2026-10-14")); ok {
+				t.Errorf("the day after is late")
+			}
+		}
+	}
+	sh, _ := DisclosureObligations(cal, RuleSetShanghai, 2026)
+	for _, o := range sh {
+		if o.DayKind != DeadlineNatural {
+			t.Errorf("Shanghai %s: fixed day or natural days, got %s", o.Kind, o.DayKind)
+		}
+	}
+	n27, _ := DisclosureObligations(cal, RuleSetNational, 2027)
+	for _, o := range n27 {
+		if o.PendingYear != 0 {
+			if ok, known := o.OnTime(d(t, "2027-12-31")); !ok || known {
+				t.Errorf("pending due date cannot show a submission late")
+			}
+			break
+		}
+	}
+}

@@ -42,6 +42,15 @@ type DeadlineRule struct {
 	Clause     string
 }
 
+// DeadlineKind is how NewDeadline counts the days left to a due date of this rule.
+// Fixed-day and clock-hour rules read in natural days.
+func (r DeadlineRule) DeadlineKind() DeadlineKind {
+	if r.DayOfMonth == 0 && r.DayType == ClockWorkingDays {
+		return DeadlineWorking
+	}
+	return DeadlineNatural
+}
+
 // DisclosureRuleSet is one guideline's rules.
 type DisclosureRuleSet struct {
 	ID   RuleSetID
@@ -80,13 +89,16 @@ var disclosureRuleSets = map[RuleSetID]DisclosureRuleSet{
 			Text: "变更后 10 个工作日内", Clause: citeNationalDisclosure + "第七条"},
 		Event: &DeadlineRule{Kind: DisclosureEvent, Name: "重大风险事件", DayType: ClockHours, Length: EventReportHours,
 			Text: "发生之日起 48 小时内", Clause: citeNationalDisclosure + "第十条"},
-		Overdue90Clause: citeNationalDisclosure + "附件2.4.13、2.4.14“逾期90天(不含)以上”",
+		// "逾期90天(不含)以上的借款本金余额": the loan's whole principal balance, instalment
+		// loans included, counted from the first missed payment as in Shanghai.
+		Overdue90InstalmentAll: true,
+		Overdue90Clause:        citeNationalDisclosure + "附件2.4.13、2.4.14“逾期90天(不含)以上”",
 	},
 	RuleSetShanghai: {
 		ID:   RuleSetShanghai,
 		Name: RuleSetShanghai.Label(),
-		Monthly: DeadlineRule{Kind: DisclosureMonthly, Name: "交易发生及交易余额情况（截至上月末）", DayOfMonth: 10,
-			Text: "每月 10 日前", Clause: citeShanghaiDisclosure + "第九条(一)(二)"},
+		Monthly: DeadlineRule{Kind: DisclosureMonthly, Name: "交易发生、交易余额及客户损失代偿备付金（如有）情况（截至上月末）", DayOfMonth: 10,
+			Text: "每月 10 日前", Clause: citeShanghaiDisclosure + "第九条(一)(二)、第十一条(五)"},
 		Quarterly: &DeadlineRule{Kind: DisclosureQuarterly, Name: "交易集中度、交易逾期及平台客户情况（截至上季度末）", DayType: ClockNaturalDays, Length: 30,
 			Text: "每季度后 30 日内", Clause: citeShanghaiDisclosure + "第九条(三)(四)(五)"},
 		AnnualAudit: DeadlineRule{Kind: DisclosureAnnualAudit, Name: "上年度会计报表、审计报告", Month: 4, DayOfMonth: 30,

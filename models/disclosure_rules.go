@@ -69,6 +69,12 @@ type DisclosureRuleSet struct {
 	Overdue90InstalmentAll bool // an instalment loan counts all its unpaid principal
 	DeductCompensated      bool // compensated amounts are deducted
 	Overdue90Clause        string
+
+	// BalanceDeductsCompensated: the balance excludes what a third party or the platform
+	// has compensated (002 table 交易余额情况 "应扣除"); the national balance is the loans'
+	// total balance (003 attachment 2.4.3).
+	BalanceDeductsCompensated bool
+	BalanceClause             string
 }
 
 // The fixed-day readings. "每年1月10日前", "每月10日前", "4月底前": in the usage of
@@ -93,6 +99,7 @@ var disclosureRuleSets = map[RuleSetID]DisclosureRuleSet{
 		// loans included, counted from the first missed payment as in Shanghai.
 		Overdue90InstalmentAll: true,
 		Overdue90Clause:        citeNationalDisclosure + "附件2.4.13、2.4.14“逾期90天(不含)以上”",
+		BalanceClause:          citeNationalDisclosure + "附件2.4.3",
 	},
 	RuleSetShanghai: {
 		ID:   RuleSetShanghai,
@@ -107,10 +114,12 @@ var disclosureRuleSets = map[RuleSetID]DisclosureRuleSet{
 			Text: "发生（变动）之日起 15 个工作日内", Clause: citeShanghaiDisclosure + "第十三条"},
 		ChangeMajor: &DeadlineRule{Kind: DisclosureMajor, Name: "重大事项", DayType: ClockWorkingDays, Length: 5,
 			Text: "5 个工作日内", Clause: citeShanghaiDisclosure + "第十三条"},
-		Overdue90Inclusive:     true,
-		Overdue90InstalmentAll: true,
-		DeductCompensated:      true,
-		Overdue90Clause:        citeShanghaiDisclosure + "附件规范表“交易逾期情况”“逾期90天以上(含)”",
+		Overdue90Inclusive:        true,
+		Overdue90InstalmentAll:    true,
+		DeductCompensated:         true,
+		Overdue90Clause:           citeShanghaiDisclosure + "附件规范表“交易逾期情况”“逾期90天以上(含)”",
+		BalanceDeductsCompensated: true,
+		BalanceClause:             citeShanghaiDisclosure + "附件规范表“交易余额情况”（按投资人本金计算，不含利息；应扣除已代偿的交易金额）",
 	},
 }
 
@@ -120,10 +129,18 @@ const EventReportHours = 48
 // DisclosureRules is the rule set id names; an unknown id gets the national set, the
 // default (SPEC §5).
 func DisclosureRules(id RuleSetID) DisclosureRuleSet {
-	if rs, ok := disclosureRuleSets[id]; ok {
-		return rs
+	rs, ok := disclosureRuleSets[id]
+	if !ok {
+		rs = disclosureRuleSets[RuleSetNational]
 	}
-	return disclosureRuleSets[RuleSetNational]
+	// A copy: a caller changing a rule does not change the table.
+	for _, p := range []**DeadlineRule{&rs.Quarterly, &rs.AnnualBasic, &rs.ChangeMajor, &rs.Event} {
+		if *p != nil {
+			c := **p
+			*p = &c
+		}
+	}
+	return rs
 }
 
 // KnownRuleSet reports whether id names one of the two rule sets.

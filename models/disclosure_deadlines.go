@@ -82,8 +82,9 @@ func ChangeReportDue(cal *Calendar, rs RuleSetID, occurred Date, major bool) (Da
 	return dueAfter(cal, ChangeRule(rs, major), occurred)
 }
 
-// EventReportDue is the instant by which a major event of 003 §10 must be disclosed: 48
-// clock hours after it occurred, holidays included (calendar-cn.md).
+// EventReportDue is the instant by which a major event of 003 §10, of the institution or
+// one of its branches, must be disclosed: 48 clock hours after it occurred, holidays
+// included (calendar-cn.md).
 func EventReportDue(occurredAt time.Time) time.Time {
 	return occurredAt.Add(EventReportHours * time.Hour)
 }
@@ -221,6 +222,15 @@ func (o DisclosureObligation) OnTime(submitted Date) (onTime, known bool) {
 		return true, false
 	}
 	return !submitted.After(o.Due), true
+}
+
+// Deadline is how the obligation reads on today (还剩 N 个工作日 / 已逾期 N 天), by
+// NewDeadline; a pending due date returns the calendar's pending refusal.
+func (o DisclosureObligation) Deadline(cal *Calendar, today Date) (Deadline, error) {
+	if o.PendingYear != 0 {
+		return Deadline{}, errYearNotPublished(o.PendingYear)
+	}
+	return NewDeadline(cal, o.DayKind, o.Due, today)
 }
 
 // DueText is the due date as shown, or 待定：须待 N 年法定节假日安排公布.

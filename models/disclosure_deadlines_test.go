@@ -245,6 +245,10 @@ func TestObligationDayKindAndOnTime(t *testing.T) {
 			if ok, _ := o.OnTime(d(t, "2026-10-14")); ok {
 				t.Errorf("the day after is late")
 			}
+			// On 2026-10-09: 10-10 (Sat 调休), 10-12, 10-13 are left.
+			if dl, err := o.Deadline(cal, d(t, "2026-10-09")); err != nil || dl.Left != 3 || dl.String() != "还剩 3 个工作日" {
+				t.Errorf("deadline on 10-09: %+v %v", dl, err)
+			}
 		}
 	}
 	sh, _ := DisclosureObligations(cal, RuleSetShanghai, 2026)
@@ -258,6 +262,11 @@ func TestObligationDayKindAndOnTime(t *testing.T) {
 		if o.PendingYear != 0 {
 			if ok, known := o.OnTime(d(t, "2027-12-31")); !ok || known {
 				t.Errorf("pending due date cannot show a submission late")
+			}
+			if _, err := o.Deadline(cal, d(t, "2027-01-02")); err == nil {
+				t.Errorf("pending deadline computed")
+			} else if y, ok := MissingCalendarYear(err); !ok || y != 2027 {
+				t.Errorf("pending error: %v", err)
 			}
 			break
 		}

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -129,4 +130,32 @@ func jobsOf(t *testing.T, st *store.Store, kind string) []int64 {
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// TestAddedCalendarYearMailsTheComputedDeadline: a deadline waiting for 2027 is computed
+// when the admin adds the year; the platform's 期限 message is mailed from that same
+// transaction (outbox row and River job), with the computed date in it.
+func TestAddedCalendarYearMailsTheComputedDeadline(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	c := failedOn(t, st, models.NewDate(2026, 12, 28))
+	plat := c.user("platform2")
+	before, err := st.OutboxMessages(c.ctx, plat.ID, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	days, _ := models.ParseCalendarYear(2027, "2027-01-01 放假 元旦")
+	if n, err := st.AddCalendarYear(c.ctx, c.as("admin"), 2027, "国办发明电〔2026〕X号", days); err != nil || n != 1 {
+		t.Fatalf("adding 2027: %d clocks, %v", n, err)
+	}
+	after, _ := st.OutboxMessages(c.ctx, plat.ID, 50)
+	if len(after) != len(before)+1 {
+		t.Fatalf("outbox of platform2: %d → %d messages; want one more", len(before), len(after))
+	}
+	m := after[0]
+	if m.To != "platform2@demo.portal.test" || !strings.Contains(m.Subject, "2027-01-05") {
+		t.Fatalf("outbox message %+v", m)
+	}
+	if !slices.Contains(jobsOf(t, st, "deliver_mail"), m.ID) {
+		t.Fatalf("no deliver_mail job for outbox row %d", m.ID)
+	}
 }

@@ -85,3 +85,11 @@ func AdminUserEmail(user int64) string           { return AdminUser(user, "email
 func RetryJob(job int64) string                  { return "/admin/jobs/" + id(job) + "/retry" }
 func RevokeAPIKey(key int64) string              { return "/admin/api-keys/" + id(key) + "/revoke" }
 func CalendarYear(year int) string               { return "/admin/calendar/" + strconv.Itoa(year) }
+
+// The officers' dashboards and the lists their figures link to.
+
+func Dashboard() string          { return "/dashboard" }
+func DashboardXLSX() string      { return "/dashboard.xlsx" }
+func Notices() string            { return "/notices" }
+func CityComplaints() string     { return "/city/complaints" }
+func ProvinceComplaints() string { return "/province/complaints" }

@@ -126,7 +126,10 @@ type Versioned struct {
 // version is the version as a number; 0 (missing or not a number) skips the check, which
 // only the workflow's own refusals then guard.
 func (v Versioned) version() int {
-	n, _ := strconv.Atoi(strings.TrimSpace(v.Version))
+	n, err := strconv.Atoi(strings.TrimSpace(v.Version))
+	if err != nil {
+		return 0
+	}
 	return max(n, 0)
 }
 
@@ -248,7 +251,10 @@ type assignForm struct {
 // officer is the chosen officer's id; 0 when none (or nonsense) was sent, which the store
 // refuses as no officer of the district.
 func (f assignForm) officer() int64 {
-	n, _ := strconv.ParseInt(strings.TrimSpace(f.Officer), 10, 64)
+	n, err := strconv.ParseInt(strings.TrimSpace(f.Officer), 10, 64)
+	if err != nil {
+		return 0
+	}
 	return max(n, 0)
 }
 

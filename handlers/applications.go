@@ -127,7 +127,7 @@ func (h *Platform) CreateApplication(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	code := strings.TrimSpace(f.TypeCode)
+	code := f.TypeCode
 	types, err := h.store.ApplicationTypes(c.Request().Context())
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -83,13 +82,13 @@ func (h *CalendarAdmin) render(c echo.Context, status int, p admin.CalendarPage)
 type calendarForm struct {
 	Year   string `form:"year"`
 	Source string `form:"source"`
-	Lines  string `form:"lines"`
+	Lines  string `form:"lines" trim:"no"`
 }
 
 // calendarFixForm is the correction of an entered year.
 type calendarFixForm struct {
 	Source string `form:"fix_source"`
-	Lines  string `form:"fix_lines"`
+	Lines  string `form:"fix_lines" trim:"no"`
 }
 
 // parseCalendar checks a source and a year's lines with the rules of models; the
@@ -114,7 +113,7 @@ func (h *CalendarAdmin) Add(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	p := admin.CalendarPage{Year: strings.TrimSpace(f.Year), Source: strings.TrimSpace(f.Source), Lines: f.Lines, Errs: components.FieldErrors{}}
+	p := admin.CalendarPage{Year: f.Year, Source: f.Source, Lines: f.Lines, Errs: components.FieldErrors{}}
 	year, err := models.ParseCalendarYearText(p.Year)
 	if err != nil {
 		p.Errs["year"] = models.ErrorMessage(err)
@@ -151,7 +150,7 @@ func (h *CalendarAdmin) Correct(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	p := admin.CalendarPage{Shown: year, FixSource: strings.TrimSpace(f.Source), FixLines: f.Lines, FixErrs: components.FieldErrors{}}
+	p := admin.CalendarPage{Shown: year, FixSource: f.Source, FixLines: f.Lines, FixErrs: components.FieldErrors{}}
 	days := parseCalendar(year, p.FixSource, p.FixLines, "fix_source", "fix_lines", p.FixErrs)
 	if p.FixErrs.Any() {
 		return h.render(c, http.StatusUnprocessableEntity, p)

@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -222,7 +221,7 @@ func (h *Certificates) Revoke(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	page.Reason = strings.TrimSpace(f.Reason)
+	page.Reason = f.Reason
 	if err := models.ValidateRevokeReason(page.Reason); err != nil {
 		page.Errors["reason"] = models.ErrorMessage(err)
 		return Render(c, http.StatusUnprocessableEntity, province.Certificate(*page))

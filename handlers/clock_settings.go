@@ -120,7 +120,7 @@ func (h *ClockSettings) Set(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	typed := map[string]string{"campaign_end": strings.TrimSpace(f.CampaignEnd)}
+	typed := map[string]string{"campaign_end": f.CampaignEnd}
 	errs := components.FieldErrors{}
 	days := map[models.ClockRule]int{}
 	for _, ri := range models.ServiceTimeRules() {

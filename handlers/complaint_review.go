@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -130,7 +129,7 @@ func (h *ComplaintReview) Verify(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	page.Outcome, page.FormFinding, page.FormReason = f.Outcome, strings.TrimSpace(f.Finding), strings.TrimSpace(f.PublicReason)
+	page.Outcome, page.FormFinding, page.FormReason = f.Outcome, f.Finding, f.PublicReason
 	v := models.ComplaintVerification{Upheld: page.Outcome == models.ComplaintUpheld, Finding: page.FormFinding, PublicReason: page.FormReason}
 	page.Errors = components.FieldErrors(v.Validate())
 	if page.Outcome != models.ComplaintUpheld && page.Outcome != models.ComplaintNotUpheld {

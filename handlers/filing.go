@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -101,7 +100,7 @@ func (h *Filing) Record(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	p := province.FilingPage{FormID: id, Number: strings.TrimSpace(f.Number), Date: strings.TrimSpace(f.Date), Errors: components.FieldErrors{}}
+	p := province.FilingPage{FormID: id, Number: f.Number, Date: f.Date, Errors: components.FieldErrors{}}
 	date, err := models.ParseDate(p.Date)
 	if err != nil {
 		p.Errors["filing_date"] = models.ErrorMessage(err)

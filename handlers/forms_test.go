@@ -29,7 +29,7 @@ func TestBindFormKeepsValuesAsTyped(t *testing.T) {
 	if err := bindForm(c, &f); err != nil {
 		t.Fatal(err)
 	}
-	if f.CheckDate != "2026-02-30" || len(f.Methods) != 2 || f.Methods[0] != "资金流水" || f.Participants != " 两人 " {
+	if f.CheckDate != "2026-02-30" || len(f.Methods) != 2 || f.Methods[0] != "资金流水" || f.Participants != "两人" {
 		t.Fatalf("bound %+v", f)
 	}
 
@@ -38,6 +38,12 @@ func TestBindFormKeepsValuesAsTyped(t *testing.T) {
 	c = formContext(echo.MIMEApplicationForm, "return_days=%E4%B8%89%E5%8D%81&return_opinion=x")
 	if err := bindForm(c, &r); err != nil || r.Days != "三十" || r.version() != 7 {
 		t.Fatalf("bound %+v, %v", r, err)
+	}
+	// a field tagged trim:"no" keeps its blanks: the calendar's lines as the admin typed them
+	var cal calendarForm
+	c = formContext(echo.MIMEApplicationForm, "year=+2031+&lines=2031-01-01+%E6%94%BE%E5%81%87+%E5%85%83%E6%97%A6%0A")
+	if err := bindForm(c, &cal); err != nil || cal.Year != "2031" || cal.Lines != "2031-01-01 放假 元旦\n" {
+		t.Fatalf("bound %+v, %v", cal, err)
 	}
 	for _, v := range []string{"abc", "-3", "99999999999999999999999"} {
 		if n := (Versioned{v}).version(); n != 0 {

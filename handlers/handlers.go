@@ -4,6 +4,7 @@ package handlers
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -67,7 +68,30 @@ func bindForm(c echo.Context, f any) error {
 	if err := (&echo.DefaultBinder{}).BindBody(c, f); err != nil {
 		return models.Errorf(models.EInvalid, "提交的表单无法读取，请返回页面重新填写")
 	}
+	trimSpace(reflect.ValueOf(f).Elem())
 	return nil
+}
+
+// trimSpace trims the blanks around every string of a bound form (embedded structs and
+// multiple choices too): what is kept and shown again is what was typed, without them.
+// A field tagged `trim:"no"` (lines of data an admin edits) is kept exactly as typed.
+func trimSpace(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(strings.TrimSpace(v.String()))
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			trimSpace(v.Index(i))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).Tag.Get("trim") != "no" {
+				trimSpace(v.Field(i))
+			}
+		}
+	}
 }
 
 // redirectWithFlash is the success end of a form: 303 to url with a message.

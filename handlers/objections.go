@@ -139,7 +139,6 @@ func (h *Reviews) Exit(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	f.Note = strings.TrimSpace(f.Note)
 	values := map[string]string{"exit_class": f.ExitClass, "institution_class": f.InstitutionClass, "exit_note": f.Note}
 	e, cl := models.ExitClass(f.ExitClass), models.InstitutionClass(f.InstitutionClass)
 	row, err := h.store.ApplicationRow(c.Request().Context(), CurrentUser(c), id)

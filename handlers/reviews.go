@@ -126,7 +126,7 @@ type Versioned struct {
 // version is the version as a number; 0 (missing or not a number) skips the check, which
 // only the workflow's own refusals then guard.
 func (v Versioned) version() int {
-	n, err := strconv.Atoi(strings.TrimSpace(v.Version))
+	n, err := strconv.Atoi(v.Version)
 	if err != nil {
 		return 0
 	}
@@ -145,7 +145,7 @@ func newOpinionForm(c echo.Context, field string) (opinionForm, error) {
 	if err := bindForm(c, &f.Versioned); err != nil {
 		return f, err
 	}
-	f.Text = strings.TrimSpace(c.Request().Form.Get(field))
+	f.Text = strings.TrimSpace(c.Request().Form.Get(field)) // named at run time: read beside the binder
 	return f, nil
 }
 
@@ -158,13 +158,6 @@ type passForm struct {
 	Opinion        string `form:"pass_opinion"`
 	Override       string `form:"pass_override"`
 	OverrideReason string `form:"pass_override_reason"`
-}
-
-func newPassForm(c echo.Context) (passForm, error) {
-	var f passForm
-	err := bindForm(c, &f)
-	f.Opinion, f.OverrideReason = strings.TrimSpace(f.Opinion), strings.TrimSpace(f.OverrideReason)
-	return f, err
 }
 
 func (f passForm) override() bool { return f.Override == "1" }
@@ -185,13 +178,6 @@ type returnForm struct {
 	Versioned
 	Opinion string `form:"return_opinion"`
 	Days    string `form:"return_days"`
-}
-
-func newReturnForm(c echo.Context) (returnForm, error) {
-	var f returnForm
-	err := bindForm(c, &f)
-	f.Opinion, f.Days = strings.TrimSpace(f.Opinion), strings.TrimSpace(f.Days)
-	return f, err
 }
 
 // validate checks the period and the opinion with the rules of models, and returns the
@@ -219,12 +205,6 @@ type failForm struct {
 	Remarks  string `form:"fail_remarks"`
 }
 
-func newFailForm(c echo.Context) (failForm, error) {
-	var f failForm
-	err := bindForm(c, &f)
-	return f, err
-}
-
 func (f failForm) values() map[string]string {
 	return map[string]string{"fail_problems": f.Problems, "fail_remarks": f.Remarks}
 }
@@ -236,13 +216,6 @@ type materialForm struct {
 	Code    string `form:"code"`
 }
 
-func newMaterialForm(c echo.Context) (materialForm, error) {
-	var f materialForm
-	err := bindForm(c, &f)
-	f.Comment = strings.TrimSpace(f.Comment)
-	return f, err
-}
-
 // assignForm names the officer an application is given to.
 type assignForm struct {
 	Officer string `form:"officer_id"`
@@ -251,7 +224,7 @@ type assignForm struct {
 // officer is the chosen officer's id; 0 when none (or nonsense) was sent, which the store
 // refuses as no officer of the district.
 func (f assignForm) officer() int64 {
-	n, err := strconv.ParseInt(strings.TrimSpace(f.Officer), 10, 64)
+	n, err := strconv.ParseInt(f.Officer, 10, 64)
 	if err != nil {
 		return 0
 	}
@@ -287,8 +260,8 @@ func (h *Reviews) Pass(success string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		f, err := newPassForm(c)
-		if err != nil {
+		var f passForm
+		if err := bindForm(c, &f); err != nil {
 			return err
 		}
 		district := CurrentUser(c).Role == models.RoleDistrict
@@ -307,8 +280,8 @@ func (h *Reviews) Return(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := newReturnForm(c)
-	if err != nil {
+	var f returnForm
+	if err := bindForm(c, &f); err != nil {
 		return err
 	}
 	days, errs := f.validate()
@@ -326,12 +299,12 @@ func (h *Reviews) Fail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f, err := newFailForm(c)
-	if err != nil {
+	var f failForm
+	if err := bindForm(c, &f); err != nil {
 		return err
 	}
 	_, err = h.store.Fail(c.Request().Context(), actor(c, h.now), id, models.ParseProblems(f.Problems),
-		strings.TrimSpace(f.Remarks), f.version())
+		f.Remarks, f.version())
 	return h.decided(c, decision{ID: id, Form: "fail", Field: "fail_problems", Values: f.values(), Err: err, Success: "已作出不合格结论并告知机构，异议期限已开始计算"})
 }
 
@@ -346,8 +319,8 @@ func (h *Reviews) ReviewMaterial(state string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		f, err := newMaterialForm(c)
-		if err != nil {
+		var f materialForm
+		if err := bindForm(c, &f); err != nil {
 			return err
 		}
 		err = h.store.ReviewMaterialInDistrictReview(c.Request().Context(), actor(c, h.now), id, mid, state, f.Comment)

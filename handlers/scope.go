@@ -75,7 +75,7 @@ func (h *Scope) SetMirror(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	raw := strings.TrimSpace(f.URL)
+	raw := f.URL
 	if err := models.ValidateWebURL(raw); err != nil {
 		return h.renderMirror(c, http.StatusUnprocessableEntity, platform.MirrorPage{FormID: id, URL: raw,
 			Errors: components.FieldErrors{"mirror_url": models.ErrorMessage(err)}})

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -95,7 +94,7 @@ func (h *Windows) Set(c echo.Context) error {
 	if err := bindForm(c, &f); err != nil {
 		return err
 	}
-	start, end := strings.TrimSpace(f.Start), strings.TrimSpace(f.End)
+	start, end := f.Start, f.End
 	errs := components.FieldErrors{}
 	s, err := models.ParseRequiredDate(start, "受理开始日期")
 	if err != nil {

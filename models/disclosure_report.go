@@ -45,6 +45,7 @@ type MonthlyReport struct {
 	SubmittedAt   time.Time
 	DueAt         time.Time // the end of the due day
 	Note          string
+	UploadSHA256  string // the uploaded template the figures were read from
 	Figures       MonthlyFigures
 	PrevHash      string
 	Hash          string
@@ -82,7 +83,7 @@ func optID(p *int64) string {
 func MonthlyReportHash(r MonthlyReport) string {
 	fields := []string{
 		fmt.Sprint(r.ID), fmt.Sprint(r.InstitutionID), fmt.Sprint(r.Version), string(r.RuleSet), string(r.Source),
-		optID(r.SubmittedBy), optID(r.TokenID), ChainTime(r.SubmittedAt), ChainTime(r.DueAt), r.Note,
+		optID(r.SubmittedBy), optID(r.TokenID), ChainTime(r.SubmittedAt), ChainTime(r.DueAt), r.Note, r.UploadSHA256,
 	}
 	fields = append(fields, figureFields(r.Figures)...)
 	return ChainHash(append(fields, r.PrevHash)...)

@@ -41,7 +41,7 @@ type PlatformPage struct {
 // FigureField is one item of the monthly form.
 type FigureField struct {
 	Key, Label, Unit, Citation, Value string
-	Text, Optional                bool
+	Text, Optional                    bool
 }
 
 // FormPage is the monthly report form: typed values are kept on every refusal.

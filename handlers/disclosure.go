@@ -164,7 +164,7 @@ func (h *Disclosure) renderForm(c echo.Context, status int, inst *models.Institu
 	ctx := c.Request().Context()
 	page := disclosure.FormPage{Period: typed["period"], Note: typed["note"], Errors: errs, FromUpload: fromUpload, UploadHash: typed["upload_sha256"]}
 	for _, it := range models.MonthlyItems {
-		page.Fields = append(page.Fields, disclosure.FigureField{Key: it.Key, Label: it.Label, Unit: it.Kind.Unit(),
+		page.Fields = append(page.Fields, disclosure.FigureField{Key: it.Key, Label: it.Label, Unit: it.Unit(),
 			Citation: it.Citation, Value: typed[it.Key], Text: it.Kind == models.FigureText, Optional: it.Optional})
 	}
 	rs, err := h.store.InstitutionRuleSet(ctx, inst.ID)

@@ -6,67 +6,58 @@ import (
 	"unicode/utf8"
 )
 
-// FigureKind is how a monthly item is typed: an amount in 元, a count, a percentage or text.
-type FigureKind string
-
-const (
-	FigureMoney FigureKind = "money"
-	FigureCount FigureKind = "count"
-	FigureRatio FigureKind = "ratio"
-	FigureText  FigureKind = "text"
-)
-
-// Unit is the unit the item is typed in, as the form and the template show it.
-func (k FigureKind) Unit() string {
-	switch k {
-	case FigureMoney:
-		return "元"
-	case FigureCount:
-		return "笔/人"
-	case FigureRatio:
-		return "%"
-	}
-	return ""
+// optionalItems are the 如有 (if any) items: left empty they read as zero.
+var optionalItems = map[string]bool{
+	"related_balance": true, "related_count": true, "compensation_amount": true, "compensation_count": true,
+	"compensation_balance": true,
 }
 
-// FigureItem is one item of the monthly report: the same list drives the form, the XLSX
-// template (one row per item) and the JSON API, so the three ways in read alike.
+// FigureItem is one item of the monthly report as the portal's three ways in show it:
+// the same list drives the form, the XLSX template (one row per item) and the JSON API,
+// so they read alike. It is MonthlyFigureFields (the items of seeds/003 §8 and the two
+// balances of seeds/001, with their keys) plus the fee schedule of §8(十), in the
+// guideline's order.
 type FigureItem struct {
 	Key      string // form field, template key column and JSON property
 	Label    string
 	Kind     FigureKind
 	Citation string
-	Optional bool // 如有: empty is zero
-	ref      func(f *MonthlyFigures) any
+	Optional bool                // 如有: empty is zero
+	field    *MonthlyFigureField // nil for the fee schedule
+}
+
+// Unit is the unit the item is typed in.
+func (it FigureItem) Unit() string {
+	switch it.Kind {
+	case FigureAmount:
+		return "元"
+	case FigureShare:
+		return "%"
+	case FigureCount:
+		if strings.HasSuffix(it.Label, "人数量") {
+			return "人"
+		}
+		return "笔"
+	}
+	return ""
 }
 
 // MaxFeeSchedule bounds the fee schedule text.
 const MaxFeeSchedule = 2000
 
-// MonthlyItems are the items of seeds/003 §8 and the two balances of seeds/001 二(三)(四),
-// in the order of the guideline.
-var MonthlyItems = []FigureItem{
-	{Key: "cumulative_amount", Label: "累计借贷金额", Kind: FigureMoney, Citation: "seeds/003 §8(一)", ref: func(f *MonthlyFigures) any { return &f.CumulativeAmount }},
-	{Key: "cumulative_count", Label: "累计借贷笔数", Kind: FigureCount, Citation: "seeds/003 §8(一)", ref: func(f *MonthlyFigures) any { return &f.CumulativeCount }},
-	{Key: "balance", Label: "借贷余额", Kind: FigureMoney, Citation: "seeds/003 §8(二)", ref: func(f *MonthlyFigures) any { return &f.Balance }},
-	{Key: "balance_count", Label: "借贷余额笔数", Kind: FigureCount, Citation: "seeds/003 §8(二)", ref: func(f *MonthlyFigures) any { return &f.BalanceCount }},
-	{Key: "cumulative_lenders", Label: "累计出借人数量", Kind: FigureCount, Citation: "seeds/003 §8(三)", ref: func(f *MonthlyFigures) any { return &f.CumulativeLenders }},
-	{Key: "cumulative_borrowers", Label: "累计借款人数量", Kind: FigureCount, Citation: "seeds/003 §8(三)", ref: func(f *MonthlyFigures) any { return &f.CumulativeBorrowers }},
-	{Key: "current_lenders", Label: "当期出借人数量", Kind: FigureCount, Citation: "seeds/003 §8(四)", ref: func(f *MonthlyFigures) any { return &f.CurrentLenders }},
-	{Key: "current_borrowers", Label: "当期借款人数量", Kind: FigureCount, Citation: "seeds/003 §8(四)", ref: func(f *MonthlyFigures) any { return &f.CurrentBorrowers }},
-	{Key: "top10_share", Label: "前十大借款人待还金额占比", Kind: FigureRatio, Citation: "seeds/003 §8(五)", ref: func(f *MonthlyFigures) any { return &f.Top10Share }},
-	{Key: "largest_borrower_share", Label: "最大单一借款人待还金额占比", Kind: FigureRatio, Citation: "seeds/003 §8(五)", ref: func(f *MonthlyFigures) any { return &f.LargestBorrowerShare }},
-	{Key: "related_balance", Label: "关联关系借款余额", Kind: FigureMoney, Citation: "seeds/003 §8(六)", Optional: true, ref: func(f *MonthlyFigures) any { return &f.RelatedBalance }},
-	{Key: "related_count", Label: "关联关系借款笔数", Kind: FigureCount, Citation: "seeds/003 §8(六)", Optional: true, ref: func(f *MonthlyFigures) any { return &f.RelatedCount }},
-	{Key: "overdue_amount", Label: "逾期金额", Kind: FigureMoney, Citation: "seeds/003 §8(七)", ref: func(f *MonthlyFigures) any { return &f.OverdueAmount }},
-	{Key: "overdue_count", Label: "逾期笔数", Kind: FigureCount, Citation: "seeds/003 §8(七)", ref: func(f *MonthlyFigures) any { return &f.OverdueCount }},
-	{Key: "overdue90_amount", Label: "逾期90天以上金额", Kind: FigureMoney, Citation: "seeds/003 §8(八)", ref: func(f *MonthlyFigures) any { return &f.Overdue90Amount }},
-	{Key: "overdue90_count", Label: "逾期90天以上笔数", Kind: FigureCount, Citation: "seeds/003 §8(八)", ref: func(f *MonthlyFigures) any { return &f.Overdue90Count }},
-	{Key: "compensation_amount", Label: "累计代偿金额", Kind: FigureMoney, Citation: "seeds/003 §8(九)", Optional: true, ref: func(f *MonthlyFigures) any { return &f.CompensationAmount }},
-	{Key: "compensation_count", Label: "累计代偿笔数", Kind: FigureCount, Citation: "seeds/003 §8(九)", Optional: true, ref: func(f *MonthlyFigures) any { return &f.CompensationCount }},
-	{Key: "fee_schedule", Label: "收费标准", Kind: FigureText, Citation: "seeds/003 §8(十)", ref: func(f *MonthlyFigures) any { return &f.FeeSchedule }},
-	{Key: "risk_reserve_balance", Label: "一般风险准备金余额", Kind: FigureMoney, Citation: "seeds/001 二(三)", ref: func(f *MonthlyFigures) any { return &f.RiskReserveBalance }},
-	{Key: "compensation_balance", Label: "出借人风险补偿金余额", Kind: FigureMoney, Citation: "seeds/001 二(四)", Optional: true, ref: func(f *MonthlyFigures) any { return &f.CompensationBalance }},
+// MonthlyItems are the items of the monthly report, in the order of seeds/003 §8.
+var MonthlyItems = monthlyItems()
+
+func monthlyItems() []FigureItem {
+	var out []FigureItem
+	for i := range MonthlyFigureFields {
+		ff := &MonthlyFigureFields[i]
+		if ff.Key == "risk_reserve_balance" { // §8(十) closes the guideline's list
+			out = append(out, FigureItem{Key: FeeScheduleField, Label: "收费标准", Kind: FigureText, Citation: n8("(十)")})
+		}
+		out = append(out, FigureItem{Key: ff.Key, Label: ff.Label, Kind: ff.Kind, Citation: ff.Clause, Optional: optionalItems[ff.Key], field: ff})
+	}
+	return out
 }
 
 // FigureItemByKey finds an item.
@@ -81,32 +72,25 @@ func FigureItemByKey(key string) (FigureItem, bool) {
 
 // Value is the item's value of f as a form shows it: "1234.50", "12", "8.00".
 func (it FigureItem) Value(f MonthlyFigures) string {
-	switch v := it.ref(&f).(type) {
-	case *Money:
-		return v.Yuan()
-	case *int64:
-		return strconv.FormatInt(*v, 10)
-	case *Ratio:
-		return v.Percent()
-	case *string:
-		return *v
+	if it.field == nil {
+		return f.FeeSchedule
 	}
-	return ""
+	v := it.field.Value(f)
+	switch it.Kind {
+	case FigureAmount:
+		return Money(v).Yuan()
+	case FigureShare:
+		return Ratio(v).Percent()
+	}
+	return strconv.FormatInt(v, 10)
 }
 
 // Display is the item's value for a page: amounts with separators and 元, shares with %.
 func (it FigureItem) Display(f MonthlyFigures) string {
-	switch v := it.ref(&f).(type) {
-	case *Money:
-		return v.String() + " 元"
-	case *int64:
-		return strconv.FormatInt(*v, 10)
-	case *Ratio:
-		return v.String()
-	case *string:
-		return *v
+	if it.field == nil {
+		return f.FeeSchedule
 	}
-	return ""
+	return it.field.Format(it.field.Value(f))
 }
 
 // ParseCount reads a non-negative whole number: "1234", "1,234", full-width digits.
@@ -130,40 +114,44 @@ func ParseCount(s string) (int64, error) {
 // set parses s into the item of f.
 func (it FigureItem) set(f *MonthlyFigures, s string) error {
 	s = strings.TrimSpace(s)
-	if s == "" && it.Kind != FigureText {
-		if !it.Optional {
-			return Errorf(EInvalid, "请填写%s", it.Label)
-		}
-		s = "0"
-	}
-	switch v := it.ref(f).(type) {
-	case *Money:
-		m, err := ParseYuan(s)
-		if err != nil {
-			return Errorf(EInvalid, "%s：%s", it.Label, ErrorMessage(err))
-		}
-		*v = m
-	case *int64:
-		n, err := ParseCount(s)
-		if err != nil {
-			return Errorf(EInvalid, "%s%s", it.Label, ErrorMessage(err))
-		}
-		*v = n
-	case *Ratio:
-		r, err := ParsePercent(s)
-		if err != nil {
-			return Errorf(EInvalid, "%s：%s", it.Label, ErrorMessage(err))
-		}
-		*v = r
-	case *string:
+	if it.field == nil {
 		if s == "" {
 			return Errorf(EInvalid, "请填写%s", it.Label)
 		}
 		if !utf8.ValidString(s) || utf8.RuneCountInString(s) > MaxFeeSchedule {
 			return Errorf(EInvalid, "%s不能超过 %d 个字", it.Label, MaxFeeSchedule)
 		}
-		*v = s
+		f.FeeSchedule = s
+		return nil
 	}
+	if s == "" {
+		if !it.Optional {
+			return Errorf(EInvalid, "请填写%s", it.Label)
+		}
+		s = "0"
+	}
+	var v int64
+	switch it.Kind {
+	case FigureAmount:
+		m, err := ParseYuan(s)
+		if err != nil {
+			return Errorf(EInvalid, "%s：%s", it.Label, ErrorMessage(err))
+		}
+		v = int64(m)
+	case FigureShare:
+		r, err := ParsePercent(s)
+		if err != nil {
+			return Errorf(EInvalid, "%s：%s", it.Label, ErrorMessage(err))
+		}
+		v = int64(r)
+	default:
+		n, err := ParseCount(s)
+		if err != nil {
+			return Errorf(EInvalid, "%s%s", it.Label, ErrorMessage(err))
+		}
+		v = n
+	}
+	it.field.Set(f, v)
 	return nil
 }
 

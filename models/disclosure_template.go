@@ -67,8 +67,8 @@ func MonthlyTemplate(institution string, p Period, values map[string]string) (*e
 		}
 		set("A"+r, label)
 		set("B"+r, values[it.Key])
-		unit := it.Kind.Unit()
-		if it.Kind == FigureRatio {
+		unit := it.Unit()
+		if it.Kind == FigureShare {
 			unit = "%（填百分数，如 8.5 表示 8.5%）"
 		}
 		set("C"+r, unit)

@@ -37,6 +37,14 @@ func TestDisclosureMonthlyForm(t *testing.T) {
 		t.Fatalf("bad figures: %d", resp.StatusCode)
 	}
 	webtest.Contains(t, body, "不能超过 100%", "累计借贷笔数应为不小于 0 的整数", `value="十二"`, "借款人服务费：借款本金的 1%")
+	// a contradiction (M90+ above all overdue) is refused beside the field, through drules' cross-checks
+	contra := monthlyForm("2026-10")
+	contra.Set("overdue90_amount", "6000000")
+	resp, body = c.Submit("/platform/disclosure/monthly", contra)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-overdue90_amount"`) {
+		t.Fatalf("contradiction: %d", resp.StatusCode)
+	}
+	webtest.Contains(t, body, `value="6000000"`)
 	resp, _ = c.Submit("/platform/disclosure/monthly", monthlyForm("2026-10"))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("good figures: %d", resp.StatusCode)
@@ -53,7 +61,7 @@ func TestDisclosureMonthlyForm(t *testing.T) {
 		t.Fatalf("correction: %d", resp.StatusCode)
 	}
 	_, body = c.Get("/platform/disclosure/monthly/2026-10")
-	webtest.Contains(t, body, "共 2 个版本", "更正逾期笔数", ">40<", ">41<")
+	webtest.Contains(t, body, "共 2 个版本", "更正逾期笔数", ">40 笔<", ">41 笔<")
 	// a platform not filed is told so
 	c1 := login(t, env, "platform1")
 	resp, body = c1.Get("/platform/disclosure/monthly/new")

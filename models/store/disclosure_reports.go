@@ -186,7 +186,7 @@ func institutionRuleSet(db *gorm.DB, institutionID int64) (models.RuleSetID, err
 	if err != nil {
 		return "", err
 	}
-	return effectiveRuleSet(models.RuleSetID(row.Province), models.RuleSetID(row.City)), nil
+	return models.EffectiveRuleSet(models.RuleSetID(row.Province), models.RuleSetID(row.City)), nil
 }
 
 // RuleSetting is a division's own choice, "" when it has none.
@@ -273,10 +273,10 @@ func (s *Store) SubmitMonthlyReport(ctx context.Context, a Actor, in ReportInput
 		} else if pr != nil {
 			prev = &pr.Figures
 		}
-		if errs := checkMonthlyFigures(in.Figures, prev); len(errs) > 0 {
+		if errs := models.CheckMonthlyFigures(in.Figures, prev); len(errs) > 0 {
 			return &FigureErrors{Errors: errs}
 		}
-		due, err := monthlyReportDue(cal, rs, in.Figures.Period)
+		due, err := models.MonthlyReportDue(cal, rs, in.Figures.Period)
 		if err != nil {
 			return err
 		}
@@ -351,7 +351,7 @@ func (s *Store) MonthlyDue(ctx context.Context, institutionID int64, p models.Pe
 	if err != nil {
 		return models.Date{}, "", err
 	}
-	due, err := monthlyReportDue(cal, rs, p)
+	due, err := models.MonthlyReportDue(cal, rs, p)
 	return due, rs, err
 }
 
@@ -366,5 +366,5 @@ func (s *Store) CheckReport(ctx context.Context, institutionID int64, f models.M
 	if prev != nil {
 		pf = &prev.Figures
 	}
-	return checkMonthlyFigures(f, pf), nil
+	return models.CheckMonthlyFigures(f, pf), nil
 }

@@ -91,3 +91,38 @@ func DashboardXLSX() string      { return "/dashboard.xlsx" }
 func Notices() string            { return "/notices" }
 func CityComplaints() string     { return "/city/complaints" }
 func ProvinceComplaints() string { return "/province/complaints" }
+
+// Disclosure supervision after filing (issue 11).
+
+const (
+	PlatformDisclosure     = "/platform/disclosure"
+	PlatformMonthly        = PlatformDisclosure + "/monthly"
+	PlatformMonthlyUpload  = PlatformMonthly + "/upload"
+	PlatformEvents         = PlatformDisclosure + "/events"
+	PlatformAnnualDocs     = PlatformDisclosure + "/annual"
+	PlatformAPITokens      = PlatformDisclosure + "/tokens"
+	DisclosureMonitor      = "/disclosure"
+	DisclosureMonitorXLSX  = "/disclosure.xlsx"
+	DisclosureScores       = "/disclosure/scores"
+	DisclosureEvents       = "/disclosure/events"
+	DisclosureRuleSettings = "/disclosure/rules"
+	APIPlatformMonthly     = "/api/v1/platform/monthly-reports"
+)
+
+func PlatformMonthlyForm(period string) string {
+	return PlatformMonthly + "/new?period=" + url.QueryEscape(period)
+}
+func PlatformMonthlyTemplate(period string) string {
+	return PlatformMonthly + "/template.xlsx?period=" + url.QueryEscape(period)
+}
+func PlatformMonthlyVersions(period string) string {
+	return PlatformMonthly + "/" + url.PathEscape(period)
+}
+func PlatformEvent(ev int64) string           { return PlatformEvents + "/" + id(ev) }
+func RevokePlatformAPIToken(t int64) string   { return PlatformAPITokens + "/" + id(t) + "/revoke" }
+func InstitutionDisclosure(inst int64) string { return Institution(inst) + "/disclosure" }
+func InstitutionIndicators(inst int64, period string) string {
+	return InstitutionDisclosure(inst) + "/" + url.PathEscape(period)
+}
+func InstitutionScore(inst int64) string { return InstitutionDisclosure(inst) + "/score" }
+func PublicDisclosure(inst int64) string { return "/register/" + id(inst) + "/disclosure" }

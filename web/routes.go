@@ -98,6 +98,7 @@ func (s *Server) routes() {
 	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
+	disc := handlers.NewDisclosure(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -156,6 +157,14 @@ func (s *Server) routes() {
 	s.post("/platform/notices/:id/mirror", platforms, scope.SetMirror)
 	s.get("/platform/scope", platforms, scope.Show)
 	s.post("/platform/scope", platforms, limitBody(scopeBodyLimit, scope.Record))
+
+	// Platforms after filing: disclosure reports (issue 11; seeds/003 §8, §10).
+	s.get("/platform/disclosure", platforms, disc.Home)
+	s.get("/platform/disclosure/monthly/new", platforms, disc.NewMonthly)
+	s.post("/platform/disclosure/monthly", platforms, disc.SubmitMonthly)
+	s.get("/platform/disclosure/monthly/template.xlsx", platforms, disc.Template)
+	s.post("/platform/disclosure/monthly/upload", platforms, limitBody(s.cfg.materialBodyLimit(), disc.UploadTemplate))
+	s.get("/platform/disclosure/monthly/:period", platforms, disc.Versions)
 
 	// Case files: the platform and the officers of the jurisdiction, never the admin.
 	s.get("/applications/:id", caseViewers, rv.Show)

@@ -1,0 +1,80 @@
+// Package disclosure holds the pages of disclosure supervision after filing (issue 11):
+// the platform's monthly reports, events, annual documents and API tokens; the officers'
+// lists, indicators and scores; the public disclosure page.
+package disclosure
+
+import (
+	"portal/models"
+	"portal/views/components"
+)
+
+// Obligation is one due report as the platform's page lists it.
+type Obligation struct {
+	What     string
+	Deadline *components.Deadline
+	Done     bool
+	Href     string
+}
+
+// ReportRow is one period's latest version.
+type ReportRow struct {
+	Period      string
+	Version     int
+	Source      string
+	SubmittedAt string
+	Due         string
+	Late        bool
+	Href        string
+}
+
+// PlatformPage is the platform's disclosure home.
+type PlatformPage struct {
+	Filed       bool
+	Institution string
+	RuleSet     string
+	Obligations []Obligation
+	Reports     []ReportRow
+	Period      string // the period now due, for the form and template links
+	Errors      components.FieldErrors
+}
+
+// FigureField is one item of the monthly form.
+type FigureField struct {
+	Key, Label, Unit, Citation, Value string
+	Text, Optional                    bool
+}
+
+// FormPage is the monthly report form: typed values are kept on every refusal.
+type FormPage struct {
+	Period     string
+	Fields     []FigureField
+	Note       string
+	Errors     components.FieldErrors
+	FromUpload string // the uploaded template's file name when the values were read from it
+	Correction int    // the version this one corrects, 0 for a first report
+	RuleSet    string
+	Deadline   *components.Deadline
+	UploadHash string // the uploaded file's SHA-256, kept with the version
+}
+
+// VersionsPage is the history of one period's report.
+type VersionsPage struct {
+	Institution string
+	Period      string
+	Versions    []Version
+	Items       []models.FigureItem
+	CorrectHref string // "" for officers
+	BackHref    string
+}
+
+// Version is one version with its figures.
+type Version struct {
+	Number      int
+	Source      string
+	SubmittedAt string
+	Submitter   string
+	Note        string
+	Late        bool
+	Hash        string
+	Values      []string // in Items order
+}

@@ -256,3 +256,31 @@ func BankDifferences(declared MonthlyFigures, bank BankStatement, tolerance Mone
 	cmp("出借人风险补偿金", declared.CompensationBalance, bank.CompensationBalance)
 	return out
 }
+
+// MaxWarningFinding bounds a closing finding.
+const MaxWarningFinding = 2000
+
+// ValidateWarningFinding requires the officer's finding when closing a task.
+func ValidateWarningFinding(s string) error {
+	t := strings.TrimSpace(s)
+	switch {
+	case t == "":
+		return Errorf(EInvalid, "请填写核查处置意见：核查了什么、结论和采取的措施")
+	case len([]rune(t)) > MaxWarningFinding:
+		return Errorf(EInvalid, "处置意见不超过 %d 字", MaxWarningFinding)
+	}
+	return nil
+}
+
+// WarningTaskDue is a task's due date, serviceDays working days after it opened; while the
+// calendar of the year it reaches is not published, pendingYear names that year.
+func WarningTaskDue(cal *Calendar, opened Date, serviceDays int) (due *Date, pendingYear int, err error) {
+	d, err := cal.AddWorkingDays(opened, serviceDays)
+	if y, missing := MissingCalendarYear(err); missing {
+		return nil, y, nil
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	return &d, 0, nil
+}

@@ -45,9 +45,12 @@ func TestEvaluateWarnings(t *testing.T) {
 		{"m90 rate at the threshold is not above it", nil, func(c, p *MonthlyFigures, f *WarningFacts) { c.Overdue90Amount = 5_000_000 * OneYuan }, 0, nil},
 		{"m90 rate above the default 5%", nil, func(c, p *MonthlyFigures, f *WarningFacts) { c.Overdue90Amount = 6_000_000 * OneYuan }, 0, []WarningRule{WarnM90Rate}},
 		{"a jurisdiction's lower threshold", WarningThresholds{WarnM90Rate: 1 * int64(Percent)}, nil, 0, []WarningRule{WarnM90Rate}},
-		{"largest borrower above 10%", nil, func(c, p *MonthlyFigures, f *WarningFacts) { c.LargestBorrowerShare = 11 * Percent; c.Top10Share = 20 * Percent }, 0, []WarningRule{WarnLargestShare}},
+		{"largest borrower above 10%", nil, func(c, p *MonthlyFigures, f *WarningFacts) {
+			c.LargestBorrowerShare = 11 * Percent
+			c.Top10Share = 20 * Percent
+		}, 0, []WarningRule{WarnLargestShare}},
 		{"one borrower above the cap (000 十)", nil, nil, 1, []WarningRule{WarnCapViolation}},
-		{"related-party lending", nil, func(c, p *MonthlyFigures, f *WarningFacts) { c.RelatedBalance, c.RelatedCount = 100 * OneYuan, 1 }, 0, []WarningRule{WarnRelatedParty}},
+		{"related-party lending", nil, func(c, p *MonthlyFigures, f *WarningFacts) { c.RelatedBalance, c.RelatedCount = 100*OneYuan, 1 }, 0, []WarningRule{WarnRelatedParty}},
 		{"balance rising under rectification (plan 6 三(二)6)", nil, func(c, p *MonthlyFigures, f *WarningFacts) { p.Balance = 90_000_000 * OneYuan }, 0, []WarningRule{WarnBalanceRise}},
 		// reserve 1% of 100,000,000 元 is 1,000,000 元: 999,999 元 is short (001 二(三))
 		{"reserve below 1%", nil, func(c, p *MonthlyFigures, f *WarningFacts) { c.RiskReserveBalance = 999_999 * OneYuan }, 0, []WarningRule{WarnReserve}},

@@ -92,6 +92,15 @@ func Notices() string            { return "/notices" }
 func CityComplaints() string     { return "/city/complaints" }
 func ProvinceComplaints() string { return "/province/complaints" }
 
+// Early warning (issue 12 §2).
+
+func Warnings() string                    { return "/warnings" }
+func WarningsXLSX() string                { return "/warnings.xlsx" }
+func WarningSettings() string             { return "/warnings/settings" }
+func WarningTask(task int64) string       { return "/warnings/" + id(task) }
+func CloseWarningTask(task int64) string  { return WarningTask(task) + "/close" }
+func WarningFile(task, file int64) string { return WarningTask(task) + "/files/" + id(file) }
+
 // Disclosure supervision after filing (issue 11).
 
 const (

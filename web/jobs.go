@@ -34,6 +34,14 @@ func (s *Server) jobs() []Job {
 		_, err := s.extracts.Ensure(ctx, now)
 		return err
 	}})
+	// Early warning over the monthly figures (issue 12 §2): opens a task per new breach.
+	all = append(all, Job{Name: "风险预警检查", Run: func(ctx context.Context, now time.Time) error {
+		n, err := s.store.RunEarlyWarning(ctx, now)
+		if n > 0 {
+			s.log.Info("风险预警：已开启预警处置任务", "count", n)
+		}
+		return err
+	}})
 	all = append(all, s.fileJobs()...)
 	return all
 }

@@ -109,6 +109,13 @@ var authorization = []struct {
 
 	{"GET", "/dashboard", "LF...F", ""},
 	{"GET", "/dashboard.xlsx", "LF...F", ""},
+	{"GET", "/warnings", "LF...F", ""},
+	{"GET", "/warnings.xlsx", "LF...F", ""},
+	{"GET", "/warnings/settings", "LFF..F", ""},
+	{"POST", "/warnings/settings", "LFF..F", ""},
+	{"GET", "/warnings/:id", "LF***F", ""},
+	{"POST", "/warnings/:id/close", "LF*FFF", ""},
+	{"GET", "/warnings/:id/files/:file", "LF***F", ""},
 	{"GET", "/institutions", "LF....", ""},
 	{"GET", "/institutions.xlsx", "LF....", ""},
 	{"GET", "/institutions/:id", "LF****", "LFN..."},

@@ -109,6 +109,7 @@ func (h *Dashboards) page(c echo.Context) (*dashboard.AcceptancePage, error) {
 		{Label: "公示中", Value: itoa64(d.Notices.Running), Href: urls.Notices(), Warn: false},
 		{Label: "本周公示期满", Value: itoa64(d.Notices.EndingWeek), Href: "", Warn: false},
 		{Label: "待核查举报", Value: itoa64(d.Complaint.Open), Href: complaintsHref(u), Warn: d.Complaint.Overdue > 0},
+		{Label: "待处置预警", Value: itoa64(d.Warnings.Open), Href: urls.Warnings() + "?status=open", Warn: d.Warnings.Overdue > 0},
 	}
 	p.Charts = append(p.Charts, byStateChart(d), byAreaChart(d), funnelChart(d), overdueChart(d),
 		stageDaysChart(d), classChart(d), exitChart(d), windDownChart(d))

@@ -104,3 +104,52 @@ func VerifyReportChain(rows []MonthlyReport) *ChainBreak {
 	}
 	return nil
 }
+
+// ReportStatus is where one month's report of an institution stands on a day.
+type ReportStatus string
+
+const (
+	ReportOnTime      ReportStatus = "on_time"      // 按时报送
+	ReportLate        ReportStatus = "late"         // 逾期报送: the first version came after the due day
+	ReportPending     ReportStatus = "pending"      // 待报送: not yet, the due day has not passed
+	ReportOverdue     ReportStatus = "overdue"      // 逾期未报: not yet, the due day has passed
+	ReportNotRequired ReportStatus = "not_required" // the month precedes filing
+)
+
+// Label is the Chinese name.
+func (s ReportStatus) Label() string {
+	switch s {
+	case ReportOnTime:
+		return "按时报送"
+	case ReportLate:
+		return "逾期报送"
+	case ReportPending:
+		return "待报送"
+	case ReportOverdue:
+		return "逾期未报"
+	case ReportNotRequired:
+		return "备案前，无需报送"
+	}
+	return string(s)
+}
+
+// Bad says an officer should look at it.
+func (s ReportStatus) Bad() bool { return s == ReportLate || s == ReportOverdue }
+
+// MonthlyReportStatus is the status of a period's report: first is when its first version
+// came in (nil: none), due its due day, filed the filing day (the first period reported
+// is the filing month's), today the day it is judged on.
+func MonthlyReportStatus(p Period, filed Date, first *time.Time, due, today Date) ReportStatus {
+	if p.Key() < PeriodOf(filed).Key() {
+		return ReportNotRequired
+	}
+	switch {
+	case first != nil && DateOf(*first).After(due):
+		return ReportLate
+	case first != nil:
+		return ReportOnTime
+	case today.After(due):
+		return ReportOverdue
+	}
+	return ReportPending
+}

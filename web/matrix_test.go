@@ -92,6 +92,13 @@ var authorization = []struct {
 	{"POST", "/platform/notices/:id/mirror", "L*FFFF", ""},
 	{"GET", "/platform/scope", "L.FFFF", ""},
 	{"POST", "/platform/scope", "L.FFFF", ""},
+	// disclosure after filing: platform1 is not filed: the pages behind the filing send it to /platform/disclosure (303)
+	{"GET", "/platform/disclosure", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/monthly/new", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/monthly", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/monthly/template.xlsx", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/monthly/upload", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/monthly/:period", "L.FFFF", ""},
 
 	{"GET", "/applications/:id", "L****F", "LNN..F"},
 	{"GET", "/applications/:id/checklist", "L****F", "LNN..F"},
@@ -146,6 +153,9 @@ var authorization = []struct {
 
 	{"POST", "/applications/:id/objection-review/uphold", "LFF**F", ""},
 	{"POST", "/applications/:id/objection-review/reject", "LFF**F", ""},
+
+	{"GET", "/disclosure", "LF...F", ""},
+	{"GET", "/disclosure.xlsx", "LF...F", ""},
 
 	{"GET", "/province", "LFFF.F", ""},
 	{"GET", "/province.xlsx", "LFFF.F", ""},

@@ -99,6 +99,7 @@ func (s *Server) routes() {
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
 	disc := handlers.NewDisclosure(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
+	mon := handlers.NewDisclosureMonitor(s.store, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -190,6 +191,11 @@ func (s *Server) routes() {
 	s.post("/applications/:id/exit", reviewOfficers, rv.Exit)
 	s.get("/applications/:id/opinions/:oid/opinion.pdf", reviewOfficers, rv.OpinionPDF("opinion"))
 	s.get("/applications/:id/opinions/:oid/check.pdf", reviewOfficers, rv.OpinionPDF("check"))
+
+	// Officers of the review chain, after filing: disclosure supervision in their
+	// jurisdiction (issue 11).
+	s.get("/disclosure", reviewOfficers, mon.List)
+	s.get("/disclosure.xlsx", reviewOfficers, mon.XLSX)
 
 	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
 	s.get("/district", districts, q.Show)

@@ -78,3 +78,38 @@ type Version struct {
 	Hash        string
 	Values      []string // in Items order
 }
+
+// MonitorRow is one filed institution in the officers' list.
+type MonitorRow struct {
+	InstitutionID int64
+	Name, USCC    string
+	District      string
+	RuleSet       string
+	Status        models.ReportStatus
+	Deadline      *components.Deadline
+	SubmittedAt   string
+	Version       int
+	Missing       string // the missing months, "" when none
+	OpenEvents    int
+	Breaches      string // the indicators out of range, "" when none
+	IndicatorHref string
+	ScoreHref     string
+}
+
+// MonitorPage is the officers' list of filed institutions for a month.
+type MonitorPage struct {
+	Title      string
+	Period     string
+	Status     string
+	Statuses   []components.Option
+	Missing    bool
+	OpenEvents bool
+	Breached   bool
+	Query      string
+	DistrictID string
+	Districts  []components.Option
+	Rows       []MonitorRow
+	Pager      components.Pager
+	Export     string
+	PeriodErr  string
+}

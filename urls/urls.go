@@ -118,3 +118,11 @@ func InstitutionIndicators(inst int64, period string) string {
 }
 func InstitutionScore(inst int64) string { return InstitutionDisclosure(inst) + "/score" }
 func PublicDisclosure(inst int64) string { return "/register/" + id(inst) + "/disclosure" }
+
+// The officers' dashboards and the lists their figures link to.
+
+func Dashboard() string          { return "/dashboard" }
+func DashboardXLSX() string      { return "/dashboard.xlsx" }
+func Notices() string            { return "/notices" }
+func CityComplaints() string     { return "/city/complaints" }
+func ProvinceComplaints() string { return "/province/complaints" }

@@ -28,6 +28,7 @@ type DisclosureStore interface {
 	SubmitMonthlyReport(ctx context.Context, a store.Actor, in store.ReportInput) (*models.MonthlyReport, error)
 	CheckReport(ctx context.Context, institutionID int64, f models.MonthlyFigures) ([]models.FieldError, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	EventStore
 }
 
 // Disclosure serves the platform's monthly reports after filing (seeds/003 §8): the form,

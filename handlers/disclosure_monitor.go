@@ -21,6 +21,7 @@ type MonitorStore interface {
 	Divisions(ctx context.Context) ([]models.Division, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	AuditRecorder
+	EventStore
 }
 
 // DisclosureMonitor serves the district, city and province officers' list of the filed

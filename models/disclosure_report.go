@@ -153,3 +153,50 @@ func MonthlyReportStatus(p Period, filed Date, first *time.Time, due, today Date
 	}
 	return ReportPending
 }
+
+// DisclosureEventKind tells a major event (seeds/003 §10) from a change to disclosed
+// information (seeds/003 §7, seeds/002 §13).
+type DisclosureEventKind string
+
+const (
+	EventKindMajor  DisclosureEventKind = "major"
+	EventKindChange DisclosureEventKind = "change"
+)
+
+// Label is the Chinese name.
+func (k DisclosureEventKind) Label() string {
+	if k == EventKindMajor {
+		return "重大事项（48 小时）"
+	}
+	return "信息变更"
+}
+
+// EventReport is one event report of an institution.
+type EventReport struct {
+	ID            int64
+	InstitutionID int64
+	Kind          DisclosureEventKind
+	Category      MajorEventCategory
+	MajorMatter   bool
+	Title         string
+	OccurredAt    time.Time
+	DueAt         time.Time
+	Cause         string
+	CurrentState  string
+	Impact        string
+	Measures      string
+	FiledBy       *int64
+	FiledAt       time.Time
+	ClosedAt      *time.Time
+	ClosedBy      *int64
+	ClosingNote   string
+}
+
+// TableName is the table of event reports.
+func (EventReport) TableName() string { return "disclosure_events" }
+
+// Late says the report came after its due time.
+func (e EventReport) Late() bool { return e.FiledAt.After(e.DueAt) }
+
+// Open says the event is not yet closed (处置完毕).
+func (e EventReport) Open() bool { return e.ClosedAt == nil }

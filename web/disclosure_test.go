@@ -97,3 +97,29 @@ func TestDisclosureMonitorList(t *testing.T) {
 		t.Fatal("district1 sees another district's institution")
 	}
 }
+
+// A 48-hour event: incomplete, it is refused with what was typed kept; complete, it is
+// recorded with its due time, and the district officer sees it open.
+func TestDisclosureMajorEvent(t *testing.T) {
+	env := webtest.New(t)
+	c := login(t, env, "platform5")
+	form := url.Values{"kind": {"major"}, "category": {"company_litigation"}, "title": {"涉及重大诉讼"},
+		"occurred_at": {"2026-11-22T10:00"}, "cause": {"出借人集体诉讼"}, "state": {""}, "impact": {"可能影响兑付"}, "measures": {"已聘请律师应诉"}}
+	resp, body := c.Submit("/platform/disclosure/events", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-state"`) {
+		t.Fatalf("incomplete event: %d", resp.StatusCode)
+	}
+	webtest.Contains(t, body, "出借人集体诉讼", "已聘请律师应诉")
+	form.Set("state", "法院已立案")
+	if resp, _ := c.Submit("/platform/disclosure/events", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("event: %d", resp.StatusCode)
+	}
+	_, body = c.Get("/platform/disclosure/events")
+	// occurred 2026-11-22 10:00, filed 2026-11-23 09:00: within the 48 hours, due 11-24 10:00
+	webtest.Contains(t, body, "涉及重大诉讼", "披露期限：2026-11-24 10:00（按时披露）", "未结")
+	d3 := login(t, env, "district3")
+	_, body = d3.Get("/disclosure/events?open=1")
+	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "涉及重大诉讼", "法院已立案")
+	_, body = d3.Get("/inbox")
+	webtest.Contains(t, body, "披露重大事项")
+}

@@ -99,6 +99,9 @@ var authorization = []struct {
 	{"GET", "/platform/disclosure/monthly/template.xlsx", "L.FFFF", ""},
 	{"POST", "/platform/disclosure/monthly/upload", "L.FFFF", ""},
 	{"GET", "/platform/disclosure/monthly/:period", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/events", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/events", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/events/:id/close", "L.FFFF", ""},
 
 	{"GET", "/applications/:id", "L****F", "LNN..F"},
 	{"GET", "/applications/:id/checklist", "L****F", "LNN..F"},
@@ -158,6 +161,8 @@ var authorization = []struct {
 
 	{"GET", "/disclosure", "LF...F", ""},
 	{"GET", "/disclosure.xlsx", "LF...F", ""},
+	{"GET", "/disclosure/events", "LF...F", ""},
+	{"GET", "/disclosure/events.xlsx", "LF...F", ""},
 
 	{"GET", "/province", "LFFF.F", ""},
 	{"GET", "/province.xlsx", "LFFF.F", ""},

@@ -166,6 +166,9 @@ func (s *Server) routes() {
 	s.get("/platform/disclosure/monthly/template.xlsx", platforms, disc.Template)
 	s.post("/platform/disclosure/monthly/upload", platforms, limitBody(s.cfg.materialBodyLimit(), disc.UploadTemplate))
 	s.get("/platform/disclosure/monthly/:period", platforms, disc.Versions)
+	s.get("/platform/disclosure/events", platforms, disc.Events)
+	s.post("/platform/disclosure/events", platforms, disc.FileEvent)
+	s.post("/platform/disclosure/events/:id/close", platforms, disc.CloseEvent)
 
 	// Case files: the platform and the officers of the jurisdiction, never the admin.
 	s.get("/applications/:id", caseViewers, rv.Show)
@@ -199,6 +202,8 @@ func (s *Server) routes() {
 	// jurisdiction (issue 11).
 	s.get("/disclosure", reviewOfficers, mon.List)
 	s.get("/disclosure.xlsx", reviewOfficers, mon.XLSX)
+	s.get("/disclosure/events", reviewOfficers, mon.Events)
+	s.get("/disclosure/events.xlsx", reviewOfficers, mon.EventsXLSX)
 
 	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
 	s.get("/district", districts, q.Show)

@@ -113,3 +113,49 @@ type MonitorPage struct {
 	Export     string
 	PeriodErr  string
 }
+
+// EventRow is one event report in a list.
+type EventRow struct {
+	ID          int64
+	Institution string
+	InstHref    string
+	District    string
+	Kind        string
+	Category    string
+	Title       string
+	OccurredAt  string
+	FiledAt     string
+	Deadline    *components.Deadline
+	Late        bool
+	Open        bool
+	Cause       string
+	State       string
+	Impact      string
+	Measures    string
+	ClosingNote string
+	CloseAction string // the platform's close form, "" for officers
+}
+
+// EventsPage is the platform's event reports and the form to file one.
+type EventsPage struct {
+	Rows       []EventRow
+	Form       map[string]string
+	Errors     components.FieldErrors
+	Categories []components.Option
+	Kinds      []components.Option
+	RuleSet    string
+	CloseErrs  map[int64]string
+}
+
+// OfficerEventsPage is the officers' list of event reports.
+type OfficerEventsPage struct {
+	Rows       []EventRow
+	OpenOnly   bool
+	Kind       string
+	Kinds      []components.Option
+	Query      string
+	DistrictID string
+	Districts  []components.Option
+	Pager      components.Pager
+	Export     string
+}

@@ -166,8 +166,8 @@ type EventFilter struct {
 // EventRow is one event in the officers' list.
 type EventRow struct {
 	models.EventReport `gorm:"embedded"`
-	InstitutionName        string
-	DistrictName           string
+	InstitutionName    string
+	DistrictName       string
 }
 
 // Events is one page of the event reports of the user's jurisdiction, open ones first.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,6 +30,8 @@ type DisclosureStore interface {
 	CheckReport(ctx context.Context, institutionID int64, f models.MonthlyFigures) ([]models.FieldError, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	EventStore
+	TokenStore
+	PlatformTokenByHash(ctx context.Context, hash string, now time.Time) (*store.PlatformToken, error)
 }
 
 // Disclosure serves the platform's monthly reports after filing (seeds/003 §8): the form,

@@ -54,6 +54,9 @@ var authorization = []struct {
 	{"GET", "/complaints", "......", ""},
 	{"GET", "/complaints/:ref", "******", ""},
 	{"GET", "/verify", "......", ""},
+	// the reporting API: no session counts, only a platform token (401 without one)
+	{"POST", "/api/v1/platform/monthly-reports", "......", ""},
+	{"GET", "/api/v1/platform/monthly-reports/:period", "......", ""},
 	{"GET", "/verify/keys", "......", ""},
 	{"GET", "/verify/keys.json", "......", ""},
 	{"GET", "/verify/revocations", "......", ""},
@@ -100,6 +103,9 @@ var authorization = []struct {
 	{"POST", "/platform/disclosure/monthly/upload", "L.FFFF", ""},
 	{"GET", "/platform/disclosure/monthly/:period", "L.FFFF", ""},
 	{"GET", "/platform/disclosure/events", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/tokens", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/tokens", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/tokens/:id/revoke", "L.FFFF", ""},
 	{"POST", "/platform/disclosure/events", "L.FFFF", ""},
 	{"POST", "/platform/disclosure/events/:id/close", "L.FFFF", ""},
 

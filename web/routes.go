@@ -133,6 +133,11 @@ func (s *Server) routes() {
 	s.get("/api/v1/extracts", anyone, api.ExtractsIndex, api.Limit)
 	s.get("/api/v1/extracts/:date/:name", anyone, api.ExtractFile, api.Limit)
 
+	// Anyone holding a filed platform's API token (X-Platform-Token, checked by the
+	// handler; no session, so no CSRF token): the reporting API (issue 11).
+	s.route(http.MethodPost, "/api/v1/platform/monthly-reports", anyone, disc.APISubmitMonthly, api.Limit)
+	s.get("/api/v1/platform/monthly-reports/:period", anyone, disc.APIMonthly, api.Limit)
+
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
 	s.get("/account/password", signedIn, acct.PasswordForm)
@@ -169,6 +174,9 @@ func (s *Server) routes() {
 	s.get("/platform/disclosure/events", platforms, disc.Events)
 	s.post("/platform/disclosure/events", platforms, disc.FileEvent)
 	s.post("/platform/disclosure/events/:id/close", platforms, disc.CloseEvent)
+	s.get("/platform/disclosure/tokens", platforms, disc.Tokens)
+	s.post("/platform/disclosure/tokens", platforms, disc.CreateToken)
+	s.post("/platform/disclosure/tokens/:id/revoke", platforms, disc.RevokeToken)
 
 	// Case files: the platform and the officers of the jurisdiction, never the admin.
 	s.get("/applications/:id", caseViewers, rv.Show)

@@ -159,3 +159,19 @@ type OfficerEventsPage struct {
 	Pager      components.Pager
 	Export     string
 }
+
+// TokenRow is one API token.
+type TokenRow struct {
+	ID                    int64
+	Name, Prefix, Created string
+	Used, Revoked         string
+}
+
+// TokensPage is the platform's API tokens; NewToken is shown once, right after creation.
+type TokensPage struct {
+	Rows     []TokenRow
+	Name     string
+	Errors   components.FieldErrors
+	NewToken string
+	APIPath  string
+}

@@ -75,7 +75,6 @@ func (h *Disclosure) apiInstitution(c echo.Context) (*store.PlatformToken, error
 	return t, nil
 }
 
-
 // APISubmitMonthly is POST /api/v1/platform/monthly-reports.
 func (h *Disclosure) APISubmitMonthly(c echo.Context) error {
 	t, err := h.apiInstitution(c)

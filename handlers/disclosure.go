@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,6 +29,9 @@ type DisclosureStore interface {
 	SubmitMonthlyReport(ctx context.Context, a store.Actor, in store.ReportInput) (*models.MonthlyReport, error)
 	CheckReport(ctx context.Context, institutionID int64, f models.MonthlyFigures) ([]models.FieldError, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	EventStore
+	TokenStore
+	PlatformTokenByHash(ctx context.Context, hash string, now time.Time) (*store.PlatformToken, error)
 }
 
 // Disclosure serves the platform's monthly reports after filing (seeds/003 §8): the form,
@@ -60,9 +64,24 @@ func (h *Disclosure) filedInstitution(c echo.Context) (*models.Institution, erro
 		return nil, err
 	}
 	if !ok {
-		return nil, models.Errorf(models.EForbidden, "本机构尚未完成备案登记，备案登记后开始报送信息披露数据")
+		return nil, errNotFiled
 	}
 	return inst, nil
+}
+
+// errNotFiled sends a platform that is not filed to the disclosure page, which says why.
+var errNotFiled = models.Errorf(models.EForbidden, "本机构尚未完成备案登记，备案登记后开始报送信息披露数据（全国指引第八条）")
+
+// refuse answers a refusal of filedInstitution: a platform not yet filed is sent to the
+// disclosure page with the reason; anything else goes to the error page.
+func (h *Disclosure) refuse(c echo.Context, err error) error {
+	if err == errNotFiled {
+		if ferr := h.sessions.Flash(c, "error", errNotFiled.Message); ferr != nil {
+			return ferr
+		}
+		return c.Redirect(http.StatusSeeOther, urls.PlatformDisclosure)
+	}
+	return err
 }
 
 func derefID(p *int64) int64 {
@@ -142,7 +161,7 @@ func monthlyCitation(rs models.RuleSetID) string {
 func (h *Disclosure) NewMonthly(c echo.Context) error {
 	inst, err := h.filedInstitution(c)
 	if err != nil {
-		return err
+		return h.refuse(c, err)
 	}
 	p, err := models.ParsePeriod(c.QueryParam("period"))
 	if err != nil {
@@ -205,7 +224,7 @@ func typedMonthly(c echo.Context) map[string]string {
 func (h *Disclosure) SubmitMonthly(c echo.Context) error {
 	inst, err := h.filedInstitution(c)
 	if err != nil {
-		return err
+		return h.refuse(c, err)
 	}
 	typed := typedMonthly(c)
 	source := models.SourceForm
@@ -295,7 +314,7 @@ func submitFigures(ctx context.Context, s interface {
 func (h *Disclosure) Versions(c echo.Context) error {
 	inst, err := h.filedInstitution(c)
 	if err != nil {
-		return err
+		return h.refuse(c, err)
 	}
 	p, err := models.ParsePeriod(c.Param("period"))
 	if err != nil {

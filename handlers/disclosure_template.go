@@ -16,7 +16,7 @@ import (
 func (h *Disclosure) Template(c echo.Context) error {
 	inst, err := h.filedInstitution(c)
 	if err != nil {
-		return err
+		return h.refuse(c, err)
 	}
 	p, err := models.ParsePeriod(c.QueryParam("period"))
 	if err != nil {
@@ -42,7 +42,7 @@ func (h *Disclosure) Template(c echo.Context) error {
 func (h *Disclosure) UploadTemplate(c echo.Context) error {
 	inst, err := h.filedInstitution(c)
 	if err != nil {
-		return err
+		return h.refuse(c, err)
 	}
 	ctx := c.Request().Context()
 	var name, sum string

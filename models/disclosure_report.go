@@ -104,3 +104,99 @@ func VerifyReportChain(rows []MonthlyReport) *ChainBreak {
 	}
 	return nil
 }
+
+// ReportStatus is where one month's report of an institution stands on a day.
+type ReportStatus string
+
+const (
+	ReportOnTime      ReportStatus = "on_time"      // 按时报送
+	ReportLate        ReportStatus = "late"         // 逾期报送: the first version came after the due day
+	ReportPending     ReportStatus = "pending"      // 待报送: not yet, the due day has not passed
+	ReportOverdue     ReportStatus = "overdue"      // 逾期未报: not yet, the due day has passed
+	ReportNotRequired ReportStatus = "not_required" // the month precedes filing
+)
+
+// Label is the Chinese name.
+func (s ReportStatus) Label() string {
+	switch s {
+	case ReportOnTime:
+		return "按时报送"
+	case ReportLate:
+		return "逾期报送"
+	case ReportPending:
+		return "待报送"
+	case ReportOverdue:
+		return "逾期未报"
+	case ReportNotRequired:
+		return "备案前，无需报送"
+	}
+	return string(s)
+}
+
+// Bad says an officer should look at it.
+func (s ReportStatus) Bad() bool { return s == ReportLate || s == ReportOverdue }
+
+// MonthlyReportStatus is the status of a period's report: first is when its first version
+// came in (nil: none), due its due day, filed the filing day (the first period reported
+// is the filing month's), today the day it is judged on.
+func MonthlyReportStatus(p Period, filed Date, first *time.Time, due, today Date) ReportStatus {
+	if p.Key() < PeriodOf(filed).Key() {
+		return ReportNotRequired
+	}
+	switch {
+	case first != nil && DateOf(*first).After(due):
+		return ReportLate
+	case first != nil:
+		return ReportOnTime
+	case today.After(due):
+		return ReportOverdue
+	}
+	return ReportPending
+}
+
+// DisclosureEventKind tells a major event (seeds/003 §10) from a change to disclosed
+// information (seeds/003 §7, seeds/002 §13).
+type DisclosureEventKind string
+
+const (
+	EventKindMajor  DisclosureEventKind = "major"
+	EventKindChange DisclosureEventKind = "change"
+)
+
+// Label is the Chinese name.
+func (k DisclosureEventKind) Label() string {
+	if k == EventKindMajor {
+		return "重大事项（48 小时）"
+	}
+	return "信息变更"
+}
+
+// EventReport is one event report of an institution.
+type EventReport struct {
+	ID            int64
+	InstitutionID int64
+	Kind          DisclosureEventKind
+	Category      MajorEventCategory
+	MajorMatter   bool
+	Title         string
+	OccurredAt    time.Time
+	DueAt         time.Time
+	Cause         string
+	CurrentState  string
+	Impact        string
+	Measures      string
+	FiledBy       *int64
+	FiledAt       time.Time
+	ClosedAt      *time.Time
+	ClosedBy      *int64
+	ClosingNote   string
+}
+
+// TableName is the table of event reports.
+func (EventReport) TableName() string { return "disclosure_events" }
+
+// Late says the report came after its due time.
+func (e EventReport) Late() bool { return e.FiledAt.After(e.DueAt) }
+
+// Open says the event is not yet closed (处置完毕).
+func (e EventReport) Open() bool { return e.ClosedAt == nil }

@@ -64,8 +64,62 @@ func TestDisclosureMonthlyForm(t *testing.T) {
 	webtest.Contains(t, body, "共 2 个版本", "更正逾期笔数", ">40 笔<", ">41 笔<")
 	// a platform not filed is told so
 	c1 := login(t, env, "platform1")
-	resp, body = c1.Get("/platform/disclosure/monthly/new")
-	if resp.StatusCode != http.StatusForbidden || !strings.Contains(body, "尚未完成备案登记") {
-		t.Fatalf("unfiled platform: %d", resp.StatusCode)
+	resp, _ = c1.Get("/platform/disclosure/monthly/new")
+	if resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/platform/disclosure" {
+		t.Fatalf("unfiled platform: %d %s", resp.StatusCode, resp.Header.Get("Location"))
 	}
+	_, body = c1.Get("/platform/disclosure")
+	webtest.Contains(t, body, "尚未完成备案登记")
+}
+
+// The officers' list shows the filed platform's month with its status and the months it
+// never reported; the export holds the same rows.
+func TestDisclosureMonitorList(t *testing.T) {
+	env := webtest.New(t)
+	city := login(t, env, "city1")
+	_, body := city.Get("/disclosure?period=2026-10")
+	// the clock stands at 2026-11-23: the 5th working day of November (2026-11-06) has passed
+	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "逾期未报", "报送截止：2026-11-06（已逾期 17 天）",
+		`data-testid="missing">2026-10<`)
+	p5 := login(t, env, "platform5")
+	if resp, _ := p5.Submit("/platform/disclosure/monthly", monthlyForm("2026-10")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", resp.StatusCode)
+	}
+	_, body = city.Get("/disclosure?period=2026-10&status=late")
+	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "逾期报送", "第 1 版")
+	if _, body = city.Get("/disclosure?period=2026-10&status=on_time"); strings.Contains(body, "广州海珠示范") {
+		t.Fatal("a late report is listed as on time")
+	}
+	// district1 (天河区) does not see 海珠区
+	d1 := login(t, env, "district1")
+	_, body = d1.Get("/disclosure?period=2026-10")
+	if strings.Contains(body, "广州海珠示范") {
+		t.Fatal("district1 sees another district's institution")
+	}
+}
+
+// A 48-hour event: incomplete, it is refused with what was typed kept; complete, it is
+// recorded with its due time, and the district officer sees it open.
+func TestDisclosureMajorEvent(t *testing.T) {
+	env := webtest.New(t)
+	c := login(t, env, "platform5")
+	form := url.Values{"kind": {"major"}, "category": {"company_litigation"}, "title": {"涉及重大诉讼"},
+		"occurred_at": {"2026-11-22T10:00"}, "cause": {"出借人集体诉讼"}, "state": {""}, "impact": {"可能影响兑付"}, "measures": {"已聘请律师应诉"}}
+	resp, body := c.Submit("/platform/disclosure/events", form)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-state"`) {
+		t.Fatalf("incomplete event: %d", resp.StatusCode)
+	}
+	webtest.Contains(t, body, "出借人集体诉讼", "已聘请律师应诉")
+	form.Set("state", "法院已立案")
+	if resp, _ := c.Submit("/platform/disclosure/events", form); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("event: %d", resp.StatusCode)
+	}
+	_, body = c.Get("/platform/disclosure/events")
+	// occurred 2026-11-22 10:00, filed 2026-11-23 09:00: within the 48 hours, due 11-24 10:00
+	webtest.Contains(t, body, "涉及重大诉讼", "披露期限：2026-11-24 10:00（按时披露）", "未结")
+	d3 := login(t, env, "district3")
+	_, body = d3.Get("/disclosure/events?open=1")
+	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "涉及重大诉讼", "法院已立案")
+	_, body = d3.Get("/inbox")
+	webtest.Contains(t, body, "披露重大事项")
 }

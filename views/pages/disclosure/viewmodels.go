@@ -78,3 +78,100 @@ type Version struct {
 	Hash        string
 	Values      []string // in Items order
 }
+
+// MonitorRow is one filed institution in the officers' list.
+type MonitorRow struct {
+	InstitutionID int64
+	Name, USCC    string
+	District      string
+	RuleSet       string
+	Status        models.ReportStatus
+	Deadline      *components.Deadline
+	SubmittedAt   string
+	Version       int
+	Missing       string // the missing months, "" when none
+	OpenEvents    int
+	Breaches      string // the indicators out of range, "" when none
+	IndicatorHref string
+	ScoreHref     string
+}
+
+// MonitorPage is the officers' list of filed institutions for a month.
+type MonitorPage struct {
+	Title      string
+	Period     string
+	Status     string
+	Statuses   []components.Option
+	Missing    bool
+	OpenEvents bool
+	Breached   bool
+	Query      string
+	DistrictID string
+	Districts  []components.Option
+	Rows       []MonitorRow
+	Pager      components.Pager
+	Export     string
+	PeriodErr  string
+}
+
+// EventRow is one event report in a list.
+type EventRow struct {
+	ID          int64
+	Institution string
+	InstHref    string
+	District    string
+	Kind        string
+	Category    string
+	Title       string
+	OccurredAt  string
+	FiledAt     string
+	Deadline    *components.Deadline
+	Late        bool
+	Open        bool
+	Cause       string
+	State       string
+	Impact      string
+	Measures    string
+	ClosingNote string
+	CloseAction string // the platform's close form, "" for officers
+}
+
+// EventsPage is the platform's event reports and the form to file one.
+type EventsPage struct {
+	Rows       []EventRow
+	Form       map[string]string
+	Errors     components.FieldErrors
+	Categories []components.Option
+	Kinds      []components.Option
+	RuleSet    string
+	CloseErrs  map[int64]string
+}
+
+// OfficerEventsPage is the officers' list of event reports.
+type OfficerEventsPage struct {
+	Rows       []EventRow
+	OpenOnly   bool
+	Kind       string
+	Kinds      []components.Option
+	Query      string
+	DistrictID string
+	Districts  []components.Option
+	Pager      components.Pager
+	Export     string
+}
+
+// TokenRow is one API token.
+type TokenRow struct {
+	ID                    int64
+	Name, Prefix, Created string
+	Used, Revoked         string
+}
+
+// TokensPage is the platform's API tokens; NewToken is shown once, right after creation.
+type TokensPage struct {
+	Rows     []TokenRow
+	Name     string
+	Errors   components.FieldErrors
+	NewToken string
+	APIPath  string
+}

@@ -293,7 +293,6 @@ func unitHint(u models.WarningUnit) string {
 	return ""
 }
 
-
 // SaveSettings parses every threshold, re-renders with the errors and all typed values,
 // or saves and redirects.
 func (h *Warnings) SaveSettings(c echo.Context) error {

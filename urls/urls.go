@@ -88,11 +88,13 @@ func CalendarYear(year int) string               { return "/admin/calendar/" + s
 
 // The officers' dashboards and the lists their figures link to.
 
-func Dashboard() string          { return "/dashboard" }
-func DashboardXLSX() string      { return "/dashboard.xlsx" }
-func Notices() string            { return "/notices" }
-func CityComplaints() string     { return "/city/complaints" }
-func ProvinceComplaints() string { return "/province/complaints" }
+func Dashboard() string               { return "/dashboard" }
+func DashboardXLSX() string           { return "/dashboard.xlsx" }
+func DashboardDisclosure() string     { return "/dashboard/disclosure" }
+func DashboardDisclosureXLSX() string { return "/dashboard/disclosure.xlsx" }
+func Notices() string                 { return "/notices" }
+func CityComplaints() string          { return "/city/complaints" }
+func ProvinceComplaints() string      { return "/province/complaints" }
 
 // Early warning (issue 12 §2).
 

@@ -130,6 +130,8 @@ var authorization = []struct {
 
 	{"GET", "/dashboard", "LF...F", ""},
 	{"GET", "/dashboard.xlsx", "LF...F", ""},
+	{"GET", "/dashboard/disclosure", "LF...F", ""},
+	{"GET", "/dashboard/disclosure.xlsx", "LF...F", ""},
 	{"GET", "/warnings", "LF...F", ""},
 	{"GET", "/warnings.xlsx", "LF...F", ""},
 	{"GET", "/warnings/settings", "LFF..F", ""},

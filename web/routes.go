@@ -204,6 +204,8 @@ func (s *Server) routes() {
 	dash := handlers.NewDashboards(s.store, s.clock)
 	s.get("/dashboard", reviewOfficers, dash.Show)
 	s.get("/dashboard.xlsx", reviewOfficers, dash.XLSX)
+	s.get("/dashboard/disclosure", reviewOfficers, dash.Disclosure)
+	s.get("/dashboard/disclosure.xlsx", reviewOfficers, dash.DisclosureXLSX)
 	warn := handlers.NewWarnings(s.store, files, s.sessions, s.clock)
 	s.get("/warnings", reviewOfficers, warn.List)
 	s.get("/warnings.xlsx", reviewOfficers, warn.XLSX)

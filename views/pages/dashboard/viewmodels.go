@@ -36,14 +36,24 @@ type EndingRow struct {
 	EndDate     string
 }
 
-// AcceptancePage is the acceptance-workflow dashboard of a jurisdiction.
-type AcceptancePage struct {
+// Tab is one of the dashboards of a jurisdiction.
+type Tab struct {
+	Label, Href string
+	Current     bool
+}
+
+// Page is a dashboard of a jurisdiction: the acceptance workflow or disclosure.
+type Page struct {
 	Title  string
+	Tabs   []Tab
 	Scope  string // the jurisdiction, e.g. "广东省"
 	AsOf   string // yyyy-mm-dd hh:mm, China time
+	Intro  string
 	KPIs   []KPI
 	Charts []Chart
-	Ending []EndingRow
-	Week   string // "2026-11-30 至 2026-12-06"
-	Export string
+	// Ending lists the notices ending this week (the acceptance dashboard only).
+	ShowEnding bool
+	Ending     []EndingRow
+	Week       string // "2026-11-30 至 2026-12-06"
+	Export     string
 }

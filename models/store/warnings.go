@@ -395,7 +395,6 @@ func (s *Store) warnInstitution(ctx context.Context, cal *models.Calendar, instI
 	return opened, err
 }
 
-
 // latePeriods are the months after the first reported one, up to last month, whose report
 // is missing although its due date has passed (at most the last twelve).
 func latePeriods(cal *models.Calendar, rs models.RuleSetID, reported []int, today models.Date) []models.Period {

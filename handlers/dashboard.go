@@ -11,6 +11,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/urls"
+	"portal/views/components"
 	"portal/views/pages/dashboard"
 )
 
@@ -18,6 +19,13 @@ import (
 type DashboardStore interface {
 	AcceptanceDashboard(ctx context.Context, u *models.User, today models.Date) (*store.AcceptanceDashboard, error)
 	DisclosureDashboard(ctx context.Context, u *models.User, now time.Time) (*store.DisclosureDashboard, error)
+	// the platform's own dashboard
+	Institution(ctx context.Context, u *models.User, id int64) (*models.Institution, error)
+	FiledOn(ctx context.Context, institutionID int64) (models.Date, bool, error)
+	InstitutionRuleSet(ctx context.Context, institutionID int64) (models.RuleSetID, error)
+	LoadCalendar(ctx context.Context) (*models.Calendar, error)
+	LatestReports(ctx context.Context, institutionID int64, limit int) ([]models.MonthlyReport, error)
+	ReportFirsts(ctx context.Context, institutionID int64) (map[int]time.Time, error)
 	Division(ctx context.Context, id int64) (*models.Division, error)
 }
 
@@ -348,3 +356,98 @@ func (h *Dashboards) disclosurePage(c echo.Context) (*dashboard.Page, error) {
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }
 func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
+
+// Platform is the platform's own dashboard: its submission calendar for the year, each
+// due date with its status, and the trend of its declared figures.
+func (h *Dashboards) Platform(c echo.Context) error {
+	ctx := c.Request().Context()
+	u := CurrentUser(c)
+	inst, err := h.store.Institution(ctx, u, derefID(u.InstitutionID))
+	if err != nil {
+		return err
+	}
+	now := h.now()
+	today := models.DateOf(now)
+	p := dashboard.Page{Title: "信息披露看板", Scope: inst.Name, AsOf: models.DateTimeCN(now), Year: today.Year}
+	filedOn, filed, err := h.store.FiledOn(ctx, inst.ID)
+	if err != nil {
+		return err
+	}
+	if !filed {
+		p.Intro = "本机构尚未完成备案登记；备案后按月报送信息披露数据，此处显示全年报送日历与指标趋势。"
+		return Render(c, http.StatusOK, dashboard.Dashboard(p))
+	}
+	rs, err := h.store.InstitutionRuleSet(ctx, inst.ID)
+	if err != nil {
+		return err
+	}
+	cal, err := h.store.LoadCalendar(ctx)
+	if err != nil {
+		return err
+	}
+	obligations, err := models.DisclosureObligations(cal, rs, today.Year)
+	if err != nil {
+		return err
+	}
+	firsts, err := h.store.ReportFirsts(ctx, inst.ID)
+	if err != nil {
+		return err
+	}
+	p.Intro = "适用" + rs.Label() + "，" + filedOn.String() + " 备案登记。"
+	monthly := models.DisclosureRules(rs).Monthly.Kind
+	for _, o := range obligations {
+		row := dashboard.CalendarRow{Name: o.Name, Covers: o.Covers, Rule: o.Rule, Clause: o.Clause}
+		if o.PendingYear != 0 {
+			row.Deadline = &components.Deadline{Label: "期限", Text: o.DueText()}
+		} else {
+			row.Deadline = components.MakeDeadline(cal, "期限", o.DayKind, &o.Due, today)
+		}
+		switch {
+		case o.Kind != monthly:
+			row.Status, row.Href = "见年度与季度材料", urls.PlatformAnnualDocs
+		default:
+			var first *time.Time
+			if t, ok := firsts[o.Period.Key()]; ok {
+				first = &t
+			}
+			st := models.ReportPending
+			if o.PendingYear == 0 {
+				st = models.MonthlyReportStatus(o.Period, filedOn, first, o.Due, today)
+			}
+			row.Status, row.Href = st.Label(), urls.PlatformMonthlyForm(o.Covers)
+			switch st {
+			case models.ReportOnTime:
+				row.Tone, row.Href = "ok", urls.PlatformMonthlyVersions(o.Covers)
+			case models.ReportLate:
+				row.Tone, row.Href = "warn", urls.PlatformMonthlyVersions(o.Covers)
+			case models.ReportOverdue:
+				row.Tone = "danger"
+			case models.ReportNotRequired:
+				row.Href, row.Deadline = "", nil
+			}
+		}
+		p.Calendar = append(p.Calendar, row)
+	}
+	reports, err := h.store.LatestReports(ctx, inst.ID, 12)
+	if err != nil {
+		return err
+	}
+	balance := dashboard.Chart{ID: "my-balance", Kind: "bar", Title: "借贷余额（万元）", RowHead: "报送期", Series: []string{"借贷余额（万元）"}}
+	rates := dashboard.Chart{ID: "my-rates", Kind: "line", Title: "逾期率与集中度（%）", RowHead: "报送期",
+		Series: []string{"90天以上逾期率", "最大单一借款人占比", "前十大借款人占比"},
+		Note:   "90天以上逾期率 = M90+ 金额 ÷ 借贷余额（SPEC §5）；占比为待还金额占比（" + "信息披露指引第八条(五)）。"}
+	for i := len(reports) - 1; i >= 0; i-- { // oldest first
+		f := reports[i].Figures
+		wan := float64(f.Balance) / float64(10_000*models.OneYuan)
+		balance.Rows = append(balance.Rows, dashboard.ChartRow{Label: f.Period.String(), Values: []float64{round2(wan)},
+			Text: []string{strconv.FormatFloat(wan, 'f', 2, 64)}})
+		m90, _ := models.RatioOver(f.Overdue90Amount, f.Balance)
+		rates.Rows = append(rates.Rows, dashboard.ChartRow{Label: f.Period.String(),
+			Values: []float64{pct(m90), pct(f.LargestBorrowerShare), pct(f.Top10Share)},
+			Text:   []string{m90.String(), f.LargestBorrowerShare.String(), f.Top10Share.String()}})
+	}
+	p.Charts = []dashboard.Chart{balance, rates}
+	return Render(c, http.StatusOK, dashboard.Dashboard(p))
+}
+
+func pct(r models.Ratio) float64 { return float64(r) / 100 }

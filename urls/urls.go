@@ -92,6 +92,7 @@ func Dashboard() string               { return "/dashboard" }
 func DashboardXLSX() string           { return "/dashboard.xlsx" }
 func DashboardDisclosure() string     { return "/dashboard/disclosure" }
 func DashboardDisclosureXLSX() string { return "/dashboard/disclosure.xlsx" }
+func PlatformDashboard() string       { return "/platform/dashboard" }
 func Notices() string                 { return "/notices" }
 func CityComplaints() string          { return "/city/complaints" }
 func ProvinceComplaints() string      { return "/province/complaints" }

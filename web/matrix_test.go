@@ -132,6 +132,7 @@ var authorization = []struct {
 	{"GET", "/dashboard.xlsx", "LF...F", ""},
 	{"GET", "/dashboard/disclosure", "LF...F", ""},
 	{"GET", "/dashboard/disclosure.xlsx", "LF...F", ""},
+	{"GET", "/platform/dashboard", "L.FFFF", ""},
 	{"GET", "/warnings", "LF...F", ""},
 	{"GET", "/warnings.xlsx", "LF...F", ""},
 	{"GET", "/warnings/settings", "LFF..F", ""},

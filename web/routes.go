@@ -206,6 +206,7 @@ func (s *Server) routes() {
 	s.get("/dashboard.xlsx", reviewOfficers, dash.XLSX)
 	s.get("/dashboard/disclosure", reviewOfficers, dash.Disclosure)
 	s.get("/dashboard/disclosure.xlsx", reviewOfficers, dash.DisclosureXLSX)
+	s.get("/platform/dashboard", platforms, dash.Platform)
 	warn := handlers.NewWarnings(s.store, files, s.sessions, s.clock)
 	s.get("/warnings", reviewOfficers, warn.List)
 	s.get("/warnings.xlsx", reviewOfficers, warn.XLSX)

@@ -114,3 +114,30 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 	}
 	return d, nil
 }
+
+// ReportFirsts is when each period's report of the institution was first submitted,
+// keyed by period (202610): the on-time test of its submission calendar.
+func (s *Store) ReportFirsts(ctx context.Context, institutionID int64) (map[int]time.Time, error) {
+	var rows []struct {
+		Period int
+		First  time.Time
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT period, MIN(submitted_at) AS first FROM disclosure_reports
+		WHERE institution_id = ? GROUP BY period`, institutionID).Scan(&rows).Error
+	out := map[int]time.Time{}
+	for _, r := range rows {
+		out[r.Period] = r.First
+	}
+	return out, err
+}
+
+// FiledOn is the institution's filing date (备案登记), false while it is not filed.
+func (s *Store) FiledOn(ctx context.Context, institutionID int64) (models.Date, bool, error) {
+	var dates []models.Date
+	err := s.db.WithContext(ctx).Raw(`SELECT f.filing_date FROM filings f JOIN applications a ON a.id = f.application_id
+		WHERE f.institution_id = ? AND a.state = ? ORDER BY f.filing_date LIMIT 1`, institutionID, models.StateFiled).Scan(&dates).Error
+	if err != nil || len(dates) == 0 {
+		return models.Date{}, false, err
+	}
+	return dates[0], true, nil
+}

@@ -2,6 +2,8 @@
 // their jurisdiction as charts, each beside the table it is drawn from.
 package dashboard
 
+import "portal/views/components"
+
 // Chart is one chart and its data table. static/js/charts.js draws the chart from the
 // table itself, so what is drawn is what the table says, and without scripts (or for a
 // screen reader) the table is the chart.
@@ -56,4 +58,16 @@ type Page struct {
 	Ending     []EndingRow
 	Week       string // "2026-11-30 至 2026-12-06"
 	Export     string
+	// Calendar is the platform's submission calendar of the year (its own dashboard).
+	Calendar []CalendarRow
+	Year     int
+}
+
+// CalendarRow is one due date of the platform's year and where it stands.
+type CalendarRow struct {
+	Name, Covers, Rule, Clause string
+	Deadline                   *components.Deadline
+	Status                     string
+	Tone                       string // ok, warn, danger or ""
+	Href                       string
 }

@@ -403,6 +403,8 @@ func (h *Dashboards) Platform(c echo.Context) error {
 			row.Deadline = components.MakeDeadline(cal, "期限", o.DayKind, &o.Due, today)
 		}
 		switch {
+		case o.Kind != monthly && o.PendingYear == 0 && o.Due.Before(filedOn):
+			row.Status, row.Deadline = models.ReportNotRequired.Label(), nil
 		case o.Kind != monthly:
 			row.Status, row.Href = "见年度与季度材料", urls.PlatformAnnualDocs
 		default:

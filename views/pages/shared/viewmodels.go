@@ -165,6 +165,9 @@ type ApplicationPage struct {
 	Deadline    *components.Deadline
 	Allowed     []models.Event
 	Timeline    []TimelineItem
+	// TimelineOlder and TimelineLatest link to the timeline's older page and back to its
+	// latest one ("" when there is none / this is the latest).
+	TimelineOlder, TimelineLatest string
 	Check       *Check
 	Opinions    []OpinionDoc
 	Failure     *Failure

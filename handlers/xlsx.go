@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"archive/zip"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -103,7 +105,13 @@ func (x *XLSX) Send(c echo.Context, name string, now Clock) error {
 		h.Set("Cache-Control", "private, no-store")
 	}
 	c.Response().WriteHeader(http.StatusOK)
-	_, err := x.f.WriteTo(c.Response())
+	// excelize's WriteTo zips the whole workbook into a buffer first; its zip writer hook
+	// lets the archive go straight to the response instead, the sheet copied from the
+	// stream writer's temporary file (or its buffer, below 16 MB) entry by entry. The
+	// buffer WriteTo is handed stays empty.
+	resp := c.Response()
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(resp) })
+	_, err := x.f.WriteTo(io.Discard)
 	return err
 }
 

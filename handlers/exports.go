@@ -176,16 +176,10 @@ func (h *ComplaintReview) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.ListComplaints(ctx, u, f, p)
-		for _, r := range rows {
-			v := complaintRow(r, u, today)
-			if err := x.Row(v.Ref, v.Institution, v.Type, models.MaskName(r.ComplainantName), models.MaskContact(r.Contact),
-				v.Filed.String(), v.NoticeEnd.String(), v.StatusLabel(), yesNo(v.Overdue)); err != nil {
-				return 0, 0, err
-			}
-		}
-		return len(rows), total, err
+	err = h.store.EachComplaint(ctx, u, f, func(r store.ComplaintRow) error {
+		v := complaintRow(r, u, today)
+		return x.Row(v.Ref, v.Institution, v.Type, models.MaskName(r.ComplainantName), models.MaskContact(r.Contact),
+			v.Filed.String(), v.NoticeEnd.String(), v.StatusLabel(), yesNo(v.Overdue))
 	})
 	if err != nil {
 		x.Close()
@@ -208,22 +202,16 @@ func (h *Certificates) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.ListCertificates(ctx, u, q, p)
-		for _, r := range rows {
-			status, revokedOn := "有效", ""
-			if r.Revoked() {
-				status = "已撤销"
-				if r.RevokedAt != nil {
-					revokedOn = models.DateOf(*r.RevokedAt).String()
-				}
-			}
-			if err := x.Row(r.Serial, r.Name, r.USCC, r.DistrictName, dateText(r.IssueDate), status, revokedOn, r.RevokedReason,
-				r.State.Label()); err != nil {
-				return 0, 0, err
+	err = h.store.EachCertificate(ctx, u, q, func(r store.CertificateRow) error {
+		status, revokedOn := "有效", ""
+		if r.Revoked() {
+			status = "已撤销"
+			if r.RevokedAt != nil {
+				revokedOn = models.DateOf(*r.RevokedAt).String()
 			}
 		}
-		return len(rows), total, err
+		return x.Row(r.Serial, r.Name, r.USCC, r.DistrictName, dateText(r.IssueDate), status, revokedOn, r.RevokedReason,
+			r.State.Label())
 	})
 	if err != nil {
 		x.Close()
@@ -245,15 +233,9 @@ func (h *Certificates) SignoffXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.SignoffQueue(ctx, u, p)
-		for _, r := range rows {
-			if err := x.Row(r.InstitutionName, r.USCC, r.DistrictName, acceptancePath(r.Balance), dateText(r.NoticeStart),
-				dateText(r.NoticeEnd), dateText(r.StateSince)); err != nil {
-				return 0, 0, err
-			}
-		}
-		return len(rows), total, err
+	err = h.store.EachSignoff(ctx, u, func(r store.SignoffRow) error {
+		return x.Row(r.InstitutionName, r.USCC, r.DistrictName, acceptancePath(r.Balance), dateText(r.NoticeStart),
+			dateText(r.NoticeEnd), dateText(r.StateSince))
 	})
 	if err != nil {
 		x.Close()
@@ -281,25 +263,19 @@ func (h *Filing) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.FilingQueue(ctx, u, state, p)
-		for _, r := range rows {
-			deadline := ""
-			if r.State == models.StateCertified && r.ScopeDeadline.IsZero() && r.ScopePending != 0 {
-				deadline = models.PendingCalendarText(r.ScopePending)
-			}
-			if r.State == models.StateCertified && !r.ScopeDeadline.IsZero() {
-				deadline = r.ScopeDeadline.String()
-				if dl, err := models.NewDeadline(cal, models.DeadlineWorking, r.ScopeDeadline, today); err == nil {
-					deadline += "（" + dl.String() + "）"
-				}
-			}
-			if err := x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.Serial, dateText(r.IssueDate), r.State.Label(), deadline,
-				dateText(r.ChangeDate), yesNo(r.Late), r.FilingNumber, dateText(r.FilingDate)); err != nil {
-				return 0, 0, err
+	err = h.store.EachFiling(ctx, u, state, func(r store.AfterCertificate) error {
+		deadline := ""
+		if r.State == models.StateCertified && r.ScopeDeadline.IsZero() && r.ScopePending != 0 {
+			deadline = models.PendingCalendarText(r.ScopePending)
+		}
+		if r.State == models.StateCertified && !r.ScopeDeadline.IsZero() {
+			deadline = r.ScopeDeadline.String()
+			if dl, err := models.NewDeadline(cal, models.DeadlineWorking, r.ScopeDeadline, today); err == nil {
+				deadline += "（" + dl.String() + "）"
 			}
 		}
-		return len(rows), total, err
+		return x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.Serial, dateText(r.IssueDate), r.State.Label(), deadline,
+			dateText(r.ChangeDate), yesNo(r.Late), r.FilingNumber, dateText(r.FilingDate))
 	})
 	if err != nil {
 		x.Close()

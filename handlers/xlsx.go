@@ -15,9 +15,6 @@ import (
 // xlsxContentType is the media type of an Office Open XML workbook.
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-// exportPageSize is how many rows an export reads from the store at a time.
-const exportPageSize = 200
-
 // XLSXColumn is one column of an export: its header and width in characters.
 type XLSXColumn struct {
 	Header string
@@ -113,21 +110,6 @@ func (x *XLSX) Send(c echo.Context, name string, now Clock) error {
 	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(resp) })
 	_, err := x.f.WriteTo(io.Discard)
 	return err
-}
-
-// eachPage calls list for page 1, 2, … until every row counted by its total has been
-// read: exports reuse the list's own store method and filters, so an export holds
-// exactly what the filtered list shows, page after page.
-func eachPage(list func(p models.Page) (n int, total int64, err error)) error {
-	for n := 1; ; n++ {
-		got, total, err := list(models.Page{Number: n, Size: exportPageSize})
-		if err != nil {
-			return err
-		}
-		if got == 0 || int64(n*exportPageSize) >= total {
-			return nil
-		}
-	}
 }
 
 // exportHref is the export link of a list page: path with the page's filters, without

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 
 	"gorm.io/gorm"
 
@@ -57,4 +58,36 @@ func (s *Store) EachFiling(ctx context.Context, u *models.User, state models.Sta
 // select, newest filing first, with no cap on their number.
 func (s *Store) EachRegister(ctx context.Context, query string, st models.RegisterStatus, fn func(models.RegisterEntry) error) error {
 	return streamRows(registerRows(s.db.WithContext(ctx), query, st).Order("filings.filing_date DESC, filings.id DESC"), fn)
+}
+
+// EachQueue calls fn for every application of the user's queue with the filter, in the
+// queue's urgency order: the nearest due date first (an overdue one is nearer than any
+// other), then the longest waiting. The queue's own filter selects the rows by id, so
+// the export holds exactly what the queue lists.
+func (s *Store) EachQueue(ctx context.Context, u *models.User, f QueueFilter, fn func(QueueRow) error) error {
+	q := s.db.WithContext(ctx).Table("applications").Select(queueColumns+clockColumns).
+		Joins("JOIN institutions ON institutions.id = applications.institution_id").
+		Joins("JOIN divisions ON divisions.id = institutions.district_id").
+		Joins("LEFT JOIN users assignee ON assignee.id = applications.assignee_id").
+		Joins("LEFT JOIN clocks ON clocks.id = applications.clock_id").
+		Where("applications.id IN (?)", s.queueQuery(ctx, u, f).Select("applications.id")).
+		Order("COALESCE(applications.due_date, 'infinity'::date), applications.state_since, applications.id")
+	return streamRows(q, fn)
+}
+
+// EachInstitution calls fn for every institution of the user's jurisdiction the
+// institution list's search and district select, by name.
+func (s *Store) EachInstitution(ctx context.Context, u *models.User, f InstitutionFilter, fn func(InstitutionRow) error) error {
+	q := scopeInstitutions(s.db.WithContext(ctx).Table("institutions"), u)
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ?)", like, like)
+	}
+	if f.DistrictID != 0 {
+		q = q.Where("institutions.district_id = ?", f.DistrictID)
+	}
+	q = q.Select("institutions.*, divisions.name AS district_name").
+		Joins("JOIN divisions ON divisions.id = institutions.district_id").
+		Order("institutions.name, institutions.id")
+	return streamRows(q, fn)
 }

@@ -67,12 +67,37 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 	if err != nil {
 		return nil, err
 	}
+	files := &caseFiles{load: func() ([]store.ReviewFile, error) { return h.store.AllReviewFiles(ctx, id) }}
 	if u.Role != models.RolePlatform {
-		if err := h.addReviewRecords(c, p, row, inst); err != nil {
+		if err := h.addReviewRecords(c, p, row, inst, files); err != nil {
 			return nil, err
 		}
 	}
-	return p, h.addFailure(c, p, row, cal, clocks, today)
+	return p, h.addFailure(c, p, row, cal, clocks, today, files)
+}
+
+// caseFiles reads the application's working papers and objection evidence once, when
+// the page first needs either.
+type caseFiles struct {
+	load func() ([]store.ReviewFile, error)
+	all  []store.ReviewFile
+	err  error
+	done bool
+}
+
+// of returns the files of one kind, oldest first.
+func (f *caseFiles) of(kind string) ([]store.ReviewFile, error) {
+	if !f.done {
+		f.all, f.err = f.load()
+		f.done = true
+	}
+	var out []store.ReviewFile
+	for _, r := range f.all {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out, f.err
 }
 
 // addMaterials lists the checklist with each material's current files and review, and,
@@ -228,13 +253,13 @@ func timelineItem(e store.TimelineEntry) shared.TimelineItem {
 
 // addReviewRecords adds what officers see: the on-site check, the district documents,
 // the officers to assign to, and the exit classification.
-func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, inst *models.Institution) error {
+func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, inst *models.Institution, files *caseFiles) error {
 	ctx := c.Request().Context()
 	chk, err := h.store.OnsiteCheck(ctx, row.ID)
 	if err != nil {
 		return err
 	}
-	papers, err := h.store.ReviewFiles(ctx, row.ID, store.FileWorkingPaper)
+	papers, err := files.of(store.FileWorkingPaper)
 	if err != nil {
 		return err
 	}
@@ -269,7 +294,7 @@ func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, ro
 
 // addFailure adds the latest failure notice while the application is on the failure
 // path, the objection filed against it, and whether the exit may be recorded.
-func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, cal *models.Calendar, clocks []models.Clock, today models.Date) error {
+func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, cal *models.Calendar, clocks []models.Clock, today models.Date, files *caseFiles) error {
 	switch row.State {
 	case models.StateFailed, models.StateObjectionReview, models.StateFailedFinal:
 	default:
@@ -300,7 +325,7 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 	if err != nil || o == nil {
 		return err
 	}
-	all, err := h.store.ReviewFiles(ctx, row.ID, store.FileEvidence)
+	all, err := files.of(store.FileEvidence)
 	var evidence []store.ReviewFile
 	for _, f := range all {
 		if f.ObjectionID != nil && *f.ObjectionID == o.ID {

@@ -37,6 +37,7 @@ type ReviewStore interface {
 	ApplicationRoundChanges(ctx context.Context, u *models.User, appID int64) (*store.RoundChanges, error)
 	CaseMaterials(ctx context.Context, u *models.User, appID int64, round bool) (*store.ApplicationView, *store.RoundChanges, error)
 	TimelineBefore(ctx context.Context, appID, before int64, limit int) (*store.TimelinePage, error)
+	AllReviewFiles(ctx context.Context, appID int64) ([]store.ReviewFile, error)
 	ReviewFileFor(ctx context.Context, u *models.User, appID, fileID int64) (*store.ReviewFile, error)
 	ReviewMaterialInDistrictReview(ctx context.Context, a store.Actor, appID, materialID int64, state, comment string) error
 

@@ -116,6 +116,26 @@ func TestApplicationPageLoadsNothingTwice(t *testing.T) {
 	}
 }
 
+// TestApplicationPageOnTheFailurePathLoadsNothingTwice: a failed application with an
+// objection and its evidence, seen by the district, the city and the platform: the
+// failure notice, the objection, the working papers and the evidence, none read twice.
+func TestApplicationPageOnTheFailurePathLoadsNothingTwice(t *testing.T) {
+	env := webtest.New(t)
+	id := failedApplication(t, env)
+	p2 := signIn(t, env, "platform2")
+	object(t, env, p2, id, "存管银行已于上月通过测评，附测评结果", map[string][]byte{"测评结果.pdf": pdfBytes}, http.StatusSeeOther)
+	for user, path := range map[string]string{"district2": appURL(id, ""), "city1": appURL(id, ""), "platform2": appURL(id, "")} {
+		c := signIn(t, env, user)
+		if user != "platform2" {
+			c.Get(path)
+		}
+		stmts, body := requestStatements(t, env, c, path)
+		noRepeats(t, user, stmts)
+		webtest.Contains(t, body, "测评结果.pdf")
+		t.Logf("%s: %d statements", user, len(stmts))
+	}
+}
+
 // TestApplicationPageResubmittedLoadsTheChecklistOnce: the district reviewing a
 // resubmission sees what changed since the last round from the one checklist load.
 func TestApplicationPageResubmittedLoadsTheChecklistOnce(t *testing.T) {

@@ -23,6 +23,14 @@ func (s *Store) CaseMaterials(ctx context.Context, u *models.User, appID int64, 
 	return v, r, err
 }
 
+// AllReviewFiles lists every working paper and piece of objection evidence of the
+// application, oldest first: the page takes both kinds from one statement.
+func (s *Store) AllReviewFiles(ctx context.Context, appID int64) ([]ReviewFile, error) {
+	var fs []ReviewFile
+	err := s.db.WithContext(ctx).Where("application_id = ?", appID).Order("id").Find(&fs).Error
+	return fs, err
+}
+
 // TimelinePageSize is how many decisions one page of an application's timeline shows.
 const TimelinePageSize = 50
 

@@ -81,5 +81,15 @@ func RecordFiling(app int64) string       { return "/province/filing/" + id(app)
 func InboxOpen(item int64) string                { return "/inbox/" + id(item) + "/open" }
 func AdminUser(user int64, action string) string { return "/admin/users/" + id(user) + "/" + action }
 func AdminUserReset(user int64) string           { return AdminUser(user, "reset") }
+func AdminUserEmail(user int64) string           { return AdminUser(user, "email") }
+func RetryJob(job int64) string                  { return "/admin/jobs/" + id(job) + "/retry" }
 func RevokeAPIKey(key int64) string              { return "/admin/api-keys/" + id(key) + "/revoke" }
 func CalendarYear(year int) string               { return "/admin/calendar/" + strconv.Itoa(year) }
+
+// The officers' dashboards and the lists their figures link to.
+
+func Dashboard() string          { return "/dashboard" }
+func DashboardXLSX() string      { return "/dashboard.xlsx" }
+func Notices() string            { return "/notices" }
+func CityComplaints() string     { return "/city/complaints" }
+func ProvinceComplaints() string { return "/province/complaints" }

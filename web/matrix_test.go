@@ -45,6 +45,9 @@ var authorization = []struct {
 	{"GET", "/login", "......", ""},
 	{"POST", "/login", "......", ""},
 	{"GET", "/healthz", "......", ""},
+	{"GET", "/livez", "......", ""},
+	{"GET", "/readyz", "......", ""},
+	{"GET", "/metrics", "......", ""}, // the test's loopback client is an allowed address
 	{"GET", "/static/*", "......", ""},
 	{"GET", "/notices", "......", ""},
 	{"GET", "/notices.atom", "......", ""},
@@ -70,6 +73,8 @@ var authorization = []struct {
 	{"GET", "/api/v1/extracts/:date/:name", "******", ""},
 
 	{"POST", "/logout", "LLLLLL", ""},
+	{"GET", "/account", "L.....", ""},
+	{"POST", "/account/mail", "L.....", ""},
 	{"GET", "/account/password", "L.....", ""},
 	{"POST", "/account/password", "L.....", ""},
 	{"GET", "/inbox", "L.....", ""},
@@ -107,6 +112,8 @@ var authorization = []struct {
 	{"GET", "/certificates/:id/pdf", "L****F", ""},
 	{"GET", "/certificates/:id/evidence/:file", "L****F", ""},
 
+	{"GET", "/dashboard", "LF...F", ""},
+	{"GET", "/dashboard.xlsx", "LF...F", ""},
 	{"GET", "/institutions", "LF....", ""},
 	{"GET", "/institutions.xlsx", "LF....", ""},
 	{"GET", "/institutions/:id", "LF****", "LFN..."},
@@ -170,6 +177,10 @@ var authorization = []struct {
 	{"POST", "/admin/users/:id/unlock", "LFFFF*", ""},
 	{"GET", "/admin/users/:id/reset", "LFFFF*", ""},
 	{"POST", "/admin/users/:id/reset", "LFFFF*", ""},
+	{"GET", "/admin/users/:id/email", "LFFFF*", ""},
+	{"POST", "/admin/users/:id/email", "LFFFF*", ""},
+	{"GET", "/admin/jobs", "LFFFF.", ""},
+	{"POST", "/admin/jobs/:id/retry", "LFFFF*", ""},
 	{"GET", "/admin/audit", "LFFFF.", ""},
 	{"GET", "/admin/audit.xlsx", "LFFFF.", ""},
 	{"GET", "/admin/api-keys", "LFFFF.", ""},

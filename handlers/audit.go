@@ -18,7 +18,7 @@ import (
 
 // AuditStore is what the audit trail pages need of the store.
 type AuditStore interface {
-	ListAudit(ctx context.Context, f store.AuditFilter, at store.AuditCursor, size int) (*store.AuditPage, error)
+	AuditPageAt(ctx context.Context, f store.AuditFilter, at store.AuditCursor, size int) (*store.AuditPage, error)
 	CountAudit(ctx context.Context, f store.AuditFilter, limit int) (int64, error)
 	EachAudit(ctx context.Context, f store.AuditFilter, fn func(store.AuditRow) error) error
 	AuditActions(ctx context.Context) ([]string, error)
@@ -75,7 +75,7 @@ func (h *Audit) List(c echo.Context) error {
 	at.Before, _ = strconv.ParseInt(c.QueryParam("before"), 10, 64)
 	at.After, _ = strconv.ParseInt(c.QueryParam("after"), 10, 64)
 	at.Before, at.After = max(at.Before, 0), max(at.After, 0)
-	res, err := h.store.ListAudit(ctx, f, at, store.AuditPageSize)
+	res, err := h.store.AuditPageAt(ctx, f, at, store.AuditPageSize)
 	if err != nil {
 		return err
 	}

@@ -188,8 +188,8 @@ type AuditPage struct {
 // AuditPageSize is how many rows a page of the trail shows.
 const AuditPageSize = 50
 
-// ListAudit returns the page of the trail at the cursor, newest first: one statement.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter, at AuditCursor, size int) (*AuditPage, error) {
+// AuditPageAt returns the page of the trail at the cursor, newest first: one statement.
+func (s *Store) AuditPageAt(ctx context.Context, f AuditFilter, at AuditCursor, size int) (*AuditPage, error) {
 	if size <= 0 {
 		size = AuditPageSize
 	}
@@ -238,6 +238,28 @@ func (s *Store) ListAudit(ctx context.Context, f AuditFilter, at AuditCursor, si
 	return p, nil
 }
 
+// ListAudit is page p of the filtered trail, newest first, with the exact count: the
+// older numbered form, kept for callers that read a short trail (tests). It reaches page
+// n by n keyset steps, never by OFFSET; the page itself uses AuditPageAt.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p models.Page) ([]AuditRow, int64, error) {
+	p = p.Normalize()
+	total, err := s.CountAudit(ctx, f, 0)
+	if err != nil {
+		return nil, 0, err
+	}
+	at := AuditCursor{}
+	for n := 1; ; n++ {
+		pg, err := s.AuditPageAt(ctx, f, at, p.Size)
+		if err != nil || n >= p.Number || pg.Older == 0 {
+			if n < p.Number {
+				return nil, total, err
+			}
+			return pg.Rows, total, err
+		}
+		at = AuditCursor{Before: pg.Older}
+	}
+}
+
 // CountAudit counts the rows the filter selects, reading at most limit+1 of them
 // (limit 0: all), so a page can say "more than 1,000" without scanning the trail.
 func (s *Store) CountAudit(ctx context.Context, f AuditFilter, limit int) (int64, error) {
@@ -259,7 +281,7 @@ const auditBatch = 1000
 func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
 	before := int64(0)
 	for {
-		p, err := s.ListAudit(ctx, f, AuditCursor{Before: before}, auditBatch)
+		p, err := s.AuditPageAt(ctx, f, AuditCursor{Before: before}, auditBatch)
 		if err != nil {
 			return err
 		}

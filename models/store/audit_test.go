@@ -129,7 +129,7 @@ func TestAuditFilterByActorAndObject(t *testing.T) {
 func listAudit(t *testing.T, st *store.Store, f store.AuditFilter) ([]store.AuditRow, int64, error) {
 	t.Helper()
 	ctx := context.Background()
-	p, err := st.ListAudit(ctx, f, store.AuditCursor{}, 0)
+	p, err := st.AuditPageAt(ctx, f, store.AuditCursor{}, 0)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -153,7 +153,7 @@ func TestAuditPagesByKeyset(t *testing.T) {
 	var pages []*store.AuditPage
 	for {
 		lctx, log := store.WithStatementLog(ctx)
-		p, err := st.ListAudit(lctx, f, at, 50)
+		p, err := st.AuditPageAt(lctx, f, at, 50)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -190,7 +190,7 @@ func TestAuditPagesByKeyset(t *testing.T) {
 		if back.Newer == 0 {
 			t.Fatalf("page %d has no newer link", i+1)
 		}
-		p, err := st.ListAudit(ctx, f, store.AuditCursor{After: back.Newer}, 50)
+		p, err := st.AuditPageAt(ctx, f, store.AuditCursor{After: back.Newer}, 50)
 		if err != nil {
 			t.Fatal(err)
 		}

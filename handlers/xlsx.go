@@ -102,12 +102,24 @@ func (x *XLSX) Send(c echo.Context, name string, now Clock) error {
 		h.Set("Cache-Control", "private, no-store")
 	}
 	c.Response().WriteHeader(http.StatusOK)
-	// excelize's WriteTo zips the whole workbook into a buffer first; its zip writer hook
-	// lets the archive go straight to the response instead, the sheet copied from the
-	// stream writer's temporary file (or its buffer, below 16 MB) entry by entry. The
-	// buffer WriteTo is handed stays empty.
-	resp := c.Response()
-	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(resp) })
+	return x.write(c.Response())
+}
+
+// WriteFile finishes the sheet and writes the workbook to w, then frees it.
+func (x *XLSX) WriteFile(w io.Writer) error {
+	defer x.Close()
+	if err := x.sw.Flush(); err != nil {
+		return err
+	}
+	return x.write(w)
+}
+
+// write zips the finished workbook to w. excelize's WriteTo zips the whole workbook
+// into a buffer first; its zip writer hook lets the archive go straight to w instead,
+// the sheet copied from the stream writer's temporary file (or its buffer, below
+// 16 MB) entry by entry. The buffer WriteTo is handed stays empty.
+func (x *XLSX) write(w io.Writer) error {
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	_, err := x.f.WriteTo(io.Discard)
 	return err
 }

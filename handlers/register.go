@@ -61,16 +61,15 @@ func (h *Register) filename(ext string) string {
 // Chinese Windows read the characters right.
 func (h *Register) CSV(c echo.Context) error {
 	st := models.ParseRegisterStatus(c.QueryParam("status"))
-	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
 	_ = w.Write(models.RegisterHeaderFor(st))
-	for _, r := range rows {
-		_ = w.Write(csvSafe(r.CellsFor(st)))
+	err := h.store.EachRegister(c.Request().Context(), c.QueryParam("q"), st, func(r models.RegisterEntry) error {
+		return w.Write(csvSafe(r.CellsFor(st)))
+	})
+	if err != nil {
+		return err
 	}
 	w.Flush()
 	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+h.filename("csv"))

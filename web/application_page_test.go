@@ -17,7 +17,8 @@ import (
 )
 
 // requestStatements serves one GET as the client, in this goroutine, and returns the
-// SQL text of every statement the request sent (the store's pgx tracer records them).
+// SQL text of every statement the request sent (the store's pgx tracer records them),
+// but for the caches' timed version checks.
 func requestStatements(t *testing.T, env *webtest.Env, c *webtest.Client, path string) ([]string, string) {
 	t.Helper()
 	ctx, log := store.WithStatementLog(context.Background())
@@ -31,7 +32,16 @@ func requestStatements(t *testing.T, env *webtest.Env, c *webtest.Client, path s
 	if rec.Code != http.StatusOK {
 		t.Fatalf("GET %s: %d\n%s", path, rec.Code, textOf(rec.Body.String()))
 	}
-	return log.Statements(), rec.Body.String()
+	var out []string
+	for _, q := range log.Statements() {
+		// the calendar's and the public cache's version checks run on a wall-clock timer,
+		// whichever request comes first, not per page
+		if strings.Contains(q, "calendar_version") || strings.Contains(q, "public_version") {
+			continue
+		}
+		out = append(out, q)
+	}
+	return out, rec.Body.String()
 }
 
 // growApplication adds n valid decisions (hash-chained as the store chains them) and n
@@ -107,7 +117,7 @@ func TestApplicationPageLoadsNothingTwice(t *testing.T) {
 		noRepeats(t, user+" small", a)
 		noRepeats(t, user+" large", b)
 		if len(a) != len(b) {
-			t.Errorf("%s: %d statements for 2 decisions, %d for 40", user, len(a), len(b))
+			t.Errorf("%s: %d statements for 2 decisions, %d for 40:\n%s\n----\n%s", user, len(a), len(b), strings.Join(a, "\n"), strings.Join(b, "\n"))
 		}
 		if got := strings.Count(body, `data-testid="timeline-item"`); got != 40 {
 			t.Errorf("%s: the timeline shows %d of 40 decisions", user, got)

@@ -124,6 +124,25 @@ func (x *XLSX) write(w io.Writer) error {
 	return err
 }
 
+// exportPageSize is how many rows eachPage reads from the store at a time.
+const exportPageSize = 200
+
+// eachPage calls list for page 1, 2, … until every row counted by its total has been
+// read. It walks the list by numbered pages (a count and an OFFSET page per 200 rows),
+// so its cost grows faster than the rows: the disclosure exports still use it; every
+// other export reads a store iterator (EachX), which a new export should do too.
+func eachPage(list func(p models.Page) (n int, total int64, err error)) error {
+	for n := 1; ; n++ {
+		got, total, err := list(models.Page{Number: n, Size: exportPageSize})
+		if err != nil {
+			return err
+		}
+		if got == 0 || int64(n*exportPageSize) >= total {
+			return nil
+		}
+	}
+}
+
 // exportHref is the export link of a list page: path with the page's filters, without
 // the page number.
 func exportHref(path string, q url.Values) string {

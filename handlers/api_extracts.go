@@ -1,13 +1,15 @@
 package handlers
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash"
+	"io"
 	"io/fs"
 	"net/http"
 	"os"
@@ -18,7 +20,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/xuri/excelize/v2"
 
 	"portal/models"
 	"portal/models/store"
@@ -110,132 +111,191 @@ func (x *Extracts) Latest() (*ExtractManifest, error) {
 	return nil, nil
 }
 
+// generate writes the day's four files from keyset batches of 1,000 rows, each row
+// going at once to its JSON Lines file and its workbook's stream writer, so no file and
+// no list of rows is ever held whole: each file is written to a temporary file in the
+// day's folder and hashed as it is written, then signed and renamed; the manifest is
+// written last.
 func (x *Extracts) generate(ctx context.Context, day models.Date, now time.Time) (*ExtractManifest, error) {
-	var notices []APINotice
+	dir := filepath.Join(x.dir, day.String())
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	out := map[string]*extractOut{}
+	defer func() {
+		for _, o := range out {
+			o.discard()
+		}
+	}()
+	for _, name := range ExtractFiles {
+		o, err := newExtractOut(dir, name)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = o
+	}
+	regHead := []string{"统一社会信用代码", "机构名称", "所在区", "备案编号", "备案日期", "存管银行", "网站", "合格证明编号", "状态", "撤销日期", "撤销原因"}
+	noticeHead := []string{"公示编号", "机构名称", "统一社会信用代码", "所在区", "所在市", "公示开始", "公示结束", "公示天数", "状态", "撤销日期", "撤销原因"}
+	regX, err := NewXLSX("备案名录", extractColumns(regHead))
+	if err != nil {
+		return nil, err
+	}
+	defer regX.Close()
+	noticeX, err := NewXLSX("公示公告", extractColumns(noticeHead))
+	if err != nil {
+		return nil, err
+	}
+	defer noticeX.Close()
+	records := map[string]int{}
+
+	noticeJ := json.NewEncoder(out["notices.jsonl"].w)
 	for after := int64(0); ; {
 		rows, err := x.store.APINotices(ctx, store.APINoticeFilter{After: after, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
 		for i, r := range rows {
-			if i < 1000 {
-				notices = append(notices, apiNotice(r))
+			if i >= 1000 {
+				break
 			}
+			n := apiNotice(r)
+			if err := noticeJ.Encode(n); err != nil {
+				return nil, err
+			}
+			if err := noticeX.Row(fmt.Sprint(n.ID), n.Institution, n.USCC, n.District, n.City, n.StartDate, n.EndDate, fmt.Sprint(n.Days),
+				n.Status, deref(n.RevokedOn), n.RevokedReason); err != nil {
+				return nil, err
+			}
+			records["notices"]++
 		}
 		if len(rows) <= 1000 {
 			break
 		}
 		after = rows[999].ID
 	}
-	var reg []APIRegisterEntry
+	regJ := json.NewEncoder(out["register.jsonl"].w)
 	for after := int64(0); ; {
 		rows, err := x.store.APIRegister(ctx, store.APIRegisterFilter{Status: models.RegisterAll, After: after, Limit: 1000})
 		if err != nil {
 			return nil, err
 		}
 		for i, r := range rows {
-			if i < 1000 {
-				reg = append(reg, apiRegisterEntry(r))
+			if i >= 1000 {
+				break
 			}
+			e := apiRegisterEntry(r)
+			if err := regJ.Encode(e); err != nil {
+				return nil, err
+			}
+			if err := regX.Row(e.USCC, e.Name, e.District, e.FilingNumber, e.FilingDate, e.CustodyBank, e.Website, e.Certificate, e.Status,
+				deref(e.RevokedOn), e.RevokedReason); err != nil {
+				return nil, err
+			}
+			records["register"]++
 		}
 		if len(rows) <= 1000 {
 			break
 		}
 		after = rows[999].FilingID
 	}
-	files := map[string][]byte{}
-	var err error
-	if files["register.jsonl"], err = jsonLines(reg); err != nil {
+	if err := regX.WriteFile(out["register.xlsx"].w); err != nil {
 		return nil, err
 	}
-	if files["notices.jsonl"], err = jsonLines(notices); err != nil {
+	if err := noticeX.WriteFile(out["notices.xlsx"].w); err != nil {
 		return nil, err
 	}
-	regHead := []string{"统一社会信用代码", "机构名称", "所在区", "备案编号", "备案日期", "存管银行", "网站", "合格证明编号", "状态", "撤销日期", "撤销原因"}
-	if files["register.xlsx"], err = sheet("备案名录", regHead, len(reg), func(i int) []string {
-		e := reg[i]
-		return []string{e.USCC, e.Name, e.District, e.FilingNumber, e.FilingDate, e.CustodyBank, e.Website, e.Certificate, e.Status, deref(e.RevokedOn), e.RevokedReason}
-	}); err != nil {
-		return nil, err
-	}
-	noticeHead := []string{"公示编号", "机构名称", "统一社会信用代码", "所在区", "所在市", "公示开始", "公示结束", "公示天数", "状态", "撤销日期", "撤销原因"}
-	if files["notices.xlsx"], err = sheet("公示公告", noticeHead, len(notices), func(i int) []string {
-		n := notices[i]
-		return []string{fmt.Sprint(n.ID), n.Institution, n.USCC, n.District, n.City, n.StartDate, n.EndDate, fmt.Sprint(n.Days), n.Status, deref(n.RevokedOn), n.RevokedReason}
-	}); err != nil {
-		return nil, err
-	}
-	dir := filepath.Join(x.dir, day.String())
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, err
-	}
-	m := &ExtractManifest{Date: day.String(), GeneratedAt: now.UTC().Format(time.RFC3339),
-		Records: map[string]int{"register": len(reg), "notices": len(notices)},
+	m := &ExtractManifest{Date: day.String(), GeneratedAt: now.UTC().Format(time.RFC3339), Records: records,
 		Signing: "SM2-SM3 签名，签名内容为 {\"v\":1,\"kind\":\"extract\",\"ref\":文件名,\"date\":日期,\"sha256\":文件SHA-256} 的紧凑 JSON；公钥见 /verify/keys.json"}
 	for _, name := range ExtractFiles {
-		b := files[name]
-		sum := sha256.Sum256(b)
-		hexSum := hex.EncodeToString(sum[:])
+		o := out[name]
+		size, hexSum, err := o.finish()
+		if err != nil {
+			return nil, err
+		}
 		kid, sig, err := x.keys.Sign(models.DocumentSignedContent("extract", name, day, hexSum))
 		if err != nil {
 			return nil, err
 		}
-		if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
-			return nil, err
-		}
-		m.Files = append(m.Files, ExtractFile{Name: name, Size: int64(len(b)), SHA256: hexSum, KeyID: kid,
+		m.Files = append(m.Files, ExtractFile{Name: name, Size: size, SHA256: hexSum, KeyID: kid,
 			Signature: models.EncodeSignature(sig), URL: "/api/v1/extracts/" + day.String() + "/" + name})
 	}
 	mb, _ := json.MarshalIndent(m, "", "  ")
 	return m, os.WriteFile(filepath.Join(dir, "manifest.json"), mb, 0o644) // written last: a day is complete when it has one
 }
 
+// extractColumns are a sheet's columns, 22 characters wide.
+func extractColumns(head []string) []XLSXColumn {
+	cols := make([]XLSXColumn, len(head))
+	for i, h := range head {
+		cols[i] = XLSXColumn{Header: h, Width: 22}
+	}
+	return cols
+}
+
+// extractOut is one file of an extract being written: a temporary file beside its
+// final name, hashed as it is written.
+type extractOut struct {
+	f    *os.File
+	buf  *bufio.Writer
+	sum  hash.Hash
+	n    int64
+	path string
+	w    io.Writer
+}
+
+func newExtractOut(dir, name string) (*extractOut, error) {
+	f, err := os.CreateTemp(dir, "."+name+".*")
+	if err != nil {
+		return nil, err
+	}
+	o := &extractOut{f: f, sum: sha256.New(), path: filepath.Join(dir, name)}
+	o.buf = bufio.NewWriterSize(f, 64<<10)
+	o.w = writerFunc(func(p []byte) (int, error) {
+		o.sum.Write(p)
+		o.n += int64(len(p))
+		return o.buf.Write(p)
+	})
+	return o, nil
+}
+
+// finish flushes, syncs and renames the file into place, and returns its size and hash.
+func (o *extractOut) finish() (int64, string, error) {
+	if err := o.buf.Flush(); err != nil {
+		return 0, "", err
+	}
+	if err := o.f.Sync(); err != nil {
+		return 0, "", err
+	}
+	if err := o.f.Chmod(0o644); err != nil {
+		return 0, "", err
+	}
+	if err := o.f.Close(); err != nil {
+		return 0, "", err
+	}
+	if err := os.Rename(o.f.Name(), o.path); err != nil {
+		return 0, "", err
+	}
+	o.f = nil
+	return o.n, hex.EncodeToString(o.sum.Sum(nil)), nil
+}
+
+// discard removes the temporary file of an extract that was not finished.
+func (o *extractOut) discard() {
+	if o.f != nil {
+		o.f.Close()
+		os.Remove(o.f.Name())
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (w writerFunc) Write(p []byte) (int, error) { return w(p) }
+
 func deref(s *string) string {
 	if s == nil {
 		return ""
 	}
 	return *s
-}
-
-func jsonLines[T any](rows []T) ([]byte, error) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
-	for _, r := range rows {
-		if err := enc.Encode(r); err != nil {
-			return nil, err
-		}
-	}
-	return buf.Bytes(), nil
-}
-
-func sheet(name string, head []string, n int, row func(int) []string) ([]byte, error) {
-	f := excelize.NewFile()
-	defer f.Close()
-	if err := f.SetSheetName("Sheet1", name); err != nil {
-		return nil, err
-	}
-	put := func(r int, cells []string) error {
-		for col, v := range cells {
-			cell, _ := excelize.CoordinatesToCellName(col+1, r)
-			if err := f.SetCellStr(name, cell, v); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	if err := put(1, head); err != nil {
-		return nil, err
-	}
-	for i := 0; i < n; i++ {
-		if err := put(i+2, row(i)); err != nil {
-			return nil, err
-		}
-	}
-	var buf bytes.Buffer
-	if err := f.Write(&buf); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
 }
 
 // ExtractsIndex is GET /api/v1/extracts: the newest day's manifest, generated on demand

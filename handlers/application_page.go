@@ -18,7 +18,8 @@ import (
 )
 
 // page gathers the application page: a fixed set of queries whatever the history's
-// length.
+// length, none sent twice. The timeline shows one keyset page of decisions, the latest
+// ones unless ?before=<decision id> asks for older ones (any other value is ignored).
 func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error) {
 	ctx := c.Request().Context()
 	u := CurrentUser(c)
@@ -31,7 +32,8 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		return nil, err
 	}
 	today := models.DateOf(h.now())
-	entries, err := h.store.Timeline(ctx, id)
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	tl, err := h.store.TimelineBefore(ctx, id, max(before, 0), store.TimelinePageSize)
 	if err != nil {
 		return nil, err
 	}
@@ -39,11 +41,16 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 		Deadline:   components.ClockDeadline(&row.Clock, cal, h.now()),
 		Allowed:    reviewEvents(models.AllowedEventsFor(models.Facts{State: row.State, Balance: row.Balance}, u.Role)),
 		IsAssignee: row.AssigneeID != nil && *row.AssigneeID == u.ID}
-	for _, e := range entries {
+	for _, e := range tl.Entries {
 		p.Timeline = append(p.Timeline, timelineItem(e))
 	}
-	if n := len(entries); n > 0 {
-		last := entries[n-1]
+	if tl.Older != 0 {
+		p.TimelineOlder = urls.Application(id) + "?before=" + strconv.FormatInt(tl.Older, 10) + "#timeline"
+	}
+	if before > 0 {
+		p.TimelineLatest = urls.Application(id) + "#timeline"
+	}
+	if last := tl.Latest; last != nil {
 		if row.State == models.StateDistrictReview && last.Event == models.EventDisagree {
 			p.CityReasons = last.Opinion
 		}
@@ -56,15 +63,86 @@ func (h *Reviews) page(c echo.Context, id int64) (*shared.ApplicationPage, error
 	if err != nil {
 		return nil, err
 	}
+	inst, err := h.addMaterials(c, p, row)
+	if err != nil {
+		return nil, err
+	}
+	files := &caseFiles{load: func() ([]store.ReviewFile, error) { return h.store.AllReviewFiles(ctx, id) }}
 	if u.Role != models.RolePlatform {
-		if err := h.addReviewRecords(c, p, row); err != nil {
+		if err := h.addReviewRecords(c, p, row, inst, files); err != nil {
 			return nil, err
 		}
 	}
-	if err := h.addMaterials(c, p, row); err != nil {
+	return p, h.addFailure(c, p, row, cal, clocks, today, files)
+}
+
+// caseFiles reads the application's working papers and objection evidence once, when
+// the page first needs either.
+type caseFiles struct {
+	load func() ([]store.ReviewFile, error)
+	all  []store.ReviewFile
+	err  error
+	done bool
+}
+
+// of returns the files of one kind, oldest first.
+func (f *caseFiles) of(kind string) ([]store.ReviewFile, error) {
+	if !f.done {
+		f.all, f.err = f.load()
+		f.done = true
+	}
+	var out []store.ReviewFile
+	for _, r := range f.all {
+		if r.Kind == kind {
+			out = append(out, r)
+		}
+	}
+	return out, f.err
+}
+
+// addMaterials lists the checklist with each material's current files and review, and,
+// for the district reviewing a resubmission, what changed since the last round: one
+// load of the checklist for both. It returns the institution the checklist loaded.
+func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow) (*models.Institution, error) {
+	ctx := c.Request().Context()
+	round := p.Role == models.RoleDistrict && row.State == models.StateDistrictReview
+	v, r, err := h.store.CaseMaterials(ctx, CurrentUser(c), row.ID, round)
+	if err != nil {
 		return nil, err
 	}
-	return p, h.addFailure(c, p, row, cal, clocks, today)
+	for _, it := range v.Items {
+		m := shared.MaterialRow{ID: it.Material.ID, Code: it.Material.Code, Name: it.Material.Name, Required: it.Material.Required,
+			State: it.State}
+		if it.State == models.MaterialReturned || it.State == models.MaterialAccepted {
+			m.Comment, m.Reviewer = it.Review.ReviewComment, it.Review.ReviewerName
+		}
+		for _, s := range it.Slots {
+			if f := s.Current(); f != nil {
+				label := s.Label
+				if len(it.Slots) == 1 {
+					label = ""
+				}
+				m.Files = append(m.Files, shared.MaterialLink{Label: label, Filename: f.Filename, Version: f.Version,
+					URL: urls.File(f.ID)})
+			}
+		}
+		p.Materials = append(p.Materials, m)
+	}
+	p.ReviewMats = round && p.IsAssignee
+	if p.ReviewMats {
+		p.PendingMaterials = models.PendingText(models.PendingRequired(v.Items))
+	}
+	if r != nil {
+		p.Round = &shared.Round{Prev: models.DateTimeCN(r.Prev), Last: models.DateTimeCN(r.Last), Fields: r.Fields}
+		for _, m := range r.Materials {
+			name := m.Material
+			if m.Slot != "" {
+				name += "（" + m.Slot + "）"
+			}
+			p.Round.Materials = append(p.Round.Materials, shared.RoundMaterial{Material: name, Old: fileText(m.Old), New: fileText(m.New)})
+		}
+	}
+	return &v.Institution, nil
 }
 
 // addClocks lists every deadline of the application with what happened to it, and the
@@ -175,13 +253,13 @@ func timelineItem(e store.TimelineEntry) shared.TimelineItem {
 
 // addReviewRecords adds what officers see: the on-site check, the district documents,
 // the officers to assign to, and the exit classification.
-func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow) error {
+func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, inst *models.Institution, files *caseFiles) error {
 	ctx := c.Request().Context()
 	chk, err := h.store.OnsiteCheck(ctx, row.ID)
 	if err != nil {
 		return err
 	}
-	papers, err := h.store.ReviewFiles(ctx, row.ID, store.FileWorkingPaper)
+	papers, err := files.of(store.FileWorkingPaper)
 	if err != nil {
 		return err
 	}
@@ -198,10 +276,6 @@ func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, ro
 			OpinionURL: urls.Opinion(row.ID, o.ID, "opinion"), CheckURL: urls.Opinion(row.ID, o.ID, "check")})
 	}
 	if p.Role == models.RoleDistrict {
-		inst, err := h.store.Institution(ctx, CurrentUser(c), row.InstitutionID)
-		if err != nil {
-			return err
-		}
 		officers, err := h.store.DistrictOfficers(ctx, inst.DistrictID)
 		if err != nil {
 			return err
@@ -220,7 +294,7 @@ func (h *Reviews) addReviewRecords(c echo.Context, p *shared.ApplicationPage, ro
 
 // addFailure adds the latest failure notice while the application is on the failure
 // path, the objection filed against it, and whether the exit may be recorded.
-func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, cal *models.Calendar, clocks []models.Clock, today models.Date) error {
+func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow, cal *models.Calendar, clocks []models.Clock, today models.Date, files *caseFiles) error {
 	switch row.State {
 	case models.StateFailed, models.StateObjectionReview, models.StateFailedFinal:
 	default:
@@ -251,7 +325,7 @@ func (h *Reviews) addFailure(c echo.Context, p *shared.ApplicationPage, row *sto
 	if err != nil || o == nil {
 		return err
 	}
-	all, err := h.store.ReviewFiles(ctx, row.ID, store.FileEvidence)
+	all, err := files.of(store.FileEvidence)
 	var evidence []store.ReviewFile
 	for _, f := range all {
 		if f.ObjectionID != nil && *f.ObjectionID == o.ID {

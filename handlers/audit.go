@@ -2,7 +2,10 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -15,7 +18,8 @@ import (
 
 // AuditStore is what the audit trail pages need of the store.
 type AuditStore interface {
-	ListAudit(ctx context.Context, f store.AuditFilter, p models.Page) ([]store.AuditRow, int64, error)
+	AuditPageAt(ctx context.Context, f store.AuditFilter, at store.AuditCursor, size int) (*store.AuditPage, error)
+	CountAudit(ctx context.Context, f store.AuditFilter, limit int) (int64, error)
 	EachAudit(ctx context.Context, f store.AuditFilter, fn func(store.AuditRow) error) error
 	AuditActions(ctx context.Context) ([]string, error)
 }
@@ -57,13 +61,25 @@ func auditFilter(c echo.Context) (store.AuditFilter, admin.AuditForm, components
 	return f, form, errs
 }
 
+// auditCountCap bounds the count above the trail: past it the page says "超过 1000 条"
+// rather than count every row of a province's trail.
+const auditCountCap = 1000
+
 // List is /admin/audit: the trail, newest first, filtered by actor, action, object and
-// days in Beijing time, paginated, with its XLSX export.
+// days in Beijing time, by keyset pages (?before= / ?after= a row id; anything else is
+// the newest page), with its XLSX export.
 func (h *Audit) List(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, form, errs := auditFilter(c)
-	p := pageFrom(c)
-	rows, total, err := h.store.ListAudit(ctx, f, p)
+	at := store.AuditCursor{}
+	at.Before, _ = strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	at.After, _ = strconv.ParseInt(c.QueryParam("after"), 10, 64)
+	at.Before, at.After = max(at.Before, 0), max(at.After, 0)
+	res, err := h.store.AuditPageAt(ctx, f, at, store.AuditPageSize)
+	if err != nil {
+		return err
+	}
+	total, err := h.store.CountAudit(ctx, f, auditCountCap)
 	if err != nil {
 		return err
 	}
@@ -71,15 +87,38 @@ func (h *Audit) List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := admin.AuditPage{Form: form, Errors: errs, Pager: pager(c, p, total)}
+	page := admin.AuditPage{Form: form, Errors: errs}
+	page.Pager = components.Cursor{NewerLabel: "较新的记录", OlderLabel: "较早的记录", TestID: "audit-pager",
+		Note: fmt.Sprintf("共 %d 条，每页 %d 条", total, store.AuditPageSize)}
+	if total > auditCountCap {
+		page.Pager.Note = fmt.Sprintf("超过 %d 条，每页 %d 条", auditCountCap, store.AuditPageSize)
+	}
+	q := c.QueryParams()
+	for _, k := range []string{"page", "before", "after"} {
+		q.Del(k)
+	}
+	link := func(k string, id int64) string {
+		v := url.Values{}
+		for key, vals := range q {
+			v[key] = vals
+		}
+		v.Set(k, strconv.FormatInt(id, 10))
+		return "/admin/audit?" + v.Encode()
+	}
+	if res.Older != 0 {
+		page.Pager.Older = link("before", res.Older)
+	}
+	if res.Newer != 0 {
+		page.Pager.Newer = link("after", res.Newer)
+	}
 	page.Actions = []components.Option{{Value: "", Label: "全部操作"}}
 	for _, a := range actions {
 		page.Actions = append(page.Actions, components.Option{Value: a, Label: a})
 	}
 	if !errs.Any() {
-		page.Export = exportHref("/admin/audit.xlsx", c.QueryParams())
+		page.Export = exportHref("/admin/audit.xlsx", q)
 	}
-	for _, r := range rows {
+	for _, r := range res.Rows {
 		page.Rows = append(page.Rows, auditRow(r))
 	}
 	status := http.StatusOK

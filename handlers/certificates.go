@@ -20,6 +20,8 @@ type CertificateStore interface {
 	SignoffQueue(ctx context.Context, u *models.User, p models.Page) ([]store.SignoffRow, int64, error)
 	SignOff(ctx context.Context, a store.Actor, appID int64, version int) (*models.Certificate, error)
 	ListCertificates(ctx context.Context, u *models.User, query string, p models.Page) ([]store.CertificateRow, int64, error)
+	EachCertificate(ctx context.Context, u *models.User, query string, fn func(store.CertificateRow) error) error
+	EachSignoff(ctx context.Context, u *models.User, fn func(store.SignoffRow) error) error
 	Certificate(ctx context.Context, u *models.User, id int64) (*store.CertificateRow, error)
 	RevokeCertificate(ctx context.Context, a store.Actor, id int64, reason string) error
 	VerificationCount(ctx context.Context, serial string) (int64, error)

@@ -7,12 +7,13 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
+	"portal/models/store"
 	"portal/views/pages/admin"
 )
 
 // ChainStore is what the chain check needs of the store.
 type ChainStore interface {
-	VerifyDecisionChain(ctx context.Context) (*models.ChainBreak, int, error)
+	CheckDecisionChain(ctx context.Context, o store.ChainCheckOptions) (*store.ChainCheck, error)
 	DecisionByID(ctx context.Context, id int64) (*models.Decision, error)
 }
 
@@ -25,19 +26,43 @@ type Chain struct {
 // NewChain builds the chain check page.
 func NewChain(s ChainStore, now Clock) *Chain { return &Chain{store: s, now: now} }
 
-// Show recomputes the whole hash chain and names the first broken row.
+// Show is /admin/chain: a routine check recomputes the rows added since the stored
+// checkpoint; ?full=1 recomputes the whole chain from the first row. Either reads the
+// history in batches, one batch in memory at a time. Any other value of full is a
+// routine check.
 func (h *Chain) Show(c echo.Context) error {
 	ctx := c.Request().Context()
-	brk, n, err := h.store.VerifyDecisionChain(ctx)
+	full := c.QueryParam("full") == "1"
+	res, err := h.store.CheckDecisionChain(ctx, store.ChainCheckOptions{Full: full, Now: h.now()})
 	if err != nil {
 		return err
 	}
-	p := admin.ChainPage{Checked: n, Intact: brk == nil, CheckedAt: models.DateTimeCN(h.now())}
-	if brk != nil {
-		p.BrokenID, p.Reason = brk.DecisionID, brk.Reason
-		if d, err := h.store.DecisionByID(ctx, brk.DecisionID); err == nil {
-			p.AppID, p.At, p.Event = d.ApplicationID, models.DateTimeCN(d.At), d.Event.Label()
+	p := admin.ChainPage{Full: res.Full, After: res.After, Checked: res.Checked, Batches: res.Batches,
+		Intact: res.Break == nil, CheckedAt: models.DateTimeCN(h.now())}
+	if cp := res.Checkpoint; cp != nil && cp.LastID != 0 {
+		p.Checkpoint = &admin.ChainCheckpoint{LastID: cp.LastID, Rows: cp.RowsCovered, AdvancedAt: models.DateTimeCN(cp.AdvancedAt)}
+		if cp.FullAt != nil {
+			p.Checkpoint.FullAt = models.DateTimeCN(*cp.FullAt)
 		}
 	}
+	if brk := res.Break; brk != nil {
+		p.Broken = h.broken(ctx, brk.DecisionID, brk.Reason, "")
+	} else if cp := res.Checkpoint; cp != nil && cp.BrokenID != nil {
+		// a break found before, below what this routine check reads: shown until a full
+		// check passes
+		at := ""
+		if cp.BrokenAt != nil {
+			at = models.DateTimeCN(*cp.BrokenAt)
+		}
+		p.Known = h.broken(ctx, *cp.BrokenID, cp.BrokenWhy, at)
+	}
 	return Render(c, http.StatusOK, admin.Chain(p))
+}
+
+func (h *Chain) broken(ctx context.Context, id int64, reason, found string) *admin.ChainBroken {
+	b := &admin.ChainBroken{ID: id, Reason: reason, FoundAt: found}
+	if d, err := h.store.DecisionByID(ctx, id); err == nil {
+		b.AppID, b.At, b.Event = d.ApplicationID, models.DateTimeCN(d.At), d.Event.Label()
+	}
+	return b
 }

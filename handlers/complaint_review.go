@@ -17,6 +17,7 @@ import (
 // ComplaintReviewStore is what verifying complaints needs of the store.
 type ComplaintReviewStore interface {
 	ListComplaints(ctx context.Context, u *models.User, f store.ComplaintFilter, p models.Page) ([]store.ComplaintRow, int64, error)
+	EachComplaint(ctx context.Context, u *models.User, f store.ComplaintFilter, fn func(store.ComplaintRow) error) error
 	Complaint(ctx context.Context, u *models.User, id int64) (*store.ComplaintRow, error)
 	VerifyComplaint(ctx context.Context, a store.Actor, id int64, v models.ComplaintVerification) (*models.Complaint, error)
 	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)

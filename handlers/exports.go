@@ -16,13 +16,24 @@ import (
 )
 
 // The officer lists' XLSX exports. Each reads the same query parameters as its page,
-// through the same filter function, and pages through the same store method, so the
-// workbook holds exactly the rows the filtered list shows. Every export is recorded in
-// the audit trail with its filters and row count.
+// through the same filter function, and takes its rows from a store iterator (EachX)
+// over the list's own filter, one row at a time into excelize's stream writer, so the
+// workbook holds exactly the rows the filtered list shows and memory does not grow with
+// them. Every export is recorded in the audit trail with its filters and row count.
 
 // AuditRecorder writes one audit row for an action that changes nothing else.
 type AuditRecorder interface {
 	RecordAudit(ctx context.Context, a store.Actor, action, target, detail string) error
+}
+
+// QueueExporter reads a whole work queue for its export, one row at a time.
+type QueueExporter interface {
+	EachQueue(ctx context.Context, u *models.User, f store.QueueFilter, fn func(store.QueueRow) error) error
+}
+
+// InstitutionExporter reads the whole institution list for its export, one row at a time.
+type InstitutionExporter interface {
+	EachInstitution(ctx context.Context, u *models.User, f store.InstitutionFilter, fn func(store.InstitutionRow) error) error
 }
 
 // recordExport notes who exported which list with which filters.
@@ -92,19 +103,13 @@ func (h *Queues) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.Queue(ctx, u, f, p)
-		for _, r := range rows {
-			deadline, overdue := "", false
-			if d := components.ClockDeadline(&r.Clock, cal, h.now()); d != nil {
-				deadline, overdue = d.String(), d.Overdue
-			}
-			if err := x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.State.Label(), yesNo(models.IsLargeScale(r.Balance)),
-				deadline, yesNo(overdue), models.DateTimeCN(r.StateSince), r.AssigneeName, r.Balance.String()); err != nil {
-				return 0, 0, err
-			}
+	err = h.store.EachQueue(ctx, u, f, func(r store.QueueRow) error {
+		deadline, overdue := "", false
+		if d := components.ClockDeadline(&r.Clock, cal, h.now()); d != nil {
+			deadline, overdue = d.String(), d.Overdue
 		}
-		return len(rows), total, err
+		return x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.State.Label(), yesNo(models.IsLargeScale(r.Balance)),
+			deadline, yesNo(overdue), models.DateTimeCN(r.StateSince), r.AssigneeName, r.Balance.String())
 	})
 	if err != nil {
 		x.Close()
@@ -139,14 +144,8 @@ func (h *Institutions) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.ListInstitutions(ctx, u, f, p)
-		for _, r := range rows {
-			if err := x.Row(r.Name, r.USCC, r.DistrictName, r.OutstandingBalance.String(), acceptancePath(r.OutstandingBalance)); err != nil {
-				return 0, 0, err
-			}
-		}
-		return len(rows), total, err
+	err = h.store.EachInstitution(ctx, u, f, func(r store.InstitutionRow) error {
+		return x.Row(r.Name, r.USCC, r.DistrictName, r.OutstandingBalance.String(), acceptancePath(r.OutstandingBalance))
 	})
 	if err != nil {
 		x.Close()
@@ -176,16 +175,10 @@ func (h *ComplaintReview) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.ListComplaints(ctx, u, f, p)
-		for _, r := range rows {
-			v := complaintRow(r, u, today)
-			if err := x.Row(v.Ref, v.Institution, v.Type, models.MaskName(r.ComplainantName), models.MaskContact(r.Contact),
-				v.Filed.String(), v.NoticeEnd.String(), v.StatusLabel(), yesNo(v.Overdue)); err != nil {
-				return 0, 0, err
-			}
-		}
-		return len(rows), total, err
+	err = h.store.EachComplaint(ctx, u, f, func(r store.ComplaintRow) error {
+		v := complaintRow(r, u, today)
+		return x.Row(v.Ref, v.Institution, v.Type, models.MaskName(r.ComplainantName), models.MaskContact(r.Contact),
+			v.Filed.String(), v.NoticeEnd.String(), v.StatusLabel(), yesNo(v.Overdue))
 	})
 	if err != nil {
 		x.Close()
@@ -208,22 +201,16 @@ func (h *Certificates) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.ListCertificates(ctx, u, q, p)
-		for _, r := range rows {
-			status, revokedOn := "有效", ""
-			if r.Revoked() {
-				status = "已撤销"
-				if r.RevokedAt != nil {
-					revokedOn = models.DateOf(*r.RevokedAt).String()
-				}
-			}
-			if err := x.Row(r.Serial, r.Name, r.USCC, r.DistrictName, dateText(r.IssueDate), status, revokedOn, r.RevokedReason,
-				r.State.Label()); err != nil {
-				return 0, 0, err
+	err = h.store.EachCertificate(ctx, u, q, func(r store.CertificateRow) error {
+		status, revokedOn := "有效", ""
+		if r.Revoked() {
+			status = "已撤销"
+			if r.RevokedAt != nil {
+				revokedOn = models.DateOf(*r.RevokedAt).String()
 			}
 		}
-		return len(rows), total, err
+		return x.Row(r.Serial, r.Name, r.USCC, r.DistrictName, dateText(r.IssueDate), status, revokedOn, r.RevokedReason,
+			r.State.Label())
 	})
 	if err != nil {
 		x.Close()
@@ -245,15 +232,9 @@ func (h *Certificates) SignoffXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.SignoffQueue(ctx, u, p)
-		for _, r := range rows {
-			if err := x.Row(r.InstitutionName, r.USCC, r.DistrictName, acceptancePath(r.Balance), dateText(r.NoticeStart),
-				dateText(r.NoticeEnd), dateText(r.StateSince)); err != nil {
-				return 0, 0, err
-			}
-		}
-		return len(rows), total, err
+	err = h.store.EachSignoff(ctx, u, func(r store.SignoffRow) error {
+		return x.Row(r.InstitutionName, r.USCC, r.DistrictName, acceptancePath(r.Balance), dateText(r.NoticeStart),
+			dateText(r.NoticeEnd), dateText(r.StateSince))
 	})
 	if err != nil {
 		x.Close()
@@ -281,25 +262,19 @@ func (h *Filing) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.FilingQueue(ctx, u, state, p)
-		for _, r := range rows {
-			deadline := ""
-			if r.State == models.StateCertified && r.ScopeDeadline.IsZero() && r.ScopePending != 0 {
-				deadline = models.PendingCalendarText(r.ScopePending)
-			}
-			if r.State == models.StateCertified && !r.ScopeDeadline.IsZero() {
-				deadline = r.ScopeDeadline.String()
-				if dl, err := models.NewDeadline(cal, models.DeadlineWorking, r.ScopeDeadline, today); err == nil {
-					deadline += "（" + dl.String() + "）"
-				}
-			}
-			if err := x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.Serial, dateText(r.IssueDate), r.State.Label(), deadline,
-				dateText(r.ChangeDate), yesNo(r.Late), r.FilingNumber, dateText(r.FilingDate)); err != nil {
-				return 0, 0, err
+	err = h.store.EachFiling(ctx, u, state, func(r store.AfterCertificate) error {
+		deadline := ""
+		if r.State == models.StateCertified && r.ScopeDeadline.IsZero() && r.ScopePending != 0 {
+			deadline = models.PendingCalendarText(r.ScopePending)
+		}
+		if r.State == models.StateCertified && !r.ScopeDeadline.IsZero() {
+			deadline = r.ScopeDeadline.String()
+			if dl, err := models.NewDeadline(cal, models.DeadlineWorking, r.ScopeDeadline, today); err == nil {
+				deadline += "（" + dl.String() + "）"
 			}
 		}
-		return len(rows), total, err
+		return x.Row(r.InstitutionName, r.USCC, r.DistrictName, r.Serial, dateText(r.IssueDate), r.State.Label(), deadline,
+			dateText(r.ChangeDate), yesNo(r.Late), r.FilingNumber, dateText(r.FilingDate))
 	})
 	if err != nil {
 		x.Close()

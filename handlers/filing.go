@@ -17,6 +17,7 @@ import (
 // FilingStore is what the filing registration needs of the store.
 type FilingStore interface {
 	FilingQueue(ctx context.Context, u *models.User, state models.State, p models.Page) ([]store.AfterCertificate, int64, error)
+	EachFiling(ctx context.Context, u *models.User, state models.State, fn func(store.AfterCertificate) error) error
 	RecordFiling(ctx context.Context, a store.Actor, appID int64, number string, date models.Date, version int) error
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	FilesOf(ctx context.Context, kind string, ownerID int64) ([]store.FileRef, error)

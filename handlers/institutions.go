@@ -28,6 +28,7 @@ type InstitutionStore interface {
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	AuditRecorder
 	ClockByID(ctx context.Context, id int64) (*models.Clock, error)
+	InstitutionExporter
 }
 
 // Institutions serves the role homes and the institution pages.

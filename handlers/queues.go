@@ -20,6 +20,7 @@ type QueueStore interface {
 	CampaignEndFor(ctx context.Context, u *models.User) (models.Date, error)
 	SubmittedStore
 	AuditRecorder
+	QueueExporter
 }
 
 // Queues serves each officer role's work queue.

@@ -18,6 +18,7 @@ import (
 type RegisterStore interface {
 	RegisterFiltered(ctx context.Context, query string, st models.RegisterStatus, p models.Page) ([]models.RegisterEntry, int64, error)
 	RegisterAllFiltered(ctx context.Context, query string, st models.RegisterStatus) ([]models.RegisterEntry, error)
+	EachRegister(ctx context.Context, query string, st models.RegisterStatus, fn func(models.RegisterEntry) error) error
 }
 
 // Register serves the public filing register and its exports.
@@ -60,16 +61,15 @@ func (h *Register) filename(ext string) string {
 // Chinese Windows read the characters right.
 func (h *Register) CSV(c echo.Context) error {
 	st := models.ParseRegisterStatus(c.QueryParam("status"))
-	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
-	if err != nil {
-		return err
-	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	w := csv.NewWriter(&buf)
 	_ = w.Write(models.RegisterHeaderFor(st))
-	for _, r := range rows {
-		_ = w.Write(csvSafe(r.CellsFor(st)))
+	err := h.store.EachRegister(c.Request().Context(), c.QueryParam("q"), st, func(r models.RegisterEntry) error {
+		return w.Write(csvSafe(r.CellsFor(st)))
+	})
+	if err != nil {
+		return err
 	}
 	w.Flush()
 	c.Response().Header().Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+h.filename("csv"))
@@ -86,13 +86,10 @@ func csvSafe(cells []string) []string {
 	return cells
 }
 
-// XLSX is /register.xlsx, written by the shared export writer.
+// XLSX is /register.xlsx, written by the shared export writer from the store's
+// iterator: every entry, one row held at a time.
 func (h *Register) XLSX(c echo.Context) error {
 	st := models.ParseRegisterStatus(c.QueryParam("status"))
-	rows, err := h.store.RegisterAllFiltered(c.Request().Context(), c.QueryParam("q"), st)
-	if err != nil {
-		return err
-	}
 	header := models.RegisterHeaderFor(st)
 	cols := make([]XLSXColumn, len(header))
 	for i, name := range header {
@@ -103,16 +100,17 @@ func (h *Register) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
+	err = h.store.EachRegister(c.Request().Context(), c.QueryParam("q"), st, func(r models.RegisterEntry) error {
 		cells := r.CellsFor(st)
 		row := make([]any, len(cells))
 		for i, v := range cells {
 			row[i] = v
 		}
-		if err := x.Row(row...); err != nil {
-			x.Close()
-			return err
-		}
+		return x.Row(row...)
+	})
+	if err != nil {
+		x.Close()
+		return err
 	}
 	return x.Send(c, "网贷机构备案登记名录", h.now)
 }

@@ -35,6 +35,9 @@ type ReviewStore interface {
 	Institution(ctx context.Context, u *models.User, id int64) (*models.Institution, error)
 	Checklist(ctx context.Context, u *models.User, appID int64) (*store.ApplicationView, error)
 	ApplicationRoundChanges(ctx context.Context, u *models.User, appID int64) (*store.RoundChanges, error)
+	CaseMaterials(ctx context.Context, u *models.User, appID int64, round bool) (*store.ApplicationView, *store.RoundChanges, error)
+	TimelineBefore(ctx context.Context, appID, before int64, limit int) (*store.TimelinePage, error)
+	AllReviewFiles(ctx context.Context, appID int64) ([]store.ReviewFile, error)
 	ReviewFileFor(ctx context.Context, u *models.User, appID, fileID int64) (*store.ReviewFile, error)
 	ReviewMaterialInDistrictReview(ctx context.Context, a store.Actor, appID, materialID int64, state, comment string) error
 
@@ -334,54 +337,6 @@ func (h *Reviews) ReviewMaterial(state string) echo.HandlerFunc {
 		}
 		return h.decided(c, decision{ID: id, Err: err, Success: msg})
 	}
-}
-
-// addMaterials adds the checklist with each material's verdict and, for the district's
-// review of a resubmission, what changed since the previous submission.
-func (h *Reviews) addMaterials(c echo.Context, p *shared.ApplicationPage, row *store.QueueRow) error {
-	ctx := c.Request().Context()
-	v, err := h.store.Checklist(ctx, CurrentUser(c), row.ID)
-	if err != nil {
-		return err
-	}
-	for _, it := range v.Items {
-		m := shared.MaterialRow{ID: it.Material.ID, Code: it.Material.Code, Name: it.Material.Name, Required: it.Material.Required,
-			State: it.State}
-		if it.State == models.MaterialReturned || it.State == models.MaterialAccepted {
-			m.Comment, m.Reviewer = it.Review.ReviewComment, it.Review.ReviewerName
-		}
-		for _, s := range it.Slots {
-			if f := s.Current(); f != nil {
-				label := s.Label
-				if len(it.Slots) == 1 {
-					label = ""
-				}
-				m.Files = append(m.Files, shared.MaterialLink{Label: label, Filename: f.Filename, Version: f.Version,
-					URL: urls.File(f.ID)})
-			}
-		}
-		p.Materials = append(p.Materials, m)
-	}
-	p.ReviewMats = p.Role == models.RoleDistrict && row.State == models.StateDistrictReview && p.IsAssignee
-	if p.ReviewMats {
-		p.PendingMaterials = models.PendingText(models.PendingRequired(v.Items))
-	}
-	if p.Role != models.RoleDistrict || row.State != models.StateDistrictReview {
-		return nil
-	}
-	r, err := h.store.ApplicationRoundChanges(ctx, CurrentUser(c), row.ID)
-	if err != nil || r == nil {
-		return err
-	}
-	p.Round = &shared.Round{Prev: models.DateTimeCN(r.Prev), Last: models.DateTimeCN(r.Last), Fields: r.Fields}
-	for _, m := range r.Materials {
-		name := m.Material
-		if m.Slot != "" {
-			name += "（" + m.Slot + "）"
-		}
-		p.Round.Materials = append(p.Round.Materials, shared.RoundMaterial{Material: name, Old: fileText(m.Old), New: fileText(m.New)})
-	}
-	return nil
 }
 
 func fileText(f *models.MaterialFile) string {

@@ -1,6 +1,8 @@
 package handlers
 
 import (
+	"archive/zip"
+	"io"
 	"net/http"
 	"net/url"
 
@@ -12,9 +14,6 @@ import (
 
 // xlsxContentType is the media type of an Office Open XML workbook.
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-// exportPageSize is how many rows an export reads from the store at a time.
-const exportPageSize = 200
 
 // XLSXColumn is one column of an export: its header and width in characters.
 type XLSXColumn struct {
@@ -103,13 +102,35 @@ func (x *XLSX) Send(c echo.Context, name string, now Clock) error {
 		h.Set("Cache-Control", "private, no-store")
 	}
 	c.Response().WriteHeader(http.StatusOK)
-	_, err := x.f.WriteTo(c.Response())
+	return x.write(c.Response())
+}
+
+// WriteFile finishes the sheet and writes the workbook to w, then frees it.
+func (x *XLSX) WriteFile(w io.Writer) error {
+	defer x.Close()
+	if err := x.sw.Flush(); err != nil {
+		return err
+	}
+	return x.write(w)
+}
+
+// write zips the finished workbook to w. excelize's WriteTo zips the whole workbook
+// into a buffer first; its zip writer hook lets the archive go straight to w instead,
+// the sheet copied from the stream writer's temporary file (or its buffer, below
+// 16 MB) entry by entry. The buffer WriteTo is handed stays empty.
+func (x *XLSX) write(w io.Writer) error {
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
+	_, err := x.f.WriteTo(io.Discard)
 	return err
 }
 
+// exportPageSize is how many rows eachPage reads from the store at a time.
+const exportPageSize = 200
+
 // eachPage calls list for page 1, 2, … until every row counted by its total has been
-// read: exports reuse the list's own store method and filters, so an export holds
-// exactly what the filtered list shows, page after page.
+// read. It walks the list by numbered pages (a count and an OFFSET page per 200 rows),
+// so its cost grows faster than the rows: the disclosure exports still use it; every
+// other export reads a store iterator (EachX), which a new export should do too.
 func eachPage(list func(p models.Page) (n int, total int64, err error)) error {
 	for n := 1; ; n++ {
 		got, total, err := list(models.Page{Number: n, Size: exportPageSize})

@@ -91,18 +91,45 @@ type ChainBreak struct {
 
 // VerifyChain checks rows in id order and returns the first break, or nil.
 func VerifyChain(rows []Decision) *ChainBreak {
-	prev := GenesisHash
+	v := NewChainVerifier(GenesisHash)
 	for _, d := range rows {
-		if d.PrevHash != prev {
-			return &ChainBreak{d.ID, "前序哈希不一致（记录被删除或插入）"}
+		if brk := v.Next(d); brk != nil {
+			return brk
 		}
-		if DecisionHash(d) != d.Hash {
-			return &ChainBreak{d.ID, "内容哈希不一致（记录被篡改）"}
-		}
-		prev = d.Hash
 	}
 	return nil
 }
+
+// ChainVerifier checks a chain one row at a time, so a caller can feed it batches read
+// from the database and hold only one batch: it keeps the last verified hash.
+type ChainVerifier struct {
+	prev string
+	n    int64
+}
+
+// NewChainVerifier starts after the row whose hash is prev: GenesisHash for the first
+// row, or a checkpoint's hash to check only what came after it.
+func NewChainVerifier(prev string) *ChainVerifier { return &ChainVerifier{prev: prev} }
+
+// Next verifies the next row and returns its break, or nil; after a break the verifier
+// stays where it was.
+func (v *ChainVerifier) Next(d Decision) *ChainBreak {
+	if d.PrevHash != v.prev {
+		return &ChainBreak{d.ID, "前序哈希不一致（记录被删除或插入）"}
+	}
+	if DecisionHash(d) != d.Hash {
+		return &ChainBreak{d.ID, "内容哈希不一致（记录被篡改）"}
+	}
+	v.prev = d.Hash
+	v.n++
+	return nil
+}
+
+// Verified is how many rows passed.
+func (v *ChainVerifier) Verified() int64 { return v.n }
+
+// Last is the hash of the last verified row, or the start hash when none was verified.
+func (v *ChainVerifier) Last() string { return v.prev }
 
 // NotifyScope is whom a notification goes to, relative to the application.
 type NotifyScope string

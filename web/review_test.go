@@ -170,8 +170,13 @@ func TestChainAdminPageNamesTheFirstBrokenRow(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// the row is below the checkpoint the first check left: only the full check reads it
 	_, body = admin.Get("/admin/chain")
-	webtest.Contains(t, body, "哈希链断裂", fmt.Sprintf("#%d", second), "内容哈希不一致（记录被篡改）")
+	webtest.Contains(t, body, "校验通过", "日常校验：校验点", "之后新增 0 条决定记录", "只有「完整复核」才能发现")
+	_, body = admin.Get("/admin/chain?full=1")
+	webtest.Contains(t, body, "哈希链断裂", fmt.Sprintf("#%d", second), "内容哈希不一致（记录被篡改）", "校验点未推进")
+	_, body = admin.Get("/admin/chain")
+	webtest.Contains(t, body, `data-testid="chain-known-break"`, fmt.Sprintf("#%d", second), "请做完整复核")
 }
 
 func TestInboxBadgeAndOpening(t *testing.T) {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -167,41 +168,133 @@ func (s *Store) auditRows(ctx context.Context, f AuditFilter) *gorm.DB {
 	return s.auditWhere(ctx, f).Select(auditColumns).
 		Joins("LEFT JOIN users u ON u.id = audit_log.actor_id").
 		Joins("LEFT JOIN applications app ON app.id = audit_log.application_id").
-		Joins("LEFT JOIN institutions i ON i.id = app.institution_id").
-		Order("audit_log.id DESC")
+		Joins("LEFT JOIN institutions i ON i.id = app.institution_id")
 }
 
-// ListAudit returns a page of the audit trail, newest first.
-func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p models.Page) ([]AuditRow, int64, error) {
-	p = p.Normalize()
-	var total int64
-	if err := s.auditWhere(ctx, f).Count(&total).Error; err != nil {
-		return nil, 0, err
+// AuditCursor is where a page of the trail starts: the rows older than Before, or the
+// rows newer than After (the newest page when both are 0). The trail is newest first by
+// id, which only grows, so a cursor is a row id and a page costs one index range
+// however deep: no OFFSET, no count of the whole trail.
+type AuditCursor struct {
+	Before, After int64
+}
+
+// AuditPage is one page of the trail with the cursors of the pages beside it (0: none).
+type AuditPage struct {
+	Rows         []AuditRow
+	Older, Newer int64 // Before= and After= of the next older and newer page
+}
+
+// AuditPageSize is how many rows a page of the trail shows.
+const AuditPageSize = 50
+
+// AuditPageAt returns the page of the trail at the cursor, newest first: one statement.
+func (s *Store) AuditPageAt(ctx context.Context, f AuditFilter, at AuditCursor, size int) (*AuditPage, error) {
+	if size <= 0 {
+		size = AuditPageSize
+	}
+	q := s.auditRows(ctx, f)
+	newer := at.After > 0
+	switch {
+	case newer:
+		q = q.Where("audit_log.id > ?", at.After).Order("audit_log.id")
+	case at.Before > 0:
+		q = q.Where("audit_log.id < ?", at.Before).Order("audit_log.id DESC")
+	default:
+		q = q.Order("audit_log.id DESC")
 	}
 	var rows []AuditRow
-	err := s.auditRows(ctx, f).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
-	return rows, total, err
+	if err := q.Limit(size + 1).Scan(&rows).Error; err != nil {
+		return nil, err
+	}
+	more := len(rows) > size
+	if more {
+		rows = rows[:size]
+	}
+	if newer {
+		slices.Reverse(rows)
+	}
+	p := &AuditPage{Rows: rows}
+	if len(rows) == 0 {
+		return p, nil
+	}
+	first, last := rows[0].ID, rows[len(rows)-1].ID
+	switch {
+	case newer: // came from an older page: there is one after this; newer ones if more
+		p.Older = last
+		if more {
+			p.Newer = first
+		}
+	case at.Before > 0:
+		p.Newer = first
+		if more {
+			p.Older = last
+		}
+	default:
+		if more {
+			p.Older = last
+		}
+	}
+	return p, nil
 }
 
-// EachAudit calls fn for every row the filter selects, newest first, reading them from
-// the database one by one, so an export of the whole trail holds one row at a time.
-func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
-	rows, err := s.auditRows(ctx, f).Rows()
+// ListAudit is page p of the filtered trail, newest first, with the exact count: the
+// older numbered form, kept for callers that read a short trail (tests). It reaches page
+// n by n keyset steps, never by OFFSET; the page itself uses AuditPageAt.
+func (s *Store) ListAudit(ctx context.Context, f AuditFilter, p models.Page) ([]AuditRow, int64, error) {
+	p = p.Normalize()
+	total, err := s.CountAudit(ctx, f, 0)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
-	defer rows.Close()
-	db := s.db.WithContext(ctx)
-	for rows.Next() {
-		var r AuditRow
-		if err := db.ScanRows(rows, &r); err != nil {
+	at := AuditCursor{}
+	for n := 1; ; n++ {
+		pg, err := s.AuditPageAt(ctx, f, at, p.Size)
+		if err != nil || n >= p.Number || pg.Older == 0 {
+			if n < p.Number {
+				return nil, total, err
+			}
+			return pg.Rows, total, err
+		}
+		at = AuditCursor{Before: pg.Older}
+	}
+}
+
+// CountAudit counts the rows the filter selects, reading at most limit+1 of them
+// (limit 0: all), so a page can say "more than 1,000" without scanning the trail.
+func (s *Store) CountAudit(ctx context.Context, f AuditFilter, limit int) (int64, error) {
+	q := s.auditWhere(ctx, f)
+	var n int64
+	if limit <= 0 {
+		return n, q.Count(&n).Error
+	}
+	err := s.db.WithContext(ctx).Table("(?) AS capped", q.Select("1").Limit(limit+1)).Count(&n).Error
+	return n, err
+}
+
+// auditBatch is how many rows EachAudit reads per statement.
+const auditBatch = 1000
+
+// EachAudit calls fn for every row the filter selects, newest first, read in keyset
+// batches of auditBatch rows (id < the last id read), so an export of the whole trail
+// holds one batch at a time and no statement runs for the whole export.
+func (s *Store) EachAudit(ctx context.Context, f AuditFilter, fn func(AuditRow) error) error {
+	before := int64(0)
+	for {
+		p, err := s.AuditPageAt(ctx, f, AuditCursor{Before: before}, auditBatch)
+		if err != nil {
 			return err
 		}
-		if err := fn(r); err != nil {
-			return err
+		for _, r := range p.Rows {
+			if err := fn(r); err != nil {
+				return err
+			}
 		}
+		if p.Older == 0 {
+			return nil
+		}
+		before = p.Older
 	}
-	return rows.Err()
 }
 
 // AuditActions lists the actions the trail holds, for the filter. It skips from one

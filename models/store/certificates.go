@@ -32,21 +32,28 @@ type SignoffRow struct {
 // notice ended without an upheld or pending complaint.
 func (s *Store) SignoffQueue(ctx context.Context, u *models.User, p models.Page) ([]SignoffRow, int64, error) {
 	p = p.Normalize()
-	q := scopeInstitutions(s.db.WithContext(ctx).Table("applications").
+	var total int64
+	if err := s.signoffQuery(ctx, u).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []SignoffRow
+	err := s.signoffQuery(ctx, u).Select(signoffColumns).Order(signoffOrder).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+const signoffColumns = `applications.id AS application_id, applications.version, applications.state, institutions.id AS institution_id,
+		institutions.name AS institution_name, institutions.uscc, d.name AS district_name, applications.balance,
+		n.start_date AS notice_start, n.end_date AS notice_end, (applications.state_since AT TIME ZONE 'Asia/Shanghai')::date AS state_since`
+
+// signoffOrder is the sign-off queue's order: waiting longest first.
+const signoffOrder = "applications.state_since, applications.id"
+
+func (s *Store) signoffQuery(ctx context.Context, u *models.User) *gorm.DB {
+	return scopeInstitutions(s.db.WithContext(ctx).Table("applications").
 		Joins("JOIN institutions ON institutions.id = applications.institution_id").
 		Joins("JOIN divisions d ON d.id = institutions.district_id").
 		Joins("LEFT JOIN LATERAL (SELECT start_date, end_date FROM notices WHERE application_id = applications.id ORDER BY id DESC LIMIT 1) n ON true"), u).
 		Where("applications.state = ?", models.StateSignoff)
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []SignoffRow
-	err := q.Select(`applications.id AS application_id, applications.version, applications.state, institutions.id AS institution_id,
-		institutions.name AS institution_name, institutions.uscc, d.name AS district_name, applications.balance,
-		n.start_date AS notice_start, n.end_date AS notice_end, (applications.state_since AT TIME ZONE 'Asia/Shanghai')::date AS state_since`).
-		Order("applications.state_since").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
-	return rows, total, err
 }
 
 // SignOff is the province's sign-off (审定): the application is certified and its
@@ -145,18 +152,22 @@ func certificateRows(db *gorm.DB) *gorm.DB {
 // ListCertificates returns a page of the certificates the user may see, newest first.
 func (s *Store) ListCertificates(ctx context.Context, u *models.User, query string, p models.Page) ([]CertificateRow, int64, error) {
 	p = p.Normalize()
-	q := scopeInstitutions(certificateRows(s.db.WithContext(ctx)), u)
-	if query = strings.TrimSpace(query); query != "" {
-		like := "%" + escapeLike(query) + "%"
-		q = q.Where("certificates.name ILIKE ? OR certificates.uscc ILIKE ? OR certificates.serial ILIKE ?", like, like, like)
-	}
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := s.certificateQuery(ctx, u, query).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []CertificateRow
-	err := q.Order("certificates.id DESC").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	err := s.certificateQuery(ctx, u, query).Order("certificates.id DESC").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
+}
+
+func (s *Store) certificateQuery(ctx context.Context, u *models.User, query string) *gorm.DB {
+	q := scopeInstitutions(certificateRows(s.db.WithContext(ctx)), u)
+	if query = strings.TrimSpace(query); query != "" {
+		like := "%" + escapeLike(query) + "%"
+		q = q.Where("(certificates.name ILIKE ? OR certificates.uscc ILIKE ? OR certificates.serial ILIKE ?)", like, like, like)
+	}
+	return q
 }
 
 // Certificate loads a certificate the user may see (the platform its own, officers in

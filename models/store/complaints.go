@@ -120,21 +120,28 @@ type ComplaintFilter struct {
 // ListComplaints returns a page of complaints in the officer's jurisdiction, pending first.
 func (s *Store) ListComplaints(ctx context.Context, u *models.User, f ComplaintFilter, p models.Page) ([]ComplaintRow, int64, error) {
 	p = p.Normalize()
+	var total int64
+	if err := s.complaintQuery(ctx, u, f).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []ComplaintRow
+	err := s.complaintQuery(ctx, u, f).Order(complaintOrder).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+// complaintOrder is the list's order: pending first, newest first.
+const complaintOrder = "complaints.status = 'pending' DESC, complaints.id DESC"
+
+func (s *Store) complaintQuery(ctx context.Context, u *models.User, f ComplaintFilter) *gorm.DB {
 	q := scopeInstitutions(complaintRows(s.db.WithContext(ctx)), u)
 	if f.Query != "" {
 		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
-		q = q.Where("institutions.name ILIKE ? OR complaints.ref ILIKE ? OR complaints.content ILIKE ?", like, like, like)
+		q = q.Where("(institutions.name ILIKE ? OR complaints.ref ILIKE ? OR complaints.content ILIKE ?)", like, like, like)
 	}
 	if f.Status != "" {
 		q = q.Where("complaints.status = ?", f.Status)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []ComplaintRow
-	err := q.Order("complaints.status = 'pending' DESC, complaints.id DESC").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
-	return rows, total, err
+	return q
 }
 
 // Complaint loads one complaint in the officer's jurisdiction; others are 404.

@@ -33,6 +33,7 @@ type writeTracer struct{ n *atomic.Uint64 }
 type maybeWriteKey struct{}
 
 func (t writeTracer) TraceQueryStart(ctx context.Context, _ *pgx.Conn, data pgx.TraceQueryStartData) context.Context {
+	logStatement(ctx, data.SQL)
 	if isRead(data.SQL) {
 		return ctx // no allocation on the hot read path
 	}

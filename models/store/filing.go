@@ -66,19 +66,24 @@ func (s *Store) PlatformAfterCertificate(ctx context.Context, u *models.User) (*
 // waiting for the scope change (overdue ones stand out), waiting for filing, or filed.
 func (s *Store) FilingQueue(ctx context.Context, u *models.User, state models.State, p models.Page) ([]AfterCertificate, int64, error) {
 	p = p.Normalize()
-	q := scopeInstitutions(afterCertificate(s.db.WithContext(ctx)), u)
-	if state != "" {
-		q = q.Where("applications.state = ?", state)
-	} else {
-		q = q.Where("applications.state IN ?", []models.State{models.StateCertified, models.StateScopeChanged, models.StateFiled})
-	}
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := s.filingQuery(ctx, u, state).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []AfterCertificate
-	err := q.Order("applications.state = 'filed', c.issue_date, applications.id").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	err := s.filingQuery(ctx, u, state).Order(filingOrder).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
+}
+
+// filingOrder is the filing list's order: open cases first, oldest certificate first.
+const filingOrder = "applications.state = 'filed', c.issue_date, applications.id"
+
+func (s *Store) filingQuery(ctx context.Context, u *models.User, state models.State) *gorm.DB {
+	q := scopeInstitutions(afterCertificate(s.db.WithContext(ctx)), u)
+	if state != "" {
+		return q.Where("applications.state = ?", state)
+	}
+	return q.Where("applications.state IN ?", []models.State{models.StateCertified, models.StateScopeChanged, models.StateFiled})
 }
 
 // RecordScopeChange records the platform's business-scope change with its evidence and

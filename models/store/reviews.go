@@ -246,9 +246,14 @@ func (s *Store) ApplicationRoundChanges(ctx context.Context, u *models.User, app
 	if err != nil {
 		return nil, err
 	}
-	db := s.db.WithContext(ctx)
+	return roundChanges(s.db.WithContext(ctx), app, nil)
+}
+
+// roundChanges compares the last two submissions of app; v is its checklist when the
+// caller has loaded it already (nil: loaded here, only when there are two rounds).
+func roundChanges(db *gorm.DB, app *models.Application, v *ApplicationView) (*RoundChanges, error) {
 	var times []time.Time
-	if err := db.Table("decisions").Where("application_id = ? AND event IN ?", appID,
+	if err := db.Table("decisions").Where("application_id = ? AND event IN ?", app.ID,
 		[]models.Event{models.EventSubmit, models.EventResubmit}).Pluck("at", &times).Error; err != nil {
 		return nil, err
 	}
@@ -256,12 +261,14 @@ func (s *Store) ApplicationRoundChanges(ctx context.Context, u *models.User, app
 	if !ok {
 		return nil, nil
 	}
-	v, err := checklist(db, app)
-	if err != nil {
-		return nil, err
+	if v == nil {
+		var err error
+		if v, err = checklist(db, app); err != nil {
+			return nil, err
+		}
 	}
 	var edits []models.FieldEdit
-	err = db.Table("institution_file_change_fields f").Joins("JOIN institution_file_changes c ON c.id = f.change_id").
+	err := db.Table("institution_file_change_fields f").Joins("JOIN institution_file_changes c ON c.id = f.change_id").
 		Where("c.institution_id = ? AND c.at > ? AND c.at <= ?", app.InstitutionID, prev, last).
 		Select("c.at, f.field, f.old_value AS old, f.new_value AS new").Order("c.id, f.position").Scan(&edits).Error
 	if err != nil {

@@ -92,7 +92,7 @@ func TestDisableEndsSessions(t *testing.T) {
 	if err != nil || rec != nil {
 		t.Fatalf("session after disable = %v, %v; want gone", rec, err)
 	}
-	entries, _, _ := st.ListAudit(ctx, store.AuditFilter{Query: "停用"}, models.Page{})
+	entries, _, _ := listAudit(t, st, store.AuditFilter{Query: "停用"})
 	if len(entries) != 1 || entries[0].ActorName != "admin" || entries[0].Target != "district1" {
 		t.Fatalf("audit = %+v", entries)
 	}

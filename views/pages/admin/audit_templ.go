@@ -36,7 +36,7 @@ type AuditPage struct {
 	Errors  components.FieldErrors
 	Actions []components.Option
 	Rows    []AuditRow
-	Pager   components.Pager
+	Pager   components.Cursor
 	Export  string
 }
 
@@ -247,7 +247,7 @@ func Audit(p AuditPage) templ.Component {
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}
-			templ_7745c5c3_Err = components.Pagination(p.Pager).Render(ctx, templ_7745c5c3_Buffer)
+			templ_7745c5c3_Err = components.CursorPager(p.Pager).Render(ctx, templ_7745c5c3_Buffer)
 			if templ_7745c5c3_Err != nil {
 				return templ_7745c5c3_Err
 			}

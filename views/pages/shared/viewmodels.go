@@ -159,31 +159,34 @@ type RoundMaterial struct {
 
 // ApplicationPage is the application page of any role.
 type ApplicationPage struct {
-	App         Header
-	Role        models.Role
-	UserID      int64
-	Deadline    *components.Deadline
-	Allowed     []models.Event
-	Timeline    []TimelineItem
-	Check       *Check
-	Opinions    []OpinionDoc
-	Failure     *Failure
-	Clocks      []ClockRow    // every deadline of the application, oldest first
-	ClockLog    []ClockChange // what happened to them
-	CampaignEnd string        // the city's overall completion date, with days left
-	Objection   *Objection
-	CityReasons string // the city's reasons when it sent the application back to the district
-	PrevOfficer string // who did the step a confirmation must not be done by
-	SelfRefused bool   // the current user did that step (four-eyes)
-	IsAssignee  bool
-	Officers    []components.Option
-	ExitOpen    bool
-	Exits       []ExitEntry
-	Materials   []MaterialRow
-	ReviewMats  bool   // the current user may accept or return materials now
-	Round       *Round // what changed since the last round, once resubmitted
-	Form        Form
-	Refusal     string // why the last action was refused (409/403), shown at the top
+	App      Header
+	Role     models.Role
+	UserID   int64
+	Deadline *components.Deadline
+	Allowed  []models.Event
+	Timeline []TimelineItem
+	// TimelineOlder and TimelineLatest link to the timeline's older page and back to its
+	// latest one ("" when there is none / this is the latest).
+	TimelineOlder, TimelineLatest string
+	Check                         *Check
+	Opinions                      []OpinionDoc
+	Failure                       *Failure
+	Clocks                        []ClockRow    // every deadline of the application, oldest first
+	ClockLog                      []ClockChange // what happened to them
+	CampaignEnd                   string        // the city's overall completion date, with days left
+	Objection                     *Objection
+	CityReasons                   string // the city's reasons when it sent the application back to the district
+	PrevOfficer                   string // who did the step a confirmation must not be done by
+	SelfRefused                   bool   // the current user did that step (four-eyes)
+	IsAssignee                    bool
+	Officers                      []components.Option
+	ExitOpen                      bool
+	Exits                         []ExitEntry
+	Materials                     []MaterialRow
+	ReviewMats                    bool   // the current user may accept or return materials now
+	Round                         *Round // what changed since the last round, once resubmitted
+	Form                          Form
+	Refusal                       string // why the last action was refused (409/403), shown at the top
 	// PendingMaterials lists the required materials not yet accepted, for the district's
 	// pass form (which then asks for an override with a reason); "" when all are accepted.
 	PendingMaterials string

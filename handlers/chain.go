@@ -3,10 +3,12 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
+	"portal/models/store"
 	"portal/views/pages/admin"
 )
 
@@ -14,6 +16,7 @@ import (
 type ChainStore interface {
 	VerifyDecisionChain(ctx context.Context) (*models.ChainBreak, int, error)
 	DecisionByID(ctx context.Context, id int64) (*models.Decision, error)
+	RecordAudit(ctx context.Context, a store.Actor, action, target, detail string) error
 }
 
 // Chain verifies the decision history for an admin.
@@ -30,6 +33,13 @@ func (h *Chain) Show(c echo.Context) error {
 	ctx := c.Request().Context()
 	brk, n, err := h.store.VerifyDecisionChain(ctx)
 	if err != nil {
+		return err
+	}
+	result := "完整"
+	if brk != nil {
+		result = "第一处断点：决定 " + strconv.FormatInt(brk.DecisionID, 10)
+	}
+	if err := h.store.RecordAudit(ctx, actor(c, h.now), "校验决定记录链", "决定记录", "校验 "+strconv.Itoa(n)+" 条，"+result); err != nil {
 		return err
 	}
 	p := admin.ChainPage{Checked: n, Intact: brk == nil, CheckedAt: models.DateTimeCN(h.now())}

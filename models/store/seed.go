@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -16,6 +17,7 @@ const DemoPassword = "Portal@Demo2026"
 // DemoAccount describes one demo login, for the README and the start-up banner.
 type DemoAccount struct {
 	Username, Role, Scope string
+	TOTPSecret            string // set when the account signs in with a one-time code too
 }
 
 type demoInstitution struct {
@@ -59,8 +61,14 @@ type demoUser struct {
 	division       string // code
 }
 
+// demoTOTP are the demo accounts with two-factor sign-in on, with models.DemoTOTPSecret
+// (README, 演示账户): the security and the audit administrator.
+var demoTOTP = map[string]bool{"secadmin": true, "auditadmin": true}
+
 var demoUsers = []demoUser{
-	{"admin", "系统管理员", models.RoleAdmin, "", ""},
+	{"admin", "系统管理员", models.RoleSysAdmin, "", ""},
+	{"secadmin", "安全管理员", models.RoleSecAdmin, "", ""},
+	{"auditadmin", "审计管理员", models.RoleAuditAdmin, "", ""},
 	{"platform1", "天河示例经办人", models.RolePlatform, "91440106MA59A1B2CE", ""},
 	{"platform2", "越秀示例经办人", models.RolePlatform, "91440104MA5CXK3D4K", ""},
 	{"platform3", "天河大型示例经办人", models.RolePlatform, "91440106MA9UQ7E8FX", ""},
@@ -76,7 +84,11 @@ var demoUsers = []demoUser{
 func DemoAccounts() []DemoAccount {
 	out := make([]DemoAccount, 0, len(demoUsers))
 	for _, u := range demoUsers {
-		out = append(out, DemoAccount{Username: u.username, Role: u.role.Label(), Scope: u.name})
+		a := DemoAccount{Username: u.username, Role: u.role.Label(), Scope: u.name}
+		if demoTOTP[u.username] {
+			a.TOTPSecret = models.DemoTOTPSecret
+		}
+		out = append(out, a)
 	}
 	return out
 }
@@ -122,6 +134,12 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 				return err
 			}
 			u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role}
+			if demoTOTP[du.username] {
+				// the demo's documented secret (README), so anyone can sign in with it
+				u.TOTPSecret = models.DemoTOTPSecret
+				at := time.Now()
+				u.TOTPEnabledAt = &at
+			}
 			if du.institution != "" {
 				id := insts[du.institution]
 				u.InstitutionID = &id
@@ -131,6 +149,9 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 				u.DivisionID = &id
 			}
 			if err := tx.Create(&u).Error; err != nil {
+				return err
+			}
+			if err := recordPassword(tx, u.ID, hash, time.Now()); err != nil {
 				return err
 			}
 		}

@@ -163,7 +163,6 @@ var authorization = []struct {
 	{"POST", "/province/filing/:id", "LFFF*FFF", ""},
 	{"GET", "/province/complaints", "LFFF.FFF", ""},
 	{"GET", "/province/complaints.xlsx", "LFFF.FFF", ""},
-
 }
 
 // TestAuthorizationMatrix sends every registered route as every role and as a visitor,

@@ -141,7 +141,8 @@ func (h *Account) ChangePassword(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		if models.ReusesPassword(append([]string{u.PasswordHash}, recent...), f.New) {
+		// the history holds every password set since migration 00081, the current one first
+		if models.ReusesPassword(recent, f.New) {
 			errs["new"] = "新密码不能与最近 5 次使用过的密码相同"
 		}
 	}

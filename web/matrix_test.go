@@ -109,6 +109,8 @@ var authorization = []struct {
 	{"GET", "/certificates/:id/pdf", "L****FFF", ""},
 	{"GET", "/certificates/:id/evidence/:file", "L****FFF", ""},
 
+	{"GET", "/dashboard", "LF...FFF", ""},
+	{"GET", "/dashboard.xlsx", "LF...FFF", ""},
 	{"GET", "/institutions", "LF....FF", ""},
 	{"GET", "/institutions.xlsx", "LF....FF", ""},
 	{"GET", "/institutions/:id", "LF****FF", "LFN...FF"},

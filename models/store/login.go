@@ -22,7 +22,7 @@ type throttleRow struct {
 func (throttleRow) TableName() string { return "login_throttle" }
 
 func lockedMessage() error {
-	return models.Errorf(models.ELocked, "此设备登录失败次数过多，请 %d 分钟后再试，或联系系统管理员解除锁定", int(models.LoginLockDuration.Minutes()))
+	return models.Errorf(models.ELocked, "此设备登录失败次数过多，请 %d 分钟后再试，或联系安全管理员解除锁定", int(models.LoginLockDuration.Minutes()))
 }
 
 // RecordLogin applies one sign-in attempt for the typed username from the actor's client

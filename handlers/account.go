@@ -53,7 +53,7 @@ func (h *Account) Show(c echo.Context) error {
 	}
 	p := account.AccountPage{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role.Label(),
 		PasswordChanged: models.DateTimeCN(u.PasswordChangedAt), TOTPOn: u.TOTPEnabled(),
-		TOTPRequired: models.TOTPRequired(u.Role, policy, h.production)}
+		TOTPRequired: models.TOTPRequired(u.Role, policy, h.production), WarnDays: policy.WarnDays}
 	if age := policy.AgeOf(u.PasswordChangedAt, h.now()); !age.ExpiresAt.IsZero() {
 		p.PasswordExpires = models.DateTimeCN(age.ExpiresAt)
 	}

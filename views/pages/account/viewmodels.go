@@ -16,6 +16,7 @@ type AccountPage struct {
 	Username, DisplayName, Role string
 	PasswordChanged             string // date and time
 	PasswordExpires             string // "" when the policy never expires passwords
+	WarnDays                    int    // the banner starts this many days before
 	TOTPOn                      bool
 	TOTPSince                   string
 	TOTPRequired                bool // the account may not turn it off

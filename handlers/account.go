@@ -24,6 +24,7 @@ type AccountStore interface {
 	SetPendingTOTP(ctx context.Context, a store.Actor, secret string) error
 	EnableTOTP(ctx context.Context, a store.Actor, secret string, recoveryHashes []string) error
 	DisableTOTP(ctx context.Context, a store.Actor) error
+	ReplaceRecoveryCodes(ctx context.Context, a store.Actor, hashes []string) error
 	RecoveryCodesLeft(ctx context.Context, userID int64) (int, error)
 	UserSessions(ctx context.Context, userID int64, now time.Time) ([]store.SessionInfo, error)
 	EndSession(ctx context.Context, a store.Actor, userID int64, ref string) error
@@ -224,15 +225,9 @@ func (h *Account) EnrolTOTP(c echo.Context) error {
 	if !models.CheckTOTP(u.TOTPPending, f.Code, h.now()) {
 		return h.renderEnrol(c, http.StatusUnprocessableEntity, u.TOTPPending, components.FieldErrors{"code": "动态口令不正确，请确认手机时间准确后输入当前显示的 6 位数字"})
 	}
-	codes, err := models.NewRecoveryCodes(nil)
+	codes, hashes, err := newRecoveryCodes()
 	if err != nil {
 		return err
-	}
-	hashes := make([]string, len(codes))
-	for i, code := range codes {
-		if hashes[i], err = models.HashRecoveryCode(code, nil); err != nil {
-			return err
-		}
 	}
 	if err := h.store.EnableTOTP(c.Request().Context(), actor(c, h.now), u.TOTPPending, hashes); err != nil {
 		return err
@@ -258,4 +253,35 @@ func (h *Account) DisableTOTP(c echo.Context) error {
 		return err
 	}
 	return redirectWithFlash(c, h.sessions, "/account", "双因素认证已停用")
+}
+
+// newRecoveryCodes are ten fresh codes and their salted hashes.
+func newRecoveryCodes() (codes, hashes []string, err error) {
+	if codes, err = models.NewRecoveryCodes(nil); err != nil {
+		return nil, nil, err
+	}
+	hashes = make([]string, len(codes))
+	for i, code := range codes {
+		if hashes[i], err = models.HashRecoveryCode(code, nil); err != nil {
+			return nil, nil, err
+		}
+	}
+	return codes, hashes, nil
+}
+
+// NewRecoveryCodes is POST /account/totp/recovery: ten new codes, shown once; the old
+// ones stop working.
+func (h *Account) NewRecoveryCodes(c echo.Context) error {
+	if !CurrentUser(c).TOTPEnabled() {
+		return c.Redirect(http.StatusSeeOther, "/account/totp")
+	}
+	codes, hashes, err := newRecoveryCodes()
+	if err != nil {
+		return err
+	}
+	if err := h.store.ReplaceRecoveryCodes(c.Request().Context(), actor(c, h.now), hashes); err != nil {
+		return err
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return Render(c, http.StatusOK, account.TOTP(account.TOTPPage{Enabled: true, Renewed: true, RecoveryCodes: codes}))
 }

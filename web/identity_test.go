@@ -42,12 +42,20 @@ func TestSecAdminResetsTOTPAuditedAndNotified(t *testing.T) {
 	if !u.TOTPEnabled() {
 		t.Fatal("enrolment did not turn TOTP on")
 	}
+	// new recovery codes replace the old ones
+	resp, page := officer.Submit("/account/totp/recovery", nil)
+	if resp.StatusCode != http.StatusOK || !strings.Contains(page, "原有恢复码全部作废") {
+		t.Fatalf("new recovery codes: %d", resp.StatusCode)
+	}
+	if n := htmlDoc(t, page).Find(`[data-testid="recovery-code"]`).Length(); n != models.RecoveryCodeCount {
+		t.Fatalf("%d new codes shown", n)
+	}
 	path := "/admin/users/" + itoa(u.ID) + "/totp-reset"
 	if resp, _ := signIn(t, env, "admin").Submit(path, nil); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("system administrator resetting TOTP: %d; want 403", resp.StatusCode)
 	}
 	sec := signIn(t, env, "secadmin")
-	_, page := sec.Get("/admin/users/" + itoa(u.ID) + "/security")
+	_, page = sec.Get("/admin/users/" + itoa(u.ID) + "/security")
 	webtest.Contains(t, page, "已启用，剩余恢复码 10 个")
 	if resp, _ := sec.Submit(path, nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("reset: %d", resp.StatusCode)
@@ -63,6 +71,8 @@ func TestSecAdminResetsTOTPAuditedAndNotified(t *testing.T) {
 	webtest.Contains(t, inbox, "您的双因素认证已被安全管理员重置")
 	_, audit := signIn(t, env, "auditadmin").Get("/admin/audit?action=" + url.QueryEscape("重置双因素认证"))
 	webtest.Contains(t, audit, "city1", "secadmin", "已通知本人")
+	_, audit = signIn(t, env, "auditadmin").Get("/admin/audit?action=" + url.QueryEscape("重新生成恢复码"))
+	webtest.Contains(t, audit, "city1", "原恢复码作废")
 }
 
 // TestPolicySendsStaffToEnrolment: once the security administrator requires a second

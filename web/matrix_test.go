@@ -171,6 +171,7 @@ var authorization = []struct {
 	{"GET", "/account", "L.......", ""},
 	{"GET", "/account/totp", "L.......", ""},
 	{"POST", "/account/totp", "L.......", ""},
+	{"POST", "/account/totp/recovery", "L.......", ""},
 	{"POST", "/account/totp/disable", "L.......", ""},
 	{"POST", "/account/sessions/:ref/end", "L*******", ""},
 

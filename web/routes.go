@@ -151,6 +151,7 @@ func (s *Server) routes() {
 	s.get("/account/totp", signedIn, acct.TOTPForm)
 	s.post("/account/totp", signedIn, acct.EnrolTOTP)
 	s.post("/account/totp/disable", signedIn, acct.DisableTOTP)
+	s.post("/account/totp/recovery", signedIn, acct.NewRecoveryCodes)
 	s.post("/account/sessions/:ref/end", signedIn, acct.EndSession)
 	s.get("/inbox", signedIn, inbox.Show)
 	s.post("/inbox/read", signedIn, inbox.ReadAll)

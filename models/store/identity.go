@@ -119,6 +119,29 @@ func (s *Store) EnableTOTP(ctx context.Context, a Actor, secret string, recovery
 	})
 }
 
+// ReplaceRecoveryCodes gives the account new recovery codes (the given hashes); the old
+// ones, used or not, stop working.
+func (s *Store) ReplaceRecoveryCodes(ctx context.Context, a Actor, hashes []string) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		u, err := lockUser(tx, a.User.ID)
+		if err != nil {
+			return err
+		}
+		if !u.TOTPEnabled() {
+			return models.Errorf(models.EConflict, "尚未启用双因素认证")
+		}
+		if err := tx.Where("user_id = ?", u.ID).Delete(&recoveryCodeRow{}).Error; err != nil {
+			return err
+		}
+		for _, h := range hashes {
+			if err := tx.Create(&recoveryCodeRow{UserID: u.ID, Hash: h}).Error; err != nil {
+				return err
+			}
+		}
+		return audit(tx, a, "重新生成恢复码", u.Username, fmt.Sprintf("生成 %d 个恢复码，原恢复码作废", len(hashes)))
+	})
+}
+
 // UseRecoveryCode spends one unused recovery code of the account that matches code; it
 // reports whether one did and how many remain. A used code never matches again.
 func (s *Store) UseRecoveryCode(ctx context.Context, a Actor, userID int64, code string) (ok bool, left int, err error) {

@@ -39,6 +39,7 @@ type TOTPPage struct {
 	RawSecret     string
 	Account       string
 	Required      bool // staff must enrol before anything else
+	Renewed       bool // the codes replace earlier ones; TOTP was on already
 	RecoveryCodes []string
 	Errors        components.FieldErrors
 }

@@ -26,7 +26,7 @@ var listPages = []struct {
 	{"city1", []string{"/city", "/city/complaints", "/institutions", "/city/window"}},
 	{"province1", []string{"/province", "/province/complaints", "/province/signoff", "/province/filing", "/certificates", "/institutions"}},
 	{"admin", []string{"/admin/users", "/admin/windows", "/admin/calendar"}},
-	{"secadmin", []string{"/admin/users", "/admin/security", "/admin/api-keys", "/account"}},
+	{"secadmin", []string{"/admin/users", "/admin/users/5/security", "/admin/security", "/admin/api-keys", "/account"}},
 	{"auditadmin", []string{"/admin/audit", "/admin/chain"}},
 }
 

@@ -67,8 +67,6 @@ var demoTOTP = map[string]bool{"secadmin": true, "auditadmin": true}
 
 var demoUsers = []demoUser{
 	{"admin", "系统管理员", models.RoleSysAdmin, "", ""},
-	{"secadmin", "安全管理员", models.RoleSecAdmin, "", ""},
-	{"auditadmin", "审计管理员", models.RoleAuditAdmin, "", ""},
 	{"platform1", "天河示例经办人", models.RolePlatform, "91440106MA59A1B2CE", ""},
 	{"platform2", "越秀示例经办人", models.RolePlatform, "91440104MA5CXK3D4K", ""},
 	{"platform3", "天河大型示例经办人", models.RolePlatform, "91440106MA9UQ7E8FX", ""},
@@ -78,6 +76,10 @@ var demoUsers = []demoUser{
 	{"city2", "广州市专责小组成员", models.RoleCity, "", "440100"},
 	{"province1", "省金融办审定员", models.RoleProvince, "", "440000"},
 	{"province2", "省金融办备案员", models.RoleProvince, "", "440000"},
+	// 三员分立: the security and the audit administrator, after the accounts that came
+	// before the split so their ids stay as they were
+	{"secadmin", "安全管理员", models.RoleSecAdmin, "", ""},
+	{"auditadmin", "审计管理员", models.RoleAuditAdmin, "", ""},
 }
 
 // DemoAccounts lists the demo logins.

@@ -54,7 +54,8 @@ func (h *Account) Show(c echo.Context) error {
 	}
 	p := account.AccountPage{Username: u.Username, DisplayName: u.DisplayName, Role: u.Role.Label(),
 		PasswordChanged: models.DateTimeCN(u.PasswordChangedAt), TOTPOn: u.TOTPEnabled(),
-		TOTPRequired: models.TOTPRequired(u.Role, policy, h.production), WarnDays: policy.WarnDays}
+		TOTPRequired: models.TOTPRequired(u.Role, policy, h.production), WarnDays: policy.WarnDays,
+		Mail: account.SettingsPage{Email: u.Email, MailEnabled: u.MailEnabled}}
 	if age := policy.AgeOf(u.PasswordChangedAt, h.now()); !age.ExpiresAt.IsZero() {
 		p.PasswordExpires = models.DateTimeCN(age.ExpiresAt)
 	}

@@ -22,6 +22,7 @@ type AdminStore interface {
 	CreateUser(ctx context.Context, a store.Actor, n store.NewUser) (*models.User, error)
 	SetDisabled(ctx context.Context, a store.Actor, id int64, disabled bool) error
 	ResetPassword(ctx context.Context, a store.Actor, id int64, hash string) error
+	SetUserEmail(ctx context.Context, a store.Actor, userID int64, email string) error
 	Divisions(ctx context.Context) ([]models.Division, error)
 	AllInstitutions(ctx context.Context) ([]models.Institution, error)
 	LockedClients(ctx context.Context, usernames []string, now time.Time) (map[string]int, error)
@@ -126,13 +127,13 @@ func (h *Admin) renderForm(c echo.Context, status int, p admin.UserFormPage) err
 
 // userForm is the new-account form as posted.
 type userForm struct {
-	Username, DisplayName, Role, InstitutionID, DivisionID, Password string
+	Username, DisplayName, Role, InstitutionID, DivisionID, Email, Password string
 }
 
 func readUserForm(c echo.Context) userForm {
 	return userForm{Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
 		Role: c.FormValue("role"), InstitutionID: c.FormValue("institution_id"), DivisionID: c.FormValue("division_id"),
-		Password: c.FormValue("password")}
+		Email: strings.TrimSpace(c.FormValue("email")), Password: c.FormValue("password")}
 }
 
 // input is the form as the account rules read it (models.ValidateAccount).
@@ -147,7 +148,7 @@ func (f userForm) input() models.AccountInput {
 func (h *Admin) CreateUser(c echo.Context) error {
 	f := readUserForm(c)
 	form := admin.UserFormPage{Username: f.Username, DisplayName: f.DisplayName, Role: f.Role,
-		InstitutionID: f.InstitutionID, DivisionID: f.DivisionID, Errors: components.FieldErrors{}}
+		InstitutionID: f.InstitutionID, DivisionID: f.DivisionID, Email: f.Email, Errors: components.FieldErrors{}}
 	ctx := c.Request().Context()
 	ds, err := h.store.Divisions(ctx)
 	if err != nil {
@@ -156,6 +157,10 @@ func (h *Admin) CreateUser(c echo.Context) error {
 	in := f.input()
 	for k, v := range models.ValidateAccount(in, ds) {
 		form.Errors[k] = v
+	}
+	email, err := models.NormalizeEmail(f.Email)
+	if err != nil {
+		form.Errors["email"] = models.ErrorMessage(err)
 	}
 	if err := models.ValidatePassword(f.Password); err != nil {
 		form.Errors["password"] = models.ErrorMessage(err)
@@ -167,7 +172,7 @@ func (h *Admin) CreateUser(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	n := store.NewUser{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, PasswordHash: hash, MustChangePassword: true}
+	n := store.NewUser{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, Email: email, PasswordHash: hash, MustChangePassword: true}
 	n.InstitutionID, n.DivisionID = in.Scope()
 	if _, err := h.store.CreateUser(ctx, actor(c, h.now), n); err != nil {
 		if models.ErrorCode(err) == models.EInvalid {

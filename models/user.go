@@ -26,6 +26,8 @@ type User struct {
 	TOTPSecret         string     `gorm:"column:totp_secret;default:null" json:"-"`
 	TOTPPending        string     `gorm:"column:totp_pending;default:null" json:"-"`
 	TOTPEnabledAt      *time.Time `gorm:"column:totp_enabled_at"`
+	Email              string     // where notifications are mailed; empty: no mail
+	MailEnabled        bool       `gorm:"default:true"` // the user's own choice on the account page
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 }

@@ -47,6 +47,9 @@ var authorization = []struct {
 	{"GET", "/login", "........", ""},
 	{"POST", "/login", "........", ""},
 	{"GET", "/healthz", "........", ""},
+	{"GET", "/livez", "........", ""},
+	{"GET", "/readyz", "........", ""},
+	{"GET", "/metrics", "........", ""}, // the test's loopback client is an allowed address
 	{"GET", "/static/*", "........", ""},
 	{"GET", "/notices", "........", ""},
 	{"GET", "/notices.atom", "........", ""},
@@ -72,6 +75,7 @@ var authorization = []struct {
 	{"GET", "/api/v1/extracts/:date/:name", "********", ""},
 
 	{"POST", "/logout", "LLLLLLLL", ""},
+	{"POST", "/account/mail", "L.......", ""},
 	{"GET", "/account/password", "L.......", ""},
 	{"POST", "/account/password", "L.......", ""},
 	{"GET", "/inbox", "L.......", ""},
@@ -183,6 +187,10 @@ var authorization = []struct {
 	{"POST", "/admin/users/:id/enable", "LFFFF*FF", ""},
 	{"GET", "/admin/users/:id/reset", "LFFFF*FF", ""},
 	{"POST", "/admin/users/:id/reset", "LFFFF*FF", ""},
+	{"GET", "/admin/users/:id/email", "LFFFF*FF", ""},
+	{"POST", "/admin/users/:id/email", "LFFFF*FF", ""},
+	{"GET", "/admin/jobs", "LFFFF.FF", ""},
+	{"POST", "/admin/jobs/:id/retry", "LFFFF*FF", ""},
 	{"GET", "/admin/windows", "LFFFF.FF", ""},
 	{"POST", "/admin/windows/:city", "LFFFF*FF", ""},
 	{"GET", "/admin/calendar", "LFFFF.FF", ""},

@@ -108,6 +108,8 @@ func (s *Server) routes() {
 	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
+	mailPrefs := handlers.NewAccountMail(s.store, s.sessions, s.clock)
+	jobsAdm := handlers.NewJobs(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -117,6 +119,9 @@ func (s *Server) routes() {
 	s.get("/login/totp", anyone, auth.TOTPForm) // the second step: only after a right password
 	s.post("/login/totp", anyone, auth.TOTPLogin)
 	s.get("/healthz", anyone, handlers.Health(s.store))
+	s.get("/livez", anyone, handlers.Live)                  // the process answers: restart it if not
+	s.get("/readyz", anyone, handlers.Health(s.store))      // the database answers: send it traffic
+	s.get("/metrics", anyone, s.metrics.handler(s.cfg.Ops)) // Prometheus; configured addresses only, others 404
 	s.get("/static/*", anyone, echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static.FS))))
 	s.get("/notices", anyone, notices.List, shared)
 	s.get("/notices.atom", anyone, notices.Atom, shared)
@@ -145,9 +150,10 @@ func (s *Server) routes() {
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
+	s.post("/account/mail", signedIn, mailPrefs.SetMail)
 	s.get("/account/password", signedIn, acct.PasswordForm)
 	s.post("/account/password", signedIn, acct.ChangePassword)
-	s.get("/account", signedIn, acct.Show)
+	s.get("/account", signedIn, acct.Show) // password, 2FA, sessions and the mail switch (account_mail.go)
 	s.get("/account/totp", signedIn, acct.TOTPForm)
 	s.post("/account/totp", signedIn, acct.EnrolTOTP)
 	s.post("/account/totp/disable", signedIn, acct.DisableTOTP)
@@ -261,6 +267,10 @@ func (s *Server) routes() {
 	s.post("/admin/users/:id/enable", sysadmins, adm.Enable)
 	s.get("/admin/users/:id/reset", sysadmins, adm.ResetForm)
 	s.post("/admin/users/:id/reset", sysadmins, adm.Reset)
+	s.get("/admin/users/:id/email", sysadmins, adm.EmailForm)
+	s.post("/admin/users/:id/email", sysadmins, adm.SetEmail)
+	s.get("/admin/jobs", sysadmins, jobsAdm.List) // failed background jobs: operating the system
+	s.post("/admin/jobs/:id/retry", sysadmins, jobsAdm.Retry)
 	s.get("/admin/windows", sysadmins, win.Page)
 	s.post("/admin/windows/:city", sysadmins, win.Set)
 	s.get("/admin/calendar", sysadmins, cal.Show)

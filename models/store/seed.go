@@ -135,7 +135,8 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role}
+			u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role,
+				Email: du.username + "@demo.portal.test", MailEnabled: true} // the demo's mail shows in the local Mailpit
 			if demoTOTP[du.username] {
 				// the demo's documented secret (README), so anyone can sign in with it
 				u.TOTPSecret = models.DemoTOTPSecret

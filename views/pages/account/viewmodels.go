@@ -22,6 +22,7 @@ type AccountPage struct {
 	TOTPRequired                bool // the account may not turn it off
 	RecoveryLeft                int
 	Sessions                    []SessionRow
+	Mail                        SettingsPage
 }
 
 // SessionRow is one live session of the user.

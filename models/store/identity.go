@@ -213,7 +213,7 @@ func (s *Store) ResetTOTP(ctx context.Context, a Actor, id int64) (*models.User,
 		if err := tx.Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {
 			return err
 		}
-		n := Notification{UserID: id, At: a.Now, Kind: "security", Title: "您的双因素认证已被安全管理员重置",
+		n := Notification{UserID: id, At: a.Now, Kind: models.NotifySecurity, Title: "您的双因素认证已被安全管理员重置",
 			Body: fmt.Sprintf("安全管理员 %s 于 %s 重置了您的动态口令绑定，原恢复码全部作废。如非您本人申请，请立即联系安全管理员。", a.name(), a.Now.In(models.ChinaTime).Format("2006-01-02 15:04")),
 			Link: "/account/totp"}
 		if err := tx.Create(&n).Error; err != nil {

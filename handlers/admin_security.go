@@ -11,6 +11,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/urls"
 	"portal/views/components"
 	"portal/views/pages/admin"
 )
@@ -183,7 +184,7 @@ func (h *Security) ChangeRole(c echo.Context) error {
 		}
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, "/admin/users/"+strconv.FormatInt(u.ID, 10)+"/security", "已将 "+u.Username+" 的角色改为"+in.Role.Label()+"，其会话已失效")
+	return redirectWithFlash(c, h.sessions, urls.AdminUserSecurity(u.ID), "已将 "+u.Username+" 的角色改为"+in.Role.Label()+"，其会话已失效")
 }
 
 // ResetTOTP is POST /admin/users/:id/totp-reset.
@@ -195,11 +196,11 @@ func (h *Security) ResetTOTP(c echo.Context) error {
 	u, err := h.store.ResetTOTP(c.Request().Context(), actor(c, h.now), id)
 	if err != nil {
 		if models.ErrorCode(err) == models.EConflict {
-			return redirectWithFlash(c, h.sessions, "/admin/users/"+strconv.FormatInt(id, 10)+"/security", models.ErrorMessage(err))
+			return redirectWithFlash(c, h.sessions, urls.AdminUserSecurity(id), models.ErrorMessage(err))
 		}
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, "/admin/users/"+strconv.FormatInt(id, 10)+"/security", "已重置 "+u.Username+" 的动态口令，已通知本人")
+	return redirectWithFlash(c, h.sessions, urls.AdminUserSecurity(id), "已重置 "+u.Username+" 的动态口令，已通知本人")
 }
 
 // EndSessions is POST /admin/users/:id/sessions/end: every session of the account.
@@ -212,7 +213,7 @@ func (h *Security) EndSessions(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, "/admin/users/"+strconv.FormatInt(id, 10)+"/security", "已结束 "+u.Username+" 的 "+strconv.FormatInt(n, 10)+" 个会话")
+	return redirectWithFlash(c, h.sessions, urls.AdminUserSecurity(id), "已结束 "+u.Username+" 的 "+strconv.FormatInt(n, 10)+" 个会话")
 }
 
 // EndSession is POST /admin/users/:id/sessions/:ref/end: one session of the account.
@@ -224,5 +225,5 @@ func (h *Security) EndSession(c echo.Context) error {
 	if err := h.store.EndSession(c.Request().Context(), actor(c, h.now), id, c.Param("ref")); err != nil {
 		return err
 	}
-	return redirectWithFlash(c, h.sessions, "/admin/users/"+strconv.FormatInt(id, 10)+"/security", "该会话已结束")
+	return redirectWithFlash(c, h.sessions, urls.AdminUserSecurity(id), "该会话已结束")
 }

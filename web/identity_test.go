@@ -10,6 +10,7 @@ import (
 
 	"portal/models"
 	"portal/models/store"
+	"portal/web"
 	"portal/web/webtest"
 )
 
@@ -243,5 +244,32 @@ func TestCreateUserRulesLiveInModels(t *testing.T) {
 	}
 	if u, err := env.Store.UserByUsername(t.Context(), "auditor2"); err != nil || u.Role != models.RoleAuditAdmin || u.DivisionID != nil {
 		t.Fatalf("auditor2 = %+v, %v", u, err)
+	}
+}
+
+// TestProductionRequiresStaffToEnrol: with PORTAL_ENV=production an officer who signs in
+// with the password alone is sent to the enrolment page until enrolled, whatever the
+// policy says; a platform user is not (issue 14 §1.1).
+func TestProductionRequiresStaffToEnrol(t *testing.T) {
+	env := webtest.New(t, func(c *web.Config) {
+		c.Env = "production"
+		if _, err := web.EnsureKeys(c.KeysDir(), true, webtest.Start); err != nil { // production never creates them itself
+			t.Fatal(err)
+		}
+	})
+	officer := signIn(t, env, "district2")
+	for _, path := range []string{"/district", "/inbox", "/account"} {
+		if resp, _ := officer.Get(path); resp.StatusCode != http.StatusSeeOther || resp.Header.Get("Location") != "/account/totp" {
+			t.Fatalf("%s before enrolment: %d → %s; want /account/totp", path, resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	_, page := officer.Get("/account/totp")
+	webtest.Contains(t, page, `data-testid="totp-required"`)
+	enrol(t, env, officer)
+	if resp, _ := officer.Get("/district"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("after enrolment: %d", resp.StatusCode)
+	}
+	if resp, _ := signIn(t, env, "platform1").Get("/platform"); resp.StatusCode != http.StatusOK {
+		t.Fatalf("platform user in production: %d", resp.StatusCode)
 	}
 }

@@ -122,14 +122,19 @@ func (h *Account) PasswordForm(c echo.Context) error {
 
 // passwordForm is the change-password form.
 type passwordForm struct {
-	Current, New, Confirm string
+	Current string `form:"current" trim:"no"`
+	New     string `form:"new" trim:"no"`
+	Confirm string `form:"confirm" trim:"no"`
 }
 
 // ChangePassword checks the current password, the policy and the last five passwords
 // (issue 14 §1.3), then saves.
 func (h *Account) ChangePassword(c echo.Context) error {
 	u := CurrentUser(c)
-	f := passwordForm{Current: c.FormValue("current"), New: c.FormValue("new"), Confirm: c.FormValue("confirm")}
+	var f passwordForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
 	errs := components.FieldErrors{}
 	if !models.CheckPassword(u.PasswordHash, f.Current) {
 		errs["current"] = "当前密码不正确"
@@ -206,7 +211,8 @@ func (h *Account) renderEnrol(c echo.Context, status int, secret string, errs co
 
 // totpEnrolForm confirms the enrolment with the first code.
 type totpEnrolForm struct {
-	Secret, Code string
+	Secret string `form:"secret"`
+	Code   string `form:"code"`
 }
 
 // EnrolTOTP is POST /account/totp: the first code must match the pending secret; then
@@ -216,7 +222,10 @@ func (h *Account) EnrolTOTP(c echo.Context) error {
 	if u.TOTPEnabled() {
 		return c.Redirect(http.StatusSeeOther, "/account")
 	}
-	f := totpEnrolForm{Secret: c.FormValue("secret"), Code: c.FormValue("code")}
+	var f totpEnrolForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
 	if u.TOTPPending == "" {
 		return c.Redirect(http.StatusSeeOther, "/account/totp")
 	}

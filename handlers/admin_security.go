@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -57,17 +56,21 @@ func (h *Security) Policy(c echo.Context) error {
 
 // policyForm is the policy as posted.
 type policyForm struct {
-	MaxAgeDays, WarnDays string
-	StaffTOTPRequired    bool
+	MaxAgeDays        string `form:"max_age_days"`
+	WarnDays          string `form:"warn_days"`
+	StaffTOTPRequired string `form:"staff_totp_required"` // a checkbox: any value is ticked
 }
 
 // SetPolicy is POST /admin/security.
 func (h *Security) SetPolicy(c echo.Context) error {
-	f := policyForm{MaxAgeDays: strings.TrimSpace(c.FormValue("max_age_days")), WarnDays: strings.TrimSpace(c.FormValue("warn_days")),
-		StaffTOTPRequired: c.FormValue("staff_totp_required") != ""}
-	page := admin.SecurityPage{MaxAgeDays: f.MaxAgeDays, WarnDays: f.WarnDays, StaffTOTPRequired: f.StaffTOTPRequired,
+	var f policyForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	required := f.StaffTOTPRequired != ""
+	page := admin.SecurityPage{MaxAgeDays: f.MaxAgeDays, WarnDays: f.WarnDays, StaffTOTPRequired: required,
 		Production: h.production, Errors: components.FieldErrors{}}
-	p := models.PasswordPolicy{StaffTOTPRequired: f.StaffTOTPRequired}
+	p := models.PasswordPolicy{StaffTOTPRequired: required}
 	var err error
 	if p.MaxAgeDays, err = strconv.Atoi(f.MaxAgeDays); err != nil {
 		page.Errors["max_age_days"] = "请填写天数（整数）"
@@ -162,8 +165,11 @@ func (h *Security) ChangeRole(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	f := userForm{Username: u.Username, DisplayName: u.DisplayName, Role: c.FormValue("role"),
-		InstitutionID: c.FormValue("institution_id"), DivisionID: c.FormValue("division_id")}
+	var f userForm // only the role and its scope are read; the rest is the account's own
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.Username, f.DisplayName = u.Username, u.DisplayName
 	p := admin.UserSecurityPage{Role: f.Role, InstitutionID: f.InstitutionID, DivisionID: f.DivisionID, Errors: components.FieldErrors{}}
 	ds, err := h.store.Divisions(c.Request().Context())
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -127,13 +126,13 @@ func (h *Admin) renderForm(c echo.Context, status int, p admin.UserFormPage) err
 
 // userForm is the new-account form as posted.
 type userForm struct {
-	Username, DisplayName, Role, InstitutionID, DivisionID, Email, Password string
-}
-
-func readUserForm(c echo.Context) userForm {
-	return userForm{Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
-		Role: c.FormValue("role"), InstitutionID: c.FormValue("institution_id"), DivisionID: c.FormValue("division_id"),
-		Email: strings.TrimSpace(c.FormValue("email")), Password: c.FormValue("password")}
+	Username      string `form:"username"`
+	DisplayName   string `form:"display_name"`
+	Role          string `form:"role"`
+	InstitutionID string `form:"institution_id"`
+	DivisionID    string `form:"division_id"`
+	Email         string `form:"email"`
+	Password      string `form:"password" trim:"no"`
 }
 
 // input is the form as the account rules read it (models.ValidateAccount).
@@ -146,7 +145,10 @@ func (f userForm) input() models.AccountInput {
 // CreateUser validates the form and creates the account, which must change its
 // password at first login.
 func (h *Admin) CreateUser(c echo.Context) error {
-	f := readUserForm(c)
+	var f userForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
 	form := admin.UserFormPage{Username: f.Username, DisplayName: f.DisplayName, Role: f.Role,
 		InstitutionID: f.InstitutionID, DivisionID: f.DivisionID, Email: f.Email, Errors: components.FieldErrors{}}
 	ctx := c.Request().Context()

@@ -201,7 +201,10 @@ type totpForm struct {
 // same growing delay and lock as a wrong password (issue 8 §2.5).
 func (h *Auth) TOTPLogin(c echo.Context) error {
 	var f totpForm
-	f.Code, f.Next = c.FormValue("code"), safeNext(c.FormValue("next"))
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.Next = safeNext(f.Next)
 	u, err := h.secondFactorUser(c)
 	if err != nil {
 		return err

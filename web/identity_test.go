@@ -273,3 +273,34 @@ func TestProductionRequiresStaffToEnrol(t *testing.T) {
 		t.Fatalf("platform user in production: %d", resp.StatusCode)
 	}
 }
+
+// TestSecAdminChangesARole: the security administrator moves an officer to another role
+// with the scope it takes, checked by the account rules (a city officer needs a city);
+// the officer's sessions end and the change is audited. Nobody changes their own role.
+func TestSecAdminChangesARole(t *testing.T) {
+	env := webtest.New(t)
+	officer := signIn(t, env, "district2")
+	u, _ := env.Store.UserByUsername(t.Context(), "district2")
+	city, _ := env.Store.UserByUsername(t.Context(), "city1")
+	sec := signIn(t, env, "secadmin")
+	path := "/admin/users/" + itoa(u.ID) + "/role"
+	resp, body := sec.Submit(path, url.Values{"role": {"city"}, "division_id": {itoa(*u.DivisionID)}})
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "的管辖区划须为市") {
+		t.Fatalf("city officer on a district: %d", resp.StatusCode)
+	}
+	if resp, body = sec.Submit(path, url.Values{"role": {"city"}, "division_id": {itoa(*city.DivisionID)}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("change: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	if u, _ = env.Store.UserByUsername(t.Context(), "district2"); u.Role != models.RoleCity || *u.DivisionID != *city.DivisionID {
+		t.Fatalf("after the change: %s in %v", u.Role, *u.DivisionID)
+	}
+	if resp, _ := officer.Get("/district"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the old role's session survived: %d", resp.StatusCode)
+	}
+	me, _ := env.Store.UserByUsername(t.Context(), "secadmin")
+	if resp, body := sec.Submit("/admin/users/"+itoa(me.ID)+"/role", url.Values{"role": {"sysadmin"}}); resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "不能修改自己的角色") {
+		t.Fatalf("own role: %d", resp.StatusCode)
+	}
+	_, audit := signIn(t, env, "auditadmin").Get("/admin/audit?action=" + url.QueryEscape("修改用户角色"))
+	webtest.Contains(t, audit, "district2", "区金融工作部门 → 市整改验收工作小组")
+}

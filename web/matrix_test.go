@@ -59,6 +59,9 @@ var authorization = []struct {
 	{"GET", "/complaints", "........", ""},
 	{"GET", "/complaints/:ref", "********", ""},
 	{"GET", "/verify", "........", ""},
+	// the reporting API: no session counts, only a platform token (401 without one)
+	{"POST", "/api/v1/platform/monthly-reports", "........", ""},
+	{"GET", "/api/v1/platform/monthly-reports/:period", "........", ""},
 	{"GET", "/verify/keys", "........", ""},
 	{"GET", "/verify/keys.json", "........", ""},
 	{"GET", "/verify/revocations", "........", ""},
@@ -98,6 +101,19 @@ var authorization = []struct {
 	{"POST", "/platform/notices/:id/mirror", "L*FFFFFF", ""},
 	{"GET", "/platform/scope", "L.FFFFFF", ""},
 	{"POST", "/platform/scope", "L.FFFFFF", ""},
+	// disclosure after filing: platform1 is not filed: the pages behind the filing send it to /platform/disclosure (303)
+	{"GET", "/platform/disclosure", "L.FFFFFF", ""},
+	{"GET", "/platform/disclosure/monthly/new", "L.FFFFFF", ""},
+	{"POST", "/platform/disclosure/monthly", "L.FFFFFF", ""},
+	{"GET", "/platform/disclosure/monthly/template.xlsx", "L.FFFFFF", ""},
+	{"POST", "/platform/disclosure/monthly/upload", "L.FFFFFF", ""},
+	{"GET", "/platform/disclosure/monthly/:period", "L.FFFFFF", ""},
+	{"GET", "/platform/disclosure/events", "L.FFFFFF", ""},
+	{"GET", "/platform/disclosure/tokens", "L.FFFFFF", ""},
+	{"POST", "/platform/disclosure/tokens", "L.FFFFFF", ""},
+	{"POST", "/platform/disclosure/tokens/:id/revoke", "L.FFFFFF", ""},
+	{"POST", "/platform/disclosure/events", "L.FFFFFF", ""},
+	{"POST", "/platform/disclosure/events/:id/close", "L.FFFFFF", ""},
 
 	{"GET", "/applications/:id", "L****FFF", "LNN..FFF"},
 	{"GET", "/applications/:id/checklist", "L****FFF", "LNN..FFF"},
@@ -115,6 +131,16 @@ var authorization = []struct {
 
 	{"GET", "/dashboard", "LF...FFF", ""},
 	{"GET", "/dashboard.xlsx", "LF...FFF", ""},
+	{"GET", "/dashboard/disclosure", "LF...FFF", ""},
+	{"GET", "/dashboard/disclosure.xlsx", "LF...FFF", ""},
+	{"GET", "/platform/dashboard", "L.FFFFFF", ""},
+	{"GET", "/warnings", "LF...FFF", ""},
+	{"GET", "/warnings.xlsx", "LF...FFF", ""},
+	{"GET", "/warnings/settings", "LFF..FFF", ""},
+	{"POST", "/warnings/settings", "LFF..FFF", ""},
+	{"GET", "/warnings/:id", "LF***FFF", ""},
+	{"POST", "/warnings/:id/close", "LF*FFFFF", ""},
+	{"GET", "/warnings/:id/files/:file", "LF***FFF", ""},
 	{"GET", "/institutions", "LF....FF", ""},
 	{"GET", "/institutions.xlsx", "LF....FF", ""},
 	{"GET", "/institutions/:id", "LF****FF", "LFN...FF"},
@@ -154,6 +180,11 @@ var authorization = []struct {
 
 	{"POST", "/applications/:id/objection-review/uphold", "LFF**FFF", ""},
 	{"POST", "/applications/:id/objection-review/reject", "LFF**FFF", ""},
+
+	{"GET", "/disclosure", "LF...FFF", ""},
+	{"GET", "/disclosure.xlsx", "LF...FFF", ""},
+	{"GET", "/disclosure/events", "LF...FFF", ""},
+	{"GET", "/disclosure/events.xlsx", "LF...FFF", ""},
 
 	{"GET", "/province", "LFFF.FFF", ""},
 	{"GET", "/province.xlsx", "LFFF.FFF", ""},

@@ -2,13 +2,11 @@ package handlers
 
 import (
 	"context"
-	"net/http"
 
 	"github.com/labstack/echo/v4"
 
 	"portal/models"
 	"portal/models/store"
-	"portal/views/pages/account"
 )
 
 // MailStore is what the mail setting needs.
@@ -16,7 +14,7 @@ type MailStore interface {
 	SetMailEnabled(ctx context.Context, a store.Actor, userID int64, enabled bool) error
 }
 
-// AccountMail is the user's own mail setting on /account.
+// AccountMail is the user's own mail setting on /account (the page is Account.Show).
 type AccountMail struct {
 	store    MailStore
 	sessions Sessions
@@ -26,12 +24,6 @@ type AccountMail struct {
 // NewAccountMail builds the account page's handlers.
 func NewAccountMail(s MailStore, sess Sessions, now Clock) *AccountMail {
 	return &AccountMail{store: s, sessions: sess, now: now}
-}
-
-// Settings shows the account page.
-func (h *AccountMail) Settings(c echo.Context) error {
-	u := CurrentUser(c)
-	return Render(c, http.StatusOK, account.Settings(account.SettingsPage{Email: u.Email, MailEnabled: u.MailEnabled}))
 }
 
 // SetMail turns mail on (enabled=1) or off (enabled=0); anything else is refused.

@@ -2,11 +2,8 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
-	"regexp"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -69,7 +66,7 @@ func (h *Admin) Users(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := admin.UsersPage{Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total), Pending: pendingNotices(pending)}
+	page := admin.UsersPage{Viewer: CurrentUser(c).Role, Query: f.Query, Role: string(f.Role), Status: f.Status, Pager: pager(c, p, total), Pending: pendingNotices(pending)}
 	for _, u := range users {
 		scope := ""
 		switch {
@@ -127,62 +124,59 @@ func (h *Admin) renderForm(c echo.Context, status int, p admin.UserFormPage) err
 	return Render(c, status, admin.UserForm(p))
 }
 
-var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,32}$`)
+// userForm is the new-account form as posted.
+type userForm struct {
+	Username      string `form:"username"`
+	DisplayName   string `form:"display_name"`
+	Role          string `form:"role"`
+	InstitutionID string `form:"institution_id"`
+	DivisionID    string `form:"division_id"`
+	Email         string `form:"email"`
+	Password      string `form:"password" trim:"no"`
+}
+
+// input is the form as the account rules read it (models.ValidateAccount).
+func (f userForm) input() models.AccountInput {
+	inst, _ := strconv.ParseInt(f.InstitutionID, 10, 64)
+	div, _ := strconv.ParseInt(f.DivisionID, 10, 64)
+	return models.AccountInput{Username: f.Username, DisplayName: f.DisplayName, Role: models.Role(f.Role), InstitutionID: inst, DivisionID: div}
+}
 
 // CreateUser validates the form and creates the account, which must change its
 // password at first login.
 func (h *Admin) CreateUser(c echo.Context) error {
-	form := admin.UserFormPage{
-		Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
-		Role: c.FormValue("role"), InstitutionID: c.FormValue("institution_id"), DivisionID: c.FormValue("division_id"),
-		Email: strings.TrimSpace(c.FormValue("email")), Errors: components.FieldErrors{},
+	var f userForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	role := models.Role(form.Role)
-	if !usernamePattern.MatchString(form.Username) {
-		form.Errors["username"] = "用户名为 3–32 位字母、数字、下划线、点或连字符"
+	form := admin.UserFormPage{Username: f.Username, DisplayName: f.DisplayName, Role: f.Role,
+		InstitutionID: f.InstitutionID, DivisionID: f.DivisionID, Email: f.Email, Errors: components.FieldErrors{}}
+	ctx := c.Request().Context()
+	ds, err := h.store.Divisions(ctx)
+	if err != nil {
+		return err
 	}
-	if form.DisplayName == "" {
-		form.Errors["display_name"] = "请填写姓名"
-	} else if models.LongerThan(form.DisplayName, models.MaxDisplayNameLength) {
-		form.Errors["display_name"] = fmt.Sprintf("姓名不超过 %d 字", models.MaxDisplayNameLength)
+	in := f.input()
+	for k, v := range models.ValidateAccount(in, ds) {
+		form.Errors[k] = v
 	}
-	if !role.Valid() {
-		form.Errors["role"] = "请选择角色"
-	}
-	n := store.NewUser{Username: form.Username, DisplayName: form.DisplayName, Role: role, MustChangePassword: true}
-	if email, err := models.NormalizeEmail(form.Email); err != nil {
+	email, err := models.NormalizeEmail(f.Email)
+	if err != nil {
 		form.Errors["email"] = models.ErrorMessage(err)
-	} else {
-		n.Email = email
 	}
-	instID, _ := strconv.ParseInt(form.InstitutionID, 10, 64)
-	divID, _ := strconv.ParseInt(form.DivisionID, 10, 64)
-	switch {
-	case role == models.RolePlatform && instID == 0:
-		form.Errors["institution_id"] = "网贷机构经办人须选择所属机构"
-	case role == models.RolePlatform:
-		n.InstitutionID = &instID
-	case role.IsOfficer() && divID == 0:
-		form.Errors["division_id"] = "工作人员须选择管辖区划"
-	case role.IsOfficer():
-		if msg := h.checkDivisionLevel(c.Request().Context(), role, divID); msg != "" {
-			form.Errors["division_id"] = msg
-		}
-		n.DivisionID = &divID
-	}
-	password := c.FormValue("password")
-	if err := models.ValidatePassword(password); err != nil {
+	if err := models.ValidatePassword(f.Password); err != nil {
 		form.Errors["password"] = models.ErrorMessage(err)
 	}
 	if form.Errors.Any() {
 		return h.renderForm(c, http.StatusUnprocessableEntity, form)
 	}
-	hash, err := models.HashPassword(password)
+	hash, err := models.HashPassword(f.Password)
 	if err != nil {
 		return err
 	}
-	n.PasswordHash = hash
-	if _, err := h.store.CreateUser(c.Request().Context(), actor(c, h.now), n); err != nil {
+	n := store.NewUser{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, Email: email, PasswordHash: hash, MustChangePassword: true}
+	n.InstitutionID, n.DivisionID = in.Scope()
+	if _, err := h.store.CreateUser(ctx, actor(c, h.now), n); err != nil {
 		if models.ErrorCode(err) == models.EInvalid {
 			form.Errors["username"] = models.ErrorMessage(err)
 			return h.renderForm(c, http.StatusUnprocessableEntity, form)
@@ -190,24 +184,6 @@ func (h *Admin) CreateUser(c echo.Context) error {
 		return err
 	}
 	return redirectWithFlash(c, h.sessions, "/admin/users", "用户 "+form.Username+" 已创建，首次登录须修改密码")
-}
-
-// checkDivisionLevel makes sure a district officer gets a district, and so on.
-func (h *Admin) checkDivisionLevel(ctx context.Context, role models.Role, divID int64) string {
-	ds, err := h.store.Divisions(ctx)
-	if err != nil {
-		return "无法读取行政区划"
-	}
-	want := map[models.Role]string{models.RoleDistrict: models.LevelDistrict, models.RoleCity: models.LevelCity, models.RoleProvince: models.LevelProvince}[role]
-	for _, d := range ds {
-		if d.ID == divID {
-			if d.Level != want {
-				return role.Label() + "的管辖区划须为" + map[string]string{models.LevelDistrict: "区（县）", models.LevelCity: "市", models.LevelProvince: "省"}[want]
-			}
-			return ""
-		}
-	}
-	return "管辖区划不存在"
 }
 
 // Disable ends the account's sessions at once.

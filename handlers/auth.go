@@ -22,6 +22,10 @@ type AuthStore interface {
 	RecordLogin(ctx context.Context, a store.Actor, username string, passwordOK bool) error
 	RecordAudit(ctx context.Context, a store.Actor, action, target, detail string) error
 	LoginFailures(ctx context.Context, username string, now time.Time) (int, error)
+	UserByID(ctx context.Context, id int64) (*models.User, error)
+	RecordFirstFactor(ctx context.Context, a store.Actor, username string) error
+	RecordSecondFactor(ctx context.Context, a store.Actor, username string, codeOK bool) error
+	UseRecoveryCode(ctx context.Context, a store.Actor, userID int64, code string) (bool, int, error)
 }
 
 // Pause waits d before a sign-in attempt is answered, or until ctx ends. The server waits
@@ -105,15 +109,45 @@ func (h *Auth) Login(c echo.Context) error {
 	if ok {
 		a.User = u
 	}
-	if err := h.store.RecordLogin(ctx, a, username, ok); err != nil {
+	record := h.store.RecordLogin
+	if ok && u.TOTPEnabled() {
+		// the password was the first of two factors: the throttle still refuses a locked
+		// name, and only the right code clears the failures (issue 14 §1.1)
+		record = func(ctx context.Context, a store.Actor, username string, _ bool) error {
+			return h.store.RecordFirstFactor(ctx, a, username)
+		}
+	}
+	if err := record(ctx, a, username, ok); err != nil {
 		switch models.ErrorCode(err) {
 		case models.ELocked, models.EUnauthorized:
 			return refuse(models.ErrorMessage(err))
 		}
 		return err
 	}
+	if u.TOTPEnabled() {
+		if err := h.sessions.BeginSecondFactor(c, u.ID); err != nil {
+			return err
+		}
+		to := "/login/totp"
+		if next != "" {
+			to += "?next=" + url.QueryEscape(next)
+		}
+		return c.Redirect(http.StatusSeeOther, to)
+	}
+	return h.signIn(c, u, next, "")
+}
+
+// signIn starts the signed-in session and sends the user on: first to a forced password
+// change, else to next or the role's home (the middleware sends staff who must enrol a
+// second factor on to /account/totp).
+func (h *Auth) signIn(c echo.Context, u *models.User, next, flash string) error {
 	if err := h.sessions.Login(c, u.ID); err != nil {
 		return err
+	}
+	if flash != "" {
+		if err := h.sessions.Flash(c, "info", flash); err != nil {
+			return err
+		}
 	}
 	if u.MustChangePassword {
 		return c.Redirect(http.StatusSeeOther, "/account/password")
@@ -122,6 +156,103 @@ func (h *Auth) Login(c echo.Context) error {
 		return c.Redirect(http.StatusSeeOther, next)
 	}
 	return c.Redirect(http.StatusSeeOther, HomeOf(u.Role))
+}
+
+// secondFactorUser is the account whose password was right in this browser within the
+// last minutes, or nil (the step has expired or never began).
+func (h *Auth) secondFactorUser(c echo.Context) (*models.User, error) {
+	uid, ok := h.sessions.SecondFactor(c)
+	if !ok {
+		return nil, nil
+	}
+	u, err := h.store.UserByID(c.Request().Context(), uid)
+	if err != nil {
+		if models.ErrorCode(err) == models.ENotFound {
+			return nil, nil
+		}
+		return nil, err
+	}
+	if u.Disabled || !u.TOTPEnabled() {
+		return nil, nil
+	}
+	return u, nil
+}
+
+// TOTPForm is GET /login/totp: the second step of a sign-in with two factors.
+func (h *Auth) TOTPForm(c echo.Context) error {
+	u, err := h.secondFactorUser(c)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		return c.Redirect(http.StatusSeeOther, "/login")
+	}
+	return Render(c, http.StatusOK, public.LoginTOTP(public.LoginTOTPPage{Username: u.Username, Next: safeNext(c.QueryParam("next"))}))
+}
+
+// totpForm is the second step's form.
+type totpForm struct {
+	Code string `form:"code"`
+	Next string `form:"next"`
+}
+
+// TOTPLogin is POST /login/totp: a six-digit code of the authenticator, or one of the
+// recovery codes, which then is spent. A wrong one counts as a failed sign-in, with the
+// same growing delay and lock as a wrong password (issue 8 §2.5).
+func (h *Auth) TOTPLogin(c echo.Context) error {
+	var f totpForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	f.Next = safeNext(f.Next)
+	u, err := h.secondFactorUser(c)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		return Render(c, http.StatusUnauthorized, public.Login(public.LoginPage{Next: f.Next, Error: "登录已超时，请重新输入用户名和密码"}))
+	}
+	refuse := func(msg string) error {
+		return Render(c, http.StatusUnauthorized, public.LoginTOTP(public.LoginTOTPPage{Username: u.Username, Next: f.Next, Error: msg}))
+	}
+	code := models.NormalizeCode(f.Code)
+	if code == "" {
+		return refuse("请输入动态口令或恢复码")
+	}
+	if len(code) > 32 {
+		return refuse("动态口令为 6 位数字，恢复码为 10 位字母数字")
+	}
+	ctx := c.Request().Context()
+	failures, err := h.store.LoginFailures(ctx, u.Username, h.now())
+	if err != nil {
+		return err
+	}
+	h.pause(ctx, models.LoginDelay(failures))
+	a := store.Actor{IP: clientAddr(c), Now: h.now(), Name: u.Username, User: u}
+	ok, recovery := false, false
+	if models.LooksLikeRecoveryCode(code) {
+		recovery = true
+		if ok, _, err = h.store.UseRecoveryCode(ctx, a, u.ID, code); err != nil {
+			return err
+		}
+	} else {
+		ok = models.CheckTOTP(u.TOTPSecret, code, h.now())
+	}
+	if !ok {
+		a.User = nil
+	}
+	if err := h.store.RecordSecondFactor(ctx, a, u.Username, ok); err != nil {
+		switch models.ErrorCode(err) {
+		case models.ELocked, models.EUnauthorized:
+			return refuse(models.ErrorMessage(err))
+		}
+		return err
+	}
+	flash := ""
+	if recovery {
+		flash = "您已使用一个恢复码登录，该恢复码已作废。如手机遗失，请在“我的账户”中重新绑定动态口令。"
+	}
+	return h.signIn(c, u, f.Next, flash)
 }
 
 // Logout ends the session server-side, so a replayed cookie is refused.
@@ -148,8 +279,10 @@ func HomeOf(r models.Role) string {
 		return "/city"
 	case models.RoleProvince:
 		return "/province"
-	case models.RoleAdmin:
+	case models.RoleSysAdmin, models.RoleSecAdmin:
 		return "/admin/users"
+	case models.RoleAuditAdmin:
+		return "/admin/audit"
 	}
 	return "/login"
 }

@@ -3,6 +3,7 @@ package handlers
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 
@@ -15,6 +16,7 @@ import (
 type ChainStore interface {
 	CheckDecisionChain(ctx context.Context, o store.ChainCheckOptions) (*store.ChainCheck, error)
 	DecisionByID(ctx context.Context, id int64) (*models.Decision, error)
+	RecordAudit(ctx context.Context, a store.Actor, action, target, detail string) error
 }
 
 // Chain verifies the decision history for an admin.
@@ -35,6 +37,17 @@ func (h *Chain) Show(c echo.Context) error {
 	full := c.QueryParam("full") == "1"
 	res, err := h.store.CheckDecisionChain(ctx, store.ChainCheckOptions{Full: full, Now: h.now()})
 	if err != nil {
+		return err
+	}
+	result := "完整"
+	if res.Break != nil {
+		result = "第一处断点：决定 " + strconv.FormatInt(res.Break.DecisionID, 10)
+	}
+	kind := "例行校验"
+	if res.Full {
+		kind = "完整复核"
+	}
+	if err := h.store.RecordAudit(ctx, actor(c, h.now), "校验决定记录链", "决定记录", kind+" "+strconv.FormatInt(res.Checked, 10)+" 条，"+result); err != nil {
 		return err
 	}
 	p := admin.ChainPage{Full: res.Full, After: res.After, Checked: res.Checked, Batches: res.Batches,

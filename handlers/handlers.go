@@ -25,6 +25,11 @@ type Clock func() time.Time
 type Sessions interface {
 	// Login starts a fresh session (new id) for the user, dropping the old one.
 	Login(c echo.Context, userID int64) error
+	// BeginSecondFactor starts a session that only remembers whose password was right,
+	// until the one-time code is checked (two-factor sign-in).
+	BeginSecondFactor(c echo.Context, userID int64) error
+	// SecondFactor is that user, while the code step is still open.
+	SecondFactor(c echo.Context) (userID int64, ok bool)
 	// Logout deletes the session server-side and clears the cookie.
 	Logout(c echo.Context) error
 	// ID is the current session's id.

@@ -16,6 +16,7 @@ var mailedKinds = map[string]bool{
 	"certified": true, "revoked": true, "certificate_revoked": true, "abandoned": true,
 	NotifyAssigned: true, NotifyReassigned: true,
 	NotifyDeadline: true, // a pending clock got its due date, or a calendar correction moved it
+	NotifySecurity: true, // the second factor was reset by the security administrator
 }
 
 // NotificationMailed reports whether a notification of kind is also mailed.

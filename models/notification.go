@@ -9,10 +9,15 @@ var notificationKinds = map[string]string{
 	"failed": "不合格", "objection": "异议", "signoff": "待省级审定", "certified": "合格证明", "revoked": "公示撤销",
 	"abandoned": "视为放弃", "complaint": "举报", "certificate_revoked": "合格证明撤销",
 	NotifyAssigned: "分配经办", NotifyReassigned: "经办人变更", NotifyDeadline: "期限", NotifyWarning: "风险预警",
+	NotifySecurity: "账户安全",
 }
 
 // NotifyWarning is the kind of an early-warning task opened or closed (issue 12 §2).
 const NotifyWarning = "warning"
+
+// NotifySecurity is the kind of the message that tells a user the security administrator
+// changed their account's sign-in, e.g. reset the second factor (issue 14 §1.1).
+const NotifySecurity = "security"
 
 // NotifyDeadline is the kind of the message that a deadline waiting for a calendar year,
 // or moved by a corrected year, now has its due date.

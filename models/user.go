@@ -1,6 +1,9 @@
 package models
 
 import (
+	"fmt"
+	"regexp"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -19,10 +22,98 @@ type User struct {
 	Disabled           bool
 	MustChangePassword bool
 	PasswordResetAt    *time.Time // when an admin last reset the password; nil for a new account
+	PasswordChangedAt  time.Time  `gorm:"default:now()"` // when the password in force was set: its expiry runs from here
+	TOTPSecret         string     `gorm:"column:totp_secret;default:null" json:"-"`
+	TOTPPending        string     `gorm:"column:totp_pending;default:null" json:"-"`
+	TOTPEnabledAt      *time.Time `gorm:"column:totp_enabled_at"`
 	Email              string     // where notifications are mailed; empty: no mail
 	MailEnabled        bool       `gorm:"default:true"` // the user's own choice on the account page
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
+}
+
+// TOTPEnabled reports whether sign-in asks this account for a one-time code.
+func (u *User) TOTPEnabled() bool { return u.TOTPEnabledAt != nil && u.TOTPSecret != "" }
+
+// Account rules (issue 10): what a new account must satisfy before it is stored.
+
+var usernamePattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{3,32}$`)
+
+// AccountInput is a new account as typed by the system administrator.
+type AccountInput struct {
+	Username, DisplayName string
+	Role                  Role
+	InstitutionID         int64 // 0: none chosen
+	DivisionID            int64 // 0: none chosen
+}
+
+// ValidateUsername checks an account name: 3–32 letters, digits, _ . or -.
+func ValidateUsername(name string) error {
+	if !usernamePattern.MatchString(name) {
+		return Errorf(EInvalid, "用户名为 3–32 位字母、数字、下划线、点或连字符")
+	}
+	return nil
+}
+
+// ValidateAccount checks a new account against the divisions that exist and returns the
+// errors by form field (username, display_name, role, institution_id, division_id); an
+// empty map means the account may be created. A platform user needs an institution, an
+// officer a division of their level (district, city, province), an administrator
+// neither, and whatever was chosen for a role that takes none is dropped by Scope.
+func ValidateAccount(in AccountInput, divisions []Division) map[string]string {
+	errs := map[string]string{}
+	if err := ValidateUsername(in.Username); err != nil {
+		errs["username"] = ErrorMessage(err)
+	}
+	switch name := strings.TrimSpace(in.DisplayName); {
+	case name == "":
+		errs["display_name"] = "请填写姓名"
+	case LongerThan(name, MaxDisplayNameLength):
+		errs["display_name"] = fmt.Sprintf("姓名不超过 %d 字", MaxDisplayNameLength)
+	}
+	switch {
+	case !in.Role.Valid():
+		errs["role"] = "请选择角色"
+	case in.Role == RolePlatform && in.InstitutionID <= 0:
+		errs["institution_id"] = "网贷机构经办人须选择所属机构"
+	case in.Role.IsOfficer() && in.DivisionID <= 0:
+		errs["division_id"] = "工作人员须选择管辖区划"
+	case in.Role.IsOfficer():
+		if msg := divisionLevelError(in.Role, in.DivisionID, divisions); msg != "" {
+			errs["division_id"] = msg
+		}
+	}
+	return errs
+}
+
+// Scope is the institution and division the account is bound to, by its role.
+func (in AccountInput) Scope() (institution, division *int64) {
+	switch {
+	case in.Role == RolePlatform && in.InstitutionID > 0:
+		id := in.InstitutionID
+		return &id, nil
+	case in.Role.IsOfficer() && in.DivisionID > 0:
+		id := in.DivisionID
+		return nil, &id
+	}
+	return nil, nil
+}
+
+var officerLevel = map[Role]string{RoleDistrict: LevelDistrict, RoleCity: LevelCity, RoleProvince: LevelProvince}
+var levelName = map[string]string{LevelDistrict: "区（县）", LevelCity: "市", LevelProvince: "省"}
+
+// divisionLevelError makes sure a district officer gets a district, and so on.
+func divisionLevelError(role Role, divID int64, divisions []Division) string {
+	want := officerLevel[role]
+	for _, d := range divisions {
+		if d.ID == divID {
+			if d.Level != want {
+				return role.Label() + "的管辖区划须为" + levelName[want]
+			}
+			return ""
+		}
+	}
+	return "管辖区划不存在"
 }
 
 // Password rules.
@@ -134,4 +225,38 @@ const (
 // has ended at now, by idle time or by total age.
 func SessionExpired(created, lastSeen, now time.Time) bool {
 	return now.Sub(lastSeen) > SessionIdleTimeout || now.Sub(created) > SessionMaxLifetime
+}
+
+// DeviceLabel names the browser and system of a User-Agent for the list of a user's
+// sessions, e.g. "Chrome · Windows"; an unknown one is "未知设备".
+func DeviceLabel(ua string) string {
+	browser := ""
+	for _, b := range []struct{ token, name string }{
+		{"Edg/", "Edge"}, {"MicroMessenger", "微信"}, {"HeadlessChrome", "Chrome（无界面）"}, {"Chrome/", "Chrome"},
+		{"Firefox/", "Firefox"}, {"Safari/", "Safari"}, {"curl/", "curl"}, {"Go-http-client", "Go 程序"},
+	} {
+		if strings.Contains(ua, b.token) {
+			browser = b.name
+			break
+		}
+	}
+	system := ""
+	for _, o := range []struct{ token, name string }{
+		{"Android", "Android"}, {"iPhone", "iPhone"}, {"iPad", "iPad"}, {"Windows", "Windows"},
+		{"Mac OS X", "macOS"}, {"Linux", "Linux"},
+	} {
+		if strings.Contains(ua, o.token) {
+			system = o.name
+			break
+		}
+	}
+	switch {
+	case browser != "" && system != "":
+		return browser + " · " + system
+	case browser != "":
+		return browser
+	case system != "":
+		return system
+	}
+	return "未知设备"
 }

@@ -82,9 +82,14 @@ func InboxOpen(item int64) string                { return "/inbox/" + id(item) +
 func AdminUser(user int64, action string) string { return "/admin/users/" + id(user) + "/" + action }
 func AdminUserReset(user int64) string           { return AdminUser(user, "reset") }
 func AdminUserEmail(user int64) string           { return AdminUser(user, "email") }
-func RetryJob(job int64) string                  { return "/admin/jobs/" + id(job) + "/retry" }
-func RevokeAPIKey(key int64) string              { return "/admin/api-keys/" + id(key) + "/revoke" }
-func CalendarYear(year int) string               { return "/admin/calendar/" + strconv.Itoa(year) }
+func AdminUserSecurity(user int64) string        { return AdminUser(user, "security") }
+func AdminUserSession(user int64, ref string) string {
+	return AdminUser(user, "sessions/"+url.PathEscape(ref)+"/end")
+}
+func AccountSessionEnd(ref string) string { return "/account/sessions/" + url.PathEscape(ref) + "/end" }
+func RetryJob(job int64) string           { return "/admin/jobs/" + id(job) + "/retry" }
+func RevokeAPIKey(key int64) string       { return "/admin/api-keys/" + id(key) + "/revoke" }
+func CalendarYear(year int) string        { return "/admin/calendar/" + strconv.Itoa(year) }
 
 // The officers' dashboards and the lists their figures link to.
 

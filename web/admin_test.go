@@ -31,7 +31,9 @@ func TestAdminCreatesUserWithFieldErrorsKeptInput(t *testing.T) {
 	}
 	_, list := admin.Get("/admin/users?q=tianhe2")
 	webtest.Contains(t, list, "tianhe2", "待改密")
-	_, audit := admin.Get("/admin/audit?q=" + url.QueryEscape("创建用户"))
+	auditor := env.Client(t)
+	auditor.Login("auditadmin", webtest.DemoPassword)
+	_, audit := auditor.Get("/admin/audit?q=" + url.QueryEscape("创建用户"))
 	webtest.Contains(t, audit, "tianhe2")
 
 	user := env.Client(t)
@@ -39,7 +41,7 @@ func TestAdminCreatesUserWithFieldErrorsKeptInput(t *testing.T) {
 		t.Fatalf("new user landed on %q; want the password form", loc)
 	}
 	resp, body = admin.Submit("/admin/users", url.Values{
-		"username": {"tianhe2"}, "display_name": {"重名"}, "role": {"admin"}, "password": {"Tianhe#Officer2026"},
+		"username": {"tianhe2"}, "display_name": {"重名"}, "role": {"sysadmin"}, "password": {"Tianhe#Officer2026"},
 	})
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "已被使用") {
 		t.Fatalf("duplicate username: %d", resp.StatusCode)

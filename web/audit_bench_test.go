@@ -63,7 +63,7 @@ func auditOf100k(b testing.TB) *webtest.Client {
 		b.Fatal(err)
 	}
 	admin := env.Client(b)
-	admin.Login("admin", webtest.DemoPassword)
+	admin.Login("auditadmin", webtest.DemoPassword)
 	return admin
 }
 

@@ -53,7 +53,7 @@ func TestAuditTrailListsDecisionsAndSignInsInBeijingTime(t *testing.T) {
 	if resp, _ := env.Client(t).Submit("/login", url.Values{"username": {"city1"}, "password": {"wrong-password"}}); resp.StatusCode != http.StatusUnauthorized {
 		t.Fatalf("wrong password: %d", resp.StatusCode)
 	}
-	admin := signIn(t, env, "admin")
+	admin := signIn(t, env, "auditadmin")
 
 	lines := auditLines(t, admin, url.Values{"from": {"2026-11-23"}, "to": {"2026-11-24"}})
 	submit := findLine(lines, "提交验收申请", "platform1")
@@ -110,7 +110,7 @@ func TestAuditExportHasTheFilteredRows(t *testing.T) {
 	onsiteCheck(t, env, d1, id)
 	acceptMaterials(t, env, "district1", id)
 	postDecision(t, d1, id, "/district/pass", url.Values{"pass_opinion": {"合格"}}, http.StatusSeeOther)
-	admin := signIn(t, env, "admin")
+	admin := signIn(t, env, "auditadmin")
 
 	q := url.Values{"actor": {"district1"}, "from": {"2026-11-23"}, "to": {"2026-11-23"}}
 	page := auditLines(t, admin, q)

@@ -13,7 +13,8 @@ import (
 
 func TestEachRoleLandsOnItsHome(t *testing.T) {
 	env := webtest.New(t)
-	homes := map[string]string{"platform1": "/platform", "district1": "/district", "city1": "/city", "province1": "/province", "admin": "/admin/users"}
+	homes := map[string]string{"platform1": "/platform", "district1": "/district", "city1": "/city", "province1": "/province", "admin": "/admin/users",
+		"secadmin": "/admin/users", "auditadmin": "/admin/audit"}
 	for user, home := range homes {
 		c := env.Client(t)
 		resp := c.Login(user, webtest.DemoPassword)
@@ -119,7 +120,9 @@ func TestDisabledUsersSessionEndsAtOnce(t *testing.T) {
 	if resp, _ := officer.Get("/district"); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("disabled officer still served: %d", resp.StatusCode)
 	}
-	_, body := admin.Get("/admin/audit")
+	auditor := env.Client(t)
+	auditor.Login("auditadmin", webtest.DemoPassword)
+	_, body := auditor.Get("/admin/audit")
 	webtest.Contains(t, body, "停用用户", "district1")
 	resp, body = officer.Submit("/login", url.Values{"username": {"district1"}, "password": {webtest.DemoPassword}})
 	if resp.StatusCode == http.StatusSeeOther {

@@ -29,13 +29,16 @@ func TestBrowserLoginEachRole(t *testing.T) {
 		{"district1", models.RoleDistrict, "/district", "待审队列"},
 		{"city1", models.RoleCity, "/city", "待办队列"},
 		{"province1", models.RoleProvince, "/province", "待办队列"},
-		{"admin", models.RoleAdmin, "/admin/users", "用户管理"},
+		{"admin", models.RoleSysAdmin, "/admin/users", "用户管理"},
+		{"secadmin", models.RoleSecAdmin, "/admin/users", "用户与权限"},
+		{"auditadmin", models.RoleAuditAdmin, "/admin/audit", "操作日志"},
 	}
 	for _, h := range homes {
 		b.Open("/login")
 		b.Fill("username", h.user)
 		b.Fill("password", webtest.DemoPassword)
 		b.Click("button[type=submit]")
+		totpStep(t, b, env, h.user) // the security and audit administrators' second step
 		if got := b.Path(); got != h.path {
 			t.Fatalf("%s landed on %s; want %s", h.user, got, h.path)
 		}

@@ -172,7 +172,7 @@ func TestInstitutionAndComplaintExportsHaveTheFilteredRows(t *testing.T) {
 	if len(upheld.rows) != 0 {
 		t.Errorf("upheld filter exported %v", upheld.rows)
 	}
-	_, audit := signIn(t, env, "admin").Get("/admin/audit?action=" + url.QueryEscape("导出 Excel") + "&actor=city1")
+	_, audit := signIn(t, env, "auditadmin").Get("/admin/audit?action=" + url.QueryEscape("导出 Excel") + "&actor=city1")
 	if parseHTML(t, audit).Find("[data-testid=audit-row]").Length() != 2 {
 		t.Errorf("the two complaint exports are not both in the audit trail")
 	}

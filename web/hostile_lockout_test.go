@@ -51,10 +51,10 @@ func TestLockoutIsPerClient(t *testing.T) {
 	if d := env.Pauses.All()[before]; d <= 0 || d > models.MaxLoginDelay {
 		t.Errorf("real user's attempt waited %v; want the grown delay, at most %v", d, models.MaxLoginDelay)
 	}
-	// The lock shows on the admin's users page; unlocking it is audited, and the attacker's
-	// client can sign in again.
+	// The lock shows on the security administrator's users page; unlocking it is audited,
+	// and the attacker's client can sign in again.
 	admin := env.Client(t)
-	admin.Login("admin", webtest.DemoPassword)
+	admin.Login("secadmin", webtest.DemoPassword)
 	_, page := admin.Get("/admin/users?q=district1")
 	row := htmlDoc(t, page).Find(`tr[data-testid="user-district1"]`)
 	if row.Find(`[data-testid="locked"]`).Length() != 1 {
@@ -71,7 +71,9 @@ func TestLockoutIsPerClient(t *testing.T) {
 	if htmlDoc(t, page).Find(`tr[data-testid="user-district1"] [data-testid="locked"]`).Length() != 0 {
 		t.Error("lock still shown after unlock")
 	}
-	_, audit := admin.Get("/admin/audit?q=" + url.QueryEscape("解除登录锁定"))
+	auditor := env.Client(t)
+	auditor.Login("auditadmin", webtest.DemoPassword)
+	_, audit := auditor.Get("/admin/audit?q=" + url.QueryEscape("解除登录锁定"))
 	webtest.Contains(t, audit, "解除登录锁定", "district1")
 	attacker.Login("district1", webtest.DemoPassword)
 	if d := env.Pauses.Last(); d != 0 {

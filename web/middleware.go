@@ -34,6 +34,7 @@ func (s *Server) attachShell(c echo.Context) {
 	sh := layout.Shell{RequestID: c.Response().Header().Get(echo.HeaderXRequestID), Path: c.Request().URL.Path, User: handlers.CurrentUser(c)}
 	sh.CSRF, _ = c.Get(csrfKey).(string)
 	sh.Unread, _ = c.Get(unreadKey).(int)
+	sh.PasswordDaysLeft, _ = c.Get(passwordDaysKey).(int)
 	var pop func() []layout.Flash
 	if c.Get(sessionLoadedKey) != nil {
 		pop = func() []layout.Flash { return s.sessions.PopFlashes(c) }
@@ -44,6 +45,7 @@ func (s *Server) attachShell(c echo.Context) {
 const (
 	shellKey         = "portal.shell"
 	unreadKey        = "portal.unread"
+	passwordDaysKey  = "portal.passwordDaysLeft"
 	sessionLoadedKey = "portal.sessionLoaded"
 )
 
@@ -124,8 +126,22 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		c.Set(unreadKey, unread)
 		c.Response().Header().Set("Cache-Control", "no-store")
-		if u.MustChangePassword && !mayUseBeforePasswordChange(c.Request().URL.Path) {
+		policy, err := s.store.SecurityPolicy(ctx)
+		if err != nil {
+			return err
+		}
+		path := c.Request().URL.Path
+		age := policy.AgeOf(u.PasswordChangedAt, s.clock())
+		// A new or reset account, or an expired password, changes it before anything else;
+		// then staff who must use a second factor enrol it (issue 14 §1.1, §1.3).
+		if (u.MustChangePassword || age.Expired) && !mayUseBeforePasswordChange(path) {
 			return c.Redirect(http.StatusSeeOther, "/account/password")
+		}
+		if !u.TOTPEnabled() && models.TOTPRequired(u.Role, policy, s.cfg.Production()) && !mayUseBeforeEnrolment(path) {
+			return c.Redirect(http.StatusSeeOther, "/account/totp")
+		}
+		if age.Warn {
+			c.Set(passwordDaysKey, age.DaysLeft)
 		}
 		return next(c)
 	}
@@ -134,6 +150,11 @@ func (s *Server) loadUser(next echo.HandlerFunc) echo.HandlerFunc {
 // sessionUnavailableKey holds the error of a session that could not be read because the
 // database was unavailable.
 const sessionUnavailableKey = "portal.sessionUnavailable"
+
+// mayUseBeforeEnrolment: the enrolment page, signing out and the page's assets.
+func mayUseBeforeEnrolment(path string) bool {
+	return path == "/account/totp" || mayUseBeforePasswordChange(path)
+}
 
 func mayUseBeforePasswordChange(path string) bool {
 	return path == "/account/password" || path == "/logout" || strings.HasPrefix(path, "/static/")

@@ -95,6 +95,32 @@ func browserLogin(b *browsertest.Browser, username string) {
 	b.Click("button[type=submit]")
 }
 
+// browserLoginWithCode signs in like browserLogin and, for an account with two-factor
+// sign-in, answers the second step with the code of its secret at the server's clock.
+func browserLoginWithCode(t testing.TB, b *browsertest.Browser, env *webtest.Env, username string) {
+	t.Helper()
+	browserLogin(b, username)
+	totpStep(t, b, env, username)
+}
+
+// totpStep answers the one-time code step, when the sign-in is at it.
+func totpStep(t testing.TB, b *browsertest.Browser, env *webtest.Env, username string) {
+	t.Helper()
+	if b.Path() != "/login/totp" {
+		return
+	}
+	u, err := env.Store.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := models.TOTPCode(u.TOTPSecret, env.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.Fill("code", code)
+	b.Click("button[type=submit]")
+}
+
 func browserLogout(b *browsertest.Browser) { b.Click(".who button[type=submit]") }
 
 func setValue(b *browsertest.Browser, css, value string) {

@@ -307,6 +307,8 @@ func TestBrowserAdminCalendarAndChain(t *testing.T) {
 	b.ExpectText("[data-testid=calendar-years]", "2027 年", "国办发明电〔2026〕X号")
 	b.ExpectText("[data-testid=calendar-days]", "2027-02-14 春节调休上班")
 	b.Screenshot("calendar")
+	b.logout() // the chain is the audit administrator's (三员分立)
+	browserLoginWithCode(t, b.Browser, env, "auditadmin")
 	b.Open("/admin/chain")
 	b.ExpectText("[data-testid=chain-ok]", "哈希链完整")
 	b.Screenshot("chain")

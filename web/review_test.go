@@ -157,7 +157,7 @@ func TestChainAdminPageNamesTheFirstBrokenRow(t *testing.T) {
 	submitViaStore(t, env, "platform1")
 	submitViaStore(t, env, "platform2")
 	submitViaStore(t, env, "platform3")
-	admin := signIn(t, env, "admin")
+	admin := signIn(t, env, "auditadmin")
 	db, _ := env.Store.SQLDB()
 	var rows, second int64
 	_ = db.QueryRow("SELECT count(*), min(id) + 1 FROM decisions").Scan(&rows, &second)

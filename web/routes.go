@@ -34,9 +34,18 @@ var (
 	districts = roles(models.RoleDistrict)
 	cities    = roles(models.RoleCity)
 	provinces = roles(models.RoleProvince)
-	admins    = roles(models.RoleAdmin)
-	// officers see the institution list: every officer and the admin.
-	officers = roles(models.RoleDistrict, models.RoleCity, models.RoleProvince, models.RoleAdmin)
+	// 三员分立 (GB/T 22239-2019 §8.1.4.2): three administrators, each with one duty.
+	// sysadmins manage accounts and reference data (windows, calendar, deadlines);
+	sysadmins = roles(models.RoleSysAdmin)
+	// secadmins manage roles, locks, the password and 2FA policy, TOTP resets, API keys
+	// and sessions;
+	secadmins = roles(models.RoleSecAdmin)
+	// auditadmins read the audit trail and verify the chains, and change nothing.
+	auditadmins = roles(models.RoleAuditAdmin)
+	// accountAdmins see the account list, each with the actions of their own duty.
+	accountAdmins = roles(models.RoleSysAdmin, models.RoleSecAdmin)
+	// officers see the institution list: every officer and the system administrator.
+	officers = roles(models.RoleDistrict, models.RoleCity, models.RoleProvince, models.RoleSysAdmin)
 	// caseViewers see a case file of their jurisdiction (404 outside it): the platform and
 	// the officers above it, never the admin, who manages accounts and reference data,
 	// not cases (issue 8 §2.10).
@@ -72,7 +81,8 @@ func (s *Server) routes() {
 	files, changed := s.files, s.cache.Changed
 	shared, perVisitor := s.cache.shared, s.cache.perVisitor // the public page cache
 	auth := handlers.NewAuth(s.store, s.sessions, s.clock, s.cfg.LoginPause)
-	acct := handlers.NewAccount(s.store, s.sessions, s.clock)
+	acct := handlers.NewAccount(s.store, s.sessions, s.clock, s.cfg.Production())
+	sec := handlers.NewSecurity(s.store, s.sessions, s.clock, s.cfg.Production())
 	adm := handlers.NewAdmin(s.store, s.sessions, s.clock)
 	aud := handlers.NewAudit(s.store, s.clock)
 	home := handlers.NewHome(s.store)
@@ -108,6 +118,8 @@ func (s *Server) routes() {
 	s.get("/guide", anyone, home.Guide)
 	s.get("/login", anyone, auth.Form)
 	s.post("/login", anyone, auth.Login)
+	s.get("/login/totp", anyone, auth.TOTPForm) // the second step: only after a right password
+	s.post("/login/totp", anyone, auth.TOTPLogin)
 	s.get("/healthz", anyone, handlers.Health(s.store))
 	s.get("/livez", anyone, handlers.Live)                  // the process answers: restart it if not
 	s.get("/readyz", anyone, handlers.Health(s.store))      // the database answers: send it traffic
@@ -145,10 +157,15 @@ func (s *Server) routes() {
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
-	s.get("/account", signedIn, mailPrefs.Settings)
 	s.post("/account/mail", signedIn, mailPrefs.SetMail)
 	s.get("/account/password", signedIn, acct.PasswordForm)
 	s.post("/account/password", signedIn, acct.ChangePassword)
+	s.get("/account", signedIn, acct.Show) // password, 2FA, sessions and the mail switch (account_mail.go)
+	s.get("/account/totp", signedIn, acct.TOTPForm)
+	s.post("/account/totp", signedIn, acct.EnrolTOTP)
+	s.post("/account/totp/disable", signedIn, acct.DisableTOTP)
+	s.post("/account/totp/recovery", signedIn, acct.NewRecoveryCodes)
+	s.post("/account/sessions/:ref/end", signedIn, acct.EndSession)
 	s.get("/inbox", signedIn, inbox.Show)
 	s.post("/inbox/read", signedIn, inbox.ReadAll)
 	s.post("/inbox/:id/open", signedIn, inbox.Open)
@@ -281,30 +298,41 @@ func (s *Server) routes() {
 	s.get("/province/complaints", provinces, creview.List)
 	s.get("/province/complaints.xlsx", provinces, creview.XLSX)
 
-	// Admins: accounts, the audit log, failed background jobs, API keys, reference data (windows, calendar, deadlines).
-	s.get("/admin/users", admins, adm.Users)
-	s.get("/admin/users/new", admins, adm.NewUser)
-	s.post("/admin/users", admins, adm.CreateUser)
-	s.post("/admin/users/:id/disable", admins, adm.Disable)
-	s.post("/admin/users/:id/enable", admins, adm.Enable)
-	s.post("/admin/users/:id/unlock", admins, adm.Unlock)
-	s.get("/admin/users/:id/reset", admins, adm.ResetForm)
-	s.post("/admin/users/:id/reset", admins, adm.Reset)
-	s.get("/admin/users/:id/email", admins, adm.EmailForm)
-	s.post("/admin/users/:id/email", admins, adm.SetEmail)
-	s.get("/admin/jobs", admins, jobsAdm.List)
-	s.post("/admin/jobs/:id/retry", admins, jobsAdm.Retry)
-	s.get("/admin/audit", admins, aud.List)
-	s.get("/admin/audit.xlsx", admins, aud.XLSX)
-	s.get("/admin/api-keys", admins, keys.List)
-	s.post("/admin/api-keys", admins, keys.Create)
-	s.post("/admin/api-keys/:id/revoke", admins, keys.Revoke)
-	s.get("/admin/windows", admins, win.Page)
-	s.post("/admin/windows/:city", admins, win.Set)
-	s.get("/admin/calendar", admins, cal.Show)
-	s.post("/admin/calendar", admins, cal.Add)
-	s.post("/admin/calendar/:year", admins, cal.Correct)
-	s.get("/admin/deadlines", admins, clk.Page)
-	s.post("/admin/deadlines/:city", admins, clk.Set)
-	s.get("/admin/chain", admins, chain.Show)
+	// The system administrator: accounts and reference data (windows, calendar, deadlines).
+	s.get("/admin/users", accountAdmins, adm.Users)
+	s.get("/admin/users/new", sysadmins, adm.NewUser)
+	s.post("/admin/users", sysadmins, adm.CreateUser)
+	s.post("/admin/users/:id/disable", sysadmins, adm.Disable)
+	s.post("/admin/users/:id/enable", sysadmins, adm.Enable)
+	s.get("/admin/users/:id/reset", sysadmins, adm.ResetForm)
+	s.post("/admin/users/:id/reset", sysadmins, adm.Reset)
+	s.get("/admin/users/:id/email", sysadmins, adm.EmailForm)
+	s.post("/admin/users/:id/email", sysadmins, adm.SetEmail)
+	s.get("/admin/jobs", sysadmins, jobsAdm.List) // failed background jobs: operating the system
+	s.post("/admin/jobs/:id/retry", sysadmins, jobsAdm.Retry)
+	s.get("/admin/windows", sysadmins, win.Page)
+	s.post("/admin/windows/:city", sysadmins, win.Set)
+	s.get("/admin/calendar", sysadmins, cal.Show)
+	s.post("/admin/calendar", sysadmins, cal.Add)
+	s.post("/admin/calendar/:year", sysadmins, cal.Correct)
+	s.get("/admin/deadlines", sysadmins, clk.Page)
+	s.post("/admin/deadlines/:city", sysadmins, clk.Set)
+
+	// The security administrator: roles, locks, the policy, second factors, sessions, API keys.
+	s.post("/admin/users/:id/unlock", secadmins, adm.Unlock)
+	s.get("/admin/users/:id/security", secadmins, sec.UserSecurity)
+	s.post("/admin/users/:id/role", secadmins, sec.ChangeRole)
+	s.post("/admin/users/:id/totp-reset", secadmins, sec.ResetTOTP)
+	s.post("/admin/users/:id/sessions/end", secadmins, sec.EndSessions)
+	s.post("/admin/users/:id/sessions/:ref/end", secadmins, sec.EndSession)
+	s.get("/admin/security", secadmins, sec.Policy)
+	s.post("/admin/security", secadmins, sec.SetPolicy)
+	s.get("/admin/api-keys", secadmins, keys.List)
+	s.post("/admin/api-keys", secadmins, keys.Create)
+	s.post("/admin/api-keys/:id/revoke", secadmins, keys.Revoke)
+
+	// The audit administrator: reads the trail and verifies the chain; its reads are audited.
+	s.get("/admin/audit", auditadmins, aud.List)
+	s.get("/admin/audit.xlsx", auditadmins, aud.XLSX)
+	s.get("/admin/chain", auditadmins, chain.Show)
 }

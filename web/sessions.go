@@ -27,6 +27,7 @@ type sessionBackend interface {
 	LoadSession(ctx context.Context, id string, now time.Time) (*store.SessionRecord, error)
 	SaveSession(ctx context.Context, rec store.SessionRecord) error
 	DeleteSession(ctx context.Context, id string) error
+	DescribeSession(ctx context.Context, id, userAgent, clientIP string) error
 }
 
 // pgSessions is a gorilla/sessions Store whose data lives in PostgreSQL: the cookie
@@ -145,7 +146,39 @@ func (m sessionManager) Login(c echo.Context, userID int64) error {
 	sess.ID = ""
 	sess.IsNew = true
 	sess.Values = map[any]any{"uid": userID}
+	if err := sess.Save(c.Request(), c.Response()); err != nil {
+		return err
+	}
+	return m.store.db.DescribeSession(c.Request().Context(), sess.ID, c.Request().UserAgent(), c.RealIP())
+}
+
+// secondFactorTTL is how long a right password waits for its one-time code.
+const secondFactorTTL = 5 * time.Minute
+
+// BeginSecondFactor starts a fresh session (new id) that is not signed in: it only
+// remembers whose password was right, until the one-time code step ends it.
+func (m sessionManager) BeginSecondFactor(c echo.Context, userID int64) error {
+	sess := m.get(c)
+	if sess.ID != "" {
+		if err := m.store.db.DeleteSession(c.Request().Context(), sess.ID); err != nil {
+			return err
+		}
+	}
+	sess.ID = ""
+	sess.IsNew = true
+	sess.Values = map[any]any{"mfa_uid": userID, "mfa_at": m.store.now().Unix()}
 	return sess.Save(c.Request(), c.Response())
+}
+
+// SecondFactor is the user whose password was right within secondFactorTTL, awaiting a code.
+func (m sessionManager) SecondFactor(c echo.Context) (int64, bool) {
+	sess := m.get(c)
+	uid, ok := sess.Values["mfa_uid"].(int64)
+	at, ok2 := sess.Values["mfa_at"].(int64)
+	if !ok || !ok2 || m.store.now().Sub(time.Unix(at, 0)) > secondFactorTTL {
+		return 0, false
+	}
+	return uid, true
 }
 
 func (m sessionManager) Logout(c echo.Context) error {

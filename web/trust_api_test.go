@@ -262,7 +262,7 @@ func TestAPIRateLimitsAndKeys(t *testing.T) {
 	}
 
 	admin := env.Client(t)
-	admin.Login("admin", webtest.DemoPassword)
+	admin.Login("secadmin", webtest.DemoPassword)
 	if r, page := admin.Submit("/admin/api-keys", url.Values{"name": {"x"}}); r.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(page, "请填写使用单位及系统名称") {
 		t.Fatalf("short name: %d", r.StatusCode)
 	}

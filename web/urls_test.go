@@ -56,6 +56,9 @@ func TestURLHelpersNameRoutes(t *testing.T) {
 		{"GET", urls.AdminUserReset(7), "/admin/users/:id/reset"},
 		{"POST", urls.AdminUserEmail(7), "/admin/users/:id/email"},
 		{"POST", urls.RetryJob(7), "/admin/jobs/:id/retry"},
+		{"GET", urls.AdminUserSecurity(7), "/admin/users/:id/security"},
+		{"POST", urls.AdminUserSession(7, "ab12"), "/admin/users/:id/sessions/:ref/end"},
+		{"POST", urls.AccountSessionEnd("ab12"), "/account/sessions/:ref/end"},
 		{"POST", urls.CalendarYear(2027), "/admin/calendar/:year"},
 		{"POST", urls.RevokeAPIKey(7), "/admin/api-keys/:id/revoke"},
 	}

@@ -1,4 +1,4 @@
-// Command portal runs the regulator portal: serve | migrate | seed | create-admin | backup | restore.
+// Command portal runs the regulator portal: serve | migrate | seed | create-admin | totp | backup | restore.
 package main
 
 import (
@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 const usage = `用法: portal <命令>
@@ -15,7 +16,9 @@ const usage = `用法: portal <命令>
   serve         迁移数据库、（演示模式下）载入演示数据并启动服务
   migrate       只执行数据库迁移
   seed          载入演示数据（幂等）
-  create-admin  创建管理员: portal create-admin <用户名>，密码从标准输入读取
+  create-admin  创建管理员: portal create-admin [--role sysadmin|secadmin|auditadmin] <用户名>，密码从标准输入读取
+                （三员分立：系统管理员（默认）、安全管理员、审计管理员各建一个账户）
+  totp          动态口令: portal totp <密钥>，打印该密钥当前的 6 位口令（演示账户的密钥见 README）
   backup        备份: portal backup <目录>，数据库快照（pg_dump）、被引用的全部文件和带哈希的清单
   restore       恢复: portal restore <备份目录>，写入空数据库和文件存储，再核验决定链与每个文件的哈希
   keys          签名密钥: portal keys init [省份名称] 生成 SM2 签名密钥；portal keys rotate 更换（旧密钥仍公布）
@@ -44,6 +47,8 @@ func main() {
 		err = withDatabase(ctx, func(db *database) error { return db.store.SeedDemo(ctx) })
 	case "create-admin":
 		err = createAdmin(ctx, os.Args[2:])
+	case "totp":
+		err = totpCommand(os.Args[2:], os.Stdout, time.Now())
 	case "backup":
 		err = backupCommand(ctx, os.Args[2:])
 	case "restore":

@@ -5,6 +5,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"portal/models"
 	"portal/models/store"
@@ -81,5 +82,44 @@ func TestCreateAdminReadsThePasswordFromStdin(t *testing.T) {
 	u, err := st.UserByUsername(context.Background(), "chief")
 	if err != nil || u.Role != models.RoleAdmin || !models.CheckPassword(u.PasswordHash, "Chief#Admin2026") {
 		t.Fatalf("admin = %+v, %v", u, err)
+	}
+}
+
+// TestCreateAdminRoleFlag: --role gives the security or the audit administrator (三员分立);
+// an unknown role is refused before anything is read.
+func TestCreateAdminRoleFlag(t *testing.T) {
+	dsn := useDatabase(t, "production")
+	if err := createAdmin(context.Background(), []string{"--role", "root", "chief"}); err == nil {
+		t.Fatal("an unknown role was accepted")
+	}
+	for name, args := range map[string][]string{"guard": {"--role", "secadmin", "guard"}, "ledger": {"--role=auditadmin", "ledger"}} {
+		stdin = strings.NewReader("Chief#Admin2026\n")
+		if err := createAdmin(context.Background(), args); err != nil {
+			t.Fatal(err)
+		}
+		st, _ := store.Open(context.Background(), dsn)
+		u, err := st.UserByUsername(context.Background(), name)
+		st.Close()
+		want := map[string]models.Role{"guard": models.RoleSecAdmin, "ledger": models.RoleAuditAdmin}[name]
+		if err != nil || u.Role != want {
+			t.Fatalf("%s = %+v, %v; want role %s", name, u, err, want)
+		}
+	}
+}
+
+// TestTOTPCommandPrintsTheCode: portal totp prints the RFC 6238 code of the secret; the
+// expectation is the RFC's own test vector (appendix B, SHA-1, T = 59 s: 94287082, whose
+// last six digits are the 6-digit code).
+func TestTOTPCommandPrintsTheCode(t *testing.T) {
+	var out strings.Builder
+	// the RFC's key is the ASCII "12345678901234567890", base32-encoded
+	if err := totpCommand([]string{"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"}, &out, time.Unix(59, 0)); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.TrimSpace(out.String()); got != "287082" {
+		t.Fatalf("code %q; want 287082", got)
+	}
+	if err := totpCommand([]string{"not base32!"}, &out, time.Unix(59, 0)); err == nil {
+		t.Fatal("an invalid secret was accepted")
 	}
 }

@@ -134,6 +134,9 @@ func banner(cfg web.Config) {
 	fmt.Printf("演示账户（密码均为 %s）:\n", store.DemoPassword)
 	for _, a := range store.AllDemoAccounts() {
 		fmt.Printf("  %-10s %s · %s\n", a.Username, a.Role, a.Scope)
+		if a.TOTPSecret != "" {
+			fmt.Printf("             动态口令密钥 %s（portal totp %s 显示当前口令）\n", a.TOTPSecret, a.TOTPSecret)
+		}
 	}
 	fmt.Println("按 Ctrl-C 停止。")
 }
@@ -141,11 +144,41 @@ func banner(cfg web.Config) {
 // stdin is where create-admin reads the password; tests replace it.
 var stdin io.Reader = os.Stdin
 
-// createAdmin makes the first admin of a production install; the password comes from
-// standard input so it never sits in the shell history.
+// adminRoles are the roles create-admin may give, by their --role name (三员分立).
+var adminRoles = map[string]models.Role{"sysadmin": models.RoleSysAdmin, "secadmin": models.RoleSecAdmin, "auditadmin": models.RoleAuditAdmin}
+
+// createAdmin makes an administrator of a production install: the system administrator
+// by default, or with --role the security or the audit administrator. The password comes
+// from standard input so it never sits in the shell history.
 func createAdmin(ctx context.Context, args []string) error {
-	if len(args) != 1 {
-		return errors.New("用法: portal create-admin <用户名>（密码从标准输入读取）")
+	const use = "用法: portal create-admin [--role sysadmin|secadmin|auditadmin] <用户名>（密码从标准输入读取）"
+	role := models.RoleSysAdmin
+	var rest []string
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--role" || a == "-role":
+			if i+1 >= len(args) {
+				return errors.New(use)
+			}
+			i++
+			a = "--role=" + args[i]
+			fallthrough
+		case strings.HasPrefix(a, "--role=") || strings.HasPrefix(a, "-role="):
+			r, ok := adminRoles[a[strings.Index(a, "=")+1:]]
+			if !ok {
+				return errors.New(use)
+			}
+			role = r
+		default:
+			rest = append(rest, a)
+		}
+	}
+	if len(rest) != 1 {
+		return errors.New(use)
+	}
+	if err := models.ValidateUsername(rest[0]); err != nil {
+		return err
 	}
 	fmt.Fprint(os.Stderr, "请输入密码（至少 12 位，含 3 类字符）: ")
 	line, err := bufio.NewReader(stdin).ReadString('\n')
@@ -162,10 +195,24 @@ func createAdmin(ctx context.Context, args []string) error {
 	}
 	return withDatabase(ctx, func(d *database) error {
 		_, err := d.store.CreateUser(ctx, store.Actor{Now: time.Now()}, store.NewUser{
-			Username: args[0], DisplayName: "系统管理员", PasswordHash: hash, Role: models.RoleAdmin})
+			Username: rest[0], DisplayName: role.Label(), PasswordHash: hash, Role: role})
 		if err == nil {
-			fmt.Fprintln(os.Stderr, "管理员已创建:", args[0])
+			fmt.Fprintf(os.Stderr, "%s已创建: %s\n", role.Label(), rest[0])
 		}
 		return err
 	})
+}
+
+// totpCommand prints the current one-time code of a TOTP secret, e.g. the demo's
+// (models.DemoTOTPSecret): portal totp <secret>.
+func totpCommand(args []string, out io.Writer, now time.Time) error {
+	if len(args) != 1 {
+		return errors.New("用法: portal totp <密钥>（打印该密钥当前的 6 位动态口令）")
+	}
+	code, err := models.TOTPCode(strings.ToUpper(args[0]), now)
+	if err != nil {
+		return fmt.Errorf("密钥无效: %w", err)
+	}
+	_, err = fmt.Fprintln(out, code)
+	return err
 }

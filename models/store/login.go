@@ -22,7 +22,7 @@ type throttleRow struct {
 func (throttleRow) TableName() string { return "login_throttle" }
 
 func lockedMessage() error {
-	return models.Errorf(models.ELocked, "此设备登录失败次数过多，请 %d 分钟后再试，或联系系统管理员解除锁定", int(models.LoginLockDuration.Minutes()))
+	return models.Errorf(models.ELocked, "此设备登录失败次数过多，请 %d 分钟后再试，或联系安全管理员解除锁定", int(models.LoginLockDuration.Minutes()))
 }
 
 // RecordLogin applies one sign-in attempt for the typed username from the actor's client
@@ -32,6 +32,31 @@ func lockedMessage() error {
 // not affected (issue 8 §2.5). It returns ELocked while locked and EUnauthorized for a
 // failure. The caller bounds username and a.IP (models.MaxUsernameLen, MaxClientLen).
 func (s *Store) RecordLogin(ctx context.Context, a Actor, username string, passwordOK bool) error {
+	return s.recordAttempt(ctx, a, username, passwordOK, stepOnly)
+}
+
+// RecordFirstFactor applies a right password of an account with two-factor sign-in: a
+// name locked for this client is refused (ELocked) as RecordLogin refuses it, and the
+// failure counter is left as it is, so only the right code clears it.
+func (s *Store) RecordFirstFactor(ctx context.Context, a Actor, username string) error {
+	return s.recordAttempt(ctx, a, username, true, firstOfTwo)
+}
+
+// RecordSecondFactor applies the one-time code (or recovery code) step: a wrong code is
+// a failure counted, delayed and locked exactly like a wrong password (issue 14 §1.1).
+func (s *Store) RecordSecondFactor(ctx context.Context, a Actor, username string, codeOK bool) error {
+	return s.recordAttempt(ctx, a, username, codeOK, secondOfTwo)
+}
+
+type loginStep int
+
+const (
+	stepOnly loginStep = iota
+	firstOfTwo
+	secondOfTwo
+)
+
+func (s *Store) recordAttempt(ctx context.Context, a Actor, username string, passwordOK bool, step loginStep) error {
 	var result error
 	client := a.IP
 	err := s.tx(ctx, func(tx *gorm.DB) error {
@@ -47,11 +72,17 @@ func (s *Store) RecordLogin(ctx context.Context, a Actor, username string, passw
 		case t.Locked(a.Now):
 			result = lockedMessage()
 			return audit(tx, a, "登录被拒（锁定中）", username, "")
+		case passwordOK && step == firstOfTwo:
+			return audit(tx, a, "密码验证通过", username, "等待动态口令")
 		case passwordOK:
 			if err := tx.Delete(&row).Error; err != nil {
 				return err
 			}
-			return audit(tx, a, "登录成功", username, "")
+			detail := ""
+			if step == secondOfTwo {
+				detail = "双因素认证"
+			}
+			return audit(tx, a, "登录成功", username, detail)
 		}
 		t = t.RecordFailure(a.Now)
 		if err := tx.Model(&row).Updates(map[string]any{"failures": t.Failures, "window_start": t.WindowStart, "locked_until": t.LockedUntil}).Error; err != nil {
@@ -60,9 +91,12 @@ func (s *Store) RecordLogin(ctx context.Context, a Actor, username string, passw
 		if t.Locked(a.Now) {
 			result = lockedMessage()
 			return audit(tx, a, "登录失败，账号锁定", username, fmt.Sprintf("连续失败 %d 次，锁定至 %s", t.Failures, t.LockedUntil.In(models.ChinaTime).Format("2006-01-02 15:04:05")))
-		} else {
-			result = models.Errorf(models.EUnauthorized, "用户名或密码错误")
 		}
+		if step == secondOfTwo {
+			result = models.Errorf(models.EUnauthorized, "动态口令或恢复码错误")
+			return audit(tx, a, "登录失败", username, "动态口令或恢复码错误")
+		}
+		result = models.Errorf(models.EUnauthorized, "用户名或密码错误")
 		return audit(tx, a, "登录失败", username, "")
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"time"
 
 	"gorm.io/gorm"
 	"gorm.io/gorm/clause"
@@ -16,6 +17,7 @@ const DemoPassword = "Portal@Demo2026"
 // DemoAccount describes one demo login, for the README and the start-up banner.
 type DemoAccount struct {
 	Username, Role, Scope string
+	TOTPSecret            string // set when the account signs in with a one-time code too
 }
 
 type demoInstitution struct {
@@ -59,8 +61,12 @@ type demoUser struct {
 	division       string // code
 }
 
+// demoTOTP are the demo accounts with two-factor sign-in on, with models.DemoTOTPSecret
+// (README, 演示账户): the security and the audit administrator.
+var demoTOTP = map[string]bool{"secadmin": true, "auditadmin": true}
+
 var demoUsers = []demoUser{
-	{"admin", "系统管理员", models.RoleAdmin, "", ""},
+	{"admin", "系统管理员", models.RoleSysAdmin, "", ""},
 	{"platform1", "天河示例经办人", models.RolePlatform, "91440106MA59A1B2CE", ""},
 	{"platform2", "越秀示例经办人", models.RolePlatform, "91440104MA5CXK3D4K", ""},
 	{"platform3", "天河大型示例经办人", models.RolePlatform, "91440106MA9UQ7E8FX", ""},
@@ -70,13 +76,21 @@ var demoUsers = []demoUser{
 	{"city2", "广州市专责小组成员", models.RoleCity, "", "440100"},
 	{"province1", "省金融办审定员", models.RoleProvince, "", "440000"},
 	{"province2", "省金融办备案员", models.RoleProvince, "", "440000"},
+	// 三员分立: the security and the audit administrator, after the accounts that came
+	// before the split so their ids stay as they were
+	{"secadmin", "安全管理员", models.RoleSecAdmin, "", ""},
+	{"auditadmin", "审计管理员", models.RoleAuditAdmin, "", ""},
 }
 
 // DemoAccounts lists the demo logins.
 func DemoAccounts() []DemoAccount {
 	out := make([]DemoAccount, 0, len(demoUsers))
 	for _, u := range demoUsers {
-		out = append(out, DemoAccount{Username: u.username, Role: u.role.Label(), Scope: u.name})
+		a := DemoAccount{Username: u.username, Role: u.role.Label(), Scope: u.name}
+		if demoTOTP[u.username] {
+			a.TOTPSecret = models.DemoTOTPSecret
+		}
+		out = append(out, a)
 	}
 	return out
 }
@@ -123,6 +137,12 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			}
 			u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role,
 				Email: du.username + "@demo.portal.test", MailEnabled: true} // the demo's mail shows in the local Mailpit
+			if demoTOTP[du.username] {
+				// the demo's documented secret (README), so anyone can sign in with it
+				u.TOTPSecret = models.DemoTOTPSecret
+				at := time.Now()
+				u.TOTPEnabledAt = &at
+			}
 			if du.institution != "" {
 				id := insts[du.institution]
 				u.InstitutionID = &id
@@ -132,6 +152,9 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 				u.DivisionID = &id
 			}
 			if err := tx.Create(&u).Error; err != nil {
+				return err
+			}
+			if err := recordPassword(tx, u.ID, hash, time.Now()); err != nil {
 				return err
 			}
 		}

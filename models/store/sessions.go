@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -17,6 +18,8 @@ type sessionRow struct {
 	Data       []byte
 	CreatedAt  time.Time `gorm:"autoCreateTime:false"`
 	LastSeenAt time.Time
+	UserAgent  string
+	ClientIP   string `gorm:"column:client_ip"`
 }
 
 func (sessionRow) TableName() string { return "sessions" }
@@ -28,6 +31,8 @@ type SessionRecord struct {
 	Data       []byte
 	CreatedAt  time.Time
 	LastSeenAt time.Time
+	UserAgent  string // the browser that started it, bounded; shown on the account page
+	ClientIP   string // the address it started from
 }
 
 // LoadSession returns the session with id if it exists and has not expired at now; an
@@ -71,4 +76,11 @@ func (s *Store) PurgeExpiredSessions(ctx context.Context, now time.Time) (int64,
 // TouchSession records activity, which restarts the idle timer.
 func (s *Store) TouchSession(ctx context.Context, id string, now time.Time) error {
 	return s.db.WithContext(ctx).Model(&sessionRow{}).Where("id = ?", id).Update("last_seen_at", now).Error
+}
+
+// DescribeSession records the browser and address a signed-in session started from,
+// bounded, for the user's list of their sessions.
+func (s *Store) DescribeSession(ctx context.Context, id, userAgent, clientIP string) error {
+	return s.db.WithContext(ctx).Model(&sessionRow{}).Where("id = ?", id).
+		Updates(map[string]any{"user_agent": clip(strings.ToValidUTF8(userAgent, ""), 300), "client_ip": clip(clientIP, 100)}).Error
 }

@@ -28,12 +28,15 @@ type NewUser struct {
 func (s *Store) CreateUser(ctx context.Context, a Actor, n NewUser) (*models.User, error) {
 	u := &models.User{Username: n.Username, DisplayName: n.DisplayName, PasswordHash: n.PasswordHash,
 		Role: n.Role, InstitutionID: n.InstitutionID, DivisionID: n.DivisionID,
-		MustChangePassword: n.MustChangePassword, Email: n.Email, MailEnabled: true, CreatedAt: a.Now, UpdatedAt: a.Now}
+		MustChangePassword: n.MustChangePassword, PasswordChangedAt: a.Now, Email: n.Email, MailEnabled: true, CreatedAt: a.Now, UpdatedAt: a.Now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {
 				return models.Errorf(models.EInvalid, "用户名“%s”已被使用", n.Username)
 			}
+			return err
+		}
+		if err := recordPassword(tx, u.ID, u.PasswordHash, a.Now); err != nil {
 			return err
 		}
 		return audit(tx, a, "创建用户", u.Username, fmt.Sprintf("角色：%s", u.Role.Label()))
@@ -136,7 +139,10 @@ func (s *Store) ResetPassword(ctx context.Context, a Actor, id int64, hash strin
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": true, "password_reset_at": a.Now, "updated_at": a.Now}).Error; err != nil {
+		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": true, "password_reset_at": a.Now, "password_changed_at": a.Now, "updated_at": a.Now}).Error; err != nil {
+			return err
+		}
+		if err := recordPassword(tx, u.ID, hash, a.Now); err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {
@@ -156,7 +162,10 @@ func (s *Store) ChangePassword(ctx context.Context, a Actor, keepSession string,
 		if err != nil {
 			return err
 		}
-		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": false, "password_reset_at": nil, "updated_at": a.Now}).Error; err != nil {
+		if err := tx.Model(u).Updates(map[string]any{"password_hash": hash, "must_change_password": false, "password_reset_at": nil, "password_changed_at": a.Now, "updated_at": a.Now}).Error; err != nil {
+			return err
+		}
+		if err := recordPassword(tx, u.ID, hash, a.Now); err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ? AND id <> ?", u.ID, keepSession).Delete(&sessionRow{}).Error; err != nil {

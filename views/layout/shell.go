@@ -26,7 +26,10 @@ type Shell struct {
 	RequestID string
 	Path      string
 	Unread    int
-	flashes   *flashes
+	// PasswordDaysLeft, when above 0, is the days until the password expires: the banner
+	// asks for a change (issue 14 §1.3).
+	PasswordDaysLeft int
+	flashes          *flashes
 }
 
 // flashes pops the session's flash messages once, when the first page frame asks.
@@ -86,8 +89,12 @@ func Nav(r models.Role) []NavItem {
 		return []NavItem{{"全市概览", "/dashboard"}, {"待办队列", "/city"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}, {"举报核查", "/city/complaints"}, {"办理时限", "/city/deadlines"}}
 	case models.RoleProvince:
 		return []NavItem{{"全省概览", "/dashboard"}, {"待办队列", "/province"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}, {"省级审定", "/province/signoff"}, {"合格证明", "/certificates"}, {"备案登记", "/province/filing"}}
-	case models.RoleAdmin:
-		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"办理时限", "/admin/deadlines"}, {"决定记录校验", "/admin/chain"}}
+	case models.RoleSysAdmin:
+		return []NavItem{{"用户管理", "/admin/users"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"办理时限", "/admin/deadlines"}}
+	case models.RoleSecAdmin:
+		return []NavItem{{"用户与权限", "/admin/users"}, {"安全策略", "/admin/security"}, {"接口密钥", "/admin/api-keys"}}
+	case models.RoleAuditAdmin:
+		return []NavItem{{"操作日志", "/admin/audit"}, {"决定记录校验", "/admin/chain"}}
 	}
 	return nil
 }

@@ -188,6 +188,21 @@ func (c *Client) Login(username, password string) *http.Response {
 	if resp.StatusCode != http.StatusSeeOther {
 		c.t.Fatalf("login %s: status %d\n%s", username, resp.StatusCode, body)
 	}
+	if strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
+		// two-factor sign-in: the code of the account's secret at the server's clock
+		u, err := c.env.Store.UserByUsername(context.Background(), username)
+		if err != nil {
+			c.t.Fatalf("login %s: %v", username, err)
+		}
+		code, err := models.TOTPCode(u.TOTPSecret, c.env.Clock.Now())
+		if err != nil {
+			c.t.Fatalf("login %s: TOTP code: %v", username, err)
+		}
+		resp, body = c.Submit("/login/totp", url.Values{"code": {code}})
+		if resp.StatusCode != http.StatusSeeOther {
+			c.t.Fatalf("login %s, one-time code: status %d\n%s", username, resp.StatusCode, body)
+		}
+	}
 	return resp
 }
 

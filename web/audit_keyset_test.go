@@ -21,7 +21,7 @@ func TestAuditPageWalksByCursor(t *testing.T) {
 		SELECT now() - g * interval '1 minute', 'pager', '翻页测试', '对象 ' || g, '', '' FROM generate_series(1, 120) g`); err != nil {
 		t.Fatal(err)
 	}
-	admin := signIn(t, env, "admin")
+	admin := signIn(t, env, "auditadmin")
 	path := "/admin/audit?action=" + "%E7%BF%BB%E9%A1%B5%E6%B5%8B%E8%AF%95" // 翻页测试
 	seen := map[string]bool{}
 	var sizes []int

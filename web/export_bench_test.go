@@ -54,7 +54,7 @@ func auditTrailOf(b testing.TB, n int) *webtest.Client {
 		b.Fatal(err)
 	}
 	admin := env.Client(b)
-	admin.Login("admin", webtest.DemoPassword)
+	admin.Login("auditadmin", webtest.DemoPassword) // the audit trail is the audit administrator's (三员分立)
 	return admin
 }
 

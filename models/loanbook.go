@@ -309,8 +309,9 @@ func (p *loanBookParser) loan(rec []string) (l Loan, reason string) {
 		return l, "借款人编号超过 64 个字符"
 	}
 	var ok bool
-	if l.BorrowerType, ok = ParseBorrowerType(cells[colBorrowerType]); !ok {
-		return l, "借款人类型「" + cells[colBorrowerType] + "」无法识别，应为 自然人、法人 或 其他组织"
+	var err error
+	if l.BorrowerType, err = ParseBorrowerType(cells[colBorrowerType]); err != nil {
+		return l, ErrorMessage(err)
 	}
 	if l.Related, ok = parseYesNo(cells[colRelated]); !ok {
 		return l, "是否关联关系「" + cells[colRelated] + "」应为 是 或 否"
@@ -318,7 +319,6 @@ func (p *loanBookParser) loan(rec []string) (l Loan, reason string) {
 	if l.Instalment, ok = parseYesNo(cells[colInstalment]); !ok {
 		return l, "是否分期「" + cells[colInstalment] + "」应为 是 或 否"
 	}
-	var err error
 	if l.Amount, err = parseBookMoney(cells[colAmount]); err != nil {
 		return l, "借款金额「" + cells[colAmount] + "」不是有效金额（元，最多两位小数）"
 	}
@@ -351,19 +351,6 @@ func (p *loanBookParser) loan(rec []string) (l Loan, reason string) {
 		}
 	}
 	return l, ""
-}
-
-// ParseBorrowerType reads the Chinese name of a borrower type as a book writes it.
-func ParseBorrowerType(s string) (BorrowerType, bool) {
-	switch strings.TrimSpace(s) {
-	case "自然人", "个人":
-		return BorrowerNatural, true
-	case "法人", "企业法人", "企业":
-		return BorrowerLegal, true
-	case "其他组织", "其他":
-		return BorrowerOther, true
-	}
-	return "", false
 }
 
 func parseYesNo(s string) (bool, bool) {

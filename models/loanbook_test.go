@@ -39,7 +39,7 @@ func TestParseLoanBookRows(t *testing.T) {
 			Loan{LoanID: "L3", BorrowerID: "B3", BorrowerType: BorrowerOther, Amount: 100, DueDate: NewDate(2026, 12, 31)}},
 		{"bad amount", "L4,B4,自然人,否,12.345,1,否,2027-01-31,,", "借款金额「12.345」不是有效金额", Loan{}},
 		{"zero amount", "L4,B4,自然人,否,0,0,否,2027-01-31,,", "借款金额应大于 0", Loan{}},
-		{"unknown type", "L5,B5,合伙人,否,100,1,否,2027-01-31,,", "借款人类型「合伙人」无法识别", Loan{}},
+		{"unknown type", "L5,B5,合伙人,否,100,1,否,2027-01-31,,", "借款人主体性质「合伙人」无效", Loan{}},
 		{"outstanding over amount", "L6,B6,自然人,否,100,100.01,否,2027-01-31,,", "待还本金 100.01 元大于借款金额 100.00 元", Loan{}},
 		{"bad flag", "L7,B7,自然人,也许,100,1,否,2027-01-31,,", "是否关联关系「也许」应为 是 或 否", Loan{}},
 		{"bad date", "L8,B8,自然人,否,100,1,否,2027-02-30,,", "到期日「2027-02-30」格式不正确", Loan{}},

@@ -559,4 +559,3 @@ func (s *Store) ComputedFigures(ctx context.Context, institutionID int64, p mode
 	}
 	return row.result().Figures, true, nil
 }
-

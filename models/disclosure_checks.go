@@ -138,7 +138,7 @@ func checkAgainstPrevious(cur, prev MonthlyFigures) []FieldError {
 		b, _ := MonthlyFigureFieldOf(bal)
 		c, _ := MonthlyFigureFieldOf(cum)
 		db, dc := b.Value(cur)-b.Value(prev), c.Value(cur)-c.Value(prev)
-		if db > 0 && db > dc {
+		if db > 0 && dc >= 0 && db > dc { // a fallen cumulative figure is refused above
 			out = append(out, FieldError{Field: bal, Err: Errorf(EInvalid,
 				"%s较 %s 增加 %s，超过同期%s的增加 %s：余额只能因新撮合的借款而增加（%s）",
 				b.Label, prev.Period, b.Format(db), c.Label, c.Format(dc), clause)})

@@ -80,7 +80,7 @@ func ComputeIndicators(class OperatingClass, cur MonthlyFigures, prev *MonthlyFi
 	return ComputeIndicatorsFor(IndicatorInput{Class: class, Cur: cur, Prev: prev, CapViolations: capViolations})
 }
 
-// RatioOver is a / b rounded half up, false when b is not positive.
+// RatioOver is a / b rounded down (RatioOf), false when b is not positive.
 func RatioOver(a, b Money) (Ratio, bool) {
 	if b <= 0 {
 		return 0, false

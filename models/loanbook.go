@@ -407,3 +407,6 @@ func parseBookDate(s string) (Date, bool) {
 	}
 	return dt, true
 }
+
+// MaxLoanBookBytes caps one loan-book upload: a million loans take about 100 MB as CSV.
+const MaxLoanBookBytes int64 = 1 << 30

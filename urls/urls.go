@@ -91,3 +91,16 @@ func DashboardXLSX() string      { return "/dashboard.xlsx" }
 func Notices() string            { return "/notices" }
 func CityComplaints() string     { return "/city/complaints" }
 func ProvinceComplaints() string { return "/province/complaints" }
+
+// Loan books (借款明细) and the checks computed from them (issue 11).
+
+const (
+	LoanBooks           = "/platform/loanbooks"
+	LoanBookTemplateCSV = "/platform/loanbooks/template.csv"
+	LoanBookTemplateXLS = "/platform/loanbooks/template.xlsx"
+	DisclosureMismatch  = "/disclosure/mismatches"
+	DisclosureCaps      = "/disclosure/cap-violations"
+)
+
+func LoanBook(imp int64) string        { return LoanBooks + "/" + id(imp) }
+func LoanBookRefused(imp int64) string { return LoanBook(imp) + "/refused.xlsx" }

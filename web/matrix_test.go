@@ -92,6 +92,12 @@ var authorization = []struct {
 	{"POST", "/platform/notices/:id/mirror", "L*FFFF", ""},
 	{"GET", "/platform/scope", "L.FFFF", ""},
 	{"POST", "/platform/scope", "L.FFFF", ""},
+	{"GET", "/platform/loanbooks", "L.FFFF", ""},
+	{"POST", "/platform/loanbooks", "L.FFFF", ""},
+	{"GET", "/platform/loanbooks/template.csv", "L.FFFF", ""},
+	{"GET", "/platform/loanbooks/template.xlsx", "L.FFFF", ""},
+	{"GET", "/platform/loanbooks/:id", "L*FFFF", ""},
+	{"GET", "/platform/loanbooks/:id/refused.xlsx", "L*FFFF", ""},
 
 	{"GET", "/applications/:id", "L****F", "LNN..F"},
 	{"GET", "/applications/:id/checklist", "L****F", "LNN..F"},

@@ -98,6 +98,7 @@ func (s *Server) routes() {
 	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
+	books := handlers.NewLoanBooks(s.store, files, s.sessions, s.clock, s.loans.Enqueue)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -156,6 +157,13 @@ func (s *Server) routes() {
 	s.post("/platform/notices/:id/mirror", platforms, scope.SetMirror)
 	s.get("/platform/scope", platforms, scope.Show)
 	s.post("/platform/scope", platforms, limitBody(scopeBodyLimit, scope.Record))
+	// Loan books (借款明细): upload, background import with progress, the checks.
+	s.get("/platform/loanbooks", platforms, books.List)
+	s.post("/platform/loanbooks", platforms, limitBody(models.MaxLoanBookBytes+multipartSlack, books.Upload))
+	s.get("/platform/loanbooks/template.csv", platforms, books.TemplateCSV)
+	s.get("/platform/loanbooks/template.xlsx", platforms, books.TemplateXLSX)
+	s.get("/platform/loanbooks/:id", platforms, books.Show)
+	s.get("/platform/loanbooks/:id/refused.xlsx", platforms, books.RefusedXLSX)
 
 	// Case files: the platform and the officers of the jurisdiction, never the admin.
 	s.get("/applications/:id", caseViewers, rv.Show)

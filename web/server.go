@@ -32,6 +32,7 @@ type Server struct {
 	keys     *Keys              // the province's SM2 signing key and the published key ring
 	extracts *handlers.Extracts // the open data API's daily bulk files
 	cache    *publicCache       // the anonymous public pages (publiccache.go)
+	loans    *loanBookWorker    // loan-book imports in the background (loanbook_worker.go)
 }
 
 // New builds the server on st. clock is the time source of every handler and job.
@@ -58,6 +59,8 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 		log.Info("signed certificates issued before the signing key", "count", n)
 	}
 	s.cache = newPublicCache(st.PublicVersion, st.Writes, clock)
+	s.loans = newLoanBookWorker(st, fs, clock, log)
+	s.loans.start(context.Background())
 
 	e.HTTPErrorHandler = s.errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()

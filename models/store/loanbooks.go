@@ -173,48 +173,59 @@ const MaxImportAttempts = 3
 // returned is the server's (the database gone); a book's own faults end as a failed
 // import with the reason, and nil.
 func (s *Store) RunLoanBookImport(ctx context.Context, id int64, now func() time.Time, open func(sha256 string) (io.ReadCloser, error)) error {
-	var imp LoanBookImport
-	claimed := false
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Raw(`SELECT * FROM loanbook_imports WHERE id = ? FOR UPDATE SKIP LOCKED`, id).Scan(&imp).Error; err != nil {
+	return s.pgxConn(ctx, func(c *pgx.Conn) error {
+		// One run per import at a time, across workers and processes: a session lock,
+		// released when the run ends or its connection dies with the process.
+		var locked bool
+		if err := c.QueryRow(ctx, `SELECT pg_try_advisory_lock(8311, $1::int)`, id).Scan(&locked); err != nil {
 			return err
 		}
-		if imp.ID == 0 || imp.Finished() {
+		if !locked {
 			return nil
 		}
-		claimed = true
-		if imp.Attempts >= MaxImportAttempts {
-			imp.State = ImportFailed
-			return tx.Model(&imp).Updates(map[string]any{"state": ImportFailed, "finished_at": now(),
-				"error": "导入多次中断，未能完成，请重新上传；如仍失败请联系系统管理员"}).Error
+		defer c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(8311, $1::int)`, id)
+		var imp LoanBookImport
+		claimed := false
+		err := s.tx(ctx, func(tx *gorm.DB) error {
+			if err := tx.Raw(`SELECT * FROM loanbook_imports WHERE id = ? FOR UPDATE`, id).Scan(&imp).Error; err != nil {
+				return err
+			}
+			if imp.ID == 0 || imp.Finished() {
+				return nil
+			}
+			claimed = true
+			if imp.Attempts >= MaxImportAttempts {
+				imp.State = ImportFailed
+				return tx.Model(&imp).Updates(map[string]any{"state": ImportFailed, "finished_at": now(),
+					"error": "导入多次中断，未能完成，请重新上传；如仍失败请联系系统管理员"}).Error
+			}
+			return tx.Model(&imp).Updates(map[string]any{"state": ImportRunning, "attempts": imp.Attempts + 1,
+				"started_at": now(), "rows_read": 0, "rows_refused": 0, "error": ""}).Error
+		})
+		if err != nil || !claimed || imp.State == ImportFailed {
+			return err
 		}
-		t := now()
-		return tx.Model(&imp).Updates(map[string]any{"state": ImportRunning, "attempts": imp.Attempts + 1,
-			"started_at": t, "rows_read": 0, "rows_refused": 0, "error": ""}).Error
-	})
-	if err != nil || !claimed || imp.State == ImportFailed {
-		return err
-	}
-	imp.fill()
-	rc, err := open(imp.SHA256)
-	if err != nil {
-		return s.failImport(ctx, imp.ID, now(), "借款明细文件无法读取（文件缺失或校验失败），请重新上传")
-	}
-	defer rc.Close()
-	runErr := s.loadLoanBook(ctx, &imp, rc, now)
-	if runErr == nil {
-		return nil
-	}
-	if models.ErrorCode(runErr) == models.EInvalid {
-		return s.failImport(ctx, imp.ID, now(), models.ErrorMessage(runErr))
-	}
-	if ctx.Err() != nil { // the server stops: the import stays running and is resumed
+		imp.fill()
+		rc, err := open(imp.SHA256)
+		if err != nil {
+			return s.failImport(ctx, imp.ID, now(), "借款明细文件无法读取（文件缺失或校验失败），请重新上传")
+		}
+		defer rc.Close()
+		runErr := s.loadLoanBook(ctx, c, &imp, rc, now)
+		if runErr == nil {
+			return nil
+		}
+		if models.ErrorCode(runErr) == models.EInvalid {
+			return s.failImport(ctx, imp.ID, now(), models.ErrorMessage(runErr))
+		}
+		if ctx.Err() != nil { // the server stops: the import stays running and is resumed
+			return runErr
+		}
+		if ferr := s.failImport(ctx, imp.ID, now(), "导入时服务器发生错误，请稍后重新上传"); ferr != nil {
+			return errors.Join(runErr, ferr)
+		}
 		return runErr
-	}
-	if ferr := s.failImport(ctx, imp.ID, now(), "导入时服务器发生错误，请稍后重新上传"); ferr != nil {
-		return errors.Join(runErr, ferr)
-	}
-	return runErr
+	})
 }
 
 func (s *Store) failImport(ctx context.Context, id int64, t time.Time, msg string) error {
@@ -270,7 +281,7 @@ func (l *loanSource) Next() bool {
 func (l *loanSource) Values() ([]any, error) { return l.cur[l.i], nil }
 func (l *loanSource) Err() error             { return l.err() }
 
-func (s *Store) loadLoanBook(ctx context.Context, imp *LoanBookImport, r io.Reader, now func() time.Time) error {
+func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImport, r io.Reader, now func() time.Time) error {
 	// Refused rows wait in a temporary file, not in memory: a hostile book may refuse
 	// every one of its million rows.
 	spill, err := os.CreateTemp("", "loanbook-refused-*.csv")
@@ -279,7 +290,7 @@ func (s *Store) loadLoanBook(ctx context.Context, imp *LoanBookImport, r io.Read
 	}
 	defer os.Remove(spill.Name())
 	defer spill.Close()
-	return s.pgxConn(ctx, func(c *pgx.Conn) error {
+	{
 		tx, err := c.Begin(ctx)
 		if err != nil {
 			return err
@@ -377,7 +388,7 @@ func (s *Store) loadLoanBook(ctx context.Context, imp *LoanBookImport, r io.Read
 			return err
 		}
 		return tx.Commit(ctx)
-	})
+	}
 }
 
 // copyRefused moves the spilled refused rows into loanbook_refused.

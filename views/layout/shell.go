@@ -78,7 +78,7 @@ type NavItem struct {
 func Nav(r models.Role) []NavItem {
 	switch r {
 	case models.RolePlatform:
-		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}}
+		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}, {"借款明细核查", "/platform/loanbooks"}}
 	case models.RoleDistrict:
 		return []NavItem{{"辖区概览", "/dashboard"}, {"待审队列", "/district"}, {"辖区机构", "/institutions"}}
 	case models.RoleCity:

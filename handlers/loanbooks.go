@@ -159,17 +159,25 @@ func FigureRows(declared models.MonthlyFigures, hasDeclared bool, computed model
 	for _, k := range models.LoanBookFieldKeys {
 		inBook[k] = true
 	}
+	// The cumulative items are computed from the rows the book holds, which need not go
+	// back to the platform's first loan: shown, not compared.
+	cumulative := map[string]bool{"cumulative_amount": true, "cumulative_count": true, "cumulative_borrowers": true,
+		"compensation_amount": true, "compensation_count": true}
 	var rows []platform.FigureRow
 	for _, f := range models.MonthlyFigureFields {
-		r := platform.FigureRow{Label: f.Label, Clause: f.Clause, Differs: differs[f.Key]}
+		r := platform.FigureRow{Label: f.Label, Clause: shortClause(f.Clause), Differs: differs[f.Key]}
 		if hasDeclared {
 			r.Declared = f.Format(f.Value(declared))
 		} else {
 			r.Declared = "未报送"
 		}
-		if inBook[f.Key] {
+		switch {
+		case inBook[f.Key]:
 			r.Computed = f.Format(f.Value(computed))
-		} else {
+		case cumulative[f.Key]:
+			r.Computed = f.Format(f.Value(computed))
+			r.Note = "按明细所列借款计算，仅供参考，不比对"
+		default:
 			r.Computed = "—"
 			r.Note = "借款明细不含此项，不比对"
 		}
@@ -243,4 +251,12 @@ func sendTemplate(c echo.Context, name, ctype string, body []byte) error {
 	h.Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+urlPathEscape(name))
 	h.Set("Cache-Control", "private, no-store")
 	return c.Blob(http.StatusOK, ctype, body)
+}
+
+// shortClause drops the guideline's title from a citation: "第八条(二)" of 《…》第八条(二).
+func shortClause(c string) string {
+	if i := strings.LastIndex(c, "》"); i >= 0 && i+len("》") < len(c) {
+		return c[i+len("》"):]
+	}
+	return c
 }

@@ -98,6 +98,7 @@ func (s *Server) routes() {
 	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
+	checks := handlers.NewLoanBookChecks(s.store, s.clock)
 	books := handlers.NewLoanBooks(s.store, files, s.sessions, s.clock, s.loans.Enqueue)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
@@ -187,6 +188,10 @@ func (s *Server) routes() {
 	s.get("/institutions", officers, inst.List)
 	s.get("/institutions.xlsx", officers, inst.XLSX)
 	s.get("/institutions/:id", officers, inst.Show)
+	s.get("/disclosure/mismatches", reviewOfficers, checks.Mismatches)
+	s.get("/disclosure/mismatches.xlsx", reviewOfficers, checks.MismatchesXLSX)
+	s.get("/disclosure/cap-violations", reviewOfficers, checks.Caps)
+	s.get("/disclosure/cap-violations.xlsx", reviewOfficers, checks.CapsXLSX)
 	s.get("/institutions/:id/file", reviewOfficers, plat.OfficerFile)
 	s.get("/institutions/:id/file/history", reviewOfficers, plat.OfficerFileHistory)
 	s.post("/applications/:id/exit", reviewOfficers, rv.Exit)

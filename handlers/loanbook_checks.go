@@ -165,4 +165,3 @@ func (h *LoanBookChecks) CapsXLSX(c echo.Context) error {
 	}
 	return exportList(c, h.store, h.now, x, "单一借款人借款余额超限")
 }
-

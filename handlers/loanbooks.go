@@ -34,12 +34,11 @@ type LoanBooks struct {
 	files    files.Store
 	sessions Sessions
 	now      Clock
-	enqueue  func(importID int64) // hands a new import to the worker
 }
 
-// NewLoanBooks builds the loan-book handlers; enqueue wakes the import worker.
-func NewLoanBooks(s LoanBookStore, fs files.Store, sess Sessions, now Clock, enqueue func(int64)) *LoanBooks {
-	return &LoanBooks{store: s, files: fs, sessions: sess, now: now, enqueue: enqueue}
+// NewLoanBooks builds the loan-book handlers.
+func NewLoanBooks(s LoanBookStore, fs files.Store, sess Sessions, now Clock) *LoanBooks {
+	return &LoanBooks{store: s, files: fs, sessions: sess, now: now}
 }
 
 // List is the upload form and the platform's imports.
@@ -71,7 +70,8 @@ func derefID(p *int64) int64 {
 }
 
 // Upload takes the period and the book through the one upload intake, records the
-// import and hands it to the worker; the page it leads to shows the progress.
+// import with its job (River, web/jobs/import_loan_book.go); the page it leads to shows
+// the progress.
 func (h *LoanBooks) Upload(c echo.Context) error {
 	p := platform.LoanBooksPage{Errors: components.FieldErrors{}}
 	var ref *store.FileRef
@@ -112,7 +112,6 @@ func (h *LoanBooks) Upload(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	h.enqueue(imp.ID)
 	return redirectWithFlash(c, h.sessions, urls.LoanBook(imp.ID), "已上传借款明细「"+ref.Name+"」，正在后台导入和测算")
 }
 

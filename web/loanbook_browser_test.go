@@ -25,6 +25,12 @@ import (
 func TestBrowserLoanBook(t *testing.T) {
 	env := webtest.New(t)
 	ctx := context.Background()
+	// The import runs as a River job: this server works the queue.
+	runCtx, stop := context.WithCancel(ctx)
+	if err := env.Web.StartJobs(runCtx); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { stop(); _ = env.Web.StopJobs(context.Background()) })
 	period := models.PeriodOf(models.DateOf(webtest.Start)).Prev() // 2026-10
 	u, err := env.Store.UserByUsername(ctx, "platform1")
 	if err != nil {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/riverqueue/river"
 	"gorm.io/gorm"
 
 	"portal/models"
@@ -76,8 +77,28 @@ func (i LoanBookImport) Finished() bool { return i.State == ImportDone || i.Stat
 
 func (i *LoanBookImport) fill() { i.Period = periodOfKey(i.PeriodKey) }
 
-// CreateLoanBookImport records an uploaded book for the platform's own institution, queued
-// for the worker, under the rule set that binds the institution now.
+// ImportLoanBookArgs is the River job that runs one import (web/jobs/import_loan_book.go),
+// inserted in the transaction that records the upload. Its own queue bounds how many
+// imports run at once; a job left running by a stopped server is rescued by River and
+// runs the import again from the file.
+type ImportLoanBookArgs struct {
+	ImportID int64 `json:"import_id"`
+}
+
+// Kind names the job in River's tables.
+func (ImportLoanBookArgs) Kind() string { return "import_loan_book" }
+
+// LoanBookQueue is the River queue of the imports.
+const LoanBookQueue = "loanbooks"
+
+// InsertOpts: one job per import, on the imports' queue.
+func (ImportLoanBookArgs) InsertOpts() river.InsertOpts {
+	return river.InsertOpts{MaxAttempts: MaxImportAttempts, Queue: LoanBookQueue, UniqueOpts: river.UniqueOpts{ByArgs: true}}
+}
+
+// CreateLoanBookImport records an uploaded book for the platform's own institution and
+// enqueues its import job in the same transaction, under the rule set that binds the
+// institution now.
 func (s *Store) CreateLoanBookImport(ctx context.Context, a Actor, p models.Period, f FileRef) (*LoanBookImport, error) {
 	u := a.User
 	if u == nil || u.Role != models.RolePlatform || u.InstitutionID == nil {
@@ -98,6 +119,9 @@ func (s *Store) CreateLoanBookImport(ctx context.Context, a Actor, p models.Peri
 		}
 		imp.RuleSet = rs
 		if err := tx.Create(imp).Error; err != nil {
+			return err
+		}
+		if err := s.insertJob(ctx, tx, ImportLoanBookArgs{ImportID: imp.ID}); err != nil {
 			return err
 		}
 		return audit(tx, a, "上传借款明细", fmt.Sprintf("借款明细导入 #%d", imp.ID),
@@ -140,8 +164,7 @@ func (s *Store) LoanBookImports(ctx context.Context, institutionID int64, p mode
 	return out, total, nil
 }
 
-// OpenLoanBookImports are the imports queued or left running, oldest first: the worker
-// takes them at start-up.
+// OpenLoanBookImports are the imports queued or left running, oldest first.
 func (s *Store) OpenLoanBookImports(ctx context.Context) ([]int64, error) {
 	var ids []int64
 	err := s.db.WithContext(ctx).Model(&LoanBookImport{}).Where("state IN ?", []string{ImportQueued, ImportRunning}).
@@ -164,8 +187,8 @@ const (
 	progressStride = 20000
 )
 
-// MaxImportAttempts: an import that stopped the server this many times is failed instead
-// of tried again.
+// MaxImportAttempts: an import that stopped the server (or met a database error) this many
+// times is failed instead of tried again.
 const MaxImportAttempts = 3
 
 // RunLoanBookImport runs one import: claims it (another worker's claim wins), reads the

@@ -23,7 +23,9 @@ type ImportLoanBook struct {
 }
 
 // Timeout: a book of millions of loans takes minutes, more than the default job timeout.
-func (w *ImportLoanBook) Timeout(*river.Job[store.ImportLoanBookArgs]) time.Duration { return time.Hour }
+func (w *ImportLoanBook) Timeout(*river.Job[store.ImportLoanBookArgs]) time.Duration {
+	return time.Hour
+}
 
 // Work runs the import from the stored file, checked against its SHA-256 first.
 func (w *ImportLoanBook) Work(ctx context.Context, job *river.Job[store.ImportLoanBookArgs]) error {

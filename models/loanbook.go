@@ -366,6 +366,9 @@ func parseYesNo(s string) (bool, bool) {
 // parseBookMoney is ParseYuan, plus the binary-float noise of a number cell written by a
 // spreadsheet (12.300000000000001): a value within a millionth of a 分 is taken.
 func parseBookMoney(s string) (Money, error) {
+	if m, ok := plainYuan(s); ok {
+		return m, nil
+	}
 	m, err := ParseYuan(s)
 	if err == nil {
 		return m, nil
@@ -381,6 +384,36 @@ func parseBookMoney(s string) (Money, error) {
 	return Money(c), nil
 }
 
+// plainYuan is the fast path of a book's amounts, "12345" or "12345.6" or "12345.67":
+// ASCII digits, at most two decimals, below 10^15 元. Anything else goes to ParseYuan.
+func plainYuan(s string) (Money, bool) {
+	whole, frac, dot := strings.Cut(s, ".")
+	if whole == "" || len(whole) > 15 || len(frac) > 2 || (dot && frac == "") {
+		return 0, false
+	}
+	var v int64
+	for i := 0; i < len(whole); i++ {
+		c := whole[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		v = v*10 + int64(c-'0')
+	}
+	for i := 0; i < 2; i++ {
+		v *= 10
+		if i < len(frac) {
+			c := frac[i]
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			v += int64(c - '0')
+		}
+	}
+	return Money(v), true
+}
+
+var dateSeparators = strings.NewReplacer("/", "-", ".", "-")
+
 // parseBookDate reads yyyy-mm-dd, also with / or . and single-digit parts, and the day
 // serial number of a spreadsheet date cell (days since 1899-12-30).
 func parseBookDate(s string) (Date, bool) {
@@ -390,7 +423,7 @@ func parseBookDate(s string) (Date, bool) {
 		}
 		return NewDate(1899, 12, 30).AddDays(n), true
 	}
-	s = strings.NewReplacer("/", "-", ".", "-").Replace(s)
+	s = dateSeparators.Replace(s)
 	parts := strings.Split(s, "-")
 	if len(parts) != 3 || len(parts[0]) != 4 || len(parts[1]) > 2 || len(parts[2]) > 2 {
 		return Date{}, false

@@ -158,3 +158,14 @@ func TestCheckUploadContentCSV(t *testing.T) {
 		t.Fatal("binary passed as CSV")
 	}
 }
+
+// The fast path of amounts agrees with ParseYuan on what it takes.
+func TestPlainYuanAgreesWithParseYuan(t *testing.T) {
+	for _, s := range []string{"0", "1", "12.3", "12.34", "000123.40", "999999999999999.99", "1.", ".5", "1.234", "1,000", "１２", "-1", "1e3", ""} {
+		m, ok := plainYuan(s)
+		want, err := ParseYuan(s)
+		if ok && (err != nil || m != want) {
+			t.Errorf("%q: fast %v, ParseYuan %v %v", s, m, want, err)
+		}
+	}
+}

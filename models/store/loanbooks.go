@@ -334,6 +334,7 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 		var parseErr error
 		done := make(chan struct{})
 		var read, refused int64
+		seen := newIDFilter()
 		go func() {
 			defer close(done)
 			defer close(batches)
@@ -345,6 +346,7 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 			_, parseErr = models.ParseLoanBook(r, imp.Kind, imp.Period.MonthEnd(), models.LoanBookHandler{
 				Loan: func(row int64, l models.Loan) error {
 					read++
+					seen.add(l.LoanID)
 					var missed any
 					if !l.FirstMissed.IsZero() {
 						missed = l.FirstMissed.Start()
@@ -399,9 +401,11 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 		if err := copyRefused(ctx, tx, imp.ID, spill); err != nil {
 			return err
 		}
-		dups, err := refuseDuplicates(ctx, tx, imp.ID, part)
-		if err != nil {
-			return err
+		var dups int64
+		if seen.maybeDuplicate { // else every loan id is known to be new: no search needed
+			if dups, err = refuseDuplicates(ctx, tx, imp.ID, part); err != nil {
+				return err
+			}
 		}
 		if err := computeLoanBook(ctx, tx, imp, part, now()); err != nil {
 			return err
@@ -411,6 +415,40 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 			return err
 		}
 		return tx.Commit(ctx)
+	}
+}
+
+// idFilter is a Bloom filter of the loan ids loaded (16 MB, six probes): when no id was
+// possibly seen before, the book has no duplicate and the search in SQL is skipped. A
+// false "maybe" (about one book in a hundred of a million loans) only costs that search.
+type idFilter struct {
+	bits           []uint64
+	maybeDuplicate bool
+}
+
+const idFilterBits = 1 << 27
+
+func newIDFilter() *idFilter { return &idFilter{bits: make([]uint64, idFilterBits/64)} }
+
+func (f *idFilter) add(id string) {
+	// FNV-1a, 64 bits, split into two halves for double hashing.
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(id); i++ {
+		h ^= uint64(id[i])
+		h *= 1099511628211
+	}
+	h1, h2 := h, (h>>33|h<<31)|1
+	all := true
+	for k := uint64(0); k < 6; k++ {
+		b := (h1 + k*h2) % idFilterBits
+		w, m := b/64, uint64(1)<<(b%64)
+		if f.bits[w]&m == 0 {
+			all = false
+			f.bits[w] |= m
+		}
+	}
+	if all {
+		f.maybeDuplicate = true
 	}
 }
 
@@ -472,10 +510,20 @@ func computeLoanBook(ctx context.Context, tx pgx.Tx, imp *LoanBookImport, part s
 	asOf := imp.Period.MonthEnd().Start()
 	var f models.MonthlyFigures
 	var top10, largest int64
+	// One pass over the loans for the loan-level items, one aggregation by borrower for
+	// the borrower-level ones, which also writes the cap violations.
+	var violations int64
 	err := tx.QueryRow(ctx, fmt.Sprintf(`
-		WITH l AS (SELECT *, %[2]s AS days,
-		                  outstanding - CASE WHEN $4 THEN compensated ELSE 0 END AS o90 FROM %[1]s WHERE import_id = $1),
-		b AS (SELECT sum(outstanding) AS bal FROM %[1]s GROUP BY borrower_id)
+		WITH b AS MATERIALIZED (
+		      SELECT borrower_id, sum(outstanding) AS bal, count(*) FILTER (WHERE outstanding > 0) AS n,
+		             CASE WHEN bool_or(borrower_type = 'natural') THEN 'natural'
+		                  WHEN bool_or(borrower_type = 'legal') THEN 'legal' ELSE 'other' END AS t
+		      FROM %[1]s GROUP BY borrower_id),
+		capped AS (SELECT *, CASE t WHEN 'natural' THEN $5::bigint WHEN 'legal' THEN $6::bigint ELSE $7::bigint END AS cap FROM b),
+		ins AS (INSERT INTO loanbook_cap_violations (import_id, borrower_id, borrower_type, total, cap, loans)
+		        SELECT $1, borrower_id, t, bal, cap, n FROM capped WHERE bal > cap RETURNING 1),
+		l AS (SELECT *, %[2]s AS days,
+		             outstanding - CASE WHEN $4 THEN compensated ELSE 0 END AS o90 FROM %[1]s WHERE import_id = $1)
 		SELECT coalesce(sum(amount), 0), count(*),
 		       coalesce(sum(outstanding), 0), count(*) FILTER (WHERE outstanding > 0),
 		       coalesce(sum(outstanding) FILTER (WHERE related AND outstanding > 0), 0), count(*) FILTER (WHERE related AND outstanding > 0),
@@ -484,28 +532,18 @@ func computeLoanBook(ctx context.Context, tx pgx.Tx, imp *LoanBookImport, part s
 		       coalesce(sum(compensated) FILTER (WHERE compensated > 0), 0), count(*) FILTER (WHERE compensated > 0),
 		       (SELECT count(*) FROM b), (SELECT count(*) FROM b WHERE bal > 0),
 		       (SELECT coalesce(sum(bal), 0) FROM (SELECT bal FROM b WHERE bal > 0 ORDER BY bal DESC LIMIT 10) t),
-		       (SELECT coalesce(max(bal), 0) FROM b)
-		FROM l`, part, overdueDaysSQL), imp.ID, asOf, min90, rules.DeductCompensated).Scan(
+		       (SELECT coalesce(max(bal), 0) FROM b),
+		       (SELECT count(*) FROM ins)
+		FROM l`, part, overdueDaysSQL), imp.ID, asOf, min90, rules.DeductCompensated,
+		int64(models.BorrowerCap(models.BorrowerNatural)), int64(models.BorrowerCap(models.BorrowerLegal)), int64(models.BorrowerCap(models.BorrowerOther))).Scan(
 		&f.CumulativeAmount, &f.CumulativeCount, &f.Balance, &f.BalanceCount, &f.RelatedBalance, &f.RelatedCount,
 		&f.OverdueAmount, &f.OverdueCount, &f.Overdue90Amount, &f.Overdue90Count, &f.CompensationAmount, &f.CompensationCount,
-		&f.CumulativeBorrowers, &f.CurrentBorrowers, &top10, &largest)
+		&f.CumulativeBorrowers, &f.CurrentBorrowers, &top10, &largest, &violations)
 	if err != nil {
 		return err
 	}
 	f.Top10Share = models.RatioOf(models.Money(top10), f.Balance)
 	f.LargestBorrowerShare = models.RatioOf(models.Money(largest), f.Balance)
-	tag, err := tx.Exec(ctx, fmt.Sprintf(`
-		INSERT INTO loanbook_cap_violations (import_id, borrower_id, borrower_type, total, cap, loans)
-		SELECT $1, borrower_id, t, total, CASE t WHEN 'natural' THEN $2::bigint WHEN 'legal' THEN $3::bigint ELSE $4::bigint END, n
-		FROM (SELECT borrower_id, sum(outstanding) AS total, count(*) FILTER (WHERE outstanding > 0) AS n,
-		             CASE WHEN bool_or(borrower_type = 'natural') THEN 'natural'
-		                  WHEN bool_or(borrower_type = 'legal') THEN 'legal' ELSE 'other' END AS t
-		      FROM %s GROUP BY borrower_id) b
-		WHERE total > CASE t WHEN 'natural' THEN $2::bigint WHEN 'legal' THEN $3::bigint ELSE $4::bigint END`, part),
-		imp.ID, int64(models.BorrowerCap(models.BorrowerNatural)), int64(models.BorrowerCap(models.BorrowerLegal)), int64(models.BorrowerCap(models.BorrowerOther)))
-	if err != nil {
-		return err
-	}
 	_, err = tx.Exec(ctx, `INSERT INTO loanbook_figures (import_id, institution_id, period, rule_set,
 		cumulative_amount, cumulative_count, balance, balance_count, cumulative_borrowers, current_borrowers,
 		top10_balance, largest_balance, top10_share, largest_borrower_share, related_balance, related_count,
@@ -516,7 +554,7 @@ func computeLoanBook(ctx context.Context, tx pgx.Tx, imp *LoanBookImport, part s
 		f.CumulativeAmount, f.CumulativeCount, f.Balance, f.BalanceCount, f.CumulativeBorrowers, f.CurrentBorrowers,
 		top10, largest, f.Top10Share, f.LargestBorrowerShare, f.RelatedBalance, f.RelatedCount,
 		f.OverdueAmount, f.OverdueCount, f.Overdue90Amount, f.Overdue90Count, f.CompensationAmount, f.CompensationCount,
-		tag.RowsAffected(), at)
+		violations, at)
 	return err
 }
 
@@ -593,3 +631,4 @@ func (s *Store) ComputedFigures(ctx context.Context, institutionID int64, p mode
 	}
 	return row.result().Figures, true, nil
 }
+

@@ -293,6 +293,9 @@ func (p *loanBookParser) loan(rec []string) (l Loan, reason string) {
 		if !utf8.ValidString(cells[i]) {
 			return l, "「" + LoanBookColumns[i].Header + "」含有无法识别的字符（文件编码应为 UTF-8 或 GBK）"
 		}
+		if strings.ContainsFunc(cells[i], isControl) {
+			return l, "「" + LoanBookColumns[i].Header + "」含有控制字符（如换行、制表符）"
+		}
 		if utf8.RuneCountInString(cells[i]) > maxCellRunes {
 			return l, "「" + LoanBookColumns[i].Header + "」内容过长"
 		}
@@ -443,3 +446,5 @@ func parseBookDate(s string) (Date, bool) {
 
 // MaxLoanBookBytes caps one loan-book upload: a million loans take about 100 MB as CSV.
 const MaxLoanBookBytes int64 = 1 << 30
+
+func isControl(r rune) bool { return r < 0x20 || r == 0x7F }

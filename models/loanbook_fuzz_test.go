@@ -3,6 +3,7 @@ package models
 import (
 	"bytes"
 	"strconv"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -28,6 +29,7 @@ func checkParsed(t *testing.T, p parsed) {
 		if l.LoanID == "" || l.BorrowerID == "" || l.Amount <= 0 || l.Outstanding < 0 || l.Outstanding > l.Amount ||
 			l.Compensated < 0 || l.Compensated > l.Amount || l.BorrowerType.Label() == string(l.BorrowerType) ||
 			!utf8.ValidString(l.LoanID) || !utf8.ValidString(l.BorrowerID) || l.DueDate.IsZero() ||
+			strings.ContainsFunc(l.LoanID+l.BorrowerID, isControl) ||
 			l.FirstMissed.After(NewDate(2026, 11, 30)) {
 			t.Fatalf("invalid loan passed: %+v", l)
 		}

@@ -48,6 +48,7 @@ func TestParseLoanBookRows(t *testing.T) {
 		{"compensated over amount", "L10,B9,自然人,否,100,1,否,2027-02-01,,101", "已代偿金额 101.00 元大于借款金额 100.00 元", Loan{}},
 		{"long id", strings.Repeat("x", 65) + ",B9,自然人,否,100,1,否,2027-02-01,,", "借款编号超过 64 个字符", Loan{}},
 		{"short row", "L11,B9", "「借款人类型」为空", Loan{}},
+		{"control character", "\"L\tX\",B9,自然人,否,100,1,否,2027-02-01,,", "含有控制字符", Loan{}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -180,12 +182,8 @@ func (s *Store) LoanBookRefused(ctx context.Context, importID int64, afterRow in
 	return out, err
 }
 
-// loanBatch is how many rows go to the server in one COPY message batch and between two
-// progress updates.
-const (
-	loanBatch      = 4096
-	progressStride = 20000
-)
+// progressStride is how many rows are read between two progress updates.
+const progressStride = 20000
 
 // MaxImportAttempts: an import that stopped the server (or met a database error) this many
 // times is failed instead of tried again.
@@ -281,28 +279,49 @@ func partitionName(importID int64) string { return "loanbook_loans_" + strconv.F
 var loanColumns = []string{"import_id", "row_no", "loan_id", "borrower_id", "borrower_type", "related", "amount",
 	"outstanding", "instalment", "due_date", "first_missed", "compensated"}
 
-// loanSource feeds CopyFrom from the parser, which runs in its own goroutine: parsing and
-// the server's loading overlap, and at most two batches are in memory.
-type loanSource struct {
-	batches <-chan [][]any
-	cur     [][]any
-	i       int
-	err     func() error
+var errCopyEnded = errors.New("the COPY stream was closed")
+
+// appendLoanCSV appends one loan as a CSV line in loanColumns' order; text is always
+// quoted, an empty first missed date is NULL.
+func appendLoanCSV(b []byte, importID, row int64, l models.Loan) []byte {
+	b = strconv.AppendInt(b, importID, 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, row, 10)
+	b = append(b, ',')
+	b = appendQuoted(b, l.LoanID)
+	b = append(b, ',')
+	b = appendQuoted(b, l.BorrowerID)
+	b = append(b, ',')
+	b = append(b, l.BorrowerType...)
+	b = append(b, ',')
+	b = strconv.AppendBool(b, l.Related)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(l.Amount), 10)
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(l.Outstanding), 10)
+	b = append(b, ',')
+	b = strconv.AppendBool(b, l.Instalment)
+	b = append(b, ',')
+	b = append(b, l.DueDate.String()...)
+	b = append(b, ',')
+	if !l.FirstMissed.IsZero() {
+		b = append(b, l.FirstMissed.String()...)
+	}
+	b = append(b, ',')
+	b = strconv.AppendInt(b, int64(l.Compensated), 10)
+	return append(b, '\n')
 }
 
-func (l *loanSource) Next() bool {
-	l.i++
-	for l.i >= len(l.cur) {
-		b, ok := <-l.batches
-		if !ok {
-			return false
+func appendQuoted(b []byte, s string) []byte {
+	b = append(b, '"')
+	for i := 0; i < len(s); i++ {
+		if s[i] == '"' {
+			b = append(b, '"')
 		}
-		l.cur, l.i = b, 0
+		b = append(b, s[i])
 	}
-	return true
+	return append(b, '"')
 }
-func (l *loanSource) Values() ([]any, error) { return l.cur[l.i], nil }
-func (l *loanSource) Err() error             { return l.err() }
 
 func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImport, r io.Reader, now func() time.Time) error {
 	// Refused rows wait in a temporary file, not in memory: a hostile book may refuse
@@ -330,16 +349,19 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 			return err
 		}
 
-		batches := make(chan [][]any, 2)
+		// The parser runs in its own goroutine and writes the valid rows, as CSV text, into
+		// the COPY stream: parsing and the server's loading overlap, and what is in memory
+		// is one row and the write buffer.
+		pr, pw := io.Pipe()
 		var parseErr error
 		done := make(chan struct{})
 		var read, refused int64
 		seen := newIDFilter()
 		go func() {
 			defer close(done)
-			defer close(batches)
 			sw := csv.NewWriter(spill)
-			batch := make([][]any, 0, loanBatch)
+			bw := bufio.NewWriterSize(pw, 256<<10)
+			line := make([]byte, 0, 512)
 			progress := func() {
 				s.db.WithContext(ctx).Exec(`UPDATE loanbook_imports SET rows_read = ?, rows_refused = ? WHERE id = ?`, read, refused, imp.ID)
 			}
@@ -347,19 +369,9 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 				Loan: func(row int64, l models.Loan) error {
 					read++
 					seen.add(l.LoanID)
-					var missed any
-					if !l.FirstMissed.IsZero() {
-						missed = l.FirstMissed.Start()
-					}
-					batch = append(batch, []any{imp.ID, row, l.LoanID, l.BorrowerID, string(l.BorrowerType), l.Related,
-						int64(l.Amount), int64(l.Outstanding), l.Instalment, l.DueDate.Start(), missed, int64(l.Compensated)})
-					if len(batch) == loanBatch {
-						select {
-						case batches <- batch:
-						case <-ctx.Done():
-							return ctx.Err()
-						}
-						batch = make([][]any, 0, loanBatch)
+					line = appendLoanCSV(line[:0], imp.ID, row, l)
+					if _, err := bw.Write(line); err != nil {
+						return err
 					}
 					if read%progressStride == 0 {
 						progress()
@@ -375,24 +387,20 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 					return sw.Write([]string{strconv.FormatInt(rr.Row, 10), rr.LoanID, rr.Reason})
 				},
 			})
-			if len(batch) > 0 && parseErr == nil {
-				select {
-				case batches <- batch:
-				case <-ctx.Done():
-				}
+			if parseErr == nil {
+				parseErr = bw.Flush()
 			}
 			sw.Flush()
 			if parseErr == nil {
 				parseErr = sw.Error()
 			}
+			pw.CloseWithError(parseErr) // nil: the end of the stream
 			progress()
 		}()
-		src := &loanSource{batches: batches, i: -1, err: func() error { return nil }}
-		_, copyErr := tx.CopyFrom(ctx, pgx.Identifier{part}, loanColumns, src)
-		for range batches { // the parser stops at a full channel once COPY has failed
-		}
+		_, copyErr := c.PgConn().CopyFrom(ctx, pr, fmt.Sprintf(`COPY %s (%s) FROM STDIN (FORMAT csv)`, part, strings.Join(loanColumns, ", ")))
+		pr.CloseWithError(errCopyEnded) // a writer still at work stops
 		<-done
-		if parseErr != nil {
+		if parseErr != nil && (models.ErrorCode(parseErr) == models.EInvalid || copyErr == nil) {
 			return parseErr
 		}
 		if copyErr != nil {
@@ -631,4 +639,3 @@ func (s *Store) ComputedFigures(ctx context.Context, institutionID int64, p mode
 	}
 	return row.result().Figures, true, nil
 }
-

@@ -168,9 +168,10 @@ func TestLoanBookRefusedRows(t *testing.T) {
 		"A1,B1,自然人,否,100,50,否,2027-01-01,,\n" +
 		"A2,B1,合伙人,否,100,50,否,2027-01-01,,\n" +
 		"A1,B2,法人,否,100,50,否,2027-01-01,,\n" +
-		"A3,B2,法人,否,100,150,否,2027-01-01,,\n"
+		"A3,B2,法人,否,100,150,否,2027-01-01,,\n" +
+		"\"A\"\"5,x\",\"B,\"\"9\",自然人,否,100,20,否,2027-01-01,,\n" // quotes and commas reach the table intact
 	imp := importBook(t, st, u, []byte(body), models.KindCSV)
-	if imp.State != store.ImportDone || imp.RowsRead != 4 || imp.RowsRefused != 3 {
+	if imp.State != store.ImportDone || imp.RowsRead != 5 || imp.RowsRefused != 3 {
 		t.Fatalf("%+v", imp)
 	}
 	rows, err := st.LoanBookRefused(ctx, imp.ID, 0, 10)
@@ -182,7 +183,7 @@ func TestLoanBookRefusedRows(t *testing.T) {
 		t.Fatalf("%+v", rows)
 	}
 	f, ok, _ := st.ComputedFigures(ctx, *u.InstitutionID, bookPeriod)
-	if !ok || f.BalanceCount != 1 || f.Balance != 50*models.OneYuan {
+	if !ok || f.BalanceCount != 2 || f.Balance != 70*models.OneYuan || f.CurrentBorrowers != 2 {
 		t.Fatalf("%+v", f)
 	}
 	// A book without the template's header fails with the reason, and nothing is loaded.

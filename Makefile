@@ -81,7 +81,9 @@ chaos: deps-test
 
 bench: deps-bench test-tools
 	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/
-	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal)$$' -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal|BenchmarkLoanBookImport)$$' -benchtime 3x ./...
+	@echo "借款明细导入（100 万笔，解析、校验、COPY、测算并保存）与同一文件直接 COPY 之比，及 RSS 增长:"
+	$(GO) test -run '^$$' -bench '^BenchmarkLoanBookImport$$' -benchtime 1x ./models/store/
 	@echo "上传到 S3 与上传到本地磁盘之比（同一次运行）:"
 	$(GO) test -run '^$$' -bench '^BenchmarkUploadS3VsLocal$$' -benchtime 3x ./models/store/files/
 	@echo "合格证明生成速度（公示列表 /notices 的 wrk 对比见上方 BenchmarkNoticesWrk）:"

@@ -78,6 +78,7 @@ func TestBrowserLoanBook(t *testing.T) {
 	b.Do(chromedp.EmulateViewport(1366, 900))
 
 	// The refused rows, fetched by the page's own link.
+
 	b64, err := chromedp.Run(b.Context(), chromedp.Evaluate[string](`fetch(document.querySelector('[data-testid=loanbook-refused-xlsx]').href)
 		.then(r => r.arrayBuffer()).then(a => { let s = ''; new Uint8Array(a).forEach(c => s += String.fromCharCode(c)); return btoa(s); })`,
 		chromedp.EvalAwaitPromise))
@@ -96,6 +97,14 @@ func TestBrowserLoanBook(t *testing.T) {
 	if len(rows) != 2 || rows[1][0] != "5" || rows[1][1] != "JK-4" || !strings.Contains(rows[1][2], "合伙人") {
 		t.Fatalf("refused rows %q", rows)
 	}
+
+	// The platform's list of imports, at both widths: it may leave and come back.
+	b.Open("/platform/loanbooks")
+	b.ExpectText("[data-testid=loanbook-imports]", period.String(), "已完成")
+	b.Screenshot("loanbooks-list-1366")
+	b.Do(chromedp.EmulateViewport(390, 844))
+	b.Screenshot("loanbooks-list-390")
+	b.Do(chromedp.EmulateViewport(1366, 900))
 
 	// The district officer sees the difference in the list.
 	browserLogout(b)

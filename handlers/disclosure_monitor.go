@@ -22,6 +22,7 @@ type MonitorStore interface {
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	AuditRecorder
 	EventStore
+	SuperviseStore
 }
 
 // DisclosureMonitor serves the district, city and province officers' list of the filed

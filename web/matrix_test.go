@@ -169,6 +169,12 @@ var authorization = []struct {
 	{"GET", "/disclosure.xlsx", "LF...F", ""},
 	{"GET", "/disclosure/events", "LF...F", ""},
 	{"GET", "/disclosure/events.xlsx", "LF...F", ""},
+	{"GET", "/disclosure/scores", "LF...F", ""},
+	{"GET", "/disclosure/scores.xlsx", "LF...F", ""},
+	{"GET", "/institutions/:id/disclosure", "LF...F", "LFN..F"},
+	{"GET", "/institutions/:id/disclosure/score", "LF...F", "LFN..F"},
+	{"GET", "/institutions/:id/disclosure/:period", "LF***F", "LFN**F"},
+	{"GET", "/institutions/:id/disclosure/:period/versions", "LF***F", "LFN**F"},
 
 	{"GET", "/province", "LFFF.F", ""},
 	{"GET", "/province.xlsx", "LFFF.F", ""},

@@ -212,6 +212,12 @@ func (s *Server) routes() {
 	s.get("/disclosure.xlsx", reviewOfficers, mon.XLSX)
 	s.get("/disclosure/events", reviewOfficers, mon.Events)
 	s.get("/disclosure/events.xlsx", reviewOfficers, mon.EventsXLSX)
+	s.get("/disclosure/scores", reviewOfficers, mon.Ranking)
+	s.get("/disclosure/scores.xlsx", reviewOfficers, mon.RankingXLSX)
+	s.get("/institutions/:id/disclosure", reviewOfficers, mon.Institution)
+	s.get("/institutions/:id/disclosure/score", reviewOfficers, mon.Score)
+	s.get("/institutions/:id/disclosure/:period", reviewOfficers, mon.Indicators)
+	s.get("/institutions/:id/disclosure/:period/versions", reviewOfficers, mon.Versions)
 
 	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
 	s.get("/district", districts, q.Show)

@@ -175,3 +175,51 @@ type TokensPage struct {
 	NewToken string
 	APIPath  string
 }
+
+// InstitutionPage is an officer's view of one filed institution's disclosure.
+type InstitutionPage struct {
+	ID         int64
+	Name       string
+	RuleSet    string
+	Reports    []ReportRow
+	Events     []EventRow
+	ScoreHref  string
+	ExportHref string
+}
+
+// IndicatorsPage is one month's indicators of an institution.
+type IndicatorsPage struct {
+	Name       string
+	Period     string
+	Reported   bool
+	Indicators []models.Indicator
+	Figures    []FigureLine
+	Versions   string
+	Back       string
+}
+
+// FigureLine is one declared figure.
+type FigureLine struct{ Label, Value, Citation string }
+
+// ScorePage is an institution's completeness score with its breakdown.
+type ScorePage struct {
+	Name   string
+	Period string
+	Score  models.ScoreBreakdown
+	Back   string
+}
+
+// RankingRow is one line of a city's ranking.
+type RankingRow struct {
+	Rank                 int
+	Name, District, City string
+	Total                string
+	Href                 string
+}
+
+// RankingPage ranks the jurisdiction's filed platforms by completeness, per city.
+type RankingPage struct {
+	Period string
+	Rows   []RankingRow
+	Export string
+}

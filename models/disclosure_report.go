@@ -137,13 +137,13 @@ func (s ReportStatus) Label() string {
 func (s ReportStatus) Bad() bool { return s == ReportLate || s == ReportOverdue }
 
 // MonthlyReportStatus is the status of a period's report: first is when its first version
-// came in (nil: none), due its due day, filed the filing day (the first period reported
-// is the filing month's), today the day it is judged on.
+// came in (nil: none), due its due day, filed the filing day (the first period due is
+// the filing month's; one reported before is judged all the same), today the day it is
+// judged on.
 func MonthlyReportStatus(p Period, filed Date, first *time.Time, due, today Date) ReportStatus {
-	if p.Key() < PeriodOf(filed).Key() {
-		return ReportNotRequired
-	}
 	switch {
+	case first == nil && p.Key() < PeriodOf(filed).Key():
+		return ReportNotRequired
 	case first != nil && DateOf(*first).After(due):
 		return ReportLate
 	case first != nil:

@@ -28,8 +28,8 @@ func TestDisclosureMonthlyForm(t *testing.T) {
 	env := webtest.New(t)
 	c := login(t, env, "platform5")
 	_, body := c.Get("/platform/disclosure")
-	webtest.Contains(t, body, "适用规则", "全国信息披露指引", "2026-10 月度数据", "报送截止")
-	bad := monthlyForm("2026-10")
+	webtest.Contains(t, body, "适用规则", "全国信息披露指引", "2026-10 月度数据")
+	bad := monthlyForm("2025-06")
 	bad.Set("top10_share", "120")
 	bad.Set("cumulative_count", "十二")
 	resp, body := c.Submit("/platform/disclosure/monthly", bad)
@@ -38,29 +38,29 @@ func TestDisclosureMonthlyForm(t *testing.T) {
 	}
 	webtest.Contains(t, body, "不能超过 100%", "累计借贷笔数应为不小于 0 的整数", `value="十二"`, "借款人服务费：借款本金的 1%")
 	// a contradiction (M90+ above all overdue) is refused beside the field, through drules' cross-checks
-	contra := monthlyForm("2026-10")
+	contra := monthlyForm("2025-06")
 	contra.Set("overdue90_amount", "6000000")
 	resp, body = c.Submit("/platform/disclosure/monthly", contra)
 	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, `data-testid="error-overdue90_amount"`) {
 		t.Fatalf("contradiction: %d", resp.StatusCode)
 	}
 	webtest.Contains(t, body, `value="6000000"`)
-	resp, _ = c.Submit("/platform/disclosure/monthly", monthlyForm("2026-10"))
+	resp, _ = c.Submit("/platform/disclosure/monthly", monthlyForm("2025-06"))
 	if resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("good figures: %d", resp.StatusCode)
 	}
 	inst := *demoUser(t, env, "platform5").InstitutionID
-	f, ok, err := env.Store.DeclaredFigures(t.Context(), inst, models.Period{Year: 2026, Month: 10})
+	f, ok, err := env.Store.DeclaredFigures(t.Context(), inst, models.Period{Year: 2025, Month: 6})
 	if err != nil || !ok || f.Top10Share != 850 || f.CumulativeAmount != 900_000_000*models.OneYuan {
 		t.Fatalf("declared: %v %v %+v", ok, err, f)
 	}
-	corr := monthlyForm("2026-10")
+	corr := monthlyForm("2025-06")
 	corr.Set("overdue_count", "41")
 	corr.Set("note", "更正逾期笔数")
 	if resp, _ := c.Submit("/platform/disclosure/monthly", corr); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("correction: %d", resp.StatusCode)
 	}
-	_, body = c.Get("/platform/disclosure/monthly/2026-10")
+	_, body = c.Get("/platform/disclosure/monthly/2025-06")
 	webtest.Contains(t, body, "共 2 个版本", "更正逾期笔数", ">40 笔<", ">41 笔<")
 	// a platform not filed is told so
 	c1 := login(t, env, "platform1")
@@ -77,22 +77,21 @@ func TestDisclosureMonthlyForm(t *testing.T) {
 func TestDisclosureMonitorList(t *testing.T) {
 	env := webtest.New(t)
 	city := login(t, env, "city1")
-	_, body := city.Get("/disclosure?period=2026-10")
-	// the clock stands at 2026-11-23: the 5th working day of November (2026-11-06) has passed
-	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "逾期未报", "报送截止：2026-11-06（已逾期 17 天）",
-		`data-testid="missing">2026-10<`)
+	_, body := city.Get("/disclosure?period=2025-06")
+	// 2025-06 precedes the filing: not due
+	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "备案前，无需报送")
 	p5 := login(t, env, "platform5")
-	if resp, _ := p5.Submit("/platform/disclosure/monthly", monthlyForm("2026-10")); resp.StatusCode != http.StatusSeeOther {
+	if resp, _ := p5.Submit("/platform/disclosure/monthly", monthlyForm("2025-06")); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("submit: %d", resp.StatusCode)
 	}
-	_, body = city.Get("/disclosure?period=2026-10&status=late")
+	_, body = city.Get("/disclosure?period=2025-06&status=late")
 	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "逾期报送", "第 1 版")
-	if _, body = city.Get("/disclosure?period=2026-10&status=on_time"); strings.Contains(body, "广州海珠示范") {
+	if _, body = city.Get("/disclosure?period=2025-06&status=on_time"); strings.Contains(body, "广州海珠示范") {
 		t.Fatal("a late report is listed as on time")
 	}
 	// district1 (天河区) does not see 海珠区
 	d1 := login(t, env, "district1")
-	_, body = d1.Get("/disclosure?period=2026-10")
+	_, body = d1.Get("/disclosure?period=2025-06")
 	if strings.Contains(body, "广州海珠示范") {
 		t.Fatal("district1 sees another district's institution")
 	}

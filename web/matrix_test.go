@@ -170,6 +170,8 @@ var authorization = []struct {
 	{"GET", "/disclosure/events", "LF...F", ""},
 	{"GET", "/disclosure/events.xlsx", "LF...F", ""},
 	{"GET", "/disclosure/scores", "LF...F", ""},
+	{"GET", "/disclosure/rules", "LFF..F", ""},
+	{"POST", "/disclosure/rules", "LFF..F", ""},
 	{"GET", "/disclosure/scores.xlsx", "LF...F", ""},
 	{"GET", "/institutions/:id/disclosure", "LF...F", "LFN..F"},
 	{"GET", "/institutions/:id/disclosure/score", "LF...F", "LFN..F"},

@@ -99,7 +99,7 @@ func (s *Server) routes() {
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
 	disc := handlers.NewDisclosure(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
-	mon := handlers.NewDisclosureMonitor(s.store, s.clock)
+	mon := handlers.NewDisclosureMonitor(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -213,6 +213,8 @@ func (s *Server) routes() {
 	s.get("/disclosure/events", reviewOfficers, mon.Events)
 	s.get("/disclosure/events.xlsx", reviewOfficers, mon.EventsXLSX)
 	s.get("/disclosure/scores", reviewOfficers, mon.Ranking)
+	s.get("/disclosure/rules", objectionReviewers, mon.Rules) // the city and the province choose the rule set
+	s.post("/disclosure/rules", objectionReviewers, mon.SetRules)
 	s.get("/disclosure/scores.xlsx", reviewOfficers, mon.RankingXLSX)
 	s.get("/institutions/:id/disclosure", reviewOfficers, mon.Institution)
 	s.get("/institutions/:id/disclosure/score", reviewOfficers, mon.Score)

@@ -223,3 +223,13 @@ type RankingPage struct {
 	Rows   []RankingRow
 	Export string
 }
+
+// RulesPage lets a province or city officer choose the guideline for their division.
+type RulesPage struct {
+	Division  string
+	Level     string // 省 or 市
+	Current   string // the division's own choice, "" for none
+	Effective string
+	Options   []components.Option
+	Errors    components.FieldErrors
+}

@@ -3,6 +3,7 @@ package web_test
 import (
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -121,4 +122,28 @@ func TestDisclosureMajorEvent(t *testing.T) {
 	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "涉及重大诉讼", "法院已立案")
 	_, body = d3.Get("/inbox")
 	webtest.Contains(t, body, "披露重大事项")
+}
+
+// The public register links a filed institution to its disclosure page: figures and
+// events, no personal data; an institution not filed is not found.
+func TestPublicDisclosurePage(t *testing.T) {
+	env := webtest.New(t)
+	c := env.Client(t)
+	_, body := c.Get("/register")
+	m := regexp.MustCompile(`href="(/register/\d+/disclosure)"`).FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("the register does not link to a disclosure page")
+	}
+	resp, body := c.Get(m[1])
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("public page: %d", resp.StatusCode)
+	}
+	// the demo's filed platform: reports and the open event of the seed, never its staff's name
+	webtest.Contains(t, body, "广州海珠示范互联网金融信息服务有限公司", "累计借贷金额", "公司涉及出借人集体诉讼")
+	if strings.Contains(body, "海珠示范经办人") {
+		t.Fatal("the public page names the platform's staff")
+	}
+	if resp, _ := c.Get("/register/1/disclosure"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("an institution not filed: %d", resp.StatusCode)
+	}
 }

@@ -54,6 +54,7 @@ var authorization = []struct {
 	{"GET", "/complaints", "......", ""},
 	{"GET", "/complaints/:ref", "******", ""},
 	{"GET", "/verify", "......", ""},
+	{"GET", "/register/:id/disclosure", "******", ""},
 	// the reporting API: no session counts, only a platform token (401 without one)
 	{"POST", "/api/v1/platform/monthly-reports", "......", ""},
 	{"GET", "/api/v1/platform/monthly-reports/:period", "......", ""},

@@ -123,6 +123,7 @@ func (s *Server) routes() {
 	s.get("/register", anyone, register.List, shared)
 	s.get("/register.csv", anyone, register.CSV, shared)
 	s.get("/register.xlsx", anyone, register.XLSX, shared)
+	s.get("/register/:id/disclosure", anyone, handlers.PublicDisclosure(s.store))
 
 	// Anyone, rate limited per address or API key: the open data API (issue 14 §3).
 	s.get("/api/v1/openapi.json", anyone, api.OpenAPI, api.Limit)

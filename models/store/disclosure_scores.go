@@ -191,3 +191,12 @@ func (s *Store) InstitutionClass(ctx context.Context, instID int64) (models.Oper
 	err := s.db.WithContext(ctx).Raw("SELECT operating_class FROM institutions WHERE id = ?", instID).Scan(&c).Error
 	return models.OperatingClass(c), err
 }
+
+// PublicInstitution loads an institution for a public page (the caller checks it is filed).
+func (s *Store) PublicInstitution(ctx context.Context, id int64) (*models.Institution, error) {
+	var inst models.Institution
+	if err := s.db.WithContext(ctx).First(&inst, id).Error; err != nil {
+		return nil, notFound(err, "机构")
+	}
+	return &inst, nil
+}

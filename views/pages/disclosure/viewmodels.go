@@ -233,3 +233,22 @@ type RulesPage struct {
 	Options   []components.Option
 	Errors    components.FieldErrors
 }
+
+// PublicPage is the public disclosure page of a filed institution: figures and events,
+// no personal data.
+type PublicPage struct {
+	Name     string
+	USCC     string
+	RuleSet  string
+	Items    []models.FigureItem
+	Periods  []PublicPeriod
+	Events   []EventRow
+	Register string
+}
+
+// PublicPeriod is one month's latest figures.
+type PublicPeriod struct {
+	Period  string
+	Version int
+	Values  []string
+}

@@ -62,13 +62,6 @@ func (h *LoanBooks) render(c echo.Context, status int, p platform.LoanBooksPage)
 	return Render(c, status, platform.LoanBooks(p))
 }
 
-func derefID(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
 // Upload takes the period and the book through the one upload intake, records the
 // import with its job (River, web/jobs/import_loan_book.go); the page it leads to shows
 // the progress.

@@ -27,6 +27,7 @@ CREATE TABLE disclosure_reports (
     submitted_at           timestamptz NOT NULL,
     due_at                 timestamptz NOT NULL,               -- end of the due day
     note                   text NOT NULL DEFAULT '',           -- the reason for a correction
+    upload_sha256          text NOT NULL DEFAULT '',           -- the uploaded XLSX template, kept as evidence
     cumulative_amount      bigint NOT NULL,
     cumulative_count       bigint NOT NULL,
     balance                bigint NOT NULL,

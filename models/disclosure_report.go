@@ -45,6 +45,7 @@ type MonthlyReport struct {
 	SubmittedAt   time.Time
 	DueAt         time.Time // the end of the due day
 	Note          string
+	UploadSHA256  string // the uploaded template the figures were read from
 	Figures       MonthlyFigures
 	PrevHash      string
 	Hash          string
@@ -82,7 +83,7 @@ func optID(p *int64) string {
 func MonthlyReportHash(r MonthlyReport) string {
 	fields := []string{
 		fmt.Sprint(r.ID), fmt.Sprint(r.InstitutionID), fmt.Sprint(r.Version), string(r.RuleSet), string(r.Source),
-		optID(r.SubmittedBy), optID(r.TokenID), ChainTime(r.SubmittedAt), ChainTime(r.DueAt), r.Note,
+		optID(r.SubmittedBy), optID(r.TokenID), ChainTime(r.SubmittedAt), ChainTime(r.DueAt), r.Note, r.UploadSHA256,
 	}
 	fields = append(fields, figureFields(r.Figures)...)
 	return ChainHash(append(fields, r.PrevHash)...)
@@ -102,4 +103,180 @@ func VerifyReportChain(rows []MonthlyReport) *ChainBreak {
 		prev = r.Hash
 	}
 	return nil
+}
+
+// ReportStatus is where one month's report of an institution stands on a day.
+type ReportStatus string
+
+const (
+	ReportOnTime      ReportStatus = "on_time"      // 按时报送
+	ReportLate        ReportStatus = "late"         // 逾期报送: the first version came after the due day
+	ReportPending     ReportStatus = "pending"      // 待报送: not yet, the due day has not passed
+	ReportOverdue     ReportStatus = "overdue"      // 逾期未报: not yet, the due day has passed
+	ReportNotRequired ReportStatus = "not_required" // the month precedes filing
+)
+
+// Label is the Chinese name.
+func (s ReportStatus) Label() string {
+	switch s {
+	case ReportOnTime:
+		return "按时报送"
+	case ReportLate:
+		return "逾期报送"
+	case ReportPending:
+		return "待报送"
+	case ReportOverdue:
+		return "逾期未报"
+	case ReportNotRequired:
+		return "备案前，无需报送"
+	}
+	return string(s)
+}
+
+// Bad says an officer should look at it.
+func (s ReportStatus) Bad() bool { return s == ReportLate || s == ReportOverdue }
+
+// MonthlyReportStatus is the status of a period's report: first is when its first version
+// came in (nil: none), due its due day, filed the filing day (the first period due is
+// the filing month's; one reported before is judged all the same), today the day it is
+// judged on.
+func MonthlyReportStatus(p Period, filed Date, first *time.Time, due, today Date) ReportStatus {
+	switch {
+	case first == nil && p.Key() < PeriodOf(filed).Key():
+		return ReportNotRequired
+	case first != nil && DateOf(*first).After(due):
+		return ReportLate
+	case first != nil:
+		return ReportOnTime
+	case today.After(due):
+		return ReportOverdue
+	}
+	return ReportPending
+}
+
+// DisclosureEventKind tells a major event (seeds/003 §10) from a change to disclosed
+// information (seeds/003 §7, seeds/002 §13).
+type DisclosureEventKind string
+
+const (
+	EventKindMajor  DisclosureEventKind = "major"
+	EventKindChange DisclosureEventKind = "change"
+)
+
+// Label is the Chinese name.
+func (k DisclosureEventKind) Label() string {
+	if k == EventKindMajor {
+		return "重大事项（48 小时）"
+	}
+	return "信息变更"
+}
+
+// EventReport is one event report of an institution.
+type EventReport struct {
+	ID            int64
+	InstitutionID int64
+	Kind          DisclosureEventKind
+	Category      MajorEventCategory
+	MajorMatter   bool
+	Title         string
+	OccurredAt    time.Time
+	DueAt         time.Time
+	Cause         string
+	CurrentState  string
+	Impact        string
+	Measures      string
+	FiledBy       *int64
+	FiledAt       time.Time
+	ClosedAt      *time.Time
+	ClosedBy      *int64
+	ClosingNote   string
+}
+
+// TableName is the table of event reports.
+func (EventReport) TableName() string { return "disclosure_events" }
+
+// Late says the report came after its due time.
+func (e EventReport) Late() bool { return e.FiledAt.After(e.DueAt) }
+
+// Open says the event is not yet closed (处置完毕).
+func (e EventReport) Open() bool { return e.ClosedAt == nil }
+
+// AnnualDocKind is a yearly disclosure document the platform uploads.
+type AnnualDocKind string
+
+const (
+	DocBasic    AnnualDocKind = "basic"    // 基本信息及组织信息 (seeds/003 §7, by 01-10)
+	DocAudit    AnnualDocKind = "audit"    // 年度审计报告、重点环节审计、合规审查 (seeds/003 §7(三), by 04-30; seeds/002 §10)
+	DocProducts AnnualDocKind = "products" // 产品（服务）种类及基本情况 (seeds/002 §8)
+	DocPartners AnnualDocKind = "partners" // 合作机构情况 (seeds/002 §11(二))
+)
+
+// AnnualDocKinds are the kinds in the order the page lists them.
+var AnnualDocKinds = []AnnualDocKind{DocBasic, DocAudit, DocProducts, DocPartners}
+
+// Label is the Chinese name.
+func (k AnnualDocKind) Label() string {
+	switch k {
+	case DocBasic:
+		return "年度基本信息及组织信息（全国指引第七条）"
+	case DocAudit:
+		return "年度审计报告及合规审查报告（全国指引第七条(三)、上海市指引第十条）"
+	case DocProducts:
+		return "产品（服务）种类及基本情况（上海市指引第八条）"
+	case DocPartners:
+		return "合作机构情况（上海市指引第十一条(二)）"
+	}
+	return string(k)
+}
+
+// ValidAnnualDocKind says k is one of the kinds.
+func ValidAnnualDocKind(k AnnualDocKind) bool {
+	for _, x := range AnnualDocKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// PresenceInput is what the portal holds of a platform's disclosures for a month: its
+// file (一户一档), its monthly figures and the yearly documents.
+type PresenceInput struct {
+	FileComplete  bool // name, address, legal representative, business scope filled in
+	Shareholders  int
+	People        int // directors, supervisors, senior managers
+	Staff         int // staff counted over the branches
+	CustodyBank   bool
+	Channels      int  // website, app … (信息系统)
+	Monthly       bool // the month's figures were reported
+	Quarterly     bool // the quarter's concentration, overdue and customer figures (in the monthly set)
+	Compensation  bool // a lender risk compensation / loss reserve is held
+	Docs          map[AnnualDocKind]bool
+	CreditRatings bool // the platform holds a credit rating
+}
+
+// DisclosurePresence maps what the portal holds onto the items of the seeds/002 table,
+// for CompletenessScore: an item is present when the data behind it is in the portal; the
+// 如有 items (credit rating, loss reserve) count as none when the platform has none.
+func DisclosurePresence(in PresenceInput) map[string]ItemPresence {
+	p := func(ok bool) ItemPresence {
+		if ok {
+			return ItemPresent
+		}
+		return ItemMissing
+	}
+	ifAny := func(ok bool) ItemPresence {
+		if ok {
+			return ItemPresent
+		}
+		return ItemNone
+	}
+	return map[string]ItemPresence{
+		"basic": p(in.FileComplete), "shareholders": p(in.Shareholders > 0), "governance": p(in.People > 0), "staff": p(in.Staff > 0),
+		"product_types": p(in.Docs[DocProducts]), "product_details": p(in.Docs[DocProducts]),
+		"transactions": p(in.Monthly), "balance": p(in.Monthly),
+		"concentration": p(in.Quarterly), "overdue": p(in.Quarterly), "customers": p(in.Quarterly),
+		"financials": p(in.Docs[DocAudit]), "custody": p(in.CustodyBank), "systems": p(in.Channels > 0),
+		"partners": p(in.Docs[DocPartners]), "credit_rating": ifAny(in.CreditRatings), "loss_reserve": ifAny(in.Compensation),
+	}
 }

@@ -86,6 +86,41 @@ func RetryJob(job int64) string                  { return "/admin/jobs/" + id(jo
 func RevokeAPIKey(key int64) string              { return "/admin/api-keys/" + id(key) + "/revoke" }
 func CalendarYear(year int) string               { return "/admin/calendar/" + strconv.Itoa(year) }
 
+// Disclosure supervision after filing (issue 11).
+
+const (
+	PlatformDisclosure     = "/platform/disclosure"
+	PlatformMonthly        = PlatformDisclosure + "/monthly"
+	PlatformMonthlyUpload  = PlatformMonthly + "/upload"
+	PlatformEvents         = PlatformDisclosure + "/events"
+	PlatformAnnualDocs     = PlatformDisclosure + "/annual"
+	PlatformAPITokens      = PlatformDisclosure + "/tokens"
+	DisclosureMonitor      = "/disclosure"
+	DisclosureMonitorXLSX  = "/disclosure.xlsx"
+	DisclosureScores       = "/disclosure/scores"
+	DisclosureEvents       = "/disclosure/events"
+	DisclosureRuleSettings = "/disclosure/rules"
+	APIPlatformMonthly     = "/api/v1/platform/monthly-reports"
+)
+
+func PlatformMonthlyForm(period string) string {
+	return PlatformMonthly + "/new?period=" + url.QueryEscape(period)
+}
+func PlatformMonthlyTemplate(period string) string {
+	return PlatformMonthly + "/template.xlsx?period=" + url.QueryEscape(period)
+}
+func PlatformMonthlyVersions(period string) string {
+	return PlatformMonthly + "/" + url.PathEscape(period)
+}
+func PlatformEvent(ev int64) string           { return PlatformEvents + "/" + id(ev) }
+func RevokePlatformAPIToken(t int64) string   { return PlatformAPITokens + "/" + id(t) + "/revoke" }
+func InstitutionDisclosure(inst int64) string { return Institution(inst) + "/disclosure" }
+func InstitutionIndicators(inst int64, period string) string {
+	return InstitutionDisclosure(inst) + "/" + url.PathEscape(period)
+}
+func InstitutionScore(inst int64) string { return InstitutionDisclosure(inst) + "/score" }
+func PublicDisclosure(inst int64) string { return "/register/" + id(inst) + "/disclosure" }
+
 // The officers' dashboards and the lists their figures link to.
 
 func Dashboard() string          { return "/dashboard" }

@@ -102,6 +102,8 @@ func (s *Server) routes() {
 	books := handlers.NewLoanBooks(s.store, files, s.sessions, s.clock)
 	mailPrefs := handlers.NewAccountMail(s.store, s.sessions, s.clock)
 	jobsAdm := handlers.NewJobs(s.store, s.sessions, s.clock)
+	disc := handlers.NewDisclosure(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
+	mon := handlers.NewDisclosureMonitor(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -128,6 +130,7 @@ func (s *Server) routes() {
 	s.get("/register", anyone, register.List, shared)
 	s.get("/register.csv", anyone, register.CSV, shared)
 	s.get("/register.xlsx", anyone, register.XLSX, shared)
+	s.get("/register/:id/disclosure", anyone, handlers.PublicDisclosure(s.store))
 
 	// Anyone, rate limited per address or API key: the open data API (issue 14 §3).
 	s.get("/api/v1/openapi.json", anyone, api.OpenAPI, api.Limit)
@@ -137,6 +140,11 @@ func (s *Server) routes() {
 	s.get("/api/v1/changes", anyone, api.Changes, api.Limit)
 	s.get("/api/v1/extracts", anyone, api.ExtractsIndex, api.Limit)
 	s.get("/api/v1/extracts/:date/:name", anyone, api.ExtractFile, api.Limit)
+
+	// Anyone holding a filed platform's API token (X-Platform-Token, checked by the
+	// handler; no session, so no CSRF token): the reporting API (issue 11).
+	s.route(http.MethodPost, "/api/v1/platform/monthly-reports", anyone, disc.APISubmitMonthly, api.Limit)
+	s.get("/api/v1/platform/monthly-reports/:period", anyone, disc.APIMonthly, api.Limit)
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
@@ -173,6 +181,20 @@ func (s *Server) routes() {
 	s.get("/platform/loanbooks/:id", platforms, books.Show)
 	s.get("/platform/loanbooks/:id/refused.xlsx", platforms, books.RefusedXLSX)
 
+	// Platforms after filing: disclosure reports (issue 11; seeds/003 §8, §10).
+	s.get("/platform/disclosure", platforms, disc.Home)
+	s.get("/platform/disclosure/monthly/new", platforms, disc.NewMonthly)
+	s.post("/platform/disclosure/monthly", platforms, disc.SubmitMonthly)
+	s.get("/platform/disclosure/monthly/template.xlsx", platforms, disc.Template)
+	s.post("/platform/disclosure/monthly/upload", platforms, limitBody(s.cfg.materialBodyLimit(), disc.UploadTemplate))
+	s.get("/platform/disclosure/monthly/:period", platforms, disc.Versions)
+	s.get("/platform/disclosure/events", platforms, disc.Events)
+	s.post("/platform/disclosure/events", platforms, disc.FileEvent)
+	s.post("/platform/disclosure/events/:id/close", platforms, disc.CloseEvent)
+	s.get("/platform/disclosure/tokens", platforms, disc.Tokens)
+	s.post("/platform/disclosure/tokens", platforms, disc.CreateToken)
+	s.post("/platform/disclosure/tokens/:id/revoke", platforms, disc.RevokeToken)
+
 	// Case files: the platform and the officers of the jurisdiction, never the admin.
 	s.get("/applications/:id", caseViewers, rv.Show)
 	s.get("/applications/:id/checklist", caseViewers, plat.Application)
@@ -204,6 +226,21 @@ func (s *Server) routes() {
 	s.post("/applications/:id/exit", reviewOfficers, rv.Exit)
 	s.get("/applications/:id/opinions/:oid/opinion.pdf", reviewOfficers, rv.OpinionPDF("opinion"))
 	s.get("/applications/:id/opinions/:oid/check.pdf", reviewOfficers, rv.OpinionPDF("check"))
+
+	// Officers of the review chain, after filing: disclosure supervision in their
+	// jurisdiction (issue 11).
+	s.get("/disclosure", reviewOfficers, mon.List)
+	s.get("/disclosure.xlsx", reviewOfficers, mon.XLSX)
+	s.get("/disclosure/events", reviewOfficers, mon.Events)
+	s.get("/disclosure/events.xlsx", reviewOfficers, mon.EventsXLSX)
+	s.get("/disclosure/scores", reviewOfficers, mon.Ranking)
+	s.get("/disclosure/rules", objectionReviewers, mon.Rules) // the city and the province choose the rule set
+	s.post("/disclosure/rules", objectionReviewers, mon.SetRules)
+	s.get("/disclosure/scores.xlsx", reviewOfficers, mon.RankingXLSX)
+	s.get("/institutions/:id/disclosure", reviewOfficers, mon.Institution)
+	s.get("/institutions/:id/disclosure/score", reviewOfficers, mon.Score)
+	s.get("/institutions/:id/disclosure/:period", reviewOfficers, mon.Indicators)
+	s.get("/institutions/:id/disclosure/:period/versions", reviewOfficers, mon.Versions)
 
 	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
 	s.get("/district", districts, q.Show)

@@ -25,6 +25,7 @@ type reportRow struct {
 	SubmittedAt          time.Time
 	DueAt                time.Time
 	Note                 string
+	UploadSHA256         string `gorm:"column:upload_sha256"`
 	CumulativeAmount     int64
 	CumulativeCount      int64
 	Balance              int64
@@ -59,7 +60,7 @@ func (r reportRow) model() models.MonthlyReport {
 	return models.MonthlyReport{
 		ID: r.ID, InstitutionID: r.InstitutionID, Version: r.Version, RuleSet: models.RuleSetID(r.RuleSet),
 		Source: models.ReportSource(r.Source), SubmittedBy: r.SubmittedBy, SubmitterName: r.SubmitterName, TokenID: r.TokenID,
-		SubmittedAt: r.SubmittedAt, DueAt: r.DueAt, Note: r.Note, PrevHash: r.PrevHash, Hash: r.Hash,
+		SubmittedAt: r.SubmittedAt, DueAt: r.DueAt, Note: r.Note, UploadSHA256: r.UploadSHA256, PrevHash: r.PrevHash, Hash: r.Hash,
 		Figures: models.MonthlyFigures{
 			Period:           periodOfKey(r.Period),
 			CumulativeAmount: models.Money(r.CumulativeAmount), CumulativeCount: r.CumulativeCount,
@@ -82,7 +83,7 @@ func rowOf(m models.MonthlyReport) reportRow {
 	return reportRow{
 		ID: m.ID, InstitutionID: m.InstitutionID, Period: f.Period.Key(), Version: m.Version, RuleSet: string(m.RuleSet),
 		Source: string(m.Source), SubmittedBy: m.SubmittedBy, TokenID: m.TokenID, SubmittedAt: m.SubmittedAt, DueAt: m.DueAt,
-		Note: m.Note, PrevHash: m.PrevHash, Hash: m.Hash,
+		Note: m.Note, UploadSHA256: m.UploadSHA256, PrevHash: m.PrevHash, Hash: m.Hash,
 		CumulativeAmount: int64(f.CumulativeAmount), CumulativeCount: f.CumulativeCount,
 		Balance: int64(f.Balance), BalanceCount: f.BalanceCount,
 		CumulativeLenders: f.CumulativeLenders, CumulativeBorrowers: f.CumulativeBorrowers,
@@ -185,7 +186,7 @@ func institutionRuleSet(db *gorm.DB, institutionID int64) (models.RuleSetID, err
 	if err != nil {
 		return "", err
 	}
-	return effectiveRuleSet(models.RuleSetID(row.Province), models.RuleSetID(row.City)), nil
+	return models.EffectiveRuleSet(models.RuleSetID(row.Province), models.RuleSetID(row.City)), nil
 }
 
 // RuleSetting is a division's own choice, "" when it has none.
@@ -242,6 +243,7 @@ type ReportInput struct {
 	Source        models.ReportSource
 	TokenID       *int64 // through the API
 	Note          string // why a correction was made
+	UploadSHA256  string // the uploaded template, when the figures came from one
 }
 
 // SubmitMonthlyReport writes a new version of the period's report in one transaction:
@@ -255,8 +257,21 @@ func (s *Store) SubmitMonthlyReport(ctx context.Context, a Actor, in ReportInput
 	if err != nil {
 		return nil, err
 	}
-	var out models.MonthlyReport
+	var out *models.MonthlyReport
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		out, err = submitReport(tx, cal, a, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// submitReport is SubmitMonthlyReport inside tx (also the demo seed's way in).
+func submitReport(tx *gorm.DB, cal *models.Calendar, a Actor, in ReportInput) (*models.MonthlyReport, error) {
+	var out models.MonthlyReport
+	err := func() error {
 		var inst models.Institution
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inst, in.InstitutionID).Error; err != nil {
 			return notFound(err, "机构")
@@ -271,10 +286,10 @@ func (s *Store) SubmitMonthlyReport(ctx context.Context, a Actor, in ReportInput
 		} else if pr != nil {
 			prev = &pr.Figures
 		}
-		if errs := checkMonthlyFigures(in.Figures, prev); len(errs) > 0 {
+		if errs := models.CheckMonthlyFigures(in.Figures, prev); len(errs) > 0 {
 			return &FigureErrors{Errors: errs}
 		}
-		due, err := monthlyReportDue(cal, rs, in.Figures.Period)
+		due, err := models.MonthlyReportDue(cal, rs, in.Figures.Period)
 		if err != nil {
 			return err
 		}
@@ -289,7 +304,7 @@ func (s *Store) SubmitMonthlyReport(ctx context.Context, a Actor, in ReportInput
 		}
 		m := models.MonthlyReport{
 			InstitutionID: inst.ID, Version: version, RuleSet: rs, Source: in.Source, TokenID: in.TokenID,
-			SubmittedAt: a.Now.UTC().Truncate(time.Microsecond), DueAt: due.AddDays(1).Start().UTC(), Note: in.Note,
+			SubmittedAt: a.Now.UTC().Truncate(time.Microsecond), DueAt: due.AddDays(1).Start().UTC(), Note: in.Note, UploadSHA256: in.UploadSHA256,
 			Figures: in.Figures, PrevHash: models.GenesisHash,
 		}
 		if a.User != nil {
@@ -309,7 +324,7 @@ func (s *Store) SubmitMonthlyReport(ctx context.Context, a Actor, in ReportInput
 		out = m
 		return audit(tx, a, "disclosure.monthly", fmt.Sprintf("institution:%d", inst.ID),
 			fmt.Sprintf("%s 第%d版 %s", in.Figures.Period, version, in.Source.Label()))
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}
@@ -337,4 +352,32 @@ func AsFigureErrors(err error) ([]models.FieldError, bool) {
 		return fe.Errors, true
 	}
 	return nil, false
+}
+
+// MonthlyDue is the due day of the institution's report for the period, under its rule set.
+func (s *Store) MonthlyDue(ctx context.Context, institutionID int64, p models.Period) (models.Date, models.RuleSetID, error) {
+	rs, err := s.InstitutionRuleSet(ctx, institutionID)
+	if err != nil {
+		return models.Date{}, "", err
+	}
+	cal, err := s.LoadCalendar(ctx)
+	if err != nil {
+		return models.Date{}, "", err
+	}
+	due, err := models.MonthlyReportDue(cal, rs, p)
+	return due, rs, err
+}
+
+// CheckReport applies the cross-checks to figures not yet submitted (the template's
+// confirmation step), against the latest version of the month before.
+func (s *Store) CheckReport(ctx context.Context, institutionID int64, f models.MonthlyFigures) ([]models.FieldError, error) {
+	prev, err := latestReport(s.db.WithContext(ctx), institutionID, f.Period.Prev())
+	if err != nil {
+		return nil, err
+	}
+	var pf *models.MonthlyFigures
+	if prev != nil {
+		pf = &prev.Figures
+	}
+	return models.CheckMonthlyFigures(f, pf), nil
 }

@@ -74,6 +74,7 @@ func TestBrowserLoanBook(t *testing.T) {
 	b.ExpectText("[data-testid=loanbook-caps]", "B-OVER", "自然人", "210,000.00", "200,000.00")
 	b.Screenshot("loanbook-1366")
 	b.Do(chromedp.EmulateViewport(390, 844))
+	fits(t, b, "the import page")
 	b.Screenshot("loanbook-390")
 	b.Do(chromedp.EmulateViewport(1366, 900))
 
@@ -103,6 +104,7 @@ func TestBrowserLoanBook(t *testing.T) {
 	b.ExpectText("[data-testid=loanbook-imports]", period.String(), "已完成")
 	b.Screenshot("loanbooks-list-1366")
 	b.Do(chromedp.EmulateViewport(390, 844))
+	fits(t, b, "the list of imports")
 	b.Screenshot("loanbooks-list-390")
 	b.Do(chromedp.EmulateViewport(1366, 900))
 
@@ -120,5 +122,14 @@ func TestBrowserLoanBook(t *testing.T) {
 	b.Open("/disclosure/mismatches")
 	if strings.Contains(b.Text("main"), "广州天河示例") {
 		t.Fatal("district2 sees a 天河区 institution's mismatch")
+	}
+}
+
+// fits fails when the page does not fit the viewport (phone_browser_test's measure).
+func fits(t *testing.T, b *browsertest.Browser, what string) {
+	t.Helper()
+	problems, err := chromedp.Run(b.Context(), chromedp.Evaluate[[]string](layoutProblems))
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("%s at 390 px: %v %v", what, problems, err)
 	}
 }

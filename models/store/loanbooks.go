@@ -202,7 +202,7 @@ func (s *Store) RunLoanBookImport(ctx context.Context, id int64, now func() time
 			return err
 		}
 		if !locked {
-			return nil
+			return ErrImportBusy
 		}
 		defer c.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(8311, $1::int)`, id)
 		var imp LoanBookImport
@@ -248,6 +248,10 @@ func (s *Store) RunLoanBookImport(ctx context.Context, id int64, now func() time
 		return runErr
 	})
 }
+
+// ErrImportBusy: another run holds the import (or a dead connection's lock is not yet
+// released); the job is tried again later.
+var ErrImportBusy = errors.New("the loan-book import is being run elsewhere")
 
 func (s *Store) failImport(ctx context.Context, id int64, t time.Time, msg string) error {
 	return s.db.WithContext(ctx).Model(&LoanBookImport{}).Where("id = ?", id).

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -194,5 +195,91 @@ func TestLoanBookRefusedRows(t *testing.T) {
 	// Another platform does not see the import.
 	if _, err := st.LoanBookImport(ctx, user(t, st, "platform2"), imp.ID); models.ErrorCode(err) != models.ENotFound {
 		t.Fatalf("other platform: %v", err)
+	}
+}
+
+// cancelReader ends its context after the first read: the server stopping mid-import.
+type cancelReader struct {
+	r      io.Reader
+	cancel func()
+}
+
+func (c *cancelReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p[:min(len(p), 512)])
+	c.cancel()
+	return n, err
+}
+
+// An import interrupted by the server stopping stays running with nothing loaded, and the
+// next run does it whole; after MaxImportAttempts interruptions it fails with a reason.
+func TestLoanBookImportResumes(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	u := user(t, st, "platform1")
+	loans := boundaryLoans()
+	var body bytes.Buffer
+	if err := models.WriteLoanBookCSV(&body, models.LoanSlice(loans)); err != nil {
+		t.Fatal(err)
+	}
+	now := func() time.Time { return t0 }
+	imp, err := st.CreateLoanBookImport(context.Background(), store.Actor{User: u, Now: t0}, bookPeriod, bookRef(body.Bytes(), models.KindCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	interrupt := func() {
+		for { // the last run's connection may hold the import's lock a moment longer
+			ctx, cancel := context.WithCancel(context.Background())
+			err := st.RunLoanBookImport(ctx, imp.ID, now, func(string) (io.ReadCloser, error) {
+				return io.NopCloser(&cancelReader{r: bytes.NewReader(body.Bytes()), cancel: cancel}), nil
+			})
+			cancel()
+			if !errors.Is(err, store.ErrImportBusy) {
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	interrupt()
+	got, _ := st.LoanBookImport(context.Background(), u, imp.ID)
+	if got.State != store.ImportRunning {
+		t.Fatalf("after the interruption: %+v", got)
+	}
+	if ids, _ := st.OpenLoanBookImports(context.Background()); len(ids) != 1 || ids[0] != imp.ID {
+		t.Fatalf("open imports %v", ids)
+	}
+	for err := store.ErrImportBusy; errors.Is(err, store.ErrImportBusy); time.Sleep(20 * time.Millisecond) {
+		err = st.RunLoanBookImport(context.Background(), imp.ID, now, fileOpener(body.Bytes()))
+		if err != nil && !errors.Is(err, store.ErrImportBusy) {
+			t.Fatal(err)
+		}
+	}
+	res, _, err := st.LoanBookResult(context.Background(), imp.ID, 10)
+	if err != nil || res == nil || res.Figures != models.LoanBookFigures(models.RuleSetNational, bookPeriod, loans).Figures {
+		t.Fatalf("resumed import: %v %+v", err, res)
+	}
+	// A finished import is not run again.
+	if err := st.RunLoanBookImport(context.Background(), imp.ID, now, func(string) (io.ReadCloser, error) {
+		t.Fatal("a finished import was opened again")
+		return nil, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+
+	again, err := st.CreateLoanBookImport(context.Background(), store.Actor{User: u, Now: t0}, bookPeriod, bookRef(body.Bytes(), models.KindCSV))
+	if err != nil {
+		t.Fatal(err)
+	}
+	imp = again
+	for range store.MaxImportAttempts {
+		interrupt()
+	}
+	for err := store.ErrImportBusy; errors.Is(err, store.ErrImportBusy); time.Sleep(20 * time.Millisecond) {
+		err = st.RunLoanBookImport(context.Background(), imp.ID, now, fileOpener(body.Bytes()))
+		if err != nil && !errors.Is(err, store.ErrImportBusy) {
+			t.Fatal(err)
+		}
+	}
+	got, _ = st.LoanBookImport(context.Background(), u, imp.ID)
+	if got.State != store.ImportFailed || !strings.Contains(got.Error, "多次中断") {
+		t.Fatalf("after %d interruptions: %+v", store.MaxImportAttempts, got)
 	}
 }

@@ -2,6 +2,7 @@ package jobs
 
 import (
 	"context"
+	"errors"
 	"io"
 	"time"
 
@@ -29,10 +30,14 @@ func (w *ImportLoanBook) Timeout(*river.Job[store.ImportLoanBookArgs]) time.Dura
 
 // Work runs the import from the stored file, checked against its SHA-256 first.
 func (w *ImportLoanBook) Work(ctx context.Context, job *river.Job[store.ImportLoanBookArgs]) error {
-	return w.Store.RunLoanBookImport(ctx, job.Args.ImportID, w.Clock, func(sum string) (io.ReadCloser, error) {
+	err := w.Store.RunLoanBookImport(ctx, job.Args.ImportID, w.Clock, func(sum string) (io.ReadCloser, error) {
 		if err := files.Verify(ctx, w.Files, sum); err != nil {
 			return nil, err
 		}
 		return w.Files.Open(ctx, sum)
 	})
+	if errors.Is(err, store.ErrImportBusy) {
+		return river.JobSnooze(30 * time.Second) // without spending an attempt
+	}
+	return err
 }

@@ -34,6 +34,11 @@ func (s *Server) jobs() []Job {
 		_, err := s.extracts.Ensure(ctx, now)
 		return err
 	}})
+	// Disclosure reminders before each due day and a notice once one is missed (issue 11).
+	all = append(all, Job{Name: "信息披露报送提醒", Run: func(ctx context.Context, now time.Time) error {
+		_, err := s.store.SendDisclosureReminders(ctx, now)
+		return err
+	}})
 	all = append(all, s.fileJobs()...)
 	return all
 }

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"portal/models"
+	"portal/views/components"
 )
 
 // Flash is a one-time message shown after a redirect.
@@ -56,9 +57,9 @@ func (s *Shell) Flashes() []Flash {
 
 type shellKey struct{}
 
-// WithShell stores the shell in ctx.
+// WithShell stores the shell in ctx, and its anti-forgery token for components.CSRF.
 func WithShell(ctx context.Context, s *Shell) context.Context {
-	return context.WithValue(ctx, shellKey{}, s)
+	return context.WithValue(components.WithCSRF(ctx, s.CSRF), shellKey{}, s)
 }
 
 // ShellFrom returns the request's shell, never nil.

@@ -140,6 +140,7 @@ func InstitutionIndicators(inst int64, period string) string {
 }
 func InstitutionScore(inst int64) string { return InstitutionDisclosure(inst) + "/score" }
 func PublicDisclosure(inst int64) string { return "/register/" + id(inst) + "/disclosure" }
+
 // Loan books (借款明细) and the checks computed from them (issue 11).
 
 const (

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"bytes"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -146,4 +149,39 @@ func TestPublicDisclosurePage(t *testing.T) {
 	if resp, _ := c.Get("/register/1/disclosure"); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("an institution not filed: %d", resp.StatusCode)
 	}
+}
+
+// A yearly document goes through the one upload intake: without a year it is refused
+// with the kind kept; with one it is listed with its due day.
+func TestDisclosureAnnualDocument(t *testing.T) {
+	env := webtest.New(t)
+	c := login(t, env, "platform5")
+	post := func(year string) (*http.Response, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("year", year)
+		_ = mw.WriteField("kind", "audit")
+		part, _ := mw.CreateFormFile("file", "2025年度审计报告.pdf")
+		_, _ = part.Write(pdfBody(4096, "audit"))
+		_ = mw.Close()
+		req, _ := http.NewRequest(http.MethodPost, env.Server.URL+"/platform/disclosure/annual?_csrf="+url.QueryEscape(c.CSRF()), &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		resp, err := c.HTTP.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp, string(b)
+	}
+	resp, body := post("")
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(body, "请填写报送年度") {
+		t.Fatalf("no year: %d", resp.StatusCode)
+	}
+	webtest.Contains(t, body, `<option value="audit" selected>`)
+	if resp, _ := post("2026"); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("upload: %d", resp.StatusCode)
+	}
+	_, body = c.Get("/platform/disclosure/annual")
+	webtest.Contains(t, body, "2025年度审计报告.pdf", "截止：2026-04-30（逾期上传）")
 }

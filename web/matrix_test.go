@@ -119,6 +119,8 @@ var authorization = []struct {
 	{"POST", "/platform/disclosure/monthly/upload", "L.FFFF", ""},
 	{"GET", "/platform/disclosure/monthly/:period", "L.FFFF", ""},
 	{"GET", "/platform/disclosure/events", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/annual", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/annual", "L.FFFF", ""},
 	{"GET", "/platform/disclosure/tokens", "L.FFFF", ""},
 	{"POST", "/platform/disclosure/tokens", "L.FFFF", ""},
 	{"POST", "/platform/disclosure/tokens/:id/revoke", "L.FFFF", ""},

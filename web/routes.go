@@ -191,6 +191,8 @@ func (s *Server) routes() {
 	s.get("/platform/disclosure/events", platforms, disc.Events)
 	s.post("/platform/disclosure/events", platforms, disc.FileEvent)
 	s.post("/platform/disclosure/events/:id/close", platforms, disc.CloseEvent)
+	s.get("/platform/disclosure/annual", platforms, disc.Annual)
+	s.post("/platform/disclosure/annual", platforms, limitBody(s.cfg.materialBodyLimit(), disc.UploadAnnual))
 	s.get("/platform/disclosure/tokens", platforms, disc.Tokens)
 	s.post("/platform/disclosure/tokens", platforms, disc.CreateToken)
 	s.post("/platform/disclosure/tokens/:id/revoke", platforms, disc.RevokeToken)

@@ -252,3 +252,23 @@ type PublicPeriod struct {
 	Version int
 	Values  []string
 }
+
+// AnnualDocRow is one uploaded yearly document.
+type AnnualDocRow struct {
+	Year     int
+	Kind     string
+	FileName string
+	Uploaded string
+	Deadline *components.Deadline
+	Late     bool
+}
+
+// AnnualPage is the platform's yearly documents with the upload form.
+type AnnualPage struct {
+	Rows        []AnnualDocRow
+	Obligations []Obligation
+	Kinds       []components.Option
+	Year        string
+	Kind        string
+	Errors      components.FieldErrors
+}

@@ -31,6 +31,7 @@ type DisclosureStore interface {
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	EventStore
 	TokenStore
+	AnnualStore
 	PlatformTokenByHash(ctx context.Context, hash string, now time.Time) (*store.PlatformToken, error)
 }
 

@@ -22,19 +22,22 @@ type MonitorStore interface {
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	AuditRecorder
 	EventStore
+	SuperviseStore
+	RuleSettingStore
 }
 
 // DisclosureMonitor serves the district, city and province officers' list of the filed
 // institutions of their jurisdiction (issue 11): who is late, who is missing a month, open
 // 48-hour events, indicators out of range.
 type DisclosureMonitor struct {
-	store MonitorStore
-	now   Clock
+	store    MonitorStore
+	sessions Sessions
+	now      Clock
 }
 
 // NewDisclosureMonitor builds the list handlers.
-func NewDisclosureMonitor(s MonitorStore, now Clock) *DisclosureMonitor {
-	return &DisclosureMonitor{store: s, now: now}
+func NewDisclosureMonitor(s MonitorStore, sess Sessions, now Clock) *DisclosureMonitor {
+	return &DisclosureMonitor{store: s, sessions: sess, now: now}
 }
 
 var monitorStatuses = []components.Option{

@@ -137,13 +137,13 @@ func (s ReportStatus) Label() string {
 func (s ReportStatus) Bad() bool { return s == ReportLate || s == ReportOverdue }
 
 // MonthlyReportStatus is the status of a period's report: first is when its first version
-// came in (nil: none), due its due day, filed the filing day (the first period reported
-// is the filing month's), today the day it is judged on.
+// came in (nil: none), due its due day, filed the filing day (the first period due is
+// the filing month's; one reported before is judged all the same), today the day it is
+// judged on.
 func MonthlyReportStatus(p Period, filed Date, first *time.Time, due, today Date) ReportStatus {
-	if p.Key() < PeriodOf(filed).Key() {
-		return ReportNotRequired
-	}
 	switch {
+	case first == nil && p.Key() < PeriodOf(filed).Key():
+		return ReportNotRequired
 	case first != nil && DateOf(*first).After(due):
 		return ReportLate
 	case first != nil:
@@ -200,3 +200,83 @@ func (e EventReport) Late() bool { return e.FiledAt.After(e.DueAt) }
 
 // Open says the event is not yet closed (处置完毕).
 func (e EventReport) Open() bool { return e.ClosedAt == nil }
+
+// AnnualDocKind is a yearly disclosure document the platform uploads.
+type AnnualDocKind string
+
+const (
+	DocBasic    AnnualDocKind = "basic"    // 基本信息及组织信息 (seeds/003 §7, by 01-10)
+	DocAudit    AnnualDocKind = "audit"    // 年度审计报告、重点环节审计、合规审查 (seeds/003 §7(三), by 04-30; seeds/002 §10)
+	DocProducts AnnualDocKind = "products" // 产品（服务）种类及基本情况 (seeds/002 §8)
+	DocPartners AnnualDocKind = "partners" // 合作机构情况 (seeds/002 §11(二))
+)
+
+// AnnualDocKinds are the kinds in the order the page lists them.
+var AnnualDocKinds = []AnnualDocKind{DocBasic, DocAudit, DocProducts, DocPartners}
+
+// Label is the Chinese name.
+func (k AnnualDocKind) Label() string {
+	switch k {
+	case DocBasic:
+		return "年度基本信息及组织信息（全国指引第七条）"
+	case DocAudit:
+		return "年度审计报告及合规审查报告（全国指引第七条(三)、上海市指引第十条）"
+	case DocProducts:
+		return "产品（服务）种类及基本情况（上海市指引第八条）"
+	case DocPartners:
+		return "合作机构情况（上海市指引第十一条(二)）"
+	}
+	return string(k)
+}
+
+// ValidAnnualDocKind says k is one of the kinds.
+func ValidAnnualDocKind(k AnnualDocKind) bool {
+	for _, x := range AnnualDocKinds {
+		if x == k {
+			return true
+		}
+	}
+	return false
+}
+
+// PresenceInput is what the portal holds of a platform's disclosures for a month: its
+// file (一户一档), its monthly figures and the yearly documents.
+type PresenceInput struct {
+	FileComplete  bool // name, address, legal representative, business scope filled in
+	Shareholders  int
+	People        int // directors, supervisors, senior managers
+	Staff         int // staff counted over the branches
+	CustodyBank   bool
+	Channels      int  // website, app … (信息系统)
+	Monthly       bool // the month's figures were reported
+	Quarterly     bool // the quarter's concentration, overdue and customer figures (in the monthly set)
+	Compensation  bool // a lender risk compensation / loss reserve is held
+	Docs          map[AnnualDocKind]bool
+	CreditRatings bool // the platform holds a credit rating
+}
+
+// DisclosurePresence maps what the portal holds onto the items of the seeds/002 table,
+// for CompletenessScore: an item is present when the data behind it is in the portal; the
+// 如有 items (credit rating, loss reserve) count as none when the platform has none.
+func DisclosurePresence(in PresenceInput) map[string]ItemPresence {
+	p := func(ok bool) ItemPresence {
+		if ok {
+			return ItemPresent
+		}
+		return ItemMissing
+	}
+	ifAny := func(ok bool) ItemPresence {
+		if ok {
+			return ItemPresent
+		}
+		return ItemNone
+	}
+	return map[string]ItemPresence{
+		"basic": p(in.FileComplete), "shareholders": p(in.Shareholders > 0), "governance": p(in.People > 0), "staff": p(in.Staff > 0),
+		"product_types": p(in.Docs[DocProducts]), "product_details": p(in.Docs[DocProducts]),
+		"transactions": p(in.Monthly), "balance": p(in.Monthly),
+		"concentration": p(in.Quarterly), "overdue": p(in.Quarterly), "customers": p(in.Quarterly),
+		"financials": p(in.Docs[DocAudit]), "custody": p(in.CustodyBank), "systems": p(in.Channels > 0),
+		"partners": p(in.Docs[DocPartners]), "credit_rating": ifAny(in.CreditRatings), "loss_reserve": ifAny(in.Compensation),
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 )
 
@@ -18,7 +19,14 @@ const (
 	KindPNG  FileKind = "png"
 	KindDOCX FileKind = "docx" // a zip with [Content_Types].xml and word/
 	KindXLSX FileKind = "xlsx" // a zip with [Content_Types].xml and xl/
+	// KindCSV is comma-separated text (UTF-8 or GB18030), accepted only where a form asks
+	// for it (the loan book): text with no NUL byte or other control character but tab,
+	// CR and LF, and a comma in its first line.
+	KindCSV FileKind = "csv"
 )
+
+// LoanBookKinds are the types a loan book (借款明细) may be uploaded as.
+var LoanBookKinds = []FileKind{KindCSV, KindXLSX}
 
 var kindInfo = map[FileKind]struct{ label, mime, ext string }{
 	KindPDF:  {"PDF", "application/pdf", ".pdf"},
@@ -27,6 +35,7 @@ var kindInfo = map[FileKind]struct{ label, mime, ext string }{
 	KindPNG:  {"PNG 图片", "image/png", ".png"},
 	KindDOCX: {"Word 文档（DOCX）", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ".docx"},
 	KindXLSX: {"Excel 表格（XLSX）", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ".xlsx"},
+	KindCSV:  {"CSV 文本", "text/csv; charset=utf-8", ".csv"},
 }
 
 // Label is the Chinese name of the kind.
@@ -124,6 +133,8 @@ func detectKind(name string, r io.ReaderAt, size int64, accepted []FileKind) (Fi
 			return "", Errorf(EInvalid, "文件「%s」是压缩包格式，但%s，无法确认为 OFD 或 Office 文档", name, err.Error())
 		}
 		return zipKind(names, unknown)
+	case slices.Contains(accepted, KindCSV) && looksLikeCSV(head):
+		return KindCSV, nil
 	}
 	return "", unknown
 }
@@ -192,3 +203,22 @@ func (b *budgetReader) ReadAt(p []byte, off int64) (int, error) {
 type errText string
 
 func (e errText) Error() string { return string(e) }
+
+// looksLikeCSV says the start of a file is comma-separated text: no control character but
+// tab, CR and LF, and a comma before the first line break. Only asked where CSV is
+// accepted, so a text file never passes as a material.
+func looksLikeCSV(head []byte) bool {
+	first := head
+	if i := bytes.IndexByte(head, '\n'); i >= 0 {
+		first = head[:i]
+	}
+	if !bytes.Contains(first, []byte(",")) {
+		return false
+	}
+	for _, b := range head {
+		if b < 0x20 && b != '\t' && b != '\r' && b != '\n' || b == 0x7F {
+			return false
+		}
+	}
+	return true
+}

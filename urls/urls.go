@@ -145,3 +145,16 @@ func InstitutionIndicators(inst int64, period string) string {
 }
 func InstitutionScore(inst int64) string { return InstitutionDisclosure(inst) + "/score" }
 func PublicDisclosure(inst int64) string { return "/register/" + id(inst) + "/disclosure" }
+
+// Loan books (借款明细) and the checks computed from them (issue 11).
+
+const (
+	LoanBooks           = "/platform/loanbooks"
+	LoanBookTemplateCSV = "/platform/loanbooks/template.csv"
+	LoanBookTemplateXLS = "/platform/loanbooks/template.xlsx"
+	DisclosureMismatch  = "/disclosure/mismatches"
+	DisclosureCaps      = "/disclosure/cap-violations"
+)
+
+func LoanBook(imp int64) string        { return LoanBooks + "/" + id(imp) }
+func LoanBookRefused(imp int64) string { return LoanBook(imp) + "/refused.xlsx" }

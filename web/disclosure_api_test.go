@@ -95,17 +95,17 @@ func TestPlatformAPIMatchesOpenAPI(t *testing.T) {
 	c := login(t, env, "platform5")
 	tok := platformToken(t, c)
 	figures := map[string]any{}
-	for k, v := range monthlyForm("2026-10") {
+	for k, v := range monthlyForm("2025-06") {
 		if k != "period" {
 			figures[k] = v[0]
 		}
 	}
 	figures["cumulative_count"] = 12000 // a JSON number reads as typed
 	// no token, a wrong token
-	if st, _ := call("POST", "/platform/monthly-reports", "", map[string]any{"period": "2026-10", "figures": figures}); st != 401 {
+	if st, _ := call("POST", "/platform/monthly-reports", "", map[string]any{"period": "2025-06", "figures": figures}); st != 401 {
 		t.Fatalf("no token: %d", st)
 	}
-	if st, _ := call("POST", "/platform/monthly-reports", "pt_"+strings.Repeat("0", 64), map[string]any{"period": "2026-10", "figures": figures}); st != 401 {
+	if st, _ := call("POST", "/platform/monthly-reports", "pt_"+strings.Repeat("0", 64), map[string]any{"period": "2025-06", "figures": figures}); st != 401 {
 		t.Fatalf("unknown token: %d", st)
 	}
 	// a contradiction: the same message as the form, by field
@@ -114,23 +114,23 @@ func TestPlatformAPIMatchesOpenAPI(t *testing.T) {
 		bad[k] = v
 	}
 	bad["top10_share"] = "120"
-	st, v := call("POST", "/platform/monthly-reports", tok, map[string]any{"period": "2026-10", "figures": bad})
+	st, v := call("POST", "/platform/monthly-reports", tok, map[string]any{"period": "2025-06", "figures": bad})
 	if st != 422 || !strings.Contains(v["fields"].(map[string]any)["top10_share"].(string), "不能超过 100%") {
 		t.Fatalf("bad figures: %d %v", st, v)
 	}
-	st, v = call("POST", "/platform/monthly-reports", tok, map[string]any{"period": "2026-10", "figures": figures})
-	if st != 201 || v["version"].(float64) != 1 || v["source"] != "api" || v["due_date"] != "2026-11-06" || v["late"] != true {
+	st, v = call("POST", "/platform/monthly-reports", tok, map[string]any{"period": "2025-06", "figures": figures})
+	if st != 201 || v["version"].(float64) != 1 || v["source"] != "api" || v["due_date"] != "2025-07-07" || v["late"] != true {
 		t.Fatalf("report: %d %v", st, v)
 	}
 	inst := *demoUser(t, env, "platform5").InstitutionID
-	f, ok, err := env.Store.DeclaredFigures(t.Context(), inst, models.Period{Year: 2026, Month: 10})
+	f, ok, err := env.Store.DeclaredFigures(t.Context(), inst, models.Period{Year: 2025, Month: 6})
 	if err != nil || !ok || f.CumulativeCount != 12000 || f.Top10Share != 850 {
 		t.Fatalf("declared: %v %v %+v", ok, err, f)
 	}
-	if st, v = call("GET", "/platform/monthly-reports/2026-10", tok, nil); st != 200 || v["figures"].(map[string]any)["balance"] != "300000000.00" {
+	if st, v = call("GET", "/platform/monthly-reports/2025-06", tok, nil); st != 200 || v["figures"].(map[string]any)["balance"] != "300000000.00" {
 		t.Fatalf("read back: %d %v", st, v)
 	}
-	if st, _ = call("GET", "/platform/monthly-reports/2026-09", tok, nil); st != 404 {
+	if st, _ = call("GET", "/platform/monthly-reports/2025-05", tok, nil); st != 404 {
 		t.Fatalf("unreported month: %d", st)
 	}
 	if st, _ = call("GET", "/platform/monthly-reports/2026-13", tok, nil); st != 400 {
@@ -145,7 +145,7 @@ func TestPlatformAPIMatchesOpenAPI(t *testing.T) {
 	if resp, _ := c.Submit(m[1], nil); resp.StatusCode != http.StatusSeeOther {
 		t.Fatalf("revoke: %d", resp.StatusCode)
 	}
-	if st, _ = call("GET", "/platform/monthly-reports/2026-10", tok, nil); st != 401 {
+	if st, _ = call("GET", "/platform/monthly-reports/2025-06", tok, nil); st != 401 {
 		t.Fatalf("revoked token: %d", st)
 	}
 	for _, r := range env.Web.Echo.Routes() {

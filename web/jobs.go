@@ -26,7 +26,7 @@ func (s *Server) setupJobs() error {
 	if links == "" {
 		links = s.cfg.base()
 	}
-	client, scheduled, err := jobs.NewClient(sqlDB, jobs.Deps{Store: s.store, Sweep: s.SweepFiles, Mail: sender,
+	client, scheduled, err := jobs.NewClient(sqlDB, jobs.Deps{Store: s.store, Files: s.files, Sweep: s.SweepFiles, Mail: sender,
 		// s.extracts is built with the routes, after this; the job reads it when it runs.
 		Extract: func(ctx context.Context, now time.Time) error { _, err := s.extracts.Ensure(ctx, now); return err },
 		BaseURL: links, Clock: s.clock, Log: s.log, Every: s.cfg.Ops.JobEvery})

@@ -21,8 +21,8 @@ var listPages = []struct {
 	paths []string
 }{
 	{"", []string{"/", "/guide", "/login", "/notices", "/register", "/verify"}},
-	{"platform1", []string{"/platform", "/platform/file", "/platform/applications", "/platform/notices", "/platform/file/history", "/inbox", "/certificates"}},
-	{"district1", []string{"/district", "/institutions", "/certificates", "/inbox"}},
+	{"platform1", []string{"/platform", "/platform/file", "/platform/applications", "/platform/notices", "/platform/file/history", "/inbox", "/certificates", "/platform/loanbooks"}},
+	{"district1", []string{"/district", "/institutions", "/certificates", "/inbox", "/disclosure/mismatches", "/disclosure/cap-violations"}},
 	{"city1", []string{"/city", "/city/complaints", "/institutions", "/city/window"}},
 	{"province1", []string{"/province", "/province/complaints", "/province/signoff", "/province/filing", "/certificates", "/institutions"}},
 	{"admin", []string{"/admin/users", "/admin/windows", "/admin/calendar"}},

@@ -108,10 +108,12 @@ func (s *Server) routes() {
 	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
+	checks := handlers.NewLoanBookChecks(s.store, s.clock)
+	books := handlers.NewLoanBooks(s.store, files, s.sessions, s.clock)
 	disc := handlers.NewDisclosure(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
 	mailPrefs := handlers.NewAccountMail(s.store, s.sessions, s.clock)
 	jobsAdm := handlers.NewJobs(s.store, s.sessions, s.clock)
-	mon := handlers.NewDisclosureMonitor(s.store, s.clock)
+	mon := handlers.NewDisclosureMonitor(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -140,6 +142,7 @@ func (s *Server) routes() {
 	s.get("/register", anyone, register.List, shared)
 	s.get("/register.csv", anyone, register.CSV, shared)
 	s.get("/register.xlsx", anyone, register.XLSX, shared)
+	s.get("/register/:id/disclosure", anyone, handlers.PublicDisclosure(s.store))
 
 	// Anyone, rate limited per address or API key: the open data API (issue 14 §3).
 	s.get("/api/v1/openapi.json", anyone, api.OpenAPI, api.Limit)
@@ -187,6 +190,13 @@ func (s *Server) routes() {
 	s.post("/platform/notices/:id/mirror", platforms, scope.SetMirror)
 	s.get("/platform/scope", platforms, scope.Show)
 	s.post("/platform/scope", platforms, limitBody(scopeBodyLimit, scope.Record))
+	// Loan books (借款明细): upload, background import with progress, the checks.
+	s.get("/platform/loanbooks", platforms, books.List)
+	s.post("/platform/loanbooks", platforms, limitBody(models.MaxLoanBookBytes+multipartSlack, books.Upload))
+	s.get("/platform/loanbooks/template.csv", platforms, books.TemplateCSV)
+	s.get("/platform/loanbooks/template.xlsx", platforms, books.TemplateXLSX)
+	s.get("/platform/loanbooks/:id", platforms, books.Show)
+	s.get("/platform/loanbooks/:id/refused.xlsx", platforms, books.RefusedXLSX)
 
 	// Platforms after filing: disclosure reports (issue 11; seeds/003 §8, §10).
 	s.get("/platform/disclosure", platforms, disc.Home)
@@ -198,6 +208,8 @@ func (s *Server) routes() {
 	s.get("/platform/disclosure/events", platforms, disc.Events)
 	s.post("/platform/disclosure/events", platforms, disc.FileEvent)
 	s.post("/platform/disclosure/events/:id/close", platforms, disc.CloseEvent)
+	s.get("/platform/disclosure/annual", platforms, disc.Annual)
+	s.post("/platform/disclosure/annual", platforms, limitBody(s.cfg.materialBodyLimit(), disc.UploadAnnual))
 	s.get("/platform/disclosure/tokens", platforms, disc.Tokens)
 	s.post("/platform/disclosure/tokens", platforms, disc.CreateToken)
 	s.post("/platform/disclosure/tokens/:id/revoke", platforms, disc.RevokeToken)
@@ -235,6 +247,10 @@ func (s *Server) routes() {
 	s.get("/institutions", officers, inst.List)
 	s.get("/institutions.xlsx", officers, inst.XLSX)
 	s.get("/institutions/:id", officers, inst.Show)
+	s.get("/disclosure/mismatches", reviewOfficers, checks.Mismatches)
+	s.get("/disclosure/mismatches.xlsx", reviewOfficers, checks.MismatchesXLSX)
+	s.get("/disclosure/cap-violations", reviewOfficers, checks.Caps)
+	s.get("/disclosure/cap-violations.xlsx", reviewOfficers, checks.CapsXLSX)
 	s.get("/institutions/:id/file", reviewOfficers, plat.OfficerFile)
 	s.get("/institutions/:id/file/history", reviewOfficers, plat.OfficerFileHistory)
 	s.post("/applications/:id/exit", reviewOfficers, rv.Exit)
@@ -247,6 +263,14 @@ func (s *Server) routes() {
 	s.get("/disclosure.xlsx", reviewOfficers, mon.XLSX)
 	s.get("/disclosure/events", reviewOfficers, mon.Events)
 	s.get("/disclosure/events.xlsx", reviewOfficers, mon.EventsXLSX)
+	s.get("/disclosure/scores", reviewOfficers, mon.Ranking)
+	s.get("/disclosure/rules", objectionReviewers, mon.Rules) // the city and the province choose the rule set
+	s.post("/disclosure/rules", objectionReviewers, mon.SetRules)
+	s.get("/disclosure/scores.xlsx", reviewOfficers, mon.RankingXLSX)
+	s.get("/institutions/:id/disclosure", reviewOfficers, mon.Institution)
+	s.get("/institutions/:id/disclosure/score", reviewOfficers, mon.Score)
+	s.get("/institutions/:id/disclosure/:period", reviewOfficers, mon.Indicators)
+	s.get("/institutions/:id/disclosure/:period/versions", reviewOfficers, mon.Versions)
 
 	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
 	s.get("/district", districts, q.Show)

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"gorm.io/gorm"
+
 	"context"
 	"sync"
 	"time"
@@ -70,12 +72,17 @@ func (s *Store) forgetCalendar() {
 }
 
 func (s *Store) readCalendar(ctx context.Context) (*models.Calendar, error) {
+	return readCalendarIn(s.db.WithContext(ctx))
+}
+
+// readCalendarIn reads the calendar through db (a transaction of the demo seed).
+func readCalendarIn(db *gorm.DB) (*models.Calendar, error) {
 	var years []calendarYear
-	if err := s.db.WithContext(ctx).Order("year").Find(&years).Error; err != nil {
+	if err := db.Order("year").Find(&years).Error; err != nil {
 		return nil, err
 	}
 	var days []calendarDay
-	if err := s.db.WithContext(ctx).Order("day").Find(&days).Error; err != nil {
+	if err := db.Order("day").Find(&days).Error; err != nil {
 		return nil, err
 	}
 	ys := make([]int, len(years))

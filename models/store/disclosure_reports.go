@@ -257,8 +257,21 @@ func (s *Store) SubmitMonthlyReport(ctx context.Context, a Actor, in ReportInput
 	if err != nil {
 		return nil, err
 	}
-	var out models.MonthlyReport
+	var out *models.MonthlyReport
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		out, err = submitReport(tx, cal, a, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// submitReport is SubmitMonthlyReport inside tx (also the demo seed's way in).
+func submitReport(tx *gorm.DB, cal *models.Calendar, a Actor, in ReportInput) (*models.MonthlyReport, error) {
+	var out models.MonthlyReport
+	err := func() error {
 		var inst models.Institution
 		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).First(&inst, in.InstitutionID).Error; err != nil {
 			return notFound(err, "机构")
@@ -311,7 +324,7 @@ func (s *Store) SubmitMonthlyReport(ctx context.Context, a Actor, in ReportInput
 		out = m
 		return audit(tx, a, "disclosure.monthly", fmt.Sprintf("institution:%d", inst.ID),
 			fmt.Sprintf("%s 第%d版 %s", in.Figures.Period, version, in.Source.Label()))
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}

@@ -95,7 +95,10 @@ func seedPublic(tx *gorm.DB) error {
 	if models.ErrorCode(err) == models.EInvalid {
 		return tx.RollbackTo("demo_filed").Error
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return seedDisclosure(tx, insts[demoFiledUSCC], users["platform5"], now)
 }
 
 // seedRegisterDetails gives the filed demo institution the custody bank and website the

@@ -82,9 +82,9 @@ type NavItem struct {
 func Nav(r models.Role) []NavItem {
 	switch r {
 	case models.RolePlatform:
-		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}, {"信息披露", "/platform/disclosure"}, {"披露日历", "/platform/dashboard"}}
+		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}, {"信息披露", "/platform/disclosure"}, {"披露日历", "/platform/dashboard"}, {"借款明细核查", "/platform/loanbooks"}}
 	case models.RoleDistrict:
-		return []NavItem{{"辖区概览", "/dashboard"}, {"待审队列", "/district"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}}
+		return []NavItem{{"辖区概览", "/dashboard"}, {"待审队列", "/district"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}, {"数据核查", "/disclosure/mismatches"}}
 	case models.RoleCity:
 		return []NavItem{{"全市概览", "/dashboard"}, {"待办队列", "/city"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}, {"举报核查", "/city/complaints"}, {"办理时限", "/city/deadlines"}}
 	case models.RoleProvince:

@@ -15,12 +15,14 @@ import (
 	"github.com/riverqueue/river/riverdriver/riverdatabasesql"
 
 	"portal/models/store"
+	"portal/models/store/files"
 	"portal/web/mail"
 )
 
 // Deps is what the workers need.
 type Deps struct {
 	Store   *store.Store
+	Files   files.Store                                    // the uploads, for the loan-book imports
 	Sweep   func(ctx context.Context, now time.Time) error // the file store's two sweeps
 	Extract func(ctx context.Context, now time.Time) error // the open data API's daily full extract
 	Mail    mail.Sender
@@ -66,8 +68,10 @@ func Setup(d Deps) (*river.Workers, []Scheduled) {
 		addScheduled[SweepFilesArgs](w, d, sweepFiles(d)),
 		addScheduled[OpenDataExtractArgs](w, d, openDataExtract(d)),
 		addScheduled[EarlyWarningArgs](w, d, earlyWarning(d)),
+		addScheduled[DisclosureRemindersArgs](w, d, disclosureReminders(d)),
 	}
 	river.AddWorker(w, &DeliverMail{Store: d.Store, Mail: d.Mail, BaseURL: d.BaseURL, Clock: d.Clock})
+	river.AddWorker(w, &ImportLoanBook{Store: d.Store, Files: d.Files, Clock: d.Clock})
 	scale := d.Every
 	if scale <= 0 {
 		scale = 1
@@ -96,7 +100,9 @@ func NewClient(db *sql.DB, d Deps) (*river.Client[*sql.Tx], []Scheduled, error) 
 		log = slog.Default()
 	}
 	client, err := river.NewClient(riverdatabasesql.New(db), &river.Config{
-		Queues:       map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4}},
+		Queues: map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: 4},
+			// Loan-book imports: each holds a connection and about 30 MB while it runs.
+			store.LoanBookQueue: {MaxWorkers: 2}},
 		Workers:      workers,
 		PeriodicJobs: periodicJobs,
 		MaxAttempts:  10, // River's backoff: about attempt⁴ seconds between tries

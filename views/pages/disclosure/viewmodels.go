@@ -175,3 +175,100 @@ type TokensPage struct {
 	NewToken string
 	APIPath  string
 }
+
+// InstitutionPage is an officer's view of one filed institution's disclosure.
+type InstitutionPage struct {
+	ID         int64
+	Name       string
+	RuleSet    string
+	Reports    []ReportRow
+	Events     []EventRow
+	ScoreHref  string
+	ExportHref string
+}
+
+// IndicatorsPage is one month's indicators of an institution.
+type IndicatorsPage struct {
+	Name       string
+	Period     string
+	Reported   bool
+	Indicators []models.Indicator
+	Figures    []FigureLine
+	Versions   string
+	Back       string
+}
+
+// FigureLine is one declared figure.
+type FigureLine struct{ Label, Value, Citation string }
+
+// ScorePage is an institution's completeness score with its breakdown.
+type ScorePage struct {
+	Name   string
+	Period string
+	Score  models.ScoreBreakdown
+	Back   string
+}
+
+// RankingRow is one line of a city's ranking.
+type RankingRow struct {
+	Rank                 int
+	Name, District, City string
+	Total                string
+	Href                 string
+}
+
+// RankingPage ranks the jurisdiction's filed platforms by completeness, per city.
+type RankingPage struct {
+	Period string
+	Rows   []RankingRow
+	Export string
+}
+
+// RulesPage lets a province or city officer choose the guideline for their division.
+type RulesPage struct {
+	Division  string
+	Level     string // 省 or 市
+	Current   string // the division's own choice, "" for none
+	Effective string
+	Options   []components.Option
+	Errors    components.FieldErrors
+}
+
+// PublicPage is the public disclosure page of a filed institution: figures and events,
+// no personal data.
+type PublicPage struct {
+	Name     string
+	USCC     string
+	RuleSet  string
+	Items    []models.FigureItem
+	Periods  []PublicPeriod
+	Events   []EventRow
+	Register string
+}
+
+// PublicPeriod is one month's latest figures.
+type PublicPeriod struct {
+	Period  string
+	Version int
+	Values  []string
+}
+
+// AnnualDocRow is one uploaded yearly document.
+type AnnualDocRow struct {
+	Year     int
+	Kind     string
+	FileName string
+	Uploaded string
+	Deadline *components.Deadline
+	Late     bool
+}
+
+// AnnualPage is the platform's yearly documents with the upload form.
+type AnnualPage struct {
+	Rows        []AnnualDocRow
+	Obligations []Obligation
+	Kinds       []components.Option
+	Year        string
+	Kind        string
+	Errors      components.FieldErrors
+}

@@ -1,0 +1,167 @@
+package handlers
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/labstack/echo/v4"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/views/pages/disclosure"
+)
+
+// LoanBookCheckStore is what the officers' loan-book lists need of the store.
+type LoanBookCheckStore interface {
+	LoanBookChecks(ctx context.Context, u *models.User, f store.LoanBookCheckFilter) ([]store.LoanBookCheck, error)
+	CapViolationList(ctx context.Context, u *models.User, f store.LoanBookCheckFilter, p models.Page) ([]store.CapViolationRow, int64, error)
+	Divisions(ctx context.Context) ([]models.Division, error)
+	AuditRecorder
+}
+
+// LoanBookChecks serves the officers' lists: 申报与测算不一致 and the cap violations.
+type LoanBookChecks struct {
+	store LoanBookCheckStore
+	now   Clock
+}
+
+// NewLoanBookChecks builds the officers' loan-book lists.
+func NewLoanBookChecks(s LoanBookCheckStore, now Clock) *LoanBookChecks {
+	return &LoanBookChecks{store: s, now: now}
+}
+
+func (h *LoanBookChecks) filter(c echo.Context, placeholder string) (store.LoanBookCheckFilter, disclosure.ChecksFilter, error) {
+	f := store.LoanBookCheckFilter{Query: c.QueryParam("q")}
+	if s := c.QueryParam("period"); s != "" {
+		if p, err := models.ParsePeriod(s); err == nil {
+			f.Period = p
+		}
+	}
+	f.DistrictID, _ = strconv.ParseInt(c.QueryParam("district"), 10, 64)
+	all, err := h.store.Divisions(c.Request().Context())
+	if err != nil {
+		return f, disclosure.ChecksFilter{}, err
+	}
+	return f, disclosure.ChecksFilter{Query: f.Query, Period: c.QueryParam("period"), DistrictID: c.QueryParam("district"),
+		Districts: districtOptions(all, CurrentUser(c)), Placeholder: placeholder}, nil
+}
+
+// mismatches are the periods whose declared figures differ from the loan book's, by the
+// pure rule (models.CompareFiguresOn over models.LoanBookFieldKeys).
+func (h *LoanBookChecks) mismatches(c echo.Context, f store.LoanBookCheckFilter) ([]disclosure.MismatchRow, error) {
+	checks, err := h.store.LoanBookChecks(c.Request().Context(), CurrentUser(c), f)
+	if err != nil {
+		return nil, err
+	}
+	var out []disclosure.MismatchRow
+	for _, ch := range checks {
+		diffs := models.CompareFiguresOn(ch.Declared, ch.Computed, models.LoanBookFieldKeys)
+		if len(diffs) == 0 {
+			continue
+		}
+		r := disclosure.MismatchRow{Institution: ch.InstitutionName, District: ch.DistrictName, Period: ch.Period.String()}
+		for _, d := range diffs {
+			r.Fields = append(r.Fields, d.Text)
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Mismatches is the list 申报与测算不一致 of the officer's jurisdiction.
+func (h *LoanBookChecks) Mismatches(c echo.Context) error {
+	f, fv, err := h.filter(c, "机构名称或统一社会信用代码")
+	if err != nil {
+		return err
+	}
+	rows, err := h.mismatches(c, f)
+	if err != nil {
+		return err
+	}
+	p := pageFrom(c)
+	total := int64(len(rows))
+	from := min(p.Offset(), len(rows))
+	to := min(from+p.Size, len(rows))
+	return Render(c, http.StatusOK, disclosure.Mismatches(disclosure.MismatchesPage{Filter: fv, Rows: rows[from:to],
+		Pager: pager(c, p, total), Export: exportOf(c, c.Path())}))
+}
+
+var mismatchColumns = []XLSXColumn{{"机构名称", 44}, {"所属区", 10}, {"报告期", 10}, {"不一致项目", 90}}
+
+// MismatchesXLSX exports the list with the page's filters, one row per differing item.
+func (h *LoanBookChecks) MismatchesXLSX(c echo.Context) error {
+	f, _, err := h.filter(c, "")
+	if err != nil {
+		return err
+	}
+	rows, err := h.mismatches(c, f)
+	if err != nil {
+		return err
+	}
+	x, err := NewXLSX("申报与测算不一致", mismatchColumns)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		for _, t := range r.Fields {
+			if err := x.Row(r.Institution, r.District, r.Period, t); err != nil {
+				x.Close()
+				return err
+			}
+		}
+	}
+	return exportList(c, h.store, h.now, x, "申报与测算不一致")
+}
+
+func capRow(r store.CapViolationRow) disclosure.CapRow {
+	return disclosure.CapRow{Institution: r.InstitutionName, District: r.DistrictName, Period: r.Period.String(), Borrower: r.BorrowerID,
+		Type: r.Type.Label(), Total: r.Total.String(), Cap: r.Cap.String(), Loans: r.Loans}
+}
+
+// Caps is the list of borrowers above their cap in the officer's jurisdiction.
+func (h *LoanBookChecks) Caps(c echo.Context) error {
+	f, fv, err := h.filter(c, "机构名称、信用代码或借款人编号")
+	if err != nil {
+		return err
+	}
+	p := pageFrom(c)
+	rows, total, err := h.store.CapViolationList(c.Request().Context(), CurrentUser(c), f, p)
+	if err != nil {
+		return err
+	}
+	page := disclosure.CapsPage{Filter: fv, Pager: pager(c, p, total), Export: exportOf(c, c.Path())}
+	for _, r := range rows {
+		page.Rows = append(page.Rows, capRow(r))
+	}
+	return Render(c, http.StatusOK, disclosure.Caps(page))
+}
+
+var capColumns = []XLSXColumn{{"机构名称", 44}, {"所属区", 10}, {"报告期", 10}, {"借款人编号", 20}, {"类型", 10},
+	{"借款余额合计（元）", 20}, {"上限（元）", 16}, {"笔数", 8}}
+
+// CapsXLSX exports the cap violations with the page's filters, page by page.
+func (h *LoanBookChecks) CapsXLSX(c echo.Context) error {
+	f, _, err := h.filter(c, "")
+	if err != nil {
+		return err
+	}
+	x, err := NewXLSX("借款余额超限", capColumns)
+	if err != nil {
+		return err
+	}
+	err = eachPage(func(p models.Page) (int, int64, error) {
+		rows, total, err := h.store.CapViolationList(c.Request().Context(), CurrentUser(c), f, p)
+		for _, r := range rows {
+			if err := x.Row(r.InstitutionName, r.DistrictName, r.Period.String(), r.BorrowerID, r.Type.Label(), r.Total.Yuan(), r.Cap.Yuan(), r.Loans); err != nil {
+				return 0, 0, err
+			}
+		}
+		return len(rows), total, err
+	})
+	if err != nil {
+		x.Close()
+		return err
+	}
+	return exportList(c, h.store, h.now, x, "单一借款人借款余额超限")
+}

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -89,7 +90,8 @@ func TestBrowserDashboards(t *testing.T) {
 	decide(t, env, app2.ID, [2]string{"platform2", "submit"}, [2]string{"district2", "pass"}, [2]string{"city1", "pass"}, [2]string{"city2", "confirm"})
 
 	// one filed institution reports October 2026 today, 2026-11-23: after its due day
-	// (the 5th working day of November, seeds/003 §8), so late
+	// (the 5th working day of November, 2026-11-06, seeds/003 §8), so late unless the demo
+	// data reported it before (the demo's months count back from the real date)
 	db, err := env.Store.SQLDB()
 	if err != nil {
 		t.Fatal(err)
@@ -99,10 +101,34 @@ func TestBrowserDashboards(t *testing.T) {
 		WHERE a.state = 'filed' ORDER BY f.id LIMIT 1`).Scan(&filedInst); err != nil {
 		t.Fatalf("no filed institution in the demo data: %v", err)
 	}
+	october := breachingMonth()
+	if sept, ok, err := env.Store.DeclaredFigures(context.Background(), filedInst, models.Period{Year: 2026, Month: 9}); err != nil {
+		t.Fatal(err)
+	} else if ok {
+		october = sept // consistent with the month before: cumulative figures never fall
+		october.Period = models.Period{Year: 2026, Month: 10}
+	}
 	if _, err := env.Store.SubmitMonthlyReport(context.Background(), store.Actor{Now: env.Clock.Now()},
-		store.ReportInput{InstitutionID: filedInst, Figures: breachingMonth(), Source: models.SourceForm}); err != nil {
+		store.ReportInput{InstitutionID: filedInst, Figures: october, Source: models.SourceForm}); err != nil {
 		t.Fatal(err)
 	}
+	// what each month's first submission says, against due days counted by hand from
+	// calendar-cn.md: 2026-10 by 2026-11-06, 2026-11 by 2026-12-07
+	statusOf := func(period int, dueDay string) string {
+		var late sql.NullBool
+		if err := db.QueryRow(`SELECT MIN(submitted_at) > ($2::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai'
+			FROM disclosure_reports WHERE institution_id = $1 AND period = $3`, filedInst, dueDay, period).Scan(&late); err != nil {
+			t.Fatal(err)
+		}
+		switch {
+		case !late.Valid:
+			return "待报送"
+		case late.Bool:
+			return "逾期报送"
+		}
+		return "按时报送"
+	}
+	wantOct, wantNov := statusOf(202610, "2026-11-06"), statusOf(202611, "2026-12-07")
 
 	b := browsertest.New(t, env.Server.URL)
 	// the platform's calendar: 2026-10 reported late; 2026-11 not yet due
@@ -118,8 +144,8 @@ func TestBrowserDashboards(t *testing.T) {
 	for _, r := range evalJS[[][]string](t, b, `[...document.querySelectorAll("[data-testid=calendar] tbody tr")].map(tr => [tr.children[1].innerText.trim(), tr.children[3].innerText.trim()])`) {
 		status[r[0]] = r[1]
 	}
-	if status["2026-10"] != "逾期报送" || status["2026-11"] != "待报送" {
-		t.Fatalf("calendar: 2026-10 %q, 2026-11 %q (filed %s)", status["2026-10"], status["2026-11"], filedOn)
+	if status["2026-10"] != wantOct || status["2026-11"] != wantNov {
+		t.Fatalf("calendar: 2026-10 %q, 2026-11 %q; want %q, %q (filed %s)", status["2026-10"], status["2026-11"], wantOct, wantNov, filedOn)
 	}
 	if filedOn > "2025-12" && status["2025-12"] == "逾期未报" {
 		t.Fatalf("a month before filing (%s) is called overdue", filedOn)
@@ -143,13 +169,17 @@ func TestBrowserDashboards(t *testing.T) {
 		b.ExpectText("h1", who.title+"：信息披露")
 		checkDashboard(t, b, who.user, "/dashboard/disclosure")
 		if who.user == "province1" {
-			// the one report of 2026-10 is counted, and not as on time
-			if got := tableCounts(t, b, "report-status"); got["逾期报送"] != 1 {
-				t.Fatalf("report status %v; want one 逾期报送", got)
+			// the one filed institution's 2026-10 is counted as its first submission says
+			if got := tableCounts(t, b, "report-status"); got[wantOct] != 1 || len(got) != 1 {
+				t.Fatalf("report status %v; want one %s", got, wantOct)
+			}
+			onTime := "0"
+			if wantOct == "按时报送" {
+				onTime = "1"
 			}
 			row := evalJS[[]string](t, b, `[...document.querySelectorAll("[data-testid=report-counts] tbody tr")].pop().innerText.split("\t").map(s => s.trim())`)
-			if len(row) != 4 || row[0] != "2026-10" || row[2] != "1" || row[3] != "0" {
-				t.Fatalf("on-time trend for 2026-10: %q", row)
+			if len(row) != 4 || row[0] != "2026-10" || row[2] != "1" || row[3] != onTime {
+				t.Fatalf("on-time trend for 2026-10: %q; want 1 reported, %s on time", row, onTime)
 			}
 		}
 		browserLogout(b)

@@ -112,6 +112,7 @@ type MonitorPage struct {
 	Pager      components.Pager
 	Export     string
 	PeriodErr  string
+	ShowRules  bool // the city and the province choose the rule set
 }
 
 // EventRow is one event report in a list.

@@ -86,6 +86,26 @@ func RetryJob(job int64) string                  { return "/admin/jobs/" + id(jo
 func RevokeAPIKey(key int64) string              { return "/admin/api-keys/" + id(key) + "/revoke" }
 func CalendarYear(year int) string               { return "/admin/calendar/" + strconv.Itoa(year) }
 
+// The officers' dashboards and the lists their figures link to.
+
+func Dashboard() string               { return "/dashboard" }
+func DashboardXLSX() string           { return "/dashboard.xlsx" }
+func DashboardDisclosure() string     { return "/dashboard/disclosure" }
+func DashboardDisclosureXLSX() string { return "/dashboard/disclosure.xlsx" }
+func PlatformDashboard() string       { return "/platform/dashboard" }
+func Notices() string                 { return "/notices" }
+func CityComplaints() string          { return "/city/complaints" }
+func ProvinceComplaints() string      { return "/province/complaints" }
+
+// Early warning (issue 12 §2).
+
+func Warnings() string                    { return "/warnings" }
+func WarningsXLSX() string                { return "/warnings.xlsx" }
+func WarningSettings() string             { return "/warnings/settings" }
+func WarningTask(task int64) string       { return "/warnings/" + id(task) }
+func CloseWarningTask(task int64) string  { return WarningTask(task) + "/close" }
+func WarningFile(task, file int64) string { return WarningTask(task) + "/files/" + id(file) }
+
 // Disclosure supervision after filing (issue 11).
 
 const (
@@ -120,11 +140,3 @@ func InstitutionIndicators(inst int64, period string) string {
 }
 func InstitutionScore(inst int64) string { return InstitutionDisclosure(inst) + "/score" }
 func PublicDisclosure(inst int64) string { return "/register/" + id(inst) + "/disclosure" }
-
-// The officers' dashboards and the lists their figures link to.
-
-func Dashboard() string          { return "/dashboard" }
-func DashboardXLSX() string      { return "/dashboard.xlsx" }
-func Notices() string            { return "/notices" }
-func CityComplaints() string     { return "/city/complaints" }
-func ProvinceComplaints() string { return "/province/complaints" }

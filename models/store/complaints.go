@@ -17,6 +17,7 @@ import (
 const (
 	FilesComplaint   = "complaint"
 	FilesScopeChange = "scope_change"
+	FilesWarningTask = "warning_task"
 )
 
 // FileComplaint records a complaint against a running notice, with its attachments, and

@@ -66,6 +66,7 @@ func Setup(d Deps) (*river.Workers, []Scheduled) {
 		addScheduled[SweepFilesArgs](w, d, sweepFiles(d)),
 		addScheduled[OpenDataExtractArgs](w, d, openDataExtract(d)),
 		addScheduled[DisclosureRemindersArgs](w, d, disclosureReminders(d)),
+		addScheduled[EarlyWarningArgs](w, d, earlyWarning(d)),
 	}
 	river.AddWorker(w, &DeliverMail{Store: d.Store, Mail: d.Mail, BaseURL: d.BaseURL, Clock: d.Clock})
 	scale := d.Every

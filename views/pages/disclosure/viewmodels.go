@@ -195,6 +195,8 @@ type IndicatorsPage struct {
 	Reported   bool
 	Indicators []models.Indicator
 	Figures    []FigureLine
+	Conditions []models.ConditionStatus // seeds/001 二 at the month end
+	CondErr    string
 	Versions   string
 	Back       string
 }

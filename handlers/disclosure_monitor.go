@@ -125,7 +125,8 @@ func (h *DisclosureMonitor) List(c echo.Context) error {
 	today := models.DateOf(h.now())
 	page := disclosure.MonitorPage{Title: "信息披露监测", Period: f.Period.String(), Status: string(f.Status), Statuses: monitorStatuses,
 		Missing: f.Missing, OpenEvents: f.OpenEvents, Breached: f.Breached, Query: f.Query, DistrictID: c.QueryParam("district"),
-		Districts: districtOptions(all, u), Pager: pager(c, p, total), Export: exportOf(c, urls.DisclosureMonitor), PeriodErr: perr}
+		Districts: districtOptions(all, u), Pager: pager(c, p, total), Export: exportOf(c, urls.DisclosureMonitor), PeriodErr: perr,
+		ShowRules: u.Role == models.RoleCity || u.Role == models.RoleProvince}
 	for _, r := range rows {
 		mr := disclosure.MonitorRow{InstitutionID: r.InstitutionID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			RuleSet: r.RuleSet.Label(), Status: r.Status, Deadline: monitorDeadline(cal, r, today), Missing: monthsText(r.Missing),

@@ -24,6 +24,7 @@ type SuperviseStore interface {
 	DisclosureScore(ctx context.Context, u *models.User, instID int64, p models.Period) (models.ScoreBreakdown, error)
 	ScoreRanking(ctx context.Context, u *models.User, p models.Period, now time.Time) ([]store.ScoreRow, error)
 	InstitutionClass(ctx context.Context, instID int64) (models.OperatingClass, error)
+	InstitutionFile(ctx context.Context, u *models.User, institutionID int64) (*models.InstitutionFile, error)
 }
 
 func (h *DisclosureMonitor) periodParam(c echo.Context, name string) models.Period {
@@ -104,6 +105,16 @@ func (h *DisclosureMonitor) Indicators(c echo.Context) error {
 		is := models.ComputeIndicatorsFor(models.IndicatorInput{Class: class, Cur: cur.Figures, Prev: prev,
 			CapViolations: -1, Filed: true})
 		page.Indicators = is.Items
+		file, err := h.store.InstitutionFile(ctx, CurrentUser(c), id)
+		if err != nil {
+			return err
+		}
+		st, err := models.FilingConditionsStatus(models.FilingStatusInput{Facts: file.FilingFacts(), Figures: cur.Figures, CrossProvinceBalance: -1})
+		if err != nil {
+			page.CondErr = models.ErrorMessage(err)
+		} else {
+			page.Conditions = st.Conditions
+		}
 		for _, it := range models.MonthlyItems {
 			page.Figures = append(page.Figures, disclosure.FigureLine{Label: it.Label, Value: it.Display(cur.Figures), Citation: it.Citation})
 		}

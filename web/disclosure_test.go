@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -184,4 +185,25 @@ func TestDisclosureAnnualDocument(t *testing.T) {
 	}
 	_, body = c.Get("/platform/disclosure/annual")
 	webtest.Contains(t, body, "2025年度审计报告.pdf", "截止：2026-04-30（逾期上传）")
+}
+
+// The officer's indicator page of a reported month shows drules' indicators and the filing
+// conditions recomputed at that month end.
+func TestDisclosureIndicatorsPage(t *testing.T) {
+	env := webtest.New(t)
+	p5 := login(t, env, "platform5")
+	if resp, _ := p5.Submit("/platform/disclosure/monthly", monthlyForm("2025-06")); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("submit: %d", resp.StatusCode)
+	}
+	inst := *demoUser(t, env, "platform5").InstitutionID
+	d3 := login(t, env, "district3")
+	resp, body := d3.Get("/institutions/" + strconv.FormatInt(inst, 10) + "/disclosure/2025-06")
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("indicators: %d", resp.StatusCode)
+	}
+	// the demo file has no operating class: the conditions say what they need rather than guess
+	webtest.Contains(t, body, "90天以上逾期率", "一般风险准备金", "备案条件（按月末数据重新计算", "请选择经营类别")
+	if resp, _ := login(t, env, "district1").Get("/institutions/" + strconv.FormatInt(inst, 10) + "/disclosure/2025-06"); resp.StatusCode != http.StatusNotFound {
+		t.Fatalf("another district: %d", resp.StatusCode)
+	}
 }

@@ -112,6 +112,7 @@ type MonitorPage struct {
 	Pager      components.Pager
 	Export     string
 	PeriodErr  string
+	ShowRules  bool // the city and the province choose the rule set
 }
 
 // EventRow is one event report in a list.
@@ -194,6 +195,8 @@ type IndicatorsPage struct {
 	Reported   bool
 	Indicators []models.Indicator
 	Figures    []FigureLine
+	Conditions []models.ConditionStatus // seeds/001 二 at the month end
+	CondErr    string
 	Versions   string
 	Back       string
 }

@@ -100,7 +100,7 @@ DROP INDEX institutions_district;
 
 -- search: name or USCC contains
 CREATE INDEX institutions_name_trgm ON institutions USING gin (name gin_trgm_ops);
-CREATE INDEX institutions_uscc_trgm ON institutions USING gin (uscc gin_trgm_ops);
+CREATE INDEX institutions_uscc_trgm ON institutions USING gin ((uscc::text) gin_trgm_ops);
 
 -- /notices: running first, then newest
 CREATE INDEX notices_listing ON notices ((status = 'active'), start_date, id);

@@ -80,7 +80,7 @@ func (s *Store) institutionQuery(ctx context.Context, u *models.User, f Institut
 	q := scopeInstitutionsDirect(s.db.WithContext(ctx).Table("institutions"), u)
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ?)", like, like)
+		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc::text ILIKE ?)", like, like)
 	}
 	if f.DistrictID != 0 {
 		q = q.Where("institutions.district_id = ?", f.DistrictID)

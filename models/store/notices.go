@@ -150,7 +150,7 @@ func noticeQuery(db *gorm.DB, f NoticeFilter) *gorm.DB {
 	q := db.Table("notices")
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where("notices.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc ILIKE ?)", like, like)
+		q = q.Where("notices.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc::text ILIKE ?)", like, like)
 	}
 	switch f.Status {
 	case "current":

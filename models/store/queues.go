@@ -170,7 +170,7 @@ func (s *Store) queueQuery(ctx context.Context, u *models.User, f QueueFilter) *
 	}
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where("applications.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc ILIKE ?)", like, like)
+		q = q.Where("applications.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc::text ILIKE ?)", like, like)
 	}
 	return q
 }

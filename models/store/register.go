@@ -28,7 +28,7 @@ func registerRows(db *gorm.DB, query string, st models.RegisterStatus) *gorm.DB 
 	}
 	if query = strings.TrimSpace(query); query != "" {
 		like := "%" + escapeLike(query) + "%"
-		q = q.Where("institutions.name ILIKE ? OR institutions.uscc ILIKE ? OR filings.filing_number ILIKE ?", like, like, like)
+		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc::text ILIKE ? OR filings.filing_number ILIKE ?)", like, like, like)
 	}
 	return q
 }

@@ -178,7 +178,7 @@ func (s *Store) submittedQuery(ctx context.Context, u *models.User, f AppFilter)
 		Where("applications.state <> 'draft'")
 	if t := strings.TrimSpace(f.Query); t != "" {
 		like := "%" + escapeLike(t) + "%"
-		q = q.Where("applications.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc ILIKE ?)", like, like)
+		q = q.Where("applications.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc::text ILIKE ?)", like, like)
 	}
 	if f.State != "" {
 		q = q.Where("applications.state = ?", f.State)

@@ -72,7 +72,9 @@ chaos: deps-test
 
 bench: deps-bench test-tools
 	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/
-	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal)$$' -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal|BenchmarkScaleLists)$$' -benchtime 3x ./...
+	@echo "省级规模：1k 与 5 万家机构下各官员列表及公示、名录（缓存未命中）的 req/s、比值、语句数与执行计划:"
+	$(GO) test -run '^$$' -bench '^BenchmarkScaleLists$$' -benchtime 1x -timeout 60m ./web/
 	@echo "上传到 S3 与上传到本地磁盘之比（同一次运行）:"
 	$(GO) test -run '^$$' -bench '^BenchmarkUploadS3VsLocal$$' -benchtime 3x ./models/store/files/
 	@echo "合格证明生成速度（公示列表 /notices 的 wrk 对比见上方 BenchmarkNoticesWrk）:"

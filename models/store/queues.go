@@ -178,7 +178,18 @@ func (s *Store) queueQuery(ctx context.Context, u *models.User, f QueueFilter) *
 // OnStatement calls fn after every SQL statement the store runs, with its text. Tests
 // use it to count the queries of a page.
 func (s *Store) OnStatement(name string, fn func(sql string)) error {
-	after := func(db *gorm.DB) { fn(db.Statement.SQL.String()) }
+	return s.onStatement(name, func(db *gorm.DB) { fn(db.Statement.SQL.String()) })
+}
+
+// OnStatementWithValues is OnStatement with the arguments written into the text, so the
+// benchmark can EXPLAIN the statement a page ran.
+func (s *Store) OnStatementWithValues(name string, fn func(sql string)) error {
+	return s.onStatement(name, func(db *gorm.DB) {
+		fn(db.Dialector.Explain(db.Statement.SQL.String(), db.Statement.Vars...))
+	})
+}
+
+func (s *Store) onStatement(name string, after func(db *gorm.DB)) error {
 	cb := s.db.Callback()
 	for _, reg := range []func(string, func(*gorm.DB)) error{
 		cb.Query().After("gorm:query").Register,

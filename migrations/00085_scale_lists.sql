@@ -79,9 +79,13 @@ CREATE INDEX applications_queue_city ON applications
 CREATE INDEX applications_queue_province ON applications
     (province_id, (COALESCE(due_date, 'infinity'::date)), state_since, id)
     WHERE state IN ('joint_review', 'objection_review', 'signoff');
--- one state, or one district of a city's or province's queue
+-- one state of a queue (?state=), or one district of a city's or province's queue
 CREATE INDEX applications_queue_state ON applications
     (district_id, state, (COALESCE(due_date, 'infinity'::date)), state_since, id);
+CREATE INDEX applications_queue_city_state ON applications
+    (city_id, state, (COALESCE(due_date, 'infinity'::date)), state_since, id);
+CREATE INDEX applications_queue_province_state ON applications
+    (province_id, state, (COALESCE(due_date, 'infinity'::date)), state_since, id);
 
 -- 已提交的申请 below each queue: newest submission first, never submitted (视为放弃) last.
 CREATE INDEX applications_submitted_district ON applications
@@ -111,6 +115,8 @@ CREATE INDEX filings_number_trgm ON filings USING gin (filing_number gin_trgm_op
 
 -- +goose Down
 DROP INDEX filings_number_trgm;
+DROP INDEX applications_queue_province_state;
+DROP INDEX applications_queue_city_state;
 DROP INDEX certificates_application;
 DROP INDEX filings_listing;
 DROP INDEX notices_listing;

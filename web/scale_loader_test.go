@@ -63,14 +63,14 @@ func loadScale(tb testing.TB, env *webtest.Env, n int) {
 	// passed, some none; the start of the state spread over two months
 	exec(`INSERT INTO applications (institution_id, type_code, state, version, balance, submitted_at, state_since,
 		    due_date, due_kind, due_label, created_at, updated_at)
-		SELECT i.id, 'p2p_acceptance', ($2::text[])[1 + i.id % array_length($2::text[], 1)], $3::int + 1, i.outstanding_balance,
+		SELECT i.id, 'p2p_acceptance', ($2::text[])[1 + (hashint8(i.id) & 2147483647) % array_length($2::text[], 1)], $3::int + 1, i.outstanding_balance,
 		       timestamptz '2026-09-01 09:00+08' + (i.id % 5000) * interval '17 minutes',
-		       timestamptz '2026-10-01 09:00+08' + (i.id % 4000) * interval '19 minutes',
-		       CASE WHEN i.id % 4 = 0 THEN NULL ELSE date '2026-11-05' + (i.id % 40)::int END,
-		       CASE WHEN i.id % 4 = 0 THEN '' ELSE 'working' END,
-		       CASE WHEN i.id % 4 = 0 THEN '' ELSE '审核办理期限' END,
+		       timestamptz '2026-10-01 09:00+08' + (h.v % 4000) * interval '19 minutes',
+		       CASE WHEN h.v % 4 = 0 THEN NULL ELSE date '2026-11-05' + (h.v % 40)::int END,
+		       CASE WHEN h.v % 4 = 0 THEN '' ELSE 'working' END,
+		       CASE WHEN h.v % 4 = 0 THEN '' ELSE '审核办理期限' END,
 		       timestamptz '2026-09-01 09:00+08', now()
-		  FROM institutions i WHERE i.id >= $1`, first, states, scaleDecisions)
+		  FROM institutions i, LATERAL (SELECT hashint8(i.id + 7919) & 2147483647 AS v) h WHERE i.id >= $1`, first, states, scaleDecisions)
 	loadScaleDecisions(tb, db, first)
 	exec(`INSERT INTO notices (application_id, institution_id, start_date, end_date, days, status, created_at, updated_at)
 		SELECT a.id, a.institution_id, date '2026-10-01' + (a.id % 50)::int, date '2026-10-01' + (a.id % 50)::int + 13, 14,

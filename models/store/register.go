@@ -16,10 +16,9 @@ const registerColumns = `institutions.id AS institution_id, institutions.name, i
 		c.status = 'revoked' AS revoked, c.revoked_at, COALESCE(c.revoked_reason, '') AS revoked_reason`
 
 func registerRows(db *gorm.DB, query string, st models.RegisterStatus) *gorm.DB {
-	q := db.Table("filings").Select(registerColumns).
-		Joins("JOIN institutions ON institutions.id = filings.institution_id").
-		Joins("JOIN divisions d ON d.id = institutions.district_id").
-		Joins("JOIN certificates c ON c.application_id = filings.application_id")
+	// the institution and its district are joined for the page's rows only
+	// (registerPageRows), so the capped count reads filings and certificates alone
+	q := db.Table("filings").Joins("JOIN certificates c ON c.application_id = filings.application_id")
 	switch st {
 	case models.RegisterValid:
 		q = q.Where("c.status <> ?", models.CertificateRevoked)
@@ -28,7 +27,7 @@ func registerRows(db *gorm.DB, query string, st models.RegisterStatus) *gorm.DB 
 	}
 	if query = strings.TrimSpace(query); query != "" {
 		like := "%" + escapeLike(query) + "%"
-		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc::text ILIKE ? OR filings.filing_number ILIKE ?)", like, like, like)
+		q = q.Where("(filings.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc::text ILIKE ?) OR filings.filing_number ILIKE ?)", like, like, like)
 	}
 	return q
 }
@@ -47,10 +46,16 @@ func registerKey(r *registerRow) []string { return []string{r.FilingDate.String(
 
 // RegisterPage is one page of the public register at s, newest filing first: a capped
 // count and the page. Public.
+func registerPageRows(q *gorm.DB) *gorm.DB {
+	return q.Select(registerColumns + ", filings.id AS filing_id").
+		Joins("JOIN institutions ON institutions.id = filings.institution_id").
+		Joins("JOIN divisions d ON d.id = institutions.district_id")
+}
+
 func (s *Store) RegisterPage(ctx context.Context, query string, st models.RegisterStatus, at models.Seek) ([]models.RegisterEntry, models.PageInfo, error) {
 	db := s.db.WithContext(ctx)
 	base := func() *gorm.DB { return registerRows(db, query, st) }
-	rows, info, err := seekPage(db, base, func(q *gorm.DB) *gorm.DB { return q.Select(registerColumns + ", filings.id AS filing_id") },
+	rows, info, err := seekPage(db, base, registerPageRows,
 		registerOrder, at, registerKey)
 	out := make([]models.RegisterEntry, len(rows))
 	for i, r := range rows {
@@ -73,7 +78,7 @@ func (s *Store) RegisterFiltered(ctx context.Context, query string, st models.Re
 		return nil, 0, err
 	}
 	var rows []models.RegisterEntry
-	err := registerRows(s.db.WithContext(ctx), query, st).Order(registerOrder.order(false)).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	err := registerPageRows(registerRows(s.db.WithContext(ctx), query, st)).Order(registerOrder.order(false)).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
 }
 
@@ -85,6 +90,6 @@ func (s *Store) RegisterAll(ctx context.Context, query string) ([]models.Registe
 // RegisterAllFiltered is RegisterAll with the status filter.
 func (s *Store) RegisterAllFiltered(ctx context.Context, query string, st models.RegisterStatus) ([]models.RegisterEntry, error) {
 	var rows []models.RegisterEntry
-	err := registerRows(s.db.WithContext(ctx), query, st).Order(registerOrder.order(false)).Limit(10000).Scan(&rows).Error
+	err := registerPageRows(registerRows(s.db.WithContext(ctx), query, st)).Order(registerOrder.order(false)).Limit(10000).Scan(&rows).Error
 	return rows, err
 }

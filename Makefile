@@ -42,7 +42,7 @@ endef
 FUZZTIME    ?= 10s
 FUZZMINTIME ?= 2s
 
-.PHONY: chaos run test bench fuzz deps-run deps-test deps-bench generate check-generated build test-tools
+.PHONY: vendor-js chaos run test bench fuzz deps-run deps-test deps-bench generate check-generated build test-tools
 
 run: deps-run build
 	./var/bin/portal serve
@@ -104,6 +104,15 @@ deps-test:
 
 deps-bench:
 	$(call install_missing,$(BENCH_DEPS))
+
+# The vendored scripts (static/js/vendor/README.md), fetched again from the npm registry
+# at their pinned versions and checked against the committed hashes.
+vendor-js:
+	@tmp=$$(mktemp -d) && cd $$tmp && npm pack --silent echarts@6.0.0 axe-core@4.11.0 >/dev/null && \
+	  mkdir e a && tar xzf echarts-6.0.0.tgz -C e && tar xzf axe-core-4.11.0.tgz -C a && cd $(CURDIR) && \
+	  cp $$tmp/e/package/dist/echarts.min.js static/js/vendor/echarts-6.0.0.min.js && \
+	  cp $$tmp/a/package/axe.min.js web/browsertest/axe/axe-4.11.0.min.js && rm -rf $$tmp && \
+	  sha256sum -c static/js/vendor/SHA256SUMS
 
 generate:
 	$(GO) tool templ generate

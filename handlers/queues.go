@@ -34,8 +34,8 @@ func NewQueues(s QueueStore, now Clock) *Queues { return &Queues{store: s, now: 
 
 var queueTexts = map[models.Role][2]string{
 	models.RoleDistrict: {"待审队列", "本区网贷机构提交或补正后重新提交的整改验收申请，以及等待机构补正的申请；逾期和期限最近的排在最前。"},
-	models.RoleCity:     {"全市概览", "区级审核通过待市级初验、待专责小组审定，以及小额机构提出异议待复核的申请；逾期和期限最近的排在最前。"},
-	models.RoleProvince: {"全省概览", "待收余额 " + models.LargeScaleText + "及以上待省市联合验收或异议复核的申请，以及公示期满待省级审定的申请。"},
+	models.RoleCity:     {"待办队列", "区级审核通过待市级初验、待专责小组审定，以及小额机构提出异议待复核的申请；逾期和期限最近的排在最前。"},
+	models.RoleProvince: {"待办队列", "待收余额 " + models.LargeScaleText + "及以上待省市联合验收或异议复核的申请，以及公示期满待省级审定的申请。"},
 }
 
 // Show is the queue of the signed-in officer's role, with its filters (state, district,

@@ -83,3 +83,11 @@ func AdminUser(user int64, action string) string { return "/admin/users/" + id(u
 func AdminUserReset(user int64) string           { return AdminUser(user, "reset") }
 func RevokeAPIKey(key int64) string              { return "/admin/api-keys/" + id(key) + "/revoke" }
 func CalendarYear(year int) string               { return "/admin/calendar/" + strconv.Itoa(year) }
+
+// The officers' dashboards and the lists their figures link to.
+
+func Dashboard() string          { return "/dashboard" }
+func DashboardXLSX() string      { return "/dashboard.xlsx" }
+func Notices() string            { return "/notices" }
+func CityComplaints() string     { return "/city/complaints" }
+func ProvinceComplaints() string { return "/province/complaints" }

@@ -27,8 +27,8 @@ func TestBrowserLoginEachRole(t *testing.T) {
 	}{
 		{"platform1", models.RolePlatform, "/platform", "广州天河示例网络借贷信息中介服务有限公司"},
 		{"district1", models.RoleDistrict, "/district", "待审队列"},
-		{"city1", models.RoleCity, "/city", "全市概览"},
-		{"province1", models.RoleProvince, "/province", "全省概览"},
+		{"city1", models.RoleCity, "/city", "待办队列"},
+		{"province1", models.RoleProvince, "/province", "待办队列"},
 		{"admin", models.RoleAdmin, "/admin/users", "用户管理"},
 	}
 	for _, h := range homes {

@@ -107,6 +107,8 @@ var authorization = []struct {
 	{"GET", "/certificates/:id/pdf", "L****F", ""},
 	{"GET", "/certificates/:id/evidence/:file", "L****F", ""},
 
+	{"GET", "/dashboard", "LF...F", ""},
+	{"GET", "/dashboard.xlsx", "LF...F", ""},
 	{"GET", "/institutions", "LF....", ""},
 	{"GET", "/institutions.xlsx", "LF....", ""},
 	{"GET", "/institutions/:id", "LF****", "LFN..."},

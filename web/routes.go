@@ -173,6 +173,9 @@ func (s *Server) routes() {
 	s.get("/certificates/:id/evidence/:file", caseViewers, certs.Evidence)
 
 	// Officers of the review chain: the institution file (一户一档), exits, opinions.
+	dash := handlers.NewDashboards(s.store, s.clock)
+	s.get("/dashboard", reviewOfficers, dash.Show)
+	s.get("/dashboard.xlsx", reviewOfficers, dash.XLSX)
 	s.get("/institutions", officers, inst.List)
 	s.get("/institutions.xlsx", officers, inst.XLSX)
 	s.get("/institutions/:id", officers, inst.Show)

@@ -80,11 +80,11 @@ func Nav(r models.Role) []NavItem {
 	case models.RolePlatform:
 		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}}
 	case models.RoleDistrict:
-		return []NavItem{{"待审队列", "/district"}, {"辖区机构", "/institutions"}}
+		return []NavItem{{"辖区概览", "/dashboard"}, {"待审队列", "/district"}, {"辖区机构", "/institutions"}}
 	case models.RoleCity:
-		return []NavItem{{"全市概览", "/city"}, {"辖区机构", "/institutions"}, {"举报核查", "/city/complaints"}, {"办理时限", "/city/deadlines"}}
+		return []NavItem{{"全市概览", "/dashboard"}, {"待办队列", "/city"}, {"辖区机构", "/institutions"}, {"举报核查", "/city/complaints"}, {"办理时限", "/city/deadlines"}}
 	case models.RoleProvince:
-		return []NavItem{{"全省概览", "/province"}, {"辖区机构", "/institutions"}, {"省级审定", "/province/signoff"}, {"合格证明", "/certificates"}, {"备案登记", "/province/filing"}}
+		return []NavItem{{"全省概览", "/dashboard"}, {"待办队列", "/province"}, {"辖区机构", "/institutions"}, {"省级审定", "/province/signoff"}, {"合格证明", "/certificates"}, {"备案登记", "/province/filing"}}
 	case models.RoleAdmin:
 		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"办理时限", "/admin/deadlines"}, {"决定记录校验", "/admin/chain"}}
 	}

@@ -78,7 +78,8 @@ func loadScale(tb testing.TB, env *webtest.Env, n int) {
 		  FROM applications a WHERE a.institution_id >= $1 AND a.state IN ('public_notice', 'signoff', 'certified', 'filed')`, first)
 	exec(`INSERT INTO certificates (serial, application_id, institution_id, province_id, name, uscc, issue_date,
 		    authority1, authority2, fingerprint, status, issued_by, created_at, updated_at)
-		SELECT '粤-2026-S' || lpad(a.id::text, 8, '0'), a.id, a.institution_id, i.province_id, i.name, i.uscc,
+		SELECT '粤-2026-S' || lpad(a.id::text, 8, '0'), a.id, a.institution_id,
+		       (SELECT c.parent_id FROM divisions d JOIN divisions c ON c.id = d.parent_id WHERE d.id = i.district_id), i.name, i.uscc,
 		       date '2026-11-01' + (a.id % 20)::int, '广东省地方金融监督管理局', '广州市地方金融监督管理局',
 		       encode(sha256(a.id::text::bytea), 'hex'), 'valid', (SELECT id FROM users WHERE username = 'province1'), now(), now()
 		  FROM applications a JOIN institutions i ON i.id = a.institution_id

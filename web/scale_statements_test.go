@@ -8,6 +8,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+
 	"portal/web/webtest"
 )
 
@@ -136,5 +138,54 @@ func TestOfficerPagesRunAsManyStatementsAtAnySize(t *testing.T) {
 		if small[k] != large[k] || small[k] == 0 {
 			t.Errorf("%s: %d statements on the demo data, %d with 400 more institutions", k, small[k], large[k])
 		}
+	}
+}
+
+// TestListsPageByCursor follows the pager's links of the institution list from the first
+// page to the end and back, and refuses a forged cursor with a 422 page, never a 500.
+func TestListsPageByCursor(t *testing.T) {
+	env := webtest.New(t)
+	loadScale(t, env, 400)
+	c := env.Client(t)
+	c.Login("district1", webtest.DemoPassword)
+	seen := map[string]bool{}
+	path, pages := "/institutions", 0
+	for path != "" {
+		resp, body := c.Get(path)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: %d", path, resp.StatusCode)
+		}
+		d := doc(t, body)
+		d.Find("table.list tbody tr").Each(func(_ int, s *goquery.Selection) {
+			name := strings.TrimSpace(s.Find("td").First().Text())
+			if seen[name] {
+				t.Errorf("%s shown twice (page %d, %s)", name, pages+1, path)
+			}
+			seen[name] = true
+		})
+		pages++
+		next, _ := d.Find("[data-testid=pager-next]").Attr("href")
+		if next != "" {
+			next = "/institutions" + next
+		}
+		path = next
+		if pages > 20 {
+			t.Fatal("the pager never ends")
+		}
+	}
+	var total int
+	db, _ := env.Store.SQLDB()
+	_ = db.QueryRow("SELECT count(*) FROM institutions WHERE district_id = (SELECT id FROM divisions WHERE code = '440106')").Scan(&total)
+	if len(seen) != total || pages < 2 {
+		t.Fatalf("%d institutions over %d pages, the district has %d", len(seen), pages, total)
+	}
+	for _, q := range []string{"/institutions?after=x", "/district?aafter=%E4%B8%AD", "/district?before=" + strings.Repeat("A", 3000),
+		"/institutions?before=WyJhIl0"} {
+		if resp, _ := c.Get(q); resp.StatusCode != http.StatusUnprocessableEntity {
+			t.Errorf("%s: %d, want 422", q, resp.StatusCode)
+		}
+	}
+	if resp, _ := env.Client(t).Get("/notices?after=x"); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Errorf("/notices with a forged cursor: %d", resp.StatusCode)
 	}
 }

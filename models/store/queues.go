@@ -181,6 +181,16 @@ func (s *Store) OnStatement(name string, fn func(sql string)) error {
 	return s.onStatement(name, func(db *gorm.DB) { fn(db.Statement.SQL.String()) })
 }
 
+// onStatement registers after on every statement callback; a dry run (gorm builds a
+// subquery passed as an argument that way, without sending it) is not a statement.
+func (s *Store) onStatementAfter(after func(db *gorm.DB)) func(db *gorm.DB) {
+	return func(db *gorm.DB) {
+		if !db.DryRun {
+			after(db)
+		}
+	}
+}
+
 // OnStatementWithValues is OnStatement with the arguments written into the text, so the
 // benchmark can EXPLAIN the statement a page ran.
 func (s *Store) OnStatementWithValues(name string, fn func(sql string)) error {
@@ -189,7 +199,8 @@ func (s *Store) OnStatementWithValues(name string, fn func(sql string)) error {
 	})
 }
 
-func (s *Store) onStatement(name string, after func(db *gorm.DB)) error {
+func (s *Store) onStatement(name string, fn func(db *gorm.DB)) error {
+	after := s.onStatementAfter(fn)
 	cb := s.db.Callback()
 	for _, reg := range []func(string, func(*gorm.DB)) error{
 		cb.Query().After("gorm:query").Register,

@@ -111,12 +111,14 @@ CREATE INDEX notices_listing ON notices ((status = 'active'), start_date, id);
 -- /register: newest filing first, with its certificate's status
 CREATE INDEX filings_listing ON filings (filing_date, id);
 CREATE INDEX certificates_application ON certificates (application_id);
+CREATE INDEX certificates_revoked ON certificates (application_id) WHERE status = 'revoked';
 CREATE INDEX filings_number_trgm ON filings USING gin (filing_number gin_trgm_ops);
 
 -- +goose Down
 DROP INDEX filings_number_trgm;
 DROP INDEX applications_queue_province_state;
 DROP INDEX applications_queue_city_state;
+DROP INDEX certificates_revoked;
 DROP INDEX certificates_application;
 DROP INDEX filings_listing;
 DROP INDEX notices_listing;

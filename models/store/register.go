@@ -16,14 +16,17 @@ const registerColumns = `institutions.id AS institution_id, institutions.name, i
 		c.status = 'revoked' AS revoked, c.revoked_at, COALESCE(c.revoked_reason, '') AS revoked_reason`
 
 func registerRows(db *gorm.DB, query string, st models.RegisterStatus) *gorm.DB {
-	// the institution and its district are joined for the page's rows only
-	// (registerPageRows), so the capped count reads filings and certificates alone
-	q := db.Table("filings").Joins("JOIN certificates c ON c.application_id = filings.application_id")
+	// The certificate, the institution and its district are joined for the page's rows
+	// only (registerPageRows): the status is a semi-join on the few revoked
+	// certificates (index certificates_revoked), so the capped count reads filings
+	// alone. An application has one certificate (a revoked one ends its path).
+	q := db.Table("filings")
+	const revoked = "EXISTS (SELECT 1 FROM certificates r WHERE r.application_id = filings.application_id AND r.status = 'revoked')"
 	switch st {
 	case models.RegisterValid:
-		q = q.Where("c.status <> ?", models.CertificateRevoked)
+		q = q.Where("NOT " + revoked)
 	case models.RegisterRevoked:
-		q = q.Where("c.status = ?", models.CertificateRevoked)
+		q = q.Where(revoked)
 	}
 	if query = strings.TrimSpace(query); query != "" {
 		like := "%" + escapeLike(query) + "%"
@@ -48,6 +51,7 @@ func registerKey(r *registerRow) []string { return []string{r.FilingDate.String(
 // count and the page. Public.
 func registerPageRows(q *gorm.DB) *gorm.DB {
 	return q.Select(registerColumns + ", filings.id AS filing_id").
+		Joins("JOIN certificates c ON c.application_id = filings.application_id").
 		Joins("JOIN institutions ON institutions.id = filings.institution_id").
 		Joins("JOIN divisions d ON d.id = institutions.district_id")
 }

@@ -42,9 +42,11 @@ endef
 FUZZTIME    ?= 10s
 FUZZMINTIME ?= 2s
 
-.PHONY: vendor-js chaos run test bench fuzz deps-run deps-test deps-bench generate check-generated build test-tools
+.PHONY: vendor-js chaos run test bench fuzz deps-run deps-test deps-bench generate check-generated build test-tools mailpit
 
-run: deps-run build
+# Without PORTAL_SMTP_HOST, `portal serve` starts the local Mailpit built here and prints
+# its web address, so the demo's mail can be read (issue 13 §2).
+run: deps-run build var/bin/mailpit
 	./var/bin/portal serve
 
 build:
@@ -57,7 +59,14 @@ var/bin/versitygw: tools/go.mod
 	@mkdir -p var/bin
 	@[ -x $@ ] || { echo "构建 S3 测试服务器 versitygw（只需一次）…"; cd tools && $(GO) build -o ../$@ github.com/versity/versitygw/cmd/versitygw; }
 
-test-tools: var/bin/versitygw
+# Mailpit, the local mail server of `make run` and of the mail tests (web/webtest.Mailpit).
+var/bin/mailpit: tools/go.mod
+	@mkdir -p var/bin
+	@[ -x $@ ] || { echo "构建本地邮件服务器 Mailpit（只需一次）…"; cd tools && $(GO) build -o ../$@ github.com/axllent/mailpit; }
+
+mailpit: var/bin/mailpit
+
+test-tools: var/bin/versitygw var/bin/mailpit
 
 test: deps-test check-generated test-tools
 	$(GO) vet ./...

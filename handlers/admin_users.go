@@ -24,6 +24,7 @@ type AdminStore interface {
 	CreateUser(ctx context.Context, a store.Actor, n store.NewUser) (*models.User, error)
 	SetDisabled(ctx context.Context, a store.Actor, id int64, disabled bool) error
 	ResetPassword(ctx context.Context, a store.Actor, id int64, hash string) error
+	SetUserEmail(ctx context.Context, a store.Actor, userID int64, email string) error
 	Divisions(ctx context.Context) ([]models.Division, error)
 	AllInstitutions(ctx context.Context) ([]models.Institution, error)
 	LockedClients(ctx context.Context, usernames []string, now time.Time) (map[string]int, error)
@@ -134,7 +135,7 @@ func (h *Admin) CreateUser(c echo.Context) error {
 	form := admin.UserFormPage{
 		Username: strings.TrimSpace(c.FormValue("username")), DisplayName: strings.TrimSpace(c.FormValue("display_name")),
 		Role: c.FormValue("role"), InstitutionID: c.FormValue("institution_id"), DivisionID: c.FormValue("division_id"),
-		Errors: components.FieldErrors{},
+		Email: strings.TrimSpace(c.FormValue("email")), Errors: components.FieldErrors{},
 	}
 	role := models.Role(form.Role)
 	if !usernamePattern.MatchString(form.Username) {
@@ -149,6 +150,11 @@ func (h *Admin) CreateUser(c echo.Context) error {
 		form.Errors["role"] = "请选择角色"
 	}
 	n := store.NewUser{Username: form.Username, DisplayName: form.DisplayName, Role: role, MustChangePassword: true}
+	if email, err := models.NormalizeEmail(form.Email); err != nil {
+		form.Errors["email"] = models.ErrorMessage(err)
+	} else {
+		n.Email = email
+	}
 	instID, _ := strconv.ParseInt(form.InstitutionID, 10, 64)
 	divID, _ := strconv.ParseInt(form.DivisionID, 10, 64)
 	switch {

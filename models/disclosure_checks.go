@@ -115,6 +115,25 @@ func CheckMonthlyFigures(cur MonthlyFigures, prev *MonthlyFigures) []FieldError 
 		}
 	}
 
+	// Pigeonhole bounds on the shares of n current borrowers: the largest holds at least
+	// 1/n of the balance, the top ten at least 10/n, and the top ten together at most ten
+	// times the largest. One basis point per share absorbs the rounding to 0.01%.
+	if n, b := val("current_borrowers"), val("balance"); n > 10 && b > 0 {
+		top, big := val("top10_share"), val("largest_borrower_share")
+		if n < int64(Hundred) && big >= 0 && big <= int64(Hundred) && big*n < int64(Hundred)-n {
+			add("largest_borrower_share", "当期借款人数量为 %d 人，最大单一借款人待还金额占比至少应为 1/%d（约 %s），收到 %s（%s）",
+				n, n, Ratio(int64(Hundred)/n), show("largest_borrower_share", big), citeDefs+"2.4.6、2.4.9")
+		}
+		if n < 10*int64(Hundred) && top >= 0 && top <= int64(Hundred) && top*n < 10*int64(Hundred)-n {
+			add("top10_share", "当期借款人数量为 %d 人，前十大借款人待还金额占比至少应为 10/%d（约 %s），收到 %s（%s）",
+				n, n, Ratio(10*int64(Hundred)/n), show("top10_share", top), citeDefs+"2.4.6、2.4.8")
+		}
+		if big >= 0 && top <= int64(Hundred) && top > 10*big+10 {
+			add("top10_share", "前十大借款人待还金额占比（%s）超过最大单一借款人待还金额占比（%s）的 10 倍：前十大借款人每户均不超过最大单一借款人（%s）",
+				show("top10_share", top), show("largest_borrower_share", big), citeDefs+"2.4.8、2.4.9")
+		}
+	}
+
 	if prev != nil && prev.Period.Valid() && prev.Period.Key() < cur.Period.Key() {
 		out = append(out, checkAgainstPrevious(cur, *prev)...)
 	}

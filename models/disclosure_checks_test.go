@@ -30,6 +30,16 @@ func TestCheckMonthlyFiguresConsistent(t *testing.T) {
 	if errs := CheckMonthlyFigures(cur, &prev); len(errs) != 0 {
 		t.Fatalf("consistent figures refused:\n%s", FieldErrorsText(errs))
 	}
+	// Bounds met exactly: 1/100 = 1.00% largest with rounding, top ten 10 × 6.00% + 0.10%.
+	edge := baseFigures(t)
+	edge.LargestBorrowerShare, edge.Top10Share = 99, 999
+	edge2 := baseFigures(t)
+	edge2.Top10Share = 6010
+	for _, f := range []MonthlyFigures{edge, edge2} {
+		if errs := CheckMonthlyFigures(f, nil); len(errs) != 0 {
+			t.Errorf("figures on the bounds refused:\n%s", FieldErrorsText(errs))
+		}
+	}
 	if errs := CheckMonthlyFigures(MonthlyFigures{Period: Period{2026, 1}}, nil); len(errs) != 0 {
 		t.Fatalf("an empty platform's zeros refused:\n%s", FieldErrorsText(errs))
 	}
@@ -76,6 +86,12 @@ func TestCheckMonthlyFiguresContradictions(t *testing.T) {
 			[]string{"当期借款人数量（121 人）", "借贷余额笔数（120 笔）"}},
 		{"ten borrowers or fewer: top ten are all", func(f *MonthlyFigures) { f.CurrentBorrowers = 8 }, "top10_share",
 			[]string{"当期借款人数量为 8 人", "应为 100%", "35.00%"}},
+		{"largest below 1/n of 100 borrowers", func(f *MonthlyFigures) { f.LargestBorrowerShare = 98; f.Top10Share = 980 }, "largest_borrower_share",
+			[]string{"当期借款人数量为 100 人", "至少应为 1/100（约 1.00%）", "收到 0.98%", "2.4.6、2.4.9"}},
+		{"top ten below 10/n of 100 borrowers", func(f *MonthlyFigures) { f.LargestBorrowerShare = 98; f.Top10Share = 980 }, "top10_share",
+			[]string{"至少应为 10/100（约 10.00%）", "收到 9.80%"}},
+		{"top ten above ten times the largest", func(f *MonthlyFigures) { f.Top10Share = 6011 }, "top10_share",
+			[]string{"前十大借款人待还金额占比（60.11%）超过最大单一借款人待还金额占比（6.00%）的 10 倍"}},
 		{"nil balance with a share", func(f *MonthlyFigures) {
 			f.Balance, f.BalanceCount, f.RelatedBalance, f.RelatedCount, f.Overdue90Amount, f.Overdue90Count = 0, 0, 0, 0, 0, 0
 			f.OverdueCount, f.OverdueAmount, f.CurrentBorrowers = 0, 0, 0
@@ -151,4 +167,23 @@ func TestCheckMonthlyFiguresAgainstPrevious(t *testing.T) {
 	if errs := CheckMonthlyFigures(bad, nil); len(errs) != 1 || errs[0].Field != "period" {
 		t.Errorf("invalid period: %s", FieldErrorsText(errs))
 	}
+}
+
+func FuzzCheckMonthlyFigures(f *testing.F) {
+	f.Add(int64(1000), int64(10), int64(500), int64(5), int64(3500), int64(600), int64(20), int64(3), int64(-1))
+	f.Add(int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0), int64(0))
+	f.Fuzz(func(t *testing.T, cum, cumN, bal, balN, top, big, borrowers, m90N, prevCum int64) {
+		cur := MonthlyFigures{Period: Period{2026, 9}, CumulativeAmount: Money(cum), CumulativeCount: cumN, Balance: Money(bal),
+			BalanceCount: balN, Top10Share: Ratio(top), LargestBorrowerShare: Ratio(big), CurrentBorrowers: borrowers,
+			CumulativeBorrowers: borrowers, Overdue90Count: m90N, OverdueCount: m90N}
+		prev := MonthlyFigures{Period: Period{2026, 8}, CumulativeAmount: Money(prevCum)}
+		for _, e := range CheckMonthlyFigures(cur, &prev) {
+			if _, ok := MonthlyFigureFieldOf(e.Field); !ok && e.Field != "period" {
+				t.Fatalf("error on unknown field %q", e.Field)
+			}
+			if e.Err == nil || e.Err.Message == "" || e.Err.Code != EInvalid {
+				t.Fatalf("bad error %+v", e)
+			}
+		}
+	})
 }

@@ -82,8 +82,9 @@ func ChangeReportDue(cal *Calendar, rs RuleSetID, occurred Date, major bool) (Da
 	return dueAfter(cal, ChangeRule(rs, major), occurred)
 }
 
-// EventReportDue is the instant by which a major event of 003 §10 must be disclosed: 48
-// clock hours after it occurred, holidays included (calendar-cn.md).
+// EventReportDue is the instant by which a major event of 003 §10, of the institution or
+// one of its branches, must be disclosed: 48 clock hours after it occurred, holidays
+// included (calendar-cn.md).
 func EventReportDue(occurredAt time.Time) time.Time {
 	return occurredAt.Add(EventReportHours * time.Hour)
 }
@@ -205,12 +206,31 @@ func CheckMajorEventReport(r MajorEventReport) []FieldError {
 type DisclosureObligation struct {
 	Kind        DisclosureKind
 	Name        string
-	Covers      string // what it reports on: 2026-09, 2026年第3季度, 2025年度
-	Period      Period // the month (monthly), the quarter's last month (quarterly), or {year-1, 12} (annual)
-	Due         Date   // zero while pending
-	PendingYear int    // the year whose calendar the due date waits for; 0 if known
-	Rule        string // 每月前 5 个工作日内 …
+	Covers      string       // what it reports on: 2026-09, 2026年第3季度, 2025年度
+	Period      Period       // the month (monthly), the quarter's last month (quarterly), or {year-1, 12} (annual)
+	Due         Date         // zero while pending
+	PendingYear int          // the year whose calendar the due date waits for; 0 if known
+	Rule        string       // 每月前 5 个工作日内 …
+	DayKind     DeadlineKind // how NewDeadline counts the days left
 	Clause      string
+}
+
+// OnTime reports whether a submission on submitted met the obligation; known is false
+// while the due date is pending (a submission is then not shown to be late).
+func (o DisclosureObligation) OnTime(submitted Date) (onTime, known bool) {
+	if o.PendingYear != 0 || o.Due.IsZero() {
+		return true, false
+	}
+	return !submitted.After(o.Due), true
+}
+
+// Deadline is how the obligation reads on today (还剩 N 个工作日 / 已逾期 N 天), by
+// NewDeadline; a pending due date returns the calendar's pending refusal.
+func (o DisclosureObligation) Deadline(cal *Calendar, today Date) (Deadline, error) {
+	if o.PendingYear != 0 {
+		return Deadline{}, errYearNotPublished(o.PendingYear)
+	}
+	return NewDeadline(cal, o.DayKind, o.Due, today)
 }
 
 // DueText is the due date as shown, or 待定：须待 N 年法定节假日安排公布.
@@ -243,15 +263,15 @@ func DisclosureObligations(cal *Calendar, rs RuleSetID, year int) ([]DisclosureO
 	if due, ok := AnnualBasicDue(rs, year); ok {
 		b := r.AnnualBasic
 		out = append(out, DisclosureObligation{Kind: b.Kind, Name: b.Name, Covers: fmt.Sprintf("%d年度", year),
-			Period: Period{year - 1, 12}, Due: due, Rule: b.Text, Clause: b.Clause})
+			Period: Period{year - 1, 12}, Due: due, Rule: b.Text, DayKind: b.DeadlineKind(), Clause: b.Clause})
 	}
 	a := r.AnnualAudit
 	out = append(out, DisclosureObligation{Kind: a.Kind, Name: a.Name, Covers: fmt.Sprintf("%d年度", year-1),
-		Period: Period{year - 1, 12}, Due: AnnualAuditDue(rs, year), Rule: a.Text, Clause: a.Clause})
+		Period: Period{year - 1, 12}, Due: AnnualAuditDue(rs, year), Rule: a.Text, DayKind: a.DeadlineKind(), Clause: a.Clause})
 	for p, last := (Period{year - 1, 12}), (Period{year, 11}); p.Key() <= last.Key(); p = p.Next() {
 		due, err := MonthlyReportDue(cal, rs, p)
 		if err := add(DisclosureObligation{Kind: r.Monthly.Kind, Name: r.Monthly.Name, Covers: p.String(), Period: p,
-			Rule: r.Monthly.Text, Clause: r.Monthly.Clause}, due, err); err != nil {
+			Rule: r.Monthly.Text, DayKind: r.Monthly.DeadlineKind(), Clause: r.Monthly.Clause}, due, err); err != nil {
 			return nil, err
 		}
 	}
@@ -259,7 +279,7 @@ func DisclosureObligations(cal *Calendar, rs RuleSetID, year int) ([]DisclosureO
 		for _, p := range []Period{{year - 1, 12}, {year, 3}, {year, 6}, {year, 9}} {
 			due, err := QuarterlyReportDue(rs, p)
 			if err := add(DisclosureObligation{Kind: q.Kind, Name: q.Name, Covers: QuarterLabel(p), Period: p,
-				Rule: q.Text, Clause: q.Clause}, due, err); err != nil {
+				Rule: q.Text, DayKind: q.DeadlineKind(), Clause: q.Clause}, due, err); err != nil {
 				return nil, err
 			}
 		}

@@ -226,3 +226,49 @@ func TestDisclosureObligations(t *testing.T) {
 		t.Errorf("want 12 monthly dates pending 2027, got %d", pending)
 	}
 }
+
+func TestObligationDayKindAndOnTime(t *testing.T) {
+	cal := OfficialCalendar()
+	nat, _ := DisclosureObligations(cal, RuleSetNational, 2026)
+	for _, o := range nat {
+		want := DeadlineNatural // fixed days (003 §7)
+		if o.Kind == DisclosureMonthly {
+			want = DeadlineWorking // 003 §8 working days
+		}
+		if o.DayKind != want {
+			t.Errorf("%s %s: day kind %s", o.Kind, o.Covers, o.DayKind)
+		}
+		if o.Covers == "2026-09" {
+			if ok, known := o.OnTime(d(t, "2026-10-13")); !ok || !known {
+				t.Errorf("on the due day is in time")
+			}
+			if ok, _ := o.OnTime(d(t, "2026-10-14")); ok {
+				t.Errorf("the day after is late")
+			}
+			// On 2026-10-09: 10-10 (Sat 调休), 10-12, 10-13 are left.
+			if dl, err := o.Deadline(cal, d(t, "2026-10-09")); err != nil || dl.Left != 3 || dl.String() != "还剩 3 个工作日" {
+				t.Errorf("deadline on 10-09: %+v %v", dl, err)
+			}
+		}
+	}
+	sh, _ := DisclosureObligations(cal, RuleSetShanghai, 2026)
+	for _, o := range sh {
+		if o.DayKind != DeadlineNatural {
+			t.Errorf("Shanghai %s: fixed day or natural days, got %s", o.Kind, o.DayKind)
+		}
+	}
+	n27, _ := DisclosureObligations(cal, RuleSetNational, 2027)
+	for _, o := range n27 {
+		if o.PendingYear != 0 {
+			if ok, known := o.OnTime(d(t, "2027-12-31")); !ok || known {
+				t.Errorf("pending due date cannot show a submission late")
+			}
+			if _, err := o.Deadline(cal, d(t, "2027-01-02")); err == nil {
+				t.Errorf("pending deadline computed")
+			} else if y, ok := MissingCalendarYear(err); !ok || y != 2027 {
+				t.Errorf("pending error: %v", err)
+			}
+			break
+		}
+	}
+}

@@ -64,6 +64,19 @@ func Overdue90(rs RuleSetID, l Loan, asOf Date) (principal Money, counts bool) {
 	return p, true
 }
 
+// LoanBalance is l's part of the balance (借贷余额) under rs: its unpaid principal;
+// under Shanghai less what was compensated, never below nil (DisclosureRuleSet.BalanceClause).
+func LoanBalance(rs RuleSetID, l Loan) Money {
+	b := l.Outstanding
+	if DisclosureRules(rs).BalanceDeductsCompensated && l.Compensated > 0 {
+		b -= l.Compensated
+	}
+	if b < 0 {
+		return 0
+	}
+	return b
+}
+
 // Single-borrower caps (seeds/000 十; plan 1 五(三)): "借款人为自然人的，上限原则上不超过
 // 人民币20万元；借款人为法人或其他组织的，上限原则上不超过人民币100万元". 不超过 includes
 // the figure itself.

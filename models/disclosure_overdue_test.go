@@ -68,6 +68,20 @@ func TestOverdue90InstalmentAndCompensation(t *testing.T) {
 	}
 }
 
+func TestLoanBalance(t *testing.T) {
+	l := Loan{Outstanding: 100_000 * OneYuan, Compensated: 30_000 * OneYuan}
+	if got := LoanBalance(RuleSetNational, l); got != 100_000*OneYuan {
+		t.Errorf("003 att. 2.4.3 total balance: %v", got)
+	}
+	if got := LoanBalance(RuleSetShanghai, l); got != 70_000*OneYuan {
+		t.Errorf("002 table 交易余额 应扣除代偿: %v", got)
+	}
+	l.Compensated = 120_000 * OneYuan
+	if got := LoanBalance(RuleSetShanghai, l); got != 0 {
+		t.Errorf("never negative: %v", got)
+	}
+}
+
 func TestOverdue(t *testing.T) {
 	asOf := d(t, "2026-09-30")
 	cases := []struct {

@@ -42,6 +42,15 @@ type DeadlineRule struct {
 	Clause     string
 }
 
+// DeadlineKind is how NewDeadline counts the days left to a due date of this rule.
+// Fixed-day and clock-hour rules read in natural days.
+func (r DeadlineRule) DeadlineKind() DeadlineKind {
+	if r.DayOfMonth == 0 && r.DayType == ClockWorkingDays {
+		return DeadlineWorking
+	}
+	return DeadlineNatural
+}
+
 // DisclosureRuleSet is one guideline's rules.
 type DisclosureRuleSet struct {
 	ID   RuleSetID
@@ -60,6 +69,12 @@ type DisclosureRuleSet struct {
 	Overdue90InstalmentAll bool // an instalment loan counts all its unpaid principal
 	DeductCompensated      bool // compensated amounts are deducted
 	Overdue90Clause        string
+
+	// BalanceDeductsCompensated: the balance excludes what a third party or the platform
+	// has compensated (002 table 交易余额情况 "应扣除"); the national balance is the loans'
+	// total balance (003 attachment 2.4.3).
+	BalanceDeductsCompensated bool
+	BalanceClause             string
 }
 
 // The fixed-day readings. "每年1月10日前", "每月10日前", "4月底前": in the usage of
@@ -80,13 +95,17 @@ var disclosureRuleSets = map[RuleSetID]DisclosureRuleSet{
 			Text: "变更后 10 个工作日内", Clause: citeNationalDisclosure + "第七条"},
 		Event: &DeadlineRule{Kind: DisclosureEvent, Name: "重大风险事件", DayType: ClockHours, Length: EventReportHours,
 			Text: "发生之日起 48 小时内", Clause: citeNationalDisclosure + "第十条"},
-		Overdue90Clause: citeNationalDisclosure + "附件2.4.13、2.4.14“逾期90天(不含)以上”",
+		// "逾期90天(不含)以上的借款本金余额": the loan's whole principal balance, instalment
+		// loans included, counted from the first missed payment as in Shanghai.
+		Overdue90InstalmentAll: true,
+		Overdue90Clause:        citeNationalDisclosure + "附件2.4.13、2.4.14“逾期90天(不含)以上”",
+		BalanceClause:          citeNationalDisclosure + "附件2.4.3",
 	},
 	RuleSetShanghai: {
 		ID:   RuleSetShanghai,
 		Name: RuleSetShanghai.Label(),
-		Monthly: DeadlineRule{Kind: DisclosureMonthly, Name: "交易发生及交易余额情况（截至上月末）", DayOfMonth: 10,
-			Text: "每月 10 日前", Clause: citeShanghaiDisclosure + "第九条(一)(二)"},
+		Monthly: DeadlineRule{Kind: DisclosureMonthly, Name: "交易发生、交易余额及客户损失代偿备付金（如有）情况（截至上月末）", DayOfMonth: 10,
+			Text: "每月 10 日前", Clause: citeShanghaiDisclosure + "第九条(一)(二)、第十一条(五)"},
 		Quarterly: &DeadlineRule{Kind: DisclosureQuarterly, Name: "交易集中度、交易逾期及平台客户情况（截至上季度末）", DayType: ClockNaturalDays, Length: 30,
 			Text: "每季度后 30 日内", Clause: citeShanghaiDisclosure + "第九条(三)(四)(五)"},
 		AnnualAudit: DeadlineRule{Kind: DisclosureAnnualAudit, Name: "上年度会计报表、审计报告", Month: 4, DayOfMonth: 30,
@@ -95,10 +114,12 @@ var disclosureRuleSets = map[RuleSetID]DisclosureRuleSet{
 			Text: "发生（变动）之日起 15 个工作日内", Clause: citeShanghaiDisclosure + "第十三条"},
 		ChangeMajor: &DeadlineRule{Kind: DisclosureMajor, Name: "重大事项", DayType: ClockWorkingDays, Length: 5,
 			Text: "5 个工作日内", Clause: citeShanghaiDisclosure + "第十三条"},
-		Overdue90Inclusive:     true,
-		Overdue90InstalmentAll: true,
-		DeductCompensated:      true,
-		Overdue90Clause:        citeShanghaiDisclosure + "附件规范表“交易逾期情况”“逾期90天以上(含)”",
+		Overdue90Inclusive:        true,
+		Overdue90InstalmentAll:    true,
+		DeductCompensated:         true,
+		Overdue90Clause:           citeShanghaiDisclosure + "附件规范表“交易逾期情况”“逾期90天以上(含)”",
+		BalanceDeductsCompensated: true,
+		BalanceClause:             citeShanghaiDisclosure + "附件规范表“交易余额情况”（按投资人本金计算，不含利息；应扣除已代偿的交易金额）",
 	},
 }
 
@@ -108,10 +129,18 @@ const EventReportHours = 48
 // DisclosureRules is the rule set id names; an unknown id gets the national set, the
 // default (SPEC §5).
 func DisclosureRules(id RuleSetID) DisclosureRuleSet {
-	if rs, ok := disclosureRuleSets[id]; ok {
-		return rs
+	rs, ok := disclosureRuleSets[id]
+	if !ok {
+		rs = disclosureRuleSets[RuleSetNational]
 	}
-	return disclosureRuleSets[RuleSetNational]
+	// A copy: a caller changing a rule does not change the table.
+	for _, p := range []**DeadlineRule{&rs.Quarterly, &rs.AnnualBasic, &rs.ChangeMajor, &rs.Event} {
+		if *p != nil {
+			c := **p
+			*p = &c
+		}
+	}
+	return rs
 }
 
 // KnownRuleSet reports whether id names one of the two rule sets.

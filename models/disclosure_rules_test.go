@@ -26,6 +26,11 @@ func TestEffectiveRuleSet(t *testing.T) {
 
 func TestDisclosureRuleSets(t *testing.T) {
 	n, s := DisclosureRules(RuleSetNational), DisclosureRules(RuleSetShanghai)
+	n.Event.Length = 1
+	if DisclosureRules(RuleSetNational).Event.Length != 48 {
+		t.Errorf("DisclosureRules returned the table's rule itself")
+	}
+	n = DisclosureRules(RuleSetNational)
 	if DisclosureRules("bogus").ID != RuleSetNational {
 		t.Errorf("unknown id must get the national set")
 	}

@@ -17,9 +17,13 @@ type DisclosureItem struct {
 	Name         string
 	Weight       int // points of 100; items of one Group share their group's weight
 	// Group: items that share one weight ("与后项共占权重5%"); "" for an item of its own.
-	Group  string
-	IfAny  bool // 如有: a platform that declares it has none loses nothing
-	Clause string
+	Group string
+	IfAny bool // 如有: a platform that declares it has none loses nothing
+	// Schedule: when it is due — monthly (by the 10th), quarterly (30 days after the
+	// quarter), yearly audit (end of April), or on change (15 working days, a major
+	// matter 5; 002 §13).
+	Schedule DisclosureKind
+	Clause   string
 }
 
 func t002(s string) string { return citeShanghaiDisclosure + s + "、附件规范表" }
@@ -27,23 +31,34 @@ func t002(s string) string { return citeShanghaiDisclosure + s + "、附件规�
 // disclosureItems is the table: the weights of one category add up to its weight, the
 // categories to 100.
 var disclosureItems = []DisclosureItem{
-	{"basic", "主体信息", 20, "基本情况", 5, "", false, t002("第七条(一)")},
-	{"shareholders", "主体信息", 20, "主要股东及实际控制人情况", 5, "", false, t002("第七条(二)")},
-	{"governance", "主体信息", 20, "法人治理及董事、监事、高级管理人员情况", 5, "", false, t002("第七条(三)")},
-	{"staff", "主体信息", 20, "员工情况", 5, "", false, t002("第七条(四)")},
-	{"product_types", "产品信息", 10, "主要产品（服务）种类", 5, "", false, t002("第八条(一)")},
-	{"product_details", "产品信息", 10, "各类产品（服务）基本情况", 5, "", false, t002("第八条(二)")},
-	{"transactions", "业务信息", 40, "交易发生情况", 10, "", false, t002("第九条(一)")},
-	{"balance", "业务信息", 40, "交易余额情况", 10, "", false, t002("第九条(二)")},
-	{"concentration", "业务信息", 40, "交易集中度情况", 5, "", false, t002("第九条(三)")},
-	{"overdue", "业务信息", 40, "交易逾期情况", 10, "", false, t002("第九条(四)")},
-	{"customers", "业务信息", 40, "平台客户情况", 5, "", false, t002("第九条(五)")},
-	{"financials", "财务信息", 10, "财务报告（上年度会计报表、审计报告）", 10, "", false, t002("第十条")},
-	{"custody", "其他信息", 20, "客户资金清结算（存、托管）情况", 5, "", false, t002("第十一条(一)")},
-	{"systems", "其他信息", 20, "信息系统情况", 5, "", false, t002("第十一条(三)")},
-	{"partners", "其他信息", 20, "合作机构情况", 5, "", false, t002("第十一条(二)")},
-	{"credit_rating", "其他信息", 20, "信用评级情况（如有）", 5, "rating_reserve", true, t002("第十一条(四)")},
-	{"loss_reserve", "其他信息", 20, "客户损失代偿备付金相关情况（如有）", 5, "rating_reserve", true, t002("第十一条(五)")},
+	{"basic", "主体信息", 20, "基本情况", 5, "", false, DisclosureChange, t002("第七条(一)")},
+	{"shareholders", "主体信息", 20, "主要股东及实际控制人情况", 5, "", false, DisclosureChange, t002("第七条(二)")},
+	{"governance", "主体信息", 20, "法人治理及董事、监事、高级管理人员情况", 5, "", false, DisclosureChange, t002("第七条(三)")},
+	{"staff", "主体信息", 20, "员工情况", 5, "", false, DisclosureChange, t002("第七条(四)")},
+	{"product_types", "产品信息", 10, "主要产品（服务）种类", 5, "", false, DisclosureChange, t002("第八条(一)")},
+	{"product_details", "产品信息", 10, "各类产品（服务）基本情况", 5, "", false, DisclosureChange, t002("第八条(二)")},
+	{"transactions", "业务信息", 40, "交易发生情况", 10, "", false, DisclosureMonthly, t002("第九条(一)")},
+	{"balance", "业务信息", 40, "交易余额情况", 10, "", false, DisclosureMonthly, t002("第九条(二)")},
+	{"concentration", "业务信息", 40, "交易集中度情况", 5, "", false, DisclosureQuarterly, t002("第九条(三)")},
+	{"overdue", "业务信息", 40, "交易逾期情况", 10, "", false, DisclosureQuarterly, t002("第九条(四)")},
+	{"customers", "业务信息", 40, "平台客户情况", 5, "", false, DisclosureQuarterly, t002("第九条(五)")},
+	{"financials", "财务信息", 10, "财务报告（上年度会计报表、审计报告）", 10, "", false, DisclosureAnnualAudit, t002("第十条")},
+	{"custody", "其他信息", 20, "客户资金清结算（存、托管）情况", 5, "", false, DisclosureChange, t002("第十一条(一)")},
+	{"systems", "其他信息", 20, "信息系统情况", 5, "", false, DisclosureChange, t002("第十一条(三)")},
+	{"partners", "其他信息", 20, "合作机构情况", 5, "", false, DisclosureChange, t002("第十一条(二)")},
+	{"credit_rating", "其他信息", 20, "信用评级情况（如有）", 5, "rating_reserve", true, DisclosureChange, t002("第十一条(四)")},
+	{"loss_reserve", "其他信息", 20, "客户损失代偿备付金相关情况（如有）", 5, "rating_reserve", true, DisclosureMonthly, t002("第十一条(五)")},
+}
+
+// DisclosureItemsDue lists the items due on schedule kind.
+func DisclosureItemsDue(kind DisclosureKind) []DisclosureItem {
+	var out []DisclosureItem
+	for _, it := range disclosureItems {
+		if it.Schedule == kind {
+			out = append(out, it)
+		}
+	}
+	return out
 }
 
 // DisclosureItems returns the table as data (a copy).

@@ -123,3 +123,26 @@ func TestTimelinessScore(t *testing.T) {
 		t.Errorf("nothing due: %s", b.Total)
 	}
 }
+
+func TestDisclosureItemsDue(t *testing.T) {
+	keys := func(kind DisclosureKind) string {
+		var ks []string
+		for _, it := range DisclosureItemsDue(kind) {
+			ks = append(ks, it.Key)
+		}
+		return strings.Join(ks, ",")
+	}
+	// 002 §9(一)(二), §11(五) monthly; §9(三)–(五) quarterly; §10 yearly; the rest on change (§13).
+	if got := keys(DisclosureMonthly); got != "transactions,balance,loss_reserve" {
+		t.Errorf("monthly: %s", got)
+	}
+	if got := keys(DisclosureQuarterly); got != "concentration,overdue,customers" {
+		t.Errorf("quarterly: %s", got)
+	}
+	if got := keys(DisclosureAnnualAudit); got != "financials" {
+		t.Errorf("yearly: %s", got)
+	}
+	if n := len(DisclosureItemsDue(DisclosureChange)); n != 10 {
+		t.Errorf("on change: %d", n)
+	}
+}

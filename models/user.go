@@ -19,6 +19,8 @@ type User struct {
 	Disabled           bool
 	MustChangePassword bool
 	PasswordResetAt    *time.Time // when an admin last reset the password; nil for a new account
+	Email              string     // where notifications are mailed; empty: no mail
+	MailEnabled        bool       `gorm:"default:true"` // the user's own choice on the account page
 	CreatedAt          time.Time
 	UpdatedAt          time.Time
 }

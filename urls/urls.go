@@ -81,6 +81,8 @@ func RecordFiling(app int64) string       { return "/province/filing/" + id(app)
 func InboxOpen(item int64) string                { return "/inbox/" + id(item) + "/open" }
 func AdminUser(user int64, action string) string { return "/admin/users/" + id(user) + "/" + action }
 func AdminUserReset(user int64) string           { return AdminUser(user, "reset") }
+func AdminUserEmail(user int64) string           { return AdminUser(user, "email") }
+func RetryJob(job int64) string                  { return "/admin/jobs/" + id(job) + "/retry" }
 func RevokeAPIKey(key int64) string              { return "/admin/api-keys/" + id(key) + "/revoke" }
 func CalendarYear(year int) string               { return "/admin/calendar/" + strconv.Itoa(year) }
 

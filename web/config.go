@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"net"
+	"net/netip"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"portal/models/store/files"
+	"portal/web/mail"
 )
 
 // Config is read from the environment.
@@ -45,6 +47,7 @@ type Config struct {
 	// VarDir/keys). Demo mode creates the key when missing; production requires
 	// `portal keys init` first.
 	SigningKeyDir string
+	Ops           OpsConfig // mail, /metrics and the job schedule (issue 13)
 }
 
 // base is the configured base URL, or the local default for a config built in code.
@@ -137,8 +140,9 @@ func (c Config) Production() bool { return c.Env == "production" }
 
 // ConfigFromEnv reads PORT, PORTAL_HOST, DATABASE_URL, PORTAL_ENV, PORTAL_VAR_DIR, PORTAL_SESSION_KEY,
 // PORTAL_SECURE_COOKIES, PORTAL_SIGNING_KEY_DIR, PORTAL_BASE_URL (default http://127.0.0.1:$PORT),
-// PORTAL_FILES_DIR, PORTAL_MAX_UPLOAD_MB and the PORTAL_S3_* settings. Nothing else in the
-// server reads the environment.
+// PORTAL_FILES_DIR, PORTAL_MAX_UPLOAD_MB, the PORTAL_S3_* settings and, for OpsConfig,
+// PORTAL_SMTP_*, PORTAL_METRICS_ALLOW, PORTAL_MAILPIT_BIN, MAILPIT_SMTP_PORT and
+// MAILPIT_HTTP_PORT. Nothing else in the server reads the environment.
 func ConfigFromEnv() (Config, error) {
 	c := Config{Env: os.Getenv("PORTAL_ENV"), DatabaseURL: os.Getenv("DATABASE_URL"), VarDir: os.Getenv("PORTAL_VAR_DIR"),
 		UploadDir: os.Getenv("PORTAL_FILES_DIR")}
@@ -181,6 +185,9 @@ func ConfigFromEnv() (Config, error) {
 		return c, err
 	}
 	c.SessionKey = key
+	if c.Ops, err = opsFromEnv(); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -206,4 +213,109 @@ func sessionKey(varDir string) ([]byte, error) {
 		return nil, err
 	}
 	return k, os.WriteFile(path, []byte(hex.EncodeToString(k)), 0o600)
+}
+
+// OpsConfig is the part of Config for running beyond one process (issue 13): mail, the
+// metrics endpoint and the job schedule.
+type OpsConfig struct {
+	// SMTP is where notification mail goes: PORTAL_SMTP_HOST, PORTAL_SMTP_PORT (587),
+	// PORTAL_SMTP_USER, PORTAL_SMTP_PASSWORD, PORTAL_SMTP_FROM, PORTAL_SMTP_TLS
+	// (none | starttls | tls). Host empty: `portal serve` starts the local Mailpit when
+	// it is built (make run does), else mail is only logged.
+	SMTP mail.SMTPConfig
+	// Mailer sends the outbox; serve sets it from SMTP or the local Mailpit, tests to
+	// theirs. nil: mail is written to the log.
+	Mailer mail.Sender
+	// MetricsAllow are the client addresses /metrics answers (PORTAL_METRICS_ALLOW, a
+	// comma-separated list of addresses or CIDR prefixes); default loopback only. Any
+	// other client gets 404.
+	MetricsAllow []netip.Prefix
+	// JobEvery scales the schedule of the periodic jobs (1 = as in web/jobs).
+	JobEvery float64
+	// PublicURL, when set, makes the links in mail absolute instead of Config.BaseURL.
+	PublicURL string
+	// MailpitBin is the local Mailpit that `portal serve` starts when no SMTP server is
+	// configured (PORTAL_MAILPIT_BIN; default VarDir/bin/mailpit, which make run builds).
+	MailpitBin string
+	// MailpitSMTPPort and MailpitHTTPPort are its ports (MAILPIT_SMTP_PORT, default 1025;
+	// MAILPIT_HTTP_PORT, default 8025); 0: the default, or any free port when it is taken.
+	MailpitSMTPPort, MailpitHTTPPort int
+}
+
+// loopback is the default metrics audience.
+var loopback = []netip.Prefix{netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("::1/128")}
+
+func opsFromEnv() (OpsConfig, error) {
+	o := OpsConfig{MetricsAllow: loopback, MailpitBin: os.Getenv("PORTAL_MAILPIT_BIN")}
+	o.MailpitSMTPPort, _ = strconv.Atoi(os.Getenv("MAILPIT_SMTP_PORT")) // bad or unset: the default
+	o.MailpitHTTPPort, _ = strconv.Atoi(os.Getenv("MAILPIT_HTTP_PORT"))
+	if raw := os.Getenv("PORTAL_METRICS_ALLOW"); raw != "" {
+		allow, err := parseAllow(raw)
+		if err != nil {
+			return o, err
+		}
+		o.MetricsAllow = allow
+	}
+	if host := os.Getenv("PORTAL_SMTP_HOST"); host != "" {
+		o.SMTP = mail.SMTPConfig{Host: host, Port: 587, Username: os.Getenv("PORTAL_SMTP_USER"),
+			Password: os.Getenv("PORTAL_SMTP_PASSWORD"), From: os.Getenv("PORTAL_SMTP_FROM"), TLS: os.Getenv("PORTAL_SMTP_TLS")}
+		if p := os.Getenv("PORTAL_SMTP_PORT"); p != "" {
+			n, err := strconv.Atoi(p)
+			if err != nil || n <= 0 || n > 65535 {
+				return o, fmt.Errorf("PORTAL_SMTP_PORT=%q is not a port number", p)
+			}
+			o.SMTP.Port = n
+		}
+		if o.SMTP.From == "" {
+			o.SMTP.From = "网贷整改验收系统 <noreply@" + host + ">"
+		}
+		if _, err := mail.NewSMTP(o.SMTP); err != nil {
+			return o, err
+		}
+	}
+	return o, nil
+}
+
+// parseAllow reads "127.0.0.1, 10.0.0.0/8, ::1".
+func parseAllow(raw string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(raw, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if p, err := netip.ParsePrefix(part); err == nil {
+			out = append(out, p.Masked())
+			continue
+		}
+		a, err := netip.ParseAddr(part)
+		if err != nil {
+			return nil, fmt.Errorf("PORTAL_METRICS_ALLOW: %q is neither an address nor a CIDR prefix", part)
+		}
+		out = append(out, netip.PrefixFrom(a.Unmap(), a.Unmap().BitLen()))
+	}
+	return out, nil
+}
+
+// metricsAllowed reports whether remoteAddr (host:port) may read /metrics.
+func (o OpsConfig) metricsAllowed(remoteAddr string) bool {
+	host, _, err := net.SplitHostPort(remoteAddr)
+	if err != nil {
+		host = remoteAddr
+	}
+	a, err := netip.ParseAddr(host)
+	if err != nil {
+		return false
+	}
+	a = a.Unmap()
+	allow := o.MetricsAllow
+	if allow == nil {
+		allow = loopback
+	}
+	for _, p := range allow {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }

@@ -2,66 +2,65 @@ package web
 
 import (
 	"context"
+	"fmt"
 	"time"
+
+	"portal/web/jobs"
+	"portal/web/mail"
 )
 
-// Job is a scheduled task inside the server (window close, notice end). Each must be
-// idempotent: running it twice at the same time changes nothing the second time.
-type Job struct {
-	Name string
-	Run  func(ctx context.Context, now time.Time) error
+// setupJobs builds the River client over the store's pool: the workers of web/jobs and
+// the scheduled jobs. It is started by StartJobs (portal serve), not by New, so a test's
+// server only works jobs when the test says so.
+func (s *Server) setupJobs() error {
+	sqlDB, err := s.store.SQLDB()
+	if err != nil {
+		return err
+	}
+	sender := s.cfg.Ops.Mailer
+	if sender == nil {
+		sender = mail.Log{Log: s.log}
+	}
+	s.mailer = sender
+	links := s.cfg.Ops.PublicURL
+	if links == "" {
+		links = s.cfg.base()
+	}
+	client, scheduled, err := jobs.NewClient(sqlDB, jobs.Deps{Store: s.store, Sweep: s.SweepFiles, Mail: sender,
+		// s.extracts is built with the routes, after this; the job reads it when it runs.
+		Extract: func(ctx context.Context, now time.Time) error { _, err := s.extracts.Ensure(ctx, now); return err },
+		BaseURL: links, Clock: s.clock, Log: s.log, Every: s.cfg.Ops.JobEvery})
+	if err != nil {
+		return err
+	}
+	s.queue, s.scheduled = client, scheduled
+	return nil
 }
 
-func (s *Server) jobs() []Job {
-	all := []Job{{Name: "purge expired sessions", Run: func(ctx context.Context, now time.Time) error {
-		_, err := s.store.PurgeExpiredSessions(ctx, now)
-		return err
-	}}}
-	// When a city's window has closed, institutions that never submitted are marked 视为放弃.
-	all = append(all, Job{Name: "abandon after window", Run: func(ctx context.Context, now time.Time) error {
-		n, err := s.store.AbandonAfterWindows(ctx, now)
-		if n > 0 {
-			s.log.Info("受理期届满，未提交申请的机构已标记为视为放弃", "count", n)
-		}
-		return err
-	}})
-	all = append(all, Job{Name: "公示期满转省级审定", Run: func(ctx context.Context, now time.Time) error {
-		_, err := s.store.EndDueNotices(ctx, now)
-		return err
-	}})
-	// The open data API's daily full extract of the register and notices.
-	all = append(all, Job{Name: "开放数据每日全量文件", Run: func(ctx context.Context, now time.Time) error {
-		_, err := s.extracts.Ensure(ctx, now)
-		return err
-	}})
-	all = append(all, s.fileJobs()...)
-	return all
-}
-
-// RunJobs runs every job once at the server clock's time; tests call it after moving
-// the clock.
+// RunJobs runs every scheduled job once, here and now, at the server clock's time; tests
+// call it after moving the clock. In service River runs them (StartJobs).
 func (s *Server) RunJobs(ctx context.Context) error {
-	for _, j := range s.jobs() {
+	for _, j := range s.scheduled {
 		if err := j.Run(ctx, s.clock()); err != nil {
 			s.log.Error("job failed", "job", j.Name, "err", err)
-			return err
+			return fmt.Errorf("%s: %w", j.Name, err)
 		}
 	}
 	return nil
 }
 
-// StartJobs runs the jobs now and then every interval until ctx ends.
-func (s *Server) StartJobs(ctx context.Context, every time.Duration) {
+// StartJobs starts River: this replica works the queue and, while it is the elected
+// leader, enqueues the scheduled jobs. It stops when ctx ends.
+func (s *Server) StartJobs(ctx context.Context) error {
+	if err := s.queue.Start(ctx); err != nil {
+		return fmt.Errorf("starting the job queue: %w", err)
+	}
 	go func() {
-		t := time.NewTicker(every)
-		defer t.Stop()
-		for {
-			_ = s.RunJobs(ctx)
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-			}
-		}
+		<-ctx.Done()
+		_ = s.queue.Stop(context.WithoutCancel(ctx))
 	}()
+	return nil
 }
+
+// StopJobs waits for running jobs to finish (tests; serve stops through its context).
+func (s *Server) StopJobs(ctx context.Context) error { return s.queue.Stop(ctx) }

@@ -98,6 +98,8 @@ func (s *Server) routes() {
 	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
+	mailPrefs := handlers.NewAccountMail(s.store, s.sessions, s.clock)
+	jobsAdm := handlers.NewJobs(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -105,6 +107,9 @@ func (s *Server) routes() {
 	s.get("/login", anyone, auth.Form)
 	s.post("/login", anyone, auth.Login)
 	s.get("/healthz", anyone, handlers.Health(s.store))
+	s.get("/livez", anyone, handlers.Live)                  // the process answers: restart it if not
+	s.get("/readyz", anyone, handlers.Health(s.store))      // the database answers: send it traffic
+	s.get("/metrics", anyone, s.metrics.handler(s.cfg.Ops)) // Prometheus; configured addresses only, others 404
 	s.get("/static/*", anyone, echo.WrapHandler(http.StripPrefix("/static/", staticHandler(static.FS))))
 	s.get("/notices", anyone, notices.List, shared)
 	s.get("/notices.atom", anyone, notices.Atom, shared)
@@ -133,6 +138,8 @@ func (s *Server) routes() {
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
+	s.get("/account", signedIn, mailPrefs.Settings)
+	s.post("/account/mail", signedIn, mailPrefs.SetMail)
 	s.get("/account/password", signedIn, acct.PasswordForm)
 	s.post("/account/password", signedIn, acct.ChangePassword)
 	s.get("/inbox", signedIn, inbox.Show)
@@ -235,7 +242,7 @@ func (s *Server) routes() {
 	s.get("/province/complaints", provinces, creview.List)
 	s.get("/province/complaints.xlsx", provinces, creview.XLSX)
 
-	// Admins: accounts, the audit log, API keys, reference data (windows, calendar, deadlines).
+	// Admins: accounts, the audit log, failed background jobs, API keys, reference data (windows, calendar, deadlines).
 	s.get("/admin/users", admins, adm.Users)
 	s.get("/admin/users/new", admins, adm.NewUser)
 	s.post("/admin/users", admins, adm.CreateUser)
@@ -244,6 +251,10 @@ func (s *Server) routes() {
 	s.post("/admin/users/:id/unlock", admins, adm.Unlock)
 	s.get("/admin/users/:id/reset", admins, adm.ResetForm)
 	s.post("/admin/users/:id/reset", admins, adm.Reset)
+	s.get("/admin/users/:id/email", admins, adm.EmailForm)
+	s.post("/admin/users/:id/email", admins, adm.SetEmail)
+	s.get("/admin/jobs", admins, jobsAdm.List)
+	s.post("/admin/jobs/:id/retry", admins, jobsAdm.Retry)
 	s.get("/admin/audit", admins, aud.List)
 	s.get("/admin/audit.xlsx", admins, aud.XLSX)
 	s.get("/admin/api-keys", admins, keys.List)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/labstack/echo/v4/middleware"
+	"github.com/riverqueue/river"
 
 	"portal/handlers"
 	"portal/models"
@@ -17,6 +19,8 @@ import (
 	"portal/models/store/files"
 	"portal/static"
 	"portal/views/layout"
+	"portal/web/jobs"
+	"portal/web/mail"
 )
 
 // Server is the assembled web application.
@@ -32,6 +36,11 @@ type Server struct {
 	keys     *Keys              // the province's SM2 signing key and the published key ring
 	extracts *handlers.Extracts // the open data API's daily bulk files
 	cache    *publicCache       // the anonymous public pages (publiccache.go)
+	// River (issue 13 §1): the workers of web/jobs and the scheduled jobs.
+	queue     *river.Client[*sql.Tx]
+	scheduled []jobs.Scheduled
+	mailer    mail.Sender
+	metrics   *metrics // /metrics (metrics.go)
 }
 
 // New builds the server on st. clock is the time source of every handler and job.
@@ -58,6 +67,10 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 		log.Info("signed certificates issued before the signing key", "count", n)
 	}
 	s.cache = newPublicCache(st.PublicVersion, st.Writes, clock)
+	if err := s.setupJobs(); err != nil {
+		panic(err) // River refuses only a malformed configuration
+	}
+	s.metrics = newMetrics(s)
 
 	e.HTTPErrorHandler = s.errorHandler(log)
 	e.IPExtractor = echo.ExtractIPDirect()
@@ -66,6 +79,7 @@ func New(cfg Config, st *store.Store, clock func() time.Time, log *slog.Logger) 
 	// input, CSRF (before any query), session and user, then the page frame, built once.
 	// Role guards and the public cache sit on the routes.
 	e.Use(middleware.Recover())
+	e.Use(s.metrics.middleware)
 	e.Use(middleware.RequestID())
 	e.Use(accessLog(log))
 	e.Use(securityHeaders(cfg.SecureOnly))

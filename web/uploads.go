@@ -44,16 +44,10 @@ func limitBody(limit int64, next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// fileJobs sweep the file store (issue 8 §3.3): temporary files of uploads that died
-// (a kill -9 mid-upload) after files.TempGrace, and stored files that no row refers to
-// after files.ContentGrace, which is far longer than any upload takes to commit its row.
-func (s *Server) fileJobs() []Job {
-	return []Job{{Name: "sweep the file store", Run: func(ctx context.Context, now time.Time) error {
-		return s.SweepFiles(ctx, now)
-	}}}
-}
-
-// SweepFiles runs both sweeps once.
+// SweepFiles runs both sweeps of the file store once (issue 8 §3.3; the job sweep_files,
+// web/jobs): temporary files of uploads that died (a kill -9 mid-upload) after
+// files.TempGrace, and stored files that no row refers to after files.ContentGrace,
+// which is far longer than any upload takes to commit its row.
 func (s *Server) SweepFiles(ctx context.Context, now time.Time) error {
 	tmp, err := s.files.SweepTemp(ctx, now, files.TempGrace)
 	if err != nil {

@@ -54,6 +54,8 @@ func TestURLHelpersNameRoutes(t *testing.T) {
 		{"POST", urls.InboxOpen(7), "/inbox/:id/open"},
 		{"POST", urls.AdminUser(7, "disable"), "/admin/users/:id/disable"},
 		{"GET", urls.AdminUserReset(7), "/admin/users/:id/reset"},
+		{"POST", urls.AdminUserEmail(7), "/admin/users/:id/email"},
+		{"POST", urls.RetryJob(7), "/admin/jobs/:id/retry"},
 		{"POST", urls.CalendarYear(2027), "/admin/calendar/:year"},
 		{"POST", urls.RevokeAPIKey(7), "/admin/api-keys/:id/revoke"},
 	}

@@ -11,7 +11,12 @@ import (
 	"portal/models/store/storetest"
 )
 
-func TestMain(m *testing.M) { os.Exit(storetest.Main(m)) }
+func TestMain(m *testing.M) {
+	if os.Getenv("PORTAL_TEST_REPLICA") == "1" { // a child of TestTwoServerProcesses
+		os.Exit(serveReplica())
+	}
+	os.Exit(storetest.Main(m))
+}
 
 func useDatabase(t *testing.T, env string) string {
 	dsn := storetest.DSN(t, storetest.Empty)

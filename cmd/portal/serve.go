@@ -7,8 +7,11 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -16,6 +19,7 @@ import (
 	"portal/models/store"
 	"portal/models/store/pgcluster"
 	"portal/web"
+	"portal/web/mail"
 )
 
 func serve(ctx context.Context, log *slog.Logger) error {
@@ -34,11 +38,19 @@ func serve(ctx context.Context, log *slog.Logger) error {
 	if d.cluster != nil {
 		d.cluster.Supervise(ctx, log, pgcluster.Hooks{}) // restarted with backoff if it dies (issue 8, 3.1)
 	}
+	mailNote, stopMail, err := setupMail(ctx, &d.cfg, log)
+	if err != nil {
+		return err
+	}
+	defer stopMail()
 	srv := web.New(d.cfg, d.store, time.Now, log)
-	srv.StartJobs(ctx, time.Minute)
+	if err := srv.StartJobs(ctx); err != nil {
+		return err
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.ListenAndServe() }()
 	banner(d.cfg)
+	fmt.Println(mailNote)
 	select {
 	case err := <-errc:
 		return fmt.Errorf("服务无法启动: %w", err)
@@ -67,6 +79,50 @@ func prepareDatabase(ctx context.Context) (*database, error) {
 		}
 	}
 	return d, nil
+}
+
+// setupMail picks the mail channel: the configured SMTP server; without one, a local
+// Mailpit under the var folder when it has been built (make run builds it); else the log.
+func setupMail(ctx context.Context, cfg *web.Config, log *slog.Logger) (note string, stop func(), err error) {
+	stop = func() {}
+	if cfg.Ops.SMTP.Host != "" {
+		sender, err := mail.NewSMTP(cfg.Ops.SMTP)
+		if err != nil {
+			return "", stop, err
+		}
+		cfg.Ops.Mailer = sender
+		return fmt.Sprintf("通知邮件经 SMTP 服务器 %s:%d 发送。", cfg.Ops.SMTP.Host, cfg.Ops.SMTP.Port), stop, nil
+	}
+	bin, err := mail.FindMailpit(cfg.Ops.MailpitBin, cfg.VarDir)
+	if err != nil {
+		cfg.Ops.Mailer = mail.Log{Log: log}
+		return "未配置 SMTP（PORTAL_SMTP_HOST），也没有本地 Mailpit：通知邮件只写入日志。", stop, nil
+	}
+	mp, err := mail.StartMailpit(ctx, bin, filepath.Join(cfg.VarDir, "mailpit"), freeOr(cfg.Ops.MailpitSMTPPort, 1025), freeOr(cfg.Ops.MailpitHTTPPort, 8025))
+	if err != nil {
+		return "", stop, fmt.Errorf("无法启动本地 Mailpit: %w", err)
+	}
+	cfg.Ops.SMTP = mail.SMTPConfig{Host: "127.0.0.1", Port: mp.SMTPPort, From: "网贷整改验收系统 <noreply@portal.localhost>", TLS: "none"}
+	sender, err := mail.NewSMTP(cfg.Ops.SMTP)
+	if err != nil {
+		mp.Stop()
+		return "", stop, err
+	}
+	cfg.Ops.Mailer = sender
+	return "未配置 SMTP：演示邮件发往本地 Mailpit，在 " + mp.URL() + " 查看。", mp.Stop, nil
+}
+
+// freeOr gives the configured port, or def while it is free; 0 (def taken) means any
+// free one.
+func freeOr(configured, def int) int {
+	if configured > 0 {
+		return configured
+	}
+	if l, err := net.Listen("tcp", "127.0.0.1:"+strconv.Itoa(def)); err == nil {
+		l.Close()
+		return def
+	}
+	return 0
 }
 
 func banner(cfg web.Config) {

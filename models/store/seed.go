@@ -121,7 +121,8 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role}
+			u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role,
+				Email: du.username + "@demo.portal.test", MailEnabled: true} // the demo's mail shows in the local Mailpit
 			if du.institution != "" {
 				id := insts[du.institution]
 				u.InstitutionID = &id

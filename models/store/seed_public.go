@@ -123,7 +123,7 @@ func demoPublicUser(tx *gorm.DB, name string, insts map[string]*models.Instituti
 		if err != nil {
 			return nil, err
 		}
-		u = models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role}
+		u = models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role, Email: du.username + "@demo.portal.test", MailEnabled: true}
 		if du.institution != "" {
 			u.InstitutionID = &insts[du.institution].ID
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 	"github.com/pressly/goose/v3"
+	"github.com/riverqueue/river"
 	"gorm.io/driver/postgres"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
@@ -26,9 +27,10 @@ import (
 // Store wraps the database handle.
 type Store struct {
 	db       *gorm.DB
-	calendar calendarCache  // the working-day calendar, read once and again after a new year
-	signer   Signer         // signs certificates at issuance (issue 14 §2); nil: unsigned
-	writes   *atomic.Uint64 // committed changes by this process (faults.go)
+	calendar calendarCache          // the working-day calendar, read again when calendar_version moves
+	signer   Signer                 // signs certificates at issuance (issue 14 §2); nil: unsigned
+	writes   *atomic.Uint64         // committed changes by this process (faults.go)
+	queue    *river.Client[*sql.Tx] // insert-only: jobs enqueued in a store transaction
 }
 
 // Open connects to dsn and checks the connection.
@@ -48,6 +50,9 @@ func Open(ctx context.Context, dsn string) (*Store, error) {
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
 	s := &Store{db: db, writes: writes}
+	if err := s.initQueue(); err != nil {
+		return nil, err
+	}
 	if err := s.Ping(ctx); err != nil {
 		return nil, fmt.Errorf("connecting to the database: %w", err)
 	}
@@ -81,7 +86,7 @@ func Migrate(ctx context.Context, db *sql.DB) error {
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub, goose.WithGoMigrations(migrations.Go()...))
 	if err != nil {
 		return err
 	}

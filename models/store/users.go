@@ -21,13 +21,14 @@ type NewUser struct {
 	InstitutionID      *int64
 	DivisionID         *int64
 	MustChangePassword bool
+	Email              string // normalized by models.NormalizeEmail; empty: no mail
 }
 
 // CreateUser adds an account and records who created it.
 func (s *Store) CreateUser(ctx context.Context, a Actor, n NewUser) (*models.User, error) {
 	u := &models.User{Username: n.Username, DisplayName: n.DisplayName, PasswordHash: n.PasswordHash,
 		Role: n.Role, InstitutionID: n.InstitutionID, DivisionID: n.DivisionID,
-		MustChangePassword: n.MustChangePassword, CreatedAt: a.Now, UpdatedAt: a.Now}
+		MustChangePassword: n.MustChangePassword, Email: n.Email, MailEnabled: true, CreatedAt: a.Now, UpdatedAt: a.Now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(u).Error; err != nil {
 			if errors.Is(err, gorm.ErrDuplicatedKey) {

@@ -84,8 +84,13 @@ func (p *Pauses) Last() time.Duration {
 // configuration, as the environment would in production.
 func New(t testing.TB, options ...func(*web.Config)) *Env {
 	t.Helper()
-	st := storetest.New(t, storetest.Demo)
-	clock := &Clock{now: Start}
+	return NewOn(t, storetest.New(t, storetest.Demo), &Clock{now: Start}, options...)
+}
+
+// NewOn assembles a server on st, a store of its own, as another replica on the same
+// database would be.
+func NewOn(t testing.TB, st *store.Store, clock *Clock, options ...func(*web.Config)) *Env {
+	t.Helper()
 	pauses := &Pauses{}
 	cfg := web.Config{Env: "demo", SessionKey: []byte("0123456789abcdef0123456789abcdef"), VarDir: t.TempDir(), LoginPause: pauses.pause}
 	// The listener exists before the server: its address is the configured base URL, as

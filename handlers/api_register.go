@@ -110,8 +110,8 @@ func (h *API) Certificate(c echo.Context) error {
 		return jsonError(c, http.StatusBadRequest, "证明编号格式不正确：应为 省简称-年份-6 位数字，例如 粤-2026-000001")
 	}
 	cert, err := h.store.APICertificate(c.Request().Context(), serial)
-	if models.ErrorCode(err) == models.ENotFound {
-		return jsonError(c, http.StatusNotFound, "%s", models.ErrorMessage(err))
+	if status, msg, ok := refused(err, models.ENotFound); ok {
+		return jsonError(c, status, "%s", msg)
 	}
 	if err != nil {
 		return err

@@ -114,10 +114,19 @@ func windowLine(w *models.ApplicationWindow, city string, today models.Date) str
 	return fmt.Sprintf("%s整改验收申请受理期：%s 至 %s（%s）。逾期未提交的视为放弃申请验收及备案资格。", city, w.StartDate, w.EndDate, dl)
 }
 
+// newApplicationForm is the type of application the platform opens.
+type newApplicationForm struct {
+	TypeCode string `form:"type_code"`
+}
+
 // CreateApplication opens an application of the chosen type.
 func (h *Platform) CreateApplication(c echo.Context) error {
 	u := CurrentUser(c)
-	code := c.FormValue("type_code")
+	var f newApplicationForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	code := f.TypeCode
 	types, err := h.store.ApplicationTypes(c.Request().Context())
 	if err != nil {
 		return err
@@ -130,8 +139,8 @@ func (h *Platform) CreateApplication(c echo.Context) error {
 		return h.renderApplications(c, http.StatusUnprocessableEntity, code, components.FieldErrors{"type_code": "请选择申请类型"})
 	}
 	app, err := h.store.CreateApplication(c.Request().Context(), actor(c, h.now), *u.InstitutionID, code)
-	if models.ErrorCode(err) == models.EConflict {
-		return h.renderApplications(c, http.StatusConflict, code, components.FieldErrors{"type_code": models.ErrorMessage(err)})
+	if status, msg, ok := refused(err, models.EConflict); ok {
+		return h.renderApplications(c, status, code, components.FieldErrors{"type_code": msg})
 	} else if err != nil {
 		return err
 	}
@@ -242,10 +251,13 @@ func (h *Platform) Submit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(c.FormValue("version"))
-	app, err := h.store.SubmitApplication(c.Request().Context(), actor(c, h.now), id, version)
-	if models.ErrorCode(err) == models.EInvalid {
-		return h.renderApplication(c, http.StatusUnprocessableEntity, strings.Split(models.ErrorMessage(err), "\n"))
+	var f Versioned
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	app, err := h.store.SubmitApplication(c.Request().Context(), actor(c, h.now), id, f.version())
+	if status, msg, ok := refused(err); ok {
+		return h.renderApplication(c, status, strings.Split(msg, "\n"))
 	} else if err != nil {
 		return err
 	}

@@ -2,10 +2,8 @@ package handlers
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -79,39 +77,64 @@ func (h *CalendarAdmin) render(c echo.Context, status int, p admin.CalendarPage)
 	return Render(c, status, admin.Calendar(p))
 }
 
+// calendarForm is a year's calendar as typed: the year (when entering a new one), the
+// document that published it and its days, one line each.
+type calendarForm struct {
+	Year   string `form:"year"`
+	Source string `form:"source"`
+	Lines  string `form:"lines" trim:"no"`
+}
+
+// calendarFixForm is the correction of an entered year.
+type calendarFixForm struct {
+	Source string `form:"fix_source"`
+	Lines  string `form:"fix_lines" trim:"no"`
+}
+
+// parseCalendar checks a source and a year's lines with the rules of models; the
+// errors go under sourceField and linesField.
+func parseCalendar(year int, source, lines, sourceField, linesField string, errs components.FieldErrors) []models.CalendarDay {
+	if err := models.ValidateCalendarSource(source); err != nil {
+		errs[sourceField] = models.ErrorMessage(err)
+	}
+	if errs.Any() {
+		return nil
+	}
+	days, err := models.ParseCalendarYear(year, lines)
+	if err != nil {
+		errs[linesField] = models.ErrorMessage(err)
+	}
+	return days
+}
+
 // Add enters a year: parsed line by line, then checked with the whole calendar.
 func (h *CalendarAdmin) Add(c echo.Context) error {
-	p := admin.CalendarPage{Year: strings.TrimSpace(c.FormValue("year")), Source: strings.TrimSpace(c.FormValue("source")),
-		Lines: c.FormValue("lines"), Errs: components.FieldErrors{}}
-	year, err := strconv.Atoi(p.Year)
-	if err != nil || !models.CalendarYearInRange(year) {
-		p.Errs["year"] = fmt.Sprintf("请填写 %d–%d 之间的四位数年份", models.MinCalendarYear, models.MaxCalendarYear)
+	var f calendarForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	if p.Source == "" {
-		p.Errs["source"] = "请填写发布文件的文号"
-	} else if models.LongerThan(p.Source, models.MaxSourceLength) {
-		p.Errs["source"] = fmt.Sprintf("文号不超过 %d 字", models.MaxSourceLength)
+	p := admin.CalendarPage{Year: f.Year, Source: f.Source, Lines: f.Lines, Errs: components.FieldErrors{}}
+	year, err := models.ParseCalendarYearText(p.Year)
+	if err != nil {
+		p.Errs["year"] = models.ErrorMessage(err)
 	}
-	var days []models.CalendarDay
-	if len(p.Errs) == 0 {
-		if days, err = models.ParseCalendarYear(year, p.Lines); err != nil {
-			p.Errs["lines"] = models.ErrorMessage(err)
-		}
+	days := parseCalendar(year, p.Source, p.Lines, "source", "lines", p.Errs)
+	if p.Errs.Any() {
+		return h.render(c, http.StatusUnprocessableEntity, p)
 	}
-	if len(p.Errs) == 0 {
-		var n int
-		n, err = h.store.AddCalendarYear(c.Request().Context(), actor(c, h.now), year, p.Source, days)
-		switch models.ErrorCode(err) {
-		case "":
-			return redirectWithFlash(c, h.sessions, "/admin/calendar?year="+p.Year,
-				p.Year+" 年日历已录入，共 "+strconv.Itoa(len(days))+" 天；已计算待定期限 "+strconv.Itoa(n)+" 个")
-		case models.EConflict:
-			p.Errs["year"] = models.ErrorMessage(err)
-		case models.EInvalid:
-			p.Errs["lines"] = models.ErrorMessage(err)
-		default:
-			return err
-		}
+	n, err := h.store.AddCalendarYear(c.Request().Context(), actor(c, h.now), year, p.Source, days)
+	if err == nil {
+		return redirectWithFlash(c, h.sessions, "/admin/calendar?year="+p.Year,
+			p.Year+" 年日历已录入，共 "+strconv.Itoa(len(days))+" 天；已计算待定期限 "+strconv.Itoa(n)+" 个")
+	}
+	status, msg, ok := refused(err, models.EConflict)
+	if !ok {
+		return err
+	}
+	if status == http.StatusConflict { // the year is entered already
+		p.Errs["year"] = msg
+	} else {
+		p.Errs["lines"] = msg
 	}
 	return h.render(c, http.StatusUnprocessableEntity, p)
 }
@@ -123,30 +146,25 @@ func (h *CalendarAdmin) Correct(c echo.Context) error {
 	if err != nil || !models.CalendarYearInRange(year) {
 		return models.Errorf(models.ENotFound, "年份不存在")
 	}
-	p := admin.CalendarPage{Shown: year, FixSource: strings.TrimSpace(c.FormValue("fix_source")), FixLines: c.FormValue("fix_lines"),
-		FixErrs: components.FieldErrors{}}
-	if p.FixSource == "" {
-		p.FixErrs["fix_source"] = "请填写发布文件的文号"
+	var f calendarFixForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	var days []models.CalendarDay
-	if len(p.FixErrs) == 0 {
-		if days, err = models.ParseCalendarYear(year, p.FixLines); err != nil {
-			p.FixErrs["fix_lines"] = models.ErrorMessage(err)
-		}
+	p := admin.CalendarPage{Shown: year, FixSource: f.Source, FixLines: f.Lines, FixErrs: components.FieldErrors{}}
+	days := parseCalendar(year, p.FixSource, p.FixLines, "fix_source", "fix_lines", p.FixErrs)
+	if p.FixErrs.Any() {
+		return h.render(c, http.StatusUnprocessableEntity, p)
 	}
-	if len(p.FixErrs) == 0 {
-		var n int
-		n, err = h.store.CorrectCalendarYear(c.Request().Context(), actor(c, h.now), year, p.FixSource, days)
-		switch models.ErrorCode(err) {
-		case "":
-			return redirectWithFlash(c, h.sessions, "/admin/calendar?year="+strconv.Itoa(year),
-				strconv.Itoa(year)+" 年日历已更正；受影响的期限 "+strconv.Itoa(n)+" 个已重新计算，变更记入各期限的记录")
-		case models.EInvalid:
-			p.FixErrs["fix_lines"] = models.ErrorMessage(err)
-		default:
-			return err
-		}
+	n, err := h.store.CorrectCalendarYear(c.Request().Context(), actor(c, h.now), year, p.FixSource, days)
+	if err == nil {
+		return redirectWithFlash(c, h.sessions, "/admin/calendar?year="+strconv.Itoa(year),
+			strconv.Itoa(year)+" 年日历已更正；受影响的期限 "+strconv.Itoa(n)+" 个已重新计算，变更记入各期限的记录")
 	}
+	_, msg, ok := refused(err)
+	if !ok {
+		return err
+	}
+	p.FixErrs["fix_lines"] = msg
 	return h.render(c, http.StatusUnprocessableEntity, p)
 }
 

@@ -3,8 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -89,8 +87,11 @@ func (h *Certificates) SignOff(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	version, _ := strconv.Atoi(c.FormValue("version"))
-	cert, err := h.store.SignOff(c.Request().Context(), actor(c, h.now), id, version)
+	var f Versioned
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	cert, err := h.store.SignOff(c.Request().Context(), actor(c, h.now), id, f.version())
 	if err != nil {
 		return err
 	}
@@ -205,13 +206,22 @@ func CertificatePDF(cert models.Certificate, verifyURL string) ([]byte, error) {
 	return pdf.Certificate(CertificateData(cert, verifyURL))
 }
 
+// revokeForm is a certificate's revocation with its public reason.
+type revokeForm struct {
+	Reason string `form:"reason"`
+}
+
 // Revoke revokes a certificate with a public reason.
 func (h *Certificates) Revoke(c echo.Context) error {
 	page, err := h.page(c)
 	if err != nil {
 		return err
 	}
-	page.Reason = strings.TrimSpace(c.FormValue("reason"))
+	var f revokeForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	page.Reason = f.Reason
 	if err := models.ValidateRevokeReason(page.Reason); err != nil {
 		page.Errors["reason"] = models.ErrorMessage(err)
 		return Render(c, http.StatusUnprocessableEntity, province.Certificate(*page))

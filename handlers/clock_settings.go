@@ -104,29 +104,34 @@ func campaignLeft(end, today models.Date) string {
 	}
 }
 
+// clockSettingsForm is a city's campaign end; the stages' service times, one field
+// each (days_<rule>), are read beside it in Set.
+type clockSettingsForm struct {
+	CampaignEnd string `form:"campaign_end"`
+}
+
 // Set saves a city's settings; bad input re-renders with everything typed.
 func (h *ClockSettings) Set(c echo.Context) error {
 	cityID, err := idParam(c, "city")
 	if err != nil {
 		return err
 	}
-	typed := map[string]string{"campaign_end": strings.TrimSpace(c.FormValue("campaign_end"))}
+	var f clockSettingsForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	typed := map[string]string{"campaign_end": f.CampaignEnd}
 	errs := components.FieldErrors{}
 	days := map[models.ClockRule]int{}
 	for _, ri := range models.ServiceTimeRules() {
+		// one field a stage, named by its rule: read from the form the binder parsed
 		field := "days_" + string(ri.Rule)
-		v := strings.TrimSpace(c.FormValue(field))
-		typed[field] = v
-		n, err := strconv.Atoi(v)
-		switch {
-		case v == "":
-			errs[field] = "请填写" + ri.Name + "的办理时限（工作日）"
-		case err != nil:
-			errs[field] = ri.Name + "的办理时限须为整数个工作日"
-		default:
-			if err := models.ValidateServiceDays(ri.Name, n); err != nil {
-				errs[field] = models.ErrorMessage(err)
-			}
+		typed[field] = strings.TrimSpace(c.Request().Form.Get(field))
+		n, err := models.ParseServiceDays(ri.Name, typed[field])
+		if err != nil {
+			errs[field] = models.ErrorMessage(err)
+		}
+		if n != 0 {
 			days[ri.Rule] = n
 		}
 	}

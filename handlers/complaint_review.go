@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"net/http"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -112,13 +111,25 @@ func (h *ComplaintReview) page(c echo.Context) (*city.ComplaintPage, error) {
 	return p, nil
 }
 
+// verifyForm is the city's verification of a complaint: the outcome, the finding and
+// the reply shown to the public; models.ComplaintVerification checks the texts.
+type verifyForm struct {
+	Outcome      string `form:"outcome"`
+	Finding      string `form:"finding"`
+	PublicReason string `form:"public_reason"`
+}
+
 // Verify records the verification: upheld revokes the pass and restarts acceptance.
 func (h *ComplaintReview) Verify(c echo.Context) error {
 	page, err := h.page(c)
 	if err != nil {
 		return err
 	}
-	page.Outcome, page.FormFinding, page.FormReason = c.FormValue("outcome"), strings.TrimSpace(c.FormValue("finding")), strings.TrimSpace(c.FormValue("public_reason"))
+	var f verifyForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	page.Outcome, page.FormFinding, page.FormReason = f.Outcome, f.Finding, f.PublicReason
 	v := models.ComplaintVerification{Upheld: page.Outcome == models.ComplaintUpheld, Finding: page.FormFinding, PublicReason: page.FormReason}
 	page.Errors = components.FieldErrors(v.Validate())
 	if page.Outcome != models.ComplaintUpheld && page.Outcome != models.ComplaintNotUpheld {

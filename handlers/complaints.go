@@ -16,7 +16,6 @@ import (
 	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/public"
 )
 
@@ -45,7 +44,7 @@ func NewComplaints(s ComplaintStore, notices *Notices, files files.Store, limite
 // complaintAction is the form's URL: a multipart form carries its CSRF token in the
 // query, so the server never buffers the body to check it.
 func complaintAction(c echo.Context, noticeID int64) string {
-	return urls.WithCSRF(urls.NoticeComplaints(noticeID), layout.ShellFrom(c.Request().Context()).CSRF) + "#complaint"
+	return urls.WithCSRF(urls.NoticeComplaints(noticeID), components.CSRFToken(c.Request().Context())) + "#complaint"
 }
 
 // File is POST /notices/{id}/complaints.
@@ -90,17 +89,16 @@ func (h *Complaints) File(c echo.Context) error {
 			return nil
 		}
 		ref, err := receivePart(c, h.files, part, models.MaxAttachmentBytes, models.PublicAttachmentKinds)
-		if models.ErrorCode(err) == models.EInvalid {
-			fileErr, status = models.ErrorMessage(err), uploadStatus(err)
+		if _, msg, ok := refused(err); ok {
+			fileErr, status = msg, uploadStatus(err)
 			return nil
 		}
 		refs = append(refs, ref)
 		return err
 	})
-	switch {
-	case models.ErrorCode(err) == models.EInvalid:
-		fileErr, status = models.ErrorMessage(err), uploadStatus(err)
-	case err != nil:
+	if _, msg, ok := refused(err); ok {
+		fileErr, status = msg, uploadStatus(err)
+	} else if err != nil {
 		return err // the server's storage failing: a 507 page, logged
 	}
 	errs := components.FieldErrors(in.Validate())

@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 
 	"portal/models"
 )
@@ -26,4 +27,19 @@ func Status(err error) int {
 		return s
 	}
 	return http.StatusInternalServerError
+}
+
+// refused reports whether err refuses what the user sent, so that a form handler shows
+// its form again instead of the error page: an EInvalid always, and the other codes the
+// form shows beside the input (a conflict, a forbidden step) when listed in also. status
+// is the code's status from the one mapping; msg is the Chinese message. A nil err, or a
+// code not listed, is not a refusal: the handler returns err to the error page.
+func refused(err error, also ...string) (status int, msg string, ok bool) {
+	if err == nil {
+		return 0, "", false
+	}
+	if code := models.ErrorCode(err); code != models.EInvalid && !slices.Contains(also, code) {
+		return 0, "", false
+	}
+	return Status(err), models.ErrorMessage(err), true
 }

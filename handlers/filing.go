@@ -4,8 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -84,27 +82,37 @@ func (h *Filing) render(c echo.Context, status int, p province.FilingPage) error
 	return Render(c, status, province.Filing(p))
 }
 
+// filingForm is the filing number and date the province registers; the store checks
+// them with models.ValidateFiling against the scope change.
+type filingForm struct {
+	Versioned
+	Number string `form:"filing_number"`
+	Date   string `form:"filing_date"`
+}
+
 // Record registers the filing number and date.
 func (h *Filing) Record(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	p := province.FilingPage{FormID: id, Number: strings.TrimSpace(c.FormValue("filing_number")), Date: c.FormValue("filing_date"),
-		Errors: components.FieldErrors{}}
+	var f filingForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	p := province.FilingPage{FormID: id, Number: f.Number, Date: f.Date, Errors: components.FieldErrors{}}
 	date, err := models.ParseDate(p.Date)
 	if err != nil {
 		p.Errors["filing_date"] = models.ErrorMessage(err)
 	}
-	version, _ := strconv.Atoi(c.FormValue("version"))
 	if !p.Errors.Any() {
-		err = h.store.RecordFiling(c.Request().Context(), actor(c, h.now), id, p.Number, date, version)
-		if models.ErrorCode(err) == models.EInvalid {
-			field := "filing_number"
-			if strings.Contains(models.ErrorMessage(err), "日期") {
-				field = "filing_date"
+		err = h.store.RecordFiling(c.Request().Context(), actor(c, h.now), id, p.Number, date, f.version())
+		if _, msg, ok := refused(err); ok {
+			field, _ := models.ErrorField(err)
+			if field != "filing_date" {
+				field = "filing_number"
 			}
-			p.Errors[field] = models.ErrorMessage(err)
+			p.Errors[field] = msg
 		} else if err != nil {
 			return err
 		}

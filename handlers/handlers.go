@@ -4,7 +4,9 @@ package handlers
 
 import (
 	"net/http"
+	"reflect"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/a-h/templ"
@@ -50,6 +52,46 @@ func Render(c echo.Context, status int, comp templ.Component) error {
 	c.Response().Header().Set(echo.HeaderContentType, echo.MIMETextHTMLCharsetUTF8)
 	c.Response().WriteHeader(status)
 	return comp.Render(c.Request().Context(), c.Response())
+}
+
+// bindForm fills the form struct f from the request's form fields (the query and an
+// url-encoded or multipart body, as echo's FormValue reads them), by each field's
+// `form:"name"` tag. A form struct holds strings (and []string for a multiple choice): a
+// number or a date stays as typed until the form's validation parses it, so nothing can
+// fail to convert here and a bad value is shown again as it was typed. A body that is not
+// a form leaves f as if nothing was typed; one that cannot be read is refused.
+func bindForm(c echo.Context, f any) error {
+	ct := c.Request().Header.Get(echo.HeaderContentType)
+	if !strings.HasPrefix(ct, echo.MIMEApplicationForm) && !strings.HasPrefix(ct, echo.MIMEMultipartForm) {
+		return nil
+	}
+	if err := (&echo.DefaultBinder{}).BindBody(c, f); err != nil {
+		return models.Errorf(models.EInvalid, "提交的表单无法读取，请返回页面重新填写")
+	}
+	trimSpace(reflect.ValueOf(f).Elem())
+	return nil
+}
+
+// trimSpace trims the blanks around every string of a bound form (embedded structs and
+// multiple choices too): what is kept and shown again is what was typed, without them.
+// A field tagged `trim:"no"` (lines of data an admin edits) is kept exactly as typed.
+func trimSpace(v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if v.CanSet() {
+			v.SetString(strings.TrimSpace(v.String()))
+		}
+	case reflect.Slice:
+		for i := range v.Len() {
+			trimSpace(v.Index(i))
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).Tag.Get("trim") != "no" {
+				trimSpace(v.Field(i))
+			}
+		}
+	}
 }
 
 // redirectWithFlash is the success end of a form: 303 to url with a message.

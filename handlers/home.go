@@ -53,11 +53,13 @@ func (h *Home) LookupComplaint(c echo.Context) error {
 		p.Error = models.ErrorMessage(err)
 		return Render(c, http.StatusUnprocessableEntity, public.ComplaintLookupPage(p))
 	}
-	if _, err := h.store.ComplaintByRef(c.Request().Context(), ref); models.ErrorCode(err) == models.ENotFound {
-		p.Error = models.ErrorMessage(err)
-		return Render(c, http.StatusNotFound, public.ComplaintLookupPage(p))
-	} else if err != nil {
-		return err
+	if _, err := h.store.ComplaintByRef(c.Request().Context(), ref); err != nil {
+		status, msg, ok := refused(err, models.ENotFound)
+		if !ok {
+			return err
+		}
+		p.Error = msg
+		return Render(c, status, public.ComplaintLookupPage(p))
 	}
 	return c.Redirect(http.StatusSeeOther, urls.Complaint(ref))
 }

@@ -118,17 +118,23 @@ func (h *Platform) EditFile(c echo.Context) error {
 	return h.renderFileForm(c, http.StatusOK, models.FileFormOf(*f), nil, "")
 }
 
+// fileForm is the button of the institution file's form that was pressed: op is
+// add:<part> or remove:<part>:<row>, empty for 保存档案.
+type fileForm struct {
+	Op string `form:"op"`
+}
+
 // SaveFile handles the form's buttons: 增加/删除 a row re-renders the form with what was
 // typed (nothing saved, no JavaScript needed); 保存 validates and saves.
 func (h *Platform) SaveFile(c echo.Context) error {
 	u := CurrentUser(c)
-	posted, err := c.FormParams()
-	if err != nil {
+	var sent fileForm
+	if err := bindForm(c, &sent); err != nil {
 		return err
 	}
-	form := models.FileFormFrom(posted)
-	op := c.FormValue("op")
-	if kind, rest, ok := strings.Cut(op, ":"); ok {
+	// the file's fields are named by part and row (models.FileFormFrom reads them all)
+	form := models.FileFormFrom(c.Request().Form)
+	if kind, rest, ok := strings.Cut(sent.Op, ":"); ok {
 		part, idx, _ := strings.Cut(rest, ":")
 		p, known := models.PartByKey(part)
 		if !known {
@@ -154,8 +160,8 @@ func (h *Platform) SaveFile(c echo.Context) error {
 		if field, ok := models.ErrorField(err); ok {
 			return h.renderFileForm(c, http.StatusUnprocessableEntity, form, models.FileErrors{field: models.ErrorMessage(err)}, "")
 		}
-		if code := models.ErrorCode(err); code == models.EConflict || code == models.EInvalid {
-			return h.renderFileForm(c, http.StatusConflict, form, models.FileErrors{"_form": models.ErrorMessage(err)}, "")
+		if status, msg, ok := refused(err, models.EConflict); ok {
+			return h.renderFileForm(c, status, form, models.FileErrors{"_form": msg}, "")
 		}
 		return err
 	}

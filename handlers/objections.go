@@ -12,7 +12,6 @@ import (
 	"portal/models/store"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/platform"
 	"portal/views/pages/shared"
 )
@@ -38,7 +37,7 @@ func (h *Reviews) objectionPage(c echo.Context, id int64) (*platform.ObjectionPa
 	if page.Failure == nil {
 		return nil, models.Errorf(models.ENotFound, "本申请没有不合格告知")
 	}
-	return &platform.ObjectionPage{App: page.App, Failure: *page.Failure, CSRF: layout.ShellFrom(c.Request().Context()).CSRF,
+	return &platform.ObjectionPage{App: page.App, Failure: *page.Failure, CSRF: components.CSRFToken(c.Request().Context()),
 		Objected: page.Objection != nil && page.App.State != models.StateFailed}, nil
 }
 
@@ -65,14 +64,14 @@ func (h *Reviews) Object(c echo.Context) error {
 			return nil
 		}
 		f, err := receivePart(c, h.files, part, models.MaxReviewFileSize, models.ReviewFileKinds)
-		if models.ErrorCode(err) == models.EInvalid {
-			errs["evidence"] = models.ErrorMessage(err)
+		if _, msg, ok := refused(err); ok {
+			errs["evidence"] = msg
 			return nil
 		}
 		evidence = append(evidence, f)
 		return err
 	})
-	if err != nil && models.ErrorCode(err) != models.EInvalid {
+	if _, _, ok := refused(err); err != nil && !ok {
 		return err
 	}
 	for field, msg := range (models.ObjectionForm{Reasons: reasons, Evidence: len(evidence)}).Validate() {
@@ -86,22 +85,18 @@ func (h *Reviews) Object(c echo.Context) error {
 			return redirectWithFlash(c, h.sessions, urls.Application(id), "异议已提交，等待复核")
 		}
 	}
-	code := models.ErrorCode(err)
-	if err != nil && code != models.EInvalid && code != models.EConflict {
-		return err
+	status, msg := http.StatusUnprocessableEntity, ""
+	if err != nil {
+		var ok bool
+		if status, msg, ok = refused(err, models.EConflict); !ok {
+			return err
+		}
 	}
 	p, perr := h.objectionPage(c, id)
 	if perr != nil {
 		return perr
 	}
-	p.Reasons, p.Errs = reasons, errs
-	status := http.StatusUnprocessableEntity
-	if err != nil {
-		p.Error = models.ErrorMessage(err)
-		if code == models.EConflict {
-			status = http.StatusConflict
-		}
-	}
+	p.Reasons, p.Errs, p.Error = reasons, errs, msg
 	return Render(c, status, platform.Objection(*p))
 }
 
@@ -117,11 +112,21 @@ func (h *Reviews) ResolveObjection(ev models.Event) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		field := form + "_opinion"
-		opinion := strings.TrimSpace(c.FormValue(field))
-		_, err = h.store.ResolveObjection(c.Request().Context(), actor(c, h.now), id, ev, opinion, version(c))
-		return h.decided(c, decision{ID: id, Form: form, Field: field, Values: map[string]string{field: opinion}, Err: err, Success: success})
+		f, err := newOpinionForm(c, form+"_opinion")
+		if err != nil {
+			return err
+		}
+		_, err = h.store.ResolveObjection(c.Request().Context(), actor(c, h.now), id, ev, f.Text, f.version())
+		return h.decided(c, decision{ID: id, Form: form, Field: f.Field, Values: f.values(), Err: err, Success: success})
 	}
+}
+
+// exitForm is the exit classification of a failed application; models.ValidateExit
+// checks it against the application's facts.
+type exitForm struct {
+	ExitClass        string `form:"exit_class"`
+	InstitutionClass string `form:"institution_class"`
+	Note             string `form:"exit_note"`
 }
 
 // Exit records the exit classification and the institution's classification.
@@ -130,14 +135,17 @@ func (h *Reviews) Exit(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	values := map[string]string{"exit_class": c.FormValue("exit_class"), "institution_class": c.FormValue("institution_class"),
-		"exit_note": c.FormValue("exit_note")}
-	e, cl := models.ExitClass(values["exit_class"]), models.InstitutionClass(values["institution_class"])
+	var f exitForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	values := map[string]string{"exit_class": f.ExitClass, "institution_class": f.InstitutionClass, "exit_note": f.Note}
+	e, cl := models.ExitClass(f.ExitClass), models.InstitutionClass(f.InstitutionClass)
 	row, err := h.store.ApplicationRow(c.Request().Context(), CurrentUser(c), id)
 	if err != nil {
 		return err
 	}
-	facts := models.ExitFacts{State: row.State, Today: models.DateOf(h.now()), Note: values["exit_note"]}
+	facts := models.ExitFacts{State: row.State, Today: models.DateOf(h.now()), Note: f.Note}
 	if fn, err := h.store.LatestFailureNotice(c.Request().Context(), id); err != nil {
 		return err
 	} else if fn != nil {
@@ -146,6 +154,6 @@ func (h *Reviews) Exit(c echo.Context) error {
 	if errs := models.ValidateExit(facts, e, cl); len(errs) > 0 {
 		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "exit", Values: values, Errs: errs}, "")
 	}
-	err = h.store.RecordExit(c.Request().Context(), actor(c, h.now), id, e, cl, values["exit_note"])
+	err = h.store.RecordExit(c.Request().Context(), actor(c, h.now), id, e, cl, f.Note)
 	return h.decided(c, decision{ID: id, Form: "exit", Field: "exit_class", Values: values, Err: err, Success: "已登记退出分类：" + e.Label() + "，机构分类：" + cl.Label()})
 }

@@ -14,7 +14,6 @@ import (
 	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/district"
 )
 
@@ -71,7 +70,21 @@ func (h *Onsite) page(c echo.Context, id int64) (*district.OnsitePage, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &district.OnsitePage{App: header(row), Papers: reviewFileViews(papers), CSRF: layout.ShellFrom(ctx).CSRF}, nil
+	return &district.OnsitePage{App: header(row), Papers: reviewFileViews(papers), CSRF: components.CSRFToken(ctx)}, nil
+}
+
+// onsiteForm is the on-site check record as typed; models.OnsiteCheckInput validates it.
+type onsiteForm struct {
+	CheckDate    string   `form:"check_date"`
+	Methods      []string `form:"methods"`
+	Participants string   `form:"participants"`
+	ThirdParties string   `form:"third_parties"`
+	Findings     string   `form:"findings"`
+}
+
+func (f onsiteForm) input() models.OnsiteCheckInput {
+	return models.OnsiteCheckInput{CheckDate: f.CheckDate, Methods: f.Methods, Participants: f.Participants,
+		ThirdParties: f.ThirdParties, Findings: f.Findings}
 }
 
 // Save validates and stores the record.
@@ -80,19 +93,22 @@ func (h *Onsite) Save(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	form, _ := c.FormParams()
-	in := models.OnsiteCheckInput{CheckDate: c.FormValue("check_date"), Methods: form["methods"],
-		Participants: c.FormValue("participants"), ThirdParties: c.FormValue("third_parties"), Findings: c.FormValue("findings")}
+	var f onsiteForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	in := f.input()
 	rec, errs := in.Validate(models.DateOf(h.now()))
 	if len(errs) == 0 {
 		err = h.store.SaveOnsiteCheck(c.Request().Context(), actor(c, h.now), id, rec)
-		if models.ErrorCode(err) == models.EInvalid {
-			errs = map[string]string{"_form": models.ErrorMessage(err)}
-		} else if err != nil {
-			return err
-		} else {
+		if err == nil {
 			return redirectWithFlash(c, h.sessions, urls.Application(id), "现场核查记录已保存")
 		}
+		_, msg, ok := refused(err)
+		if !ok {
+			return err
+		}
+		errs = map[string]string{"_form": msg}
 	}
 	p, err := h.page(c, id)
 	if err != nil {
@@ -124,16 +140,16 @@ func (h *Onsite) UploadPaper(c echo.Context) error {
 	if err == nil {
 		err = h.store.AddWorkingPaper(c.Request().Context(), actor(c, h.now), id, *f)
 	}
-	if code := models.ErrorCode(err); code == models.EInvalid || code == models.EStorage {
+	if _, msg, ok := refused(err, models.EStorage); ok {
 		_, _ = io.Copy(io.Discard, io.LimitReader(c.Request().Body, 2*models.MaxReviewFileSize))
-		if code == models.EStorage {
+		if uploadStatus(err) == http.StatusInsufficientStorage {
 			slog.Error("working paper not saved: the file store could not write", "application", id, "err", err)
 		}
 		p, perr := h.page(c, id)
 		if perr != nil {
 			return perr
 		}
-		p.UploadError = models.ErrorMessage(err)
+		p.UploadError = msg
 		return Render(c, uploadStatus(err), district.Onsite(*p))
 	}
 	if err != nil {

@@ -117,11 +117,118 @@ type decision struct {
 	Success     string
 }
 
-// version reads the version the form was rendered at; 0 (missing) skips the check, which
+// Versioned is the version a decision form was rendered at, embedded in each form
+// (exported: the binder sets only exported fields, embedded ones too).
+type Versioned struct {
+	Version string `form:"version"`
+}
+
+// version is the version as a number; 0 (missing or not a number) skips the check, which
 // only the workflow's own refusals then guard.
-func version(c echo.Context) int {
-	v, _ := strconv.Atoi(c.FormValue("version"))
+func (v Versioned) version() int {
+	n, err := strconv.Atoi(v.Version)
+	if err != nil {
+		return 0
+	}
+	return max(n, 0)
+}
+
+// opinionForm is a decision with one text: the opinion, reasons or finding in the field
+// named Field (pass_opinion, disagree_reasons, uphold_opinion …).
+type opinionForm struct {
+	Versioned
+	Field, Text string
+}
+
+func newOpinionForm(c echo.Context, field string) (opinionForm, error) {
+	f := opinionForm{Field: field}
+	if err := bindForm(c, &f.Versioned); err != nil {
+		return f, err
+	}
+	f.Text = strings.TrimSpace(c.Request().Form.Get(field)) // named at run time: read beside the binder
+	return f, nil
+}
+
+func (f opinionForm) values() map[string]string { return map[string]string{f.Field: f.Text} }
+
+// passForm is a pass with its written opinion; the district's may pass although
+// materials are pending, with a reason kept in the record.
+type passForm struct {
+	Versioned
+	Opinion        string `form:"pass_opinion"`
+	Override       string `form:"pass_override"`
+	OverrideReason string `form:"pass_override_reason"`
+}
+
+func (f passForm) override() bool { return f.Override == "1" }
+
+func (f passForm) values(district bool) map[string]string {
+	v := map[string]string{"pass_opinion": f.Opinion}
+	if district {
+		v["pass_override_reason"] = f.OverrideReason
+		if f.override() {
+			v["pass_override"] = "1"
+		}
+	}
 	return v
+}
+
+// returnForm sends the application back with what to correct and a period.
+type returnForm struct {
+	Versioned
+	Opinion string `form:"return_opinion"`
+	Days    string `form:"return_days"`
+}
+
+// validate checks the period and the opinion with the rules of models, and returns the
+// period in working days.
+func (f returnForm) validate() (int, components.FieldErrors) {
+	errs := components.FieldErrors{}
+	days, err := models.ParseCorrectionDays(f.Days)
+	if err != nil {
+		errs["return_days"] = models.ErrorMessage(err)
+	}
+	if err := models.RequireOpinion(models.EventReturn, f.Opinion); err != nil {
+		errs["return_opinion"] = models.ErrorMessage(err)
+	}
+	return days, errs
+}
+
+func (f returnForm) values() map[string]string {
+	return map[string]string{"return_opinion": f.Opinion, "return_days": f.Days}
+}
+
+// failForm lists the problems of a failure notice, one a line, and other remarks.
+type failForm struct {
+	Versioned
+	Problems string `form:"fail_problems"`
+	Remarks  string `form:"fail_remarks"`
+}
+
+func (f failForm) values() map[string]string {
+	return map[string]string{"fail_problems": f.Problems, "fail_remarks": f.Remarks}
+}
+
+// materialForm is an officer's verdict on one material: a comment (required to return
+// it), and the material's code, which names the form on the page.
+type materialForm struct {
+	Comment string `form:"comment"`
+	Code    string `form:"code"`
+}
+
+// assignForm names the officer an application is given to.
+type assignForm struct {
+	Officer string `form:"officer_id"`
+}
+
+// officer is the chosen officer's id; 0 when none (or nonsense) was sent, which the store
+// refuses as no officer of the district.
+func (f assignForm) officer() int64 {
+	n, err := strconv.ParseInt(f.Officer, 10, 64)
+	if err != nil {
+		return 0
+	}
+	return max(n, 0)
 }
 
 // Claim takes the application for the acting district officer.
@@ -139,8 +246,11 @@ func (h *Reviews) Assign(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	officer, _ := strconv.ParseInt(c.FormValue("officer_id"), 10, 64)
-	return h.decided(c, decision{ID: id, Err: h.store.Assign(c.Request().Context(), actor(c, h.now), id, officer), Success: "已分配经办人"})
+	var f assignForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	return h.decided(c, decision{ID: id, Err: h.store.Assign(c.Request().Context(), actor(c, h.now), id, f.officer()), Success: "已分配经办人"})
 }
 
 // Pass is the district's, city's or province's pass with its written opinion.
@@ -150,19 +260,17 @@ func (h *Reviews) Pass(success string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		opinion := strings.TrimSpace(c.FormValue("pass_opinion"))
-		values := map[string]string{"pass_opinion": opinion}
-		if u := CurrentUser(c); u.Role == models.RoleDistrict {
-			override, reason := c.FormValue("pass_override") == "1", strings.TrimSpace(c.FormValue("pass_override_reason"))
-			values["pass_override_reason"] = reason
-			if override {
-				values["pass_override"] = "1"
-			}
-			_, err = h.store.DistrictPass(c.Request().Context(), actor(c, h.now), id, opinion, override, reason, version(c))
-		} else {
-			_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventPass, opinion, version(c))
+		var f passForm
+		if err := bindForm(c, &f); err != nil {
+			return err
 		}
-		return h.decided(c, decision{ID: id, Form: "pass", Field: "pass_opinion", Values: values, Err: err, Success: success})
+		district := CurrentUser(c).Role == models.RoleDistrict
+		if district {
+			_, err = h.store.DistrictPass(c.Request().Context(), actor(c, h.now), id, f.Opinion, f.override(), f.OverrideReason, f.version())
+		} else {
+			_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventPass, f.Opinion, f.version())
+		}
+		return h.decided(c, decision{ID: id, Form: "pass", Field: "pass_opinion", Values: f.values(district), Err: err, Success: success})
 	}
 }
 
@@ -172,20 +280,17 @@ func (h *Reviews) Return(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	opinion := strings.TrimSpace(c.FormValue("return_opinion"))
-	values := map[string]string{"return_opinion": opinion, "return_days": c.FormValue("return_days")}
-	days, convErr := strconv.Atoi(strings.TrimSpace(c.FormValue("return_days")))
-	if convErr != nil || models.ValidateCorrectionDays(days) != nil {
-		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "return", Values: values,
-			Errs: components.FieldErrors{"return_days": models.ErrorMessage(models.ValidateCorrectionDays(0))}}, "")
+	var f returnForm
+	if err := bindForm(c, &f); err != nil {
+		return err
 	}
-	if opinion == "" {
-		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "return", Values: values,
-			Errs: components.FieldErrors{"return_opinion": "退回补正须写明需要补正的问题和材料"}}, "")
+	days, errs := f.validate()
+	if errs.Any() {
+		return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "return", Values: f.values(), Errs: errs}, "")
 	}
-	_, err = h.store.ReturnForCorrection(c.Request().Context(), actor(c, h.now), id, opinion, days, version(c))
+	_, err = h.store.ReturnForCorrection(c.Request().Context(), actor(c, h.now), id, f.Opinion, days, f.version())
 	// a deadline that reaches a year without calendar data is refused beside the period
-	return h.decided(c, decision{ID: id, Form: "return", Field: "return_days", Values: values, Err: err, Success: "已退回机构补正"})
+	return h.decided(c, decision{ID: id, Form: "return", Field: "return_days", Values: f.values(), Err: err, Success: "已退回机构补正"})
 }
 
 // Fail decides the application did not pass and issues the failure notice.
@@ -194,10 +299,13 @@ func (h *Reviews) Fail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	values := map[string]string{"fail_problems": c.FormValue("fail_problems"), "fail_remarks": c.FormValue("fail_remarks")}
-	_, err = h.store.Fail(c.Request().Context(), actor(c, h.now), id, models.ParseProblems(values["fail_problems"]),
-		strings.TrimSpace(values["fail_remarks"]), version(c))
-	return h.decided(c, decision{ID: id, Form: "fail", Field: "fail_problems", Values: values, Err: err, Success: "已作出不合格结论并告知机构，异议期限已开始计算"})
+	var f failForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	_, err = h.store.Fail(c.Request().Context(), actor(c, h.now), id, models.ParseProblems(f.Problems),
+		f.Remarks, f.version())
+	return h.decided(c, decision{ID: id, Form: "fail", Field: "fail_problems", Values: f.values(), Err: err, Success: "已作出不合格结论并告知机构，异议期限已开始计算"})
 }
 
 // ReviewMaterial accepts a material, or returns it with a comment the platform sees.
@@ -211,11 +319,14 @@ func (h *Reviews) ReviewMaterial(state string) echo.HandlerFunc {
 		if err != nil {
 			return err
 		}
-		comment := strings.TrimSpace(c.FormValue("comment"))
-		err = h.store.ReviewMaterialInDistrictReview(c.Request().Context(), actor(c, h.now), id, mid, state, comment)
-		if models.ErrorCode(err) == models.EInvalid {
-			return h.render(c, http.StatusUnprocessableEntity, id, shared.Form{Name: "material-" + c.FormValue("code"),
-				Values: map[string]string{"comment": comment}, Errs: components.FieldErrors{"comment": models.ErrorMessage(err)}}, "")
+		var f materialForm
+		if err := bindForm(c, &f); err != nil {
+			return err
+		}
+		err = h.store.ReviewMaterialInDistrictReview(c.Request().Context(), actor(c, h.now), id, mid, state, f.Comment)
+		if status, msg, ok := refused(err); ok {
+			return h.render(c, status, id, shared.Form{Name: "material-" + f.Code,
+				Values: map[string]string{"comment": f.Comment}, Errs: components.FieldErrors{"comment": msg}}, "")
 		}
 		msg := "材料已审核通过"
 		if state == models.ReviewReturned {
@@ -287,9 +398,12 @@ func (h *Reviews) Disagree(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	reasons := strings.TrimSpace(c.FormValue("disagree_reasons"))
-	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventDisagree, reasons, version(c))
-	return h.decided(c, decision{ID: id, Form: "disagree", Field: "disagree_reasons", Values: map[string]string{"disagree_reasons": reasons}, Err: err, Success: "已退回区级重新审核，区金融工作部门将看到不同意的原因"})
+	f, err := newOpinionForm(c, "disagree_reasons")
+	if err != nil {
+		return err
+	}
+	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventDisagree, f.Text, f.version())
+	return h.decided(c, decision{ID: id, Form: "disagree", Field: f.Field, Values: f.values(), Err: err, Success: "已退回区级重新审核，区金融工作部门将看到不同意的原因"})
 }
 
 // Confirm is the leadership group's confirmation (专责小组审定). The workflow refuses the
@@ -299,7 +413,10 @@ func (h *Reviews) Confirm(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	opinion := strings.TrimSpace(c.FormValue("confirm_opinion"))
-	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventConfirm, opinion, version(c))
-	return h.decided(c, decision{ID: id, Form: "confirm", Field: "confirm_opinion", Values: map[string]string{"confirm_opinion": opinion}, Err: err, Success: "专责小组审定通过，公示已开始"})
+	f, err := newOpinionForm(c, "confirm_opinion")
+	if err != nil {
+		return err
+	}
+	_, err = h.store.Act(c.Request().Context(), actor(c, h.now), id, models.EventConfirm, f.Text, f.version())
+	return h.decided(c, decision{ID: id, Form: "confirm", Field: f.Field, Values: f.values(), Err: err, Success: "专责小组审定通过，公示已开始"})
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"mime/multipart"
 	"net/http"
-	"strconv"
 	"strings"
 
 	"github.com/labstack/echo/v4"
@@ -14,7 +13,6 @@ import (
 	"portal/models/store/files"
 	"portal/urls"
 	"portal/views/components"
-	"portal/views/layout"
 	"portal/views/pages/platform"
 	"portal/views/pages/public"
 )
@@ -62,16 +60,25 @@ func (h *Scope) renderMirror(c echo.Context, status int, p platform.MirrorPage) 
 	return Render(c, status, platform.Mirror(p))
 }
 
+// mirrorForm is the address of the page where the platform mirrored its notice.
+type mirrorForm struct {
+	URL string `form:"mirror_url"`
+}
+
 // SetMirror records the URL where the platform mirrored its notice.
 func (h *Scope) SetMirror(c echo.Context) error {
 	id, err := idParam(c, "id")
 	if err != nil {
 		return err
 	}
-	raw := strings.TrimSpace(c.FormValue("mirror_url"))
-	if _, ok := models.WebURL(raw); !ok || len(raw) > models.MaxWebURLLen {
+	var f mirrorForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	raw := f.URL
+	if err := models.ValidateWebURL(raw); err != nil {
 		return h.renderMirror(c, http.StatusUnprocessableEntity, platform.MirrorPage{FormID: id, URL: raw,
-			Errors: components.FieldErrors{"mirror_url": "请填写以 http:// 或 https:// 开头的完整网址，例如 https://www.example.com/notice"}})
+			Errors: components.FieldErrors{"mirror_url": models.ErrorMessage(err)}})
 	}
 	if err := h.store.SetMirrorURL(c.Request().Context(), actor(c, h.now), id, raw); err != nil {
 		return err
@@ -89,7 +96,7 @@ func (h *Scope) render(c echo.Context, status int, p platform.ScopePage) error {
 	if err != nil {
 		return err
 	}
-	p.Action = urls.WithCSRF("/platform/scope", layout.ShellFrom(ctx).CSRF)
+	p.Action = urls.WithCSRF("/platform/scope", components.CSRFToken(ctx))
 	if p.Errors == nil {
 		p.Errors = components.FieldErrors{}
 	}
@@ -138,8 +145,8 @@ func (h *Scope) Record(c echo.Context) error {
 			return nil
 		}
 		ref, err := receivePart(c, h.files, part, models.MaxAttachmentBytes, models.PublicAttachmentKinds)
-		if models.ErrorCode(err) == models.EInvalid {
-			p.Errors["evidence"], status = models.ErrorMessage(err), uploadStatus(err)
+		if _, msg, ok := refused(err); ok {
+			p.Errors["evidence"], status = msg, uploadStatus(err)
 			return nil
 		}
 		if err == nil {
@@ -147,8 +154,8 @@ func (h *Scope) Record(c echo.Context) error {
 		}
 		return err
 	})
-	if models.ErrorCode(err) == models.EInvalid {
-		p.Errors["evidence"], status = models.ErrorMessage(err), uploadStatus(err)
+	if _, msg, ok := refused(err); ok {
+		p.Errors["evidence"], status = msg, uploadStatus(err)
 	} else if err != nil {
 		return err // the server's storage failing: a 507 page, logged
 	}
@@ -169,11 +176,10 @@ func (h *Scope) Record(c echo.Context) error {
 	if ac == nil {
 		return models.Errorf(models.ENotFound, "本机构尚未取得整改验收合格证明")
 	}
-	version, _ := strconv.Atoi(versionText)
-	sc, err := h.store.RecordScopeChange(c.Request().Context(), actor(c, h.now), ac.ApplicationID, changed, refs, version)
-	if models.ErrorCode(err) == models.EInvalid {
-		p.Errors["change_date"] = models.ErrorMessage(err)
-		return h.render(c, http.StatusUnprocessableEntity, p)
+	sc, err := h.store.RecordScopeChange(c.Request().Context(), actor(c, h.now), ac.ApplicationID, changed, refs, Versioned{versionText}.version())
+	if status, msg, ok := refused(err); ok {
+		p.Errors["change_date"] = msg
+		return h.render(c, status, p)
 	}
 	if err != nil {
 		return err

@@ -162,8 +162,8 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 			return nil
 		}
 		f, err := receivePart(c, h.files, part, h.maxUpload, evidenceKinds)
-		if models.ErrorCode(err) == models.EInvalid {
-			errs[platform.SAName("evidence", n)] = models.ErrorMessage(err)
+		if _, msg, ok := refused(err); ok {
+			errs[platform.SAName("evidence", n)] = msg
 			return nil
 		}
 		if err == nil {
@@ -171,7 +171,7 @@ func (h *Platform) SaveSelfAssessment(c echo.Context) error {
 		}
 		return err
 	})
-	if readErr != nil && models.ErrorCode(readErr) != models.EInvalid {
+	if _, _, ok := refused(readErr); readErr != nil && !ok {
 		return readErr
 	}
 	var inputs []store.SAInput

@@ -59,13 +59,14 @@ func (h *Platform) Upload(c echo.Context) error {
 	}
 	if err != nil {
 		h.drain(c)
-		if code := models.ErrorCode(err); code != models.EInvalid && code != models.EStorage {
+		_, msg, ok := refused(err, models.EStorage)
+		if !ok {
 			return err
 		}
-		if models.ErrorCode(err) == models.EStorage {
+		if uploadStatus(err) == http.StatusInsufficientStorage {
 			h.log.Error("upload failed: the file store could not write", "err", err)
 		}
-		return h.renderMaterial(c, uploadStatus(err), components.FieldErrors{platform.FileField(slot): models.ErrorMessage(err)})
+		return h.renderMaterial(c, uploadStatus(err), components.FieldErrors{platform.FileField(slot): msg})
 	}
 	f, err := h.store.AddMaterialFile(ctx, actor(c, h.now), appID, mid, slot, *stored)
 	if err != nil {
@@ -164,14 +165,15 @@ type storageError struct {
 func (e *storageError) Error() string   { return e.err.Message + " (" + e.cause.Error() + ")" }
 func (e *storageError) Unwrap() []error { return []error{e.err, e.cause} }
 
-// uploadStatus is the status a refused upload is answered with.
+// uploadStatus is the status a refused upload is answered with: 413 for a body past the
+// limit, otherwise the code's (Status), a refusal of the input when it has none.
 func uploadStatus(err error) int {
 	var tl *tooLargeError
-	switch {
-	case errors.As(err, &tl):
+	if errors.As(err, &tl) {
 		return http.StatusRequestEntityTooLarge
-	case models.ErrorCode(err) == models.EStorage:
-		return http.StatusInsufficientStorage
+	}
+	if s := Status(err); s != http.StatusInternalServerError {
+		return s
 	}
 	return http.StatusUnprocessableEntity
 }

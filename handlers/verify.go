@@ -67,7 +67,7 @@ func (h *Verification) Show(c echo.Context) error {
 	}
 	serial := models.NormalizeSerial(raw)
 	cert, err := h.store.Verify(c.Request().Context(), store.Actor{IP: c.RealIP(), Now: h.now()}, serial, c.Request().UserAgent())
-	if models.ErrorCode(err) == models.ENotFound {
+	if Status(err) == http.StatusNotFound {
 		c.Response().Header().Set("Cache-Control", "no-store")
 		return Render(c, http.StatusNotFound, public.VerifyNotFound(serial))
 	}

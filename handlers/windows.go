@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -79,24 +78,30 @@ func (h *Windows) render(c echo.Context, status int, cityID int64, start, end st
 	return Render(c, status, city.Window(p))
 }
 
+// windowForm is a city's application window as typed.
+type windowForm struct {
+	Start string `form:"start_date"`
+	End   string `form:"end_date"`
+}
+
 // Set saves a city's window.
 func (h *Windows) Set(c echo.Context) error {
 	cityID, err := idParam(c, "city")
 	if err != nil {
 		return err
 	}
-	start, end := strings.TrimSpace(c.FormValue("start_date")), strings.TrimSpace(c.FormValue("end_date"))
+	var f windowForm
+	if err := bindForm(c, &f); err != nil {
+		return err
+	}
+	start, end := f.Start, f.End
 	errs := components.FieldErrors{}
-	s, err := models.ParseDate(start)
-	if start == "" {
-		errs["start_date"] = "请填写受理开始日期"
-	} else if err != nil {
+	s, err := models.ParseRequiredDate(start, "受理开始日期")
+	if err != nil {
 		errs["start_date"] = models.ErrorMessage(err)
 	}
-	e, err := models.ParseDate(end)
-	if end == "" {
-		errs["end_date"] = "请填写受理截止日期"
-	} else if err != nil {
+	e, err := models.ParseRequiredDate(end, "受理截止日期")
+	if err != nil {
 		errs["end_date"] = models.ErrorMessage(err)
 	}
 	if len(errs) == 0 {

@@ -61,15 +61,26 @@ func DecisionHash(d Decision) string {
 	if d.ActorID != nil {
 		actor = fmt.Sprint(*d.ActorID)
 	}
-	fields := []string{
-		fmt.Sprint(d.ID), fmt.Sprint(d.ApplicationID), d.At.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano),
+	return ChainHash(
+		fmt.Sprint(d.ID), fmt.Sprint(d.ApplicationID), ChainTime(d.At),
 		actor, d.ActorName, d.Role, string(d.Event), string(d.FromState), string(d.ToState), d.Opinion, d.Attachments, d.PrevHash,
-	}
+	)
+}
+
+// ChainHash is the one hashing scheme of the portal's append-only chains (the decision
+// history, the disclosure report versions): SHA-256 over the length-prefixed fields, the
+// previous row's hash among them.
+func ChainHash(fields ...string) string {
 	h := sha256.New()
 	for _, f := range fields {
 		fmt.Fprintf(h, "%d:%s;", len(f), f) // length-prefixed, so no two field lists hash alike
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// ChainTime is how a chain hashes a time: microseconds, UTC, as PostgreSQL stores it.
+func ChainTime(t time.Time) string {
+	return t.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano)
 }
 
 // ChainBreak names the first row whose hash does not verify.

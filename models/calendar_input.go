@@ -93,6 +93,27 @@ const (
 // CalendarYearInRange reports whether year may be entered or shown.
 func CalendarYearInRange(year int) bool { return year >= MinCalendarYear && year <= MaxCalendarYear }
 
+// ParseCalendarYearText reads the year an admin typed to enter its calendar.
+func ParseCalendarYearText(s string) (int, error) {
+	year, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || !CalendarYearInRange(year) {
+		return 0, Errorf(EInvalid, "请填写 %d–%d 之间的四位数年份", MinCalendarYear, MaxCalendarYear)
+	}
+	return year, nil
+}
+
+// ValidateCalendarSource checks the number of the document that published a year's
+// working days (国务院办公厅通知的文号), required with every entry and correction.
+func ValidateCalendarSource(s string) error {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return Errorf(EInvalid, "请填写发布文件的文号")
+	case LongerThan(s, MaxSourceLength):
+		return Errorf(EInvalid, "文号不超过 %d 字", MaxSourceLength)
+	}
+	return nil
+}
+
 // FormatCalendarYear writes a year's days in the line format ParseCalendarYear reads,
 // joining consecutive days of the same kind and name into a range, so that an admin
 // correcting a year starts from what is entered.

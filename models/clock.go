@@ -2,6 +2,8 @@ package models
 
 import (
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -143,6 +145,20 @@ func ServiceTimeRules() []ClockRuleInfo {
 // MaxServiceDays bounds a city's service time: a stage of more than six months is not a
 // deadline.
 const MaxServiceDays = 120
+
+// ParseServiceDays reads a stage's service time typed in working days, and checks it
+// with ValidateServiceDays; name is the stage's.
+func ParseServiceDays(name, s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return 0, Errorf(EInvalid, "请填写%s的办理时限（工作日）", name)
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, Errorf(EInvalid, "%s的办理时限须为整数个工作日", name)
+	}
+	return n, ValidateServiceDays(name, n)
+}
 
 // ValidateServiceDays checks a city's service time for a stage.
 func ValidateServiceDays(name string, n int) error {

@@ -37,3 +37,26 @@ func DaysBetween(from, to time.Time) float64 {
 	}
 	return to.Sub(from).Hours() / 24
 }
+
+// M90Bands are the bands of the M90+ rate (M90+ ÷ balance, SPEC §5) a dashboard counts
+// institutions in; the upper bound of each is exclusive.
+var M90Bands = []struct {
+	Label string
+	Below Ratio // 0: no upper bound
+}{
+	{"低于 1%", 1 * Percent}, {"1%–3%", 3 * Percent}, {"3%–5%", 5 * Percent}, {"5%–10%", 10 * Percent}, {"10% 及以上", 0},
+}
+
+// M90Band is the band of a month's M90+ rate; false when the balance is nil.
+func M90Band(f MonthlyFigures) (int, bool) {
+	r, ok := RatioOver(f.Overdue90Amount, f.Balance)
+	if !ok {
+		return 0, false
+	}
+	for i, b := range M90Bands {
+		if b.Below == 0 || r < b.Below {
+			return i, true
+		}
+	}
+	return len(M90Bands) - 1, true
+}

@@ -50,6 +50,15 @@ func ParseDate(s string) (Date, error) {
 	return dateFromTime(t), nil
 }
 
+// ParseRequiredDate is ParseDate for a date a form must have: a blank one is refused
+// with 请填写 and what names.
+func ParseRequiredDate(s, what string) (Date, error) {
+	if strings.TrimSpace(s) == "" {
+		return Date{}, Errorf(EInvalid, "请填写%s", what)
+	}
+	return ParseDate(s)
+}
+
 func dateFromTime(t time.Time) Date {
 	y, m, d := t.Date()
 	return Date{y, m, d}

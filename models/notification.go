@@ -8,8 +8,11 @@ var notificationKinds = map[string]string{
 	"submitted": "待审核", "returned": "退回", "passed": "已报送上级", "confirm": "待审定", "notice": "公示",
 	"failed": "不合格", "objection": "异议", "signoff": "待省级审定", "certified": "合格证明", "revoked": "公示撤销",
 	"abandoned": "视为放弃", "complaint": "举报", "certificate_revoked": "合格证明撤销",
-	NotifyAssigned: "分配经办", NotifyReassigned: "经办人变更", NotifyDeadline: "期限",
+	NotifyAssigned: "分配经办", NotifyReassigned: "经办人变更", NotifyDeadline: "期限", NotifyWarning: "风险预警",
 }
+
+// NotifyWarning is the kind of an early-warning task opened or closed (issue 12 §2).
+const NotifyWarning = "warning"
 
 // NotifyDeadline is the kind of the message that a deadline waiting for a calendar year,
 // or moved by a corrected year, now has its due date.
@@ -30,6 +33,8 @@ func NotificationLinkLabel(link string) string {
 		return "查看申请"
 	case strings.HasPrefix(link, "/certificates/"):
 		return "查看合格证明"
+	case strings.HasPrefix(link, "/warnings/"):
+		return "查看预警"
 	case strings.HasPrefix(link, "/city/complaints/"):
 		return "查看举报"
 	case strings.HasPrefix(link, "/notices/"), strings.HasPrefix(link, "/platform/notices"):

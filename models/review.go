@@ -2,6 +2,7 @@ package models
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -57,6 +58,15 @@ func ValidateCorrectionDays(n int) error {
 		return Errorf(EInvalid, "补正期限须为 1 至 %d 个工作日", MaxCorrectionDays)
 	}
 	return nil
+}
+
+// ParseCorrectionDays reads the period an officer typed with a send-back, in working days.
+func ParseCorrectionDays(text string) (int, error) {
+	n, err := strconv.Atoi(strings.TrimSpace(text))
+	if err != nil {
+		return 0, ValidateCorrectionDays(0)
+	}
+	return n, ValidateCorrectionDays(n)
 }
 
 // MaxOpinionLength bounds every opinion, reason and objection text (in characters).

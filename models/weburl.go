@@ -15,3 +15,12 @@ func WebURL(s string) (string, bool) {
 	}
 	return u.String(), true
 }
+
+// ValidateWebURL checks an address a user typed to be recorded (a notice's mirror page):
+// a web page's address (WebURL) no longer than MaxWebURLLen.
+func ValidateWebURL(s string) error {
+	if _, ok := WebURL(s); !ok || len(s) > MaxWebURLLen {
+		return Errorf(EInvalid, "请填写以 http:// 或 https:// 开头的完整网址（不超过 %d 个字符），例如 https://www.example.com/notice", MaxWebURLLen)
+	}
+	return nil
+}

@@ -31,6 +31,20 @@ var opinionRequired = map[Event]string{
 	EventReject:   "须写明异议核实情况及不予采纳的理由（" + citeAcceptancePlan + "四(二)5(2)）",
 }
 
+// RequireOpinion refuses a blank opinion for an event that needs one, saying what the
+// text must contain; a form checks it before it asks the store, the workflow checks it
+// again (GuardOpinion).
+func RequireOpinion(ev Event, opinion string) error {
+	if strings.TrimSpace(opinion) != "" {
+		return nil
+	}
+	msg, ok := opinionRequired[ev]
+	if !ok {
+		msg = "请填写办理意见"
+	}
+	return Errorf(EInvalid, "%s", msg)
+}
+
 // FourEyesMessage is the refusal when the same city officer would confirm their own
 // preliminary acceptance.
 const FourEyesMessage = "专责小组审定须由另一名市级工作人员完成（四眼原则），您已办理本件初验"
@@ -42,13 +56,7 @@ const SignoffFourEyesMessage = "省级审定须由另一名工作人员完成（
 func (g Guard) check(f Facts, ev Event, a Actor, today Date) error {
 	switch g {
 	case GuardOpinion:
-		if strings.TrimSpace(f.Opinion) == "" {
-			msg, ok := opinionRequired[ev]
-			if !ok {
-				msg = "请填写办理意见"
-			}
-			return Errorf(EInvalid, "%s", msg)
-		}
+		return RequireOpinion(ev, f.Opinion)
 	case GuardEvidence:
 		if f.Evidence < 1 {
 			return Errorf(EInvalid, "提出异议须提交证明材料（%s四(二)5(2)）", citeAcceptancePlan)

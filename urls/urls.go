@@ -88,8 +88,55 @@ func CalendarYear(year int) string               { return "/admin/calendar/" + s
 
 // The officers' dashboards and the lists their figures link to.
 
-func Dashboard() string          { return "/dashboard" }
-func DashboardXLSX() string      { return "/dashboard.xlsx" }
-func Notices() string            { return "/notices" }
-func CityComplaints() string     { return "/city/complaints" }
-func ProvinceComplaints() string { return "/province/complaints" }
+func Dashboard() string               { return "/dashboard" }
+func DashboardXLSX() string           { return "/dashboard.xlsx" }
+func DashboardDisclosure() string     { return "/dashboard/disclosure" }
+func DashboardDisclosureXLSX() string { return "/dashboard/disclosure.xlsx" }
+func PlatformDashboard() string       { return "/platform/dashboard" }
+func Notices() string                 { return "/notices" }
+func CityComplaints() string          { return "/city/complaints" }
+func ProvinceComplaints() string      { return "/province/complaints" }
+
+// Early warning (issue 12 §2).
+
+func Warnings() string                    { return "/warnings" }
+func WarningsXLSX() string                { return "/warnings.xlsx" }
+func WarningSettings() string             { return "/warnings/settings" }
+func WarningTask(task int64) string       { return "/warnings/" + id(task) }
+func CloseWarningTask(task int64) string  { return WarningTask(task) + "/close" }
+func WarningFile(task, file int64) string { return WarningTask(task) + "/files/" + id(file) }
+
+// Disclosure supervision after filing (issue 11).
+
+const (
+	PlatformDisclosure     = "/platform/disclosure"
+	PlatformMonthly        = PlatformDisclosure + "/monthly"
+	PlatformMonthlyUpload  = PlatformMonthly + "/upload"
+	PlatformEvents         = PlatformDisclosure + "/events"
+	PlatformAnnualDocs     = PlatformDisclosure + "/annual"
+	PlatformAPITokens      = PlatformDisclosure + "/tokens"
+	DisclosureMonitor      = "/disclosure"
+	DisclosureMonitorXLSX  = "/disclosure.xlsx"
+	DisclosureScores       = "/disclosure/scores"
+	DisclosureEvents       = "/disclosure/events"
+	DisclosureRuleSettings = "/disclosure/rules"
+	APIPlatformMonthly     = "/api/v1/platform/monthly-reports"
+)
+
+func PlatformMonthlyForm(period string) string {
+	return PlatformMonthly + "/new?period=" + url.QueryEscape(period)
+}
+func PlatformMonthlyTemplate(period string) string {
+	return PlatformMonthly + "/template.xlsx?period=" + url.QueryEscape(period)
+}
+func PlatformMonthlyVersions(period string) string {
+	return PlatformMonthly + "/" + url.PathEscape(period)
+}
+func PlatformEvent(ev int64) string           { return PlatformEvents + "/" + id(ev) }
+func RevokePlatformAPIToken(t int64) string   { return PlatformAPITokens + "/" + id(t) + "/revoke" }
+func InstitutionDisclosure(inst int64) string { return Institution(inst) + "/disclosure" }
+func InstitutionIndicators(inst int64, period string) string {
+	return InstitutionDisclosure(inst) + "/" + url.PathEscape(period)
+}
+func InstitutionScore(inst int64) string { return InstitutionDisclosure(inst) + "/score" }
+func PublicDisclosure(inst int64) string { return "/register/" + id(inst) + "/disclosure" }

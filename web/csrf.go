@@ -13,8 +13,9 @@ import (
 )
 
 const (
-	csrfCookie = "portal_csrf"
-	csrfKey    = "portal.csrf" // the request's token, for the page frame
+	platformAPIPrefix = "/api/v1/platform/"
+	csrfCookie        = "portal_csrf"
+	csrfKey           = "portal.csrf" // the request's token, for the page frame
 )
 
 // csrf is a double-submit token check: the token sits in an HttpOnly cookie and in every
@@ -28,8 +29,11 @@ func csrf(secure bool) echo.MiddlewareFunc {
 			if ck, err := c.Cookie(csrfCookie); err == nil && len(ck.Value) >= 32 {
 				token = ck.Value
 			}
-			switch c.Request().Method {
-			case http.MethodGet, http.MethodHead, http.MethodOptions:
+			switch {
+			case c.Request().Method == http.MethodGet, c.Request().Method == http.MethodHead, c.Request().Method == http.MethodOptions:
+			case strings.HasPrefix(c.Request().URL.Path, platformAPIPrefix):
+				// the platform reporting API authenticates by a token header, never by the
+				// session cookie: a cross-site page can neither send that header nor ride on it
 			default:
 				if token == "" || !tokenMatches(token, submittedToken(c)) {
 					return models.Errorf(models.EForbidden, "安全校验失败：页面已过期或请求来源无法确认。请返回上一页，刷新后重新提交。")

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"encoding/json"
 	"fmt"
-	"net/http"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"portal/models"
+	"portal/models/store"
 	"portal/web/browsertest"
 	"portal/web/webtest"
 )
@@ -88,70 +88,134 @@ func TestBrowserDashboards(t *testing.T) {
 	}
 	decide(t, env, app2.ID, [2]string{"platform2", "submit"}, [2]string{"district2", "pass"}, [2]string{"city1", "pass"}, [2]string{"city2", "confirm"})
 
-	b := browsertest.New(t, env.Server.URL)
-	for _, who := range []struct{ user, title string }{{"district1", "辖区概览"}, {"city1", "全市概览"}, {"province1", "全省概览"}} {
-		func() {
-			b.Do(chromedp.EmulateViewport(1366, 900))
-			browserLogin(b, who.user)
-			b.Open("/dashboard")
-			b.ExpectText("h1", who.title)
-			// every chart with rows is drawn, on a canvas
-			var figures, drawn, canvases int
-			deadline := time.Now().Add(10 * time.Second)
-			for {
-				figures = evalJS[int](t, b, `document.querySelectorAll("figure[data-chart]").length`) // those with rows
-				drawn = evalJS[int](t, b, `document.querySelectorAll("figure[data-drawn=true]").length`)
-				canvases = evalJS[int](t, b, `document.querySelectorAll("figure[data-drawn=true] .chart-canvas canvas").length`)
-				if (drawn == figures && canvases >= figures) || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(100 * time.Millisecond)
-			}
-			if figures < 5 || drawn != figures || canvases < figures {
-				t.Fatalf("%s: %d figures with data, %d drawn, %d canvases", who.user, figures, drawn, canvases)
-			}
-			// the by-state table is the database's count
-			cells := evalJS[[][]string](t, b, `[...document.querySelectorAll("[data-testid=by-state] tbody tr")].map(tr => [tr.querySelector("th").innerText.trim(), tr.querySelector("td").innerText.trim()])`)
-			got := map[string]int{}
-			for _, c := range cells {
-				n, _ := strconv.Atoi(c[1])
-				got[c[0]] = n
-			}
-			want := dashboardStates(t, env, who.user)
-			if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
-				t.Fatalf("%s: by-state table %v; database %v", who.user, got, want)
-			}
-			if found := axeSerious(t, b); len(found) > 0 {
-				t.Fatalf("%s: axe-core, serious or critical:\n%s", who.user, strings.Join(found, "\n"))
-			}
-			b.Screenshot("dashboard-" + who.user + "-1366")
-			b.Do(chromedp.EmulateViewport(390, 844))
-			b.Open("/dashboard")
-			time.Sleep(300 * time.Millisecond)
-			problems := evalJS[[]string](t, b, layoutProblems)
-			if len(problems) > 0 {
-				t.Fatalf("%s at 390 px: %v", who.user, problems)
-			}
-			b.Screenshot("dashboard-" + who.user + "-390")
-			b.Click(".who button[type=submit]")
-
-			// the export holds the same by-state figures
-			c := env.Client(t)
-			if resp := c.Login(who.user, webtest.DemoPassword); resp.StatusCode != http.StatusSeeOther {
-				t.Fatalf("login: %d", resp.StatusCode)
-			}
-			exported := map[string]int{}
-			for _, r := range readXLSX(t, c, "/dashboard.xlsx") {
-				if len(r) >= 4 && r[0] == "各环节申请数" {
-					n, _ := strconv.Atoi(r[3])
-					exported[r[1]] = n
-				}
-			}
-			if fmt.Sprint(exported) != fmt.Sprint(want) {
-				t.Fatalf("%s: export by state %v; database %v", who.user, exported, want)
-			}
-		}()
+	// one filed institution reports October 2026 today, 2026-11-23: after its due day
+	// (the 5th working day of November, seeds/003 §8), so late
+	db, err := env.Store.SQLDB()
+	if err != nil {
+		t.Fatal(err)
 	}
+	var filedInst int64
+	if err := db.QueryRow(`SELECT f.institution_id FROM filings f JOIN applications a ON a.id = f.application_id
+		WHERE a.state = 'filed' ORDER BY f.id LIMIT 1`).Scan(&filedInst); err != nil {
+		t.Fatalf("no filed institution in the demo data: %v", err)
+	}
+	if _, err := env.Store.SubmitMonthlyReport(context.Background(), store.Actor{Now: env.Clock.Now()},
+		store.ReportInput{InstitutionID: filedInst, Figures: breachingMonth(), Source: models.SourceForm}); err != nil {
+		t.Fatal(err)
+	}
+
+	b := browsertest.New(t, env.Server.URL)
+	// the platform's calendar: 2026-10 reported late; 2026-11 not yet due
+	var platformUser string
+	var filedOn string
+	if err := db.QueryRow(`SELECT u.username, to_char(f.filing_date, 'YYYY-MM') FROM users u JOIN filings f ON f.institution_id = u.institution_id
+		WHERE u.institution_id = $1 AND u.role = 'platform' ORDER BY u.id LIMIT 1`, filedInst).Scan(&platformUser, &filedOn); err != nil {
+		t.Fatal(err)
+	}
+	browserLogin(b, platformUser)
+	b.Open("/platform/dashboard")
+	status := map[string]string{}
+	for _, r := range evalJS[[][]string](t, b, `[...document.querySelectorAll("[data-testid=calendar] tbody tr")].map(tr => [tr.children[1].innerText.trim(), tr.children[3].innerText.trim()])`) {
+		status[r[0]] = r[1]
+	}
+	if status["2026-10"] != "逾期报送" || status["2026-11"] != "待报送" {
+		t.Fatalf("calendar: 2026-10 %q, 2026-11 %q (filed %s)", status["2026-10"], status["2026-11"], filedOn)
+	}
+	if filedOn > "2025-12" && status["2025-12"] == "逾期未报" {
+		t.Fatalf("a month before filing (%s) is called overdue", filedOn)
+	}
+	checkDashboard(t, b, platformUser, "/platform/dashboard")
+	browserLogout(b)
+
+	for _, who := range []struct{ user, title string }{{"district1", "辖区概览"}, {"city1", "全市概览"}, {"province1", "全省概览"}} {
+		b.Do(chromedp.EmulateViewport(1366, 900))
+		browserLogin(b, who.user)
+		b.Open("/dashboard")
+		b.ExpectText("h1", who.title)
+		checkDashboard(t, b, who.user, "/dashboard")
+		// the by-state table is the database's count
+		want := dashboardStates(t, env, who.user)
+		if got := tableCounts(t, b, "by-state"); len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("%s: by-state table %v; database %v", who.user, got, want)
+		}
+		b.Do(chromedp.EmulateViewport(1366, 900))
+		b.Open("/dashboard/disclosure")
+		b.ExpectText("h1", who.title+"：信息披露")
+		checkDashboard(t, b, who.user, "/dashboard/disclosure")
+		if who.user == "province1" {
+			// the one report of 2026-10 is counted, and not as on time
+			if got := tableCounts(t, b, "report-status"); got["逾期报送"] != 1 {
+				t.Fatalf("report status %v; want one 逾期报送", got)
+			}
+			row := evalJS[[]string](t, b, `[...document.querySelectorAll("[data-testid=report-counts] tbody tr")].pop().innerText.split("\t").map(s => s.trim())`)
+			if len(row) != 4 || row[0] != "2026-10" || row[2] != "1" || row[3] != "0" {
+				t.Fatalf("on-time trend for 2026-10: %q", row)
+			}
+		}
+		browserLogout(b)
+
+		// the export holds the same by-state figures
+		c := env.Client(t)
+		c.Login(who.user, webtest.DemoPassword)
+		exported := map[string]int{}
+		for _, r := range readXLSX(t, c, "/dashboard.xlsx") {
+			if len(r) >= 4 && r[0] == "各环节申请数" {
+				n, _ := strconv.Atoi(r[3])
+				exported[r[1]] = n
+			}
+		}
+		if fmt.Sprint(exported) != fmt.Sprint(want) {
+			t.Fatalf("%s: export by state %v; database %v", who.user, exported, want)
+		}
+		if rows := readXLSX(t, c, "/dashboard/disclosure.xlsx"); len(rows) < 10 {
+			t.Fatalf("%s: disclosure export has %d rows", who.user, len(rows))
+		}
+	}
+}
+
+// checkDashboard requires every chart with rows to be drawn on a canvas, axe-core to
+// find nothing serious or critical, and the page to fit 390 px; it saves screenshots at
+// both widths.
+func checkDashboard(t *testing.T, b *browsertest.Browser, user, path string) {
+	t.Helper()
+	var figures, drawn, canvases int
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		figures = evalJS[int](t, b, `document.querySelectorAll("figure[data-chart]").length`) // those with rows
+		drawn = evalJS[int](t, b, `document.querySelectorAll("figure[data-drawn=true]").length`)
+		canvases = evalJS[int](t, b, `document.querySelectorAll("figure[data-drawn=true] .chart-canvas canvas").length`)
+		if (drawn == figures && canvases >= figures) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if figures < 2 || drawn != figures || canvases < figures {
+		t.Fatalf("%s %s: %d figures with data, %d drawn, %d canvases", user, path, figures, drawn, canvases)
+	}
+	if found := axeSerious(t, b); len(found) > 0 {
+		t.Fatalf("%s %s: axe-core, serious or critical:\n%s", user, path, strings.Join(found, "\n"))
+	}
+	name := strings.ReplaceAll(strings.TrimPrefix(path, "/"), "/", "-") + "-" + user
+	b.Screenshot(name + "-1366")
+	b.Do(chromedp.EmulateViewport(390, 844))
+	b.Open(path)
+	time.Sleep(300 * time.Millisecond)
+	if problems := evalJS[[]string](t, b, layoutProblems); len(problems) > 0 {
+		t.Fatalf("%s %s at 390 px: %v", user, path, problems)
+	}
+	b.Screenshot(name + "-390")
+}
+
+// tableCounts reads a chart's data table: label → first value.
+func tableCounts(t *testing.T, b *browsertest.Browser, id string) map[string]int {
+	t.Helper()
+	cells := evalJS[[][]string](t, b, `[...document.querySelectorAll("[data-testid=`+id+`] tbody tr")].map(tr => [tr.querySelector("th").innerText.trim(), tr.querySelector("td").innerText.trim()])`)
+	got := map[string]int{}
+	for _, c := range cells {
+		n, _ := strconv.Atoi(c[1])
+		got[c[0]] = n
+	}
+	return got
 }
 
 // evalJS evaluates a script expression in the page.

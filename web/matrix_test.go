@@ -57,6 +57,9 @@ var authorization = []struct {
 	{"GET", "/complaints", "......", ""},
 	{"GET", "/complaints/:ref", "******", ""},
 	{"GET", "/verify", "......", ""},
+	// the reporting API: no session counts, only a platform token (401 without one)
+	{"POST", "/api/v1/platform/monthly-reports", "......", ""},
+	{"GET", "/api/v1/platform/monthly-reports/:period", "......", ""},
 	{"GET", "/verify/keys", "......", ""},
 	{"GET", "/verify/keys.json", "......", ""},
 	{"GET", "/verify/revocations", "......", ""},
@@ -97,6 +100,19 @@ var authorization = []struct {
 	{"POST", "/platform/notices/:id/mirror", "L*FFFF", ""},
 	{"GET", "/platform/scope", "L.FFFF", ""},
 	{"POST", "/platform/scope", "L.FFFF", ""},
+	// disclosure after filing: platform1 is not filed: the pages behind the filing send it to /platform/disclosure (303)
+	{"GET", "/platform/disclosure", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/monthly/new", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/monthly", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/monthly/template.xlsx", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/monthly/upload", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/monthly/:period", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/events", "L.FFFF", ""},
+	{"GET", "/platform/disclosure/tokens", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/tokens", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/tokens/:id/revoke", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/events", "L.FFFF", ""},
+	{"POST", "/platform/disclosure/events/:id/close", "L.FFFF", ""},
 
 	{"GET", "/applications/:id", "L****F", "LNN..F"},
 	{"GET", "/applications/:id/checklist", "L****F", "LNN..F"},
@@ -114,6 +130,16 @@ var authorization = []struct {
 
 	{"GET", "/dashboard", "LF...F", ""},
 	{"GET", "/dashboard.xlsx", "LF...F", ""},
+	{"GET", "/dashboard/disclosure", "LF...F", ""},
+	{"GET", "/dashboard/disclosure.xlsx", "LF...F", ""},
+	{"GET", "/platform/dashboard", "L.FFFF", ""},
+	{"GET", "/warnings", "LF...F", ""},
+	{"GET", "/warnings.xlsx", "LF...F", ""},
+	{"GET", "/warnings/settings", "LFF..F", ""},
+	{"POST", "/warnings/settings", "LFF..F", ""},
+	{"GET", "/warnings/:id", "LF***F", ""},
+	{"POST", "/warnings/:id/close", "LF*FFF", ""},
+	{"GET", "/warnings/:id/files/:file", "LF***F", ""},
 	{"GET", "/institutions", "LF....", ""},
 	{"GET", "/institutions.xlsx", "LF....", ""},
 	{"GET", "/institutions/:id", "LF****", "LFN..."},
@@ -153,6 +179,11 @@ var authorization = []struct {
 
 	{"POST", "/applications/:id/objection-review/uphold", "LFF**F", ""},
 	{"POST", "/applications/:id/objection-review/reject", "LFF**F", ""},
+
+	{"GET", "/disclosure", "LF...F", ""},
+	{"GET", "/disclosure.xlsx", "LF...F", ""},
+	{"GET", "/disclosure/events", "LF...F", ""},
+	{"GET", "/disclosure/events.xlsx", "LF...F", ""},
 
 	{"GET", "/province", "LFFF.F", ""},
 	{"GET", "/province.xlsx", "LFFF.F", ""},

@@ -98,8 +98,10 @@ func (s *Server) routes() {
 	s.extracts = handlers.NewExtracts(s.store, s.keys, s.ExtractsDir())
 	api := handlers.NewAPI(s.store, s.keys, s.clock, s.extracts)
 	keys := handlers.NewAPIKeys(s.store, s.sessions, s.clock)
+	disc := handlers.NewDisclosure(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
 	mailPrefs := handlers.NewAccountMail(s.store, s.sessions, s.clock)
 	jobsAdm := handlers.NewJobs(s.store, s.sessions, s.clock)
+	mon := handlers.NewDisclosureMonitor(s.store, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -136,6 +138,11 @@ func (s *Server) routes() {
 	s.get("/api/v1/extracts", anyone, api.ExtractsIndex, api.Limit)
 	s.get("/api/v1/extracts/:date/:name", anyone, api.ExtractFile, api.Limit)
 
+	// Anyone holding a filed platform's API token (X-Platform-Token, checked by the
+	// handler; no session, so no CSRF token): the reporting API (issue 11).
+	s.route(http.MethodPost, "/api/v1/platform/monthly-reports", anyone, disc.APISubmitMonthly, api.Limit)
+	s.get("/api/v1/platform/monthly-reports/:period", anyone, disc.APIMonthly, api.Limit)
+
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
 	s.get("/account", signedIn, mailPrefs.Settings)
@@ -164,6 +171,20 @@ func (s *Server) routes() {
 	s.get("/platform/scope", platforms, scope.Show)
 	s.post("/platform/scope", platforms, limitBody(scopeBodyLimit, scope.Record))
 
+	// Platforms after filing: disclosure reports (issue 11; seeds/003 §8, §10).
+	s.get("/platform/disclosure", platforms, disc.Home)
+	s.get("/platform/disclosure/monthly/new", platforms, disc.NewMonthly)
+	s.post("/platform/disclosure/monthly", platforms, disc.SubmitMonthly)
+	s.get("/platform/disclosure/monthly/template.xlsx", platforms, disc.Template)
+	s.post("/platform/disclosure/monthly/upload", platforms, limitBody(s.cfg.materialBodyLimit(), disc.UploadTemplate))
+	s.get("/platform/disclosure/monthly/:period", platforms, disc.Versions)
+	s.get("/platform/disclosure/events", platforms, disc.Events)
+	s.post("/platform/disclosure/events", platforms, disc.FileEvent)
+	s.post("/platform/disclosure/events/:id/close", platforms, disc.CloseEvent)
+	s.get("/platform/disclosure/tokens", platforms, disc.Tokens)
+	s.post("/platform/disclosure/tokens", platforms, disc.CreateToken)
+	s.post("/platform/disclosure/tokens/:id/revoke", platforms, disc.RevokeToken)
+
 	// Case files: the platform and the officers of the jurisdiction, never the admin.
 	s.get("/applications/:id", caseViewers, rv.Show)
 	s.get("/applications/:id/checklist", caseViewers, plat.Application)
@@ -183,6 +204,17 @@ func (s *Server) routes() {
 	dash := handlers.NewDashboards(s.store, s.clock)
 	s.get("/dashboard", reviewOfficers, dash.Show)
 	s.get("/dashboard.xlsx", reviewOfficers, dash.XLSX)
+	s.get("/dashboard/disclosure", reviewOfficers, dash.Disclosure)
+	s.get("/dashboard/disclosure.xlsx", reviewOfficers, dash.DisclosureXLSX)
+	s.get("/platform/dashboard", platforms, dash.Platform)
+	warn := handlers.NewWarnings(s.store, files, s.sessions, s.clock)
+	s.get("/warnings", reviewOfficers, warn.List)
+	s.get("/warnings.xlsx", reviewOfficers, warn.XLSX)
+	s.get("/warnings/settings", objectionReviewers, warn.Settings)
+	s.post("/warnings/settings", objectionReviewers, warn.SaveSettings)
+	s.get("/warnings/:id", reviewOfficers, warn.Show)
+	s.post("/warnings/:id/close", districts, limitBody(objectionBodyLimit, warn.Close))
+	s.get("/warnings/:id/files/:file", reviewOfficers, warn.File)
 	s.get("/institutions", officers, inst.List)
 	s.get("/institutions.xlsx", officers, inst.XLSX)
 	s.get("/institutions/:id", officers, inst.Show)
@@ -191,6 +223,13 @@ func (s *Server) routes() {
 	s.post("/applications/:id/exit", reviewOfficers, rv.Exit)
 	s.get("/applications/:id/opinions/:oid/opinion.pdf", reviewOfficers, rv.OpinionPDF("opinion"))
 	s.get("/applications/:id/opinions/:oid/check.pdf", reviewOfficers, rv.OpinionPDF("check"))
+
+	// Officers of the review chain, after filing: disclosure supervision in their
+	// jurisdiction (issue 11).
+	s.get("/disclosure", reviewOfficers, mon.List)
+	s.get("/disclosure.xlsx", reviewOfficers, mon.XLSX)
+	s.get("/disclosure/events", reviewOfficers, mon.Events)
+	s.get("/disclosure/events.xlsx", reviewOfficers, mon.EventsXLSX)
 
 	// Districts: the queue, claim and assign, the on-site check, materials, decisions.
 	s.get("/district", districts, q.Show)

@@ -175,8 +175,8 @@ func TestAPIResponsesMatchOpenAPI(t *testing.T) {
 
 	// every route of the group was exercised
 	for _, r := range env.Web.Echo.Routes() {
-		if !strings.HasPrefix(r.Path, "/api/v1/") {
-			continue
+		if !strings.HasPrefix(r.Path, "/api/v1/") || strings.HasPrefix(r.Path, "/api/v1/platform/") {
+			continue // the platform reporting API: TestPlatformAPIMatchesOpenAPI
 		}
 		tmpl := strings.TrimPrefix(r.Path, "/api/v1")
 		for _, p := range []string{":serial", ":date", ":name"} {

@@ -53,7 +53,7 @@ func (s *Server) SweepFiles(ctx context.Context, now time.Time) error {
 	if err != nil {
 		return fmt.Errorf("sweeping temporary uploads: %w", err)
 	}
-	orphans, err := s.files.SweepUnreferenced(ctx, now, files.ContentGrace, s.store.FileReferences)
+	orphans, err := files.SweepUnreferenced(ctx, s.files, now, files.ContentGrace, s.store.FileReferences)
 	if err != nil {
 		return fmt.Errorf("sweeping unreferenced files: %w", err)
 	}

@@ -162,14 +162,8 @@ func (s *Store) ListCertificates(ctx context.Context, u *models.User, query stri
 // Certificate loads a certificate the user may see (the platform its own, officers in
 // their jurisdiction); others are 404.
 func (s *Store) Certificate(ctx context.Context, u *models.User, id int64) (*CertificateRow, error) {
-	var rows []CertificateRow
-	if err := scopeInstitutions(certificateRows(s.db.WithContext(ctx)), u).Where("certificates.id = ?", id).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, models.Errorf(models.ENotFound, "合格证明不存在或不在您的管辖范围内")
-	}
-	return &rows[0], nil
+	return scanOne[CertificateRow](scopeInstitutions(certificateRows(s.db.WithContext(ctx)), u).Where("certificates.id = ?", id),
+		models.Errorf(models.ENotFound, "合格证明不存在或不在您的管辖范围内"))
 }
 
 // Verify looks a serial up for the public verification page and logs the look-up,

@@ -30,16 +30,8 @@ func (c CityClockSettings) Days(ri models.ClockRuleInfo) (int, bool) {
 // ClockSettingsCities lists the cities whose settings the user may see and set: their
 // own for a city officer, every city for an admin.
 func (s *Store) ClockSettingsCities(ctx context.Context, u *models.User) ([]CityClockSettings, error) {
-	q := s.db.WithContext(ctx).Where("level = ?", models.LevelCity).Order("code")
-	switch u.Role {
-	case models.RoleAdmin:
-	case models.RoleCity:
-		q = q.Where("id = ?", derefOr(u.DivisionID))
-	default:
-		q = q.Where("false")
-	}
-	var cities []models.Division
-	if err := q.Find(&cities).Error; err != nil {
+	cities, err := settableCities(s.db.WithContext(ctx), u)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]CityClockSettings, 0, len(cities))

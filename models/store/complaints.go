@@ -17,6 +17,7 @@ import (
 const (
 	FilesComplaint   = "complaint"
 	FilesScopeChange = "scope_change"
+	FilesWarningTask = "warning_task"
 )
 
 // FileComplaint records a complaint against a running notice, with its attachments, and
@@ -106,14 +107,8 @@ func complaintRows(db *gorm.DB) *gorm.DB {
 // ComplaintByRef is what the complainant's status page shows. Public; the page masks
 // the personal details.
 func (s *Store) ComplaintByRef(ctx context.Context, ref string) (*ComplaintRow, error) {
-	var rows []ComplaintRow
-	if err := complaintRows(s.db.WithContext(ctx)).Where("complaints.ref = ?", strings.ToUpper(strings.TrimSpace(ref))).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, models.Errorf(models.ENotFound, "未找到编号为「%s」的举报，请核对受理编号", ref)
-	}
-	return &rows[0], nil
+	return scanOne[ComplaintRow](complaintRows(s.db.WithContext(ctx)).Where("complaints.ref = ?", strings.ToUpper(strings.TrimSpace(ref))),
+		models.Errorf(models.ENotFound, "未找到编号为「%s」的举报，请核对受理编号", ref))
 }
 
 // ComplaintFilter narrows the officers' complaint list.
@@ -144,14 +139,8 @@ func (s *Store) ListComplaints(ctx context.Context, u *models.User, f ComplaintF
 
 // Complaint loads one complaint in the officer's jurisdiction; others are 404.
 func (s *Store) Complaint(ctx context.Context, u *models.User, id int64) (*ComplaintRow, error) {
-	var rows []ComplaintRow
-	if err := scopeInstitutions(complaintRows(s.db.WithContext(ctx)), u).Where("complaints.id = ?", id).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, models.Errorf(models.ENotFound, "举报不存在或不在您的管辖范围内")
-	}
-	return &rows[0], nil
+	return scanOne[ComplaintRow](scopeInstitutions(complaintRows(s.db.WithContext(ctx)), u).Where("complaints.id = ?", id),
+		models.Errorf(models.ENotFound, "举报不存在或不在您的管辖范围内"))
 }
 
 // VerifyComplaint records the city's verification (核查). Upheld, during the running

@@ -25,6 +25,14 @@ type AcceptanceDashboard struct {
 	Classes   []ClassCount // 合规类 / 整改类 / 取缔类 of the institutions
 	Exits     []ClassCount // exit classification of the applications that did not pass
 	WindDown  []MonthCount // 逐步清退 recorded per month, last 12 months
+	// Warnings are the early-warning tasks not yet closed, and those past their due date.
+	Warnings WarningCounts
+}
+
+// WarningCounts are the open early-warning tasks.
+type WarningCounts struct {
+	Open    int64
+	Overdue int64
 }
 
 // AreaStateCount is how many applications of one area are in one state.
@@ -86,7 +94,7 @@ type MonthCount struct {
 }
 
 // AcceptanceDashboard reads the figures in the user's jurisdiction. It runs the same
-// ten statements whatever the data size; each aggregates in PostgreSQL.
+// eleven statements whatever the data size; each aggregates in PostgreSQL.
 func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today models.Date) (*AcceptanceDashboard, error) {
 	db := s.db.WithContext(ctx)
 	scopedApps := func() *gorm.DB {
@@ -195,6 +203,14 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 		Where("applications.exit_class <> ''").
 		Group("applications.exit_class").
 		Scan(&d.Exits).Error; err != nil {
+		return nil, err
+	}
+
+	if err := scopeInstitutions(db.Table("warning_tasks").
+		Select("count(*) AS open, count(*) FILTER (WHERE warning_tasks.due_date < ?) AS overdue", today.String()).
+		Joins("JOIN institutions ON institutions.id = warning_tasks.institution_id"), u).
+		Where("warning_tasks.status = 'open'").
+		Scan(&d.Warnings).Error; err != nil {
 		return nil, err
 	}
 

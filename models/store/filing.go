@@ -167,7 +167,7 @@ func recordFiling(tx *gorm.DB, a Actor, appID int64, number string, date models.
 			if errs := models.ValidateFiling(typed, date, sc.ChangeDate, models.DateOf(a.Now)); len(errs) > 0 {
 				for _, k := range []string{"filing_number", "filing_date"} {
 					if errs[k] != "" {
-						return models.Errorf(models.EInvalid, "%s", errs[k])
+						return models.FieldErrorf(k, models.EInvalid, "%s", errs[k])
 					}
 				}
 			}
@@ -176,7 +176,7 @@ func recordFiling(tx *gorm.DB, a Actor, appID int64, number string, date models.
 				return err
 			}
 			if used > 0 {
-				return models.Errorf(models.EInvalid, "备案编号 %s 已被使用，请核对", number)
+				return models.FieldErrorf("filing_number", models.EInvalid, "备案编号 %s 已被使用，请核对", number)
 			}
 			return nil
 		},

@@ -192,14 +192,7 @@ func (s *Store) ListNotices(ctx context.Context, f NoticeFilter, p models.Page) 
 
 // NoticeByID loads one notice. Public: every notice, running or past, may be read.
 func (s *Store) NoticeByID(ctx context.Context, id int64) (*NoticeRow, error) {
-	var rows []NoticeRow
-	if err := noticeRows(s.db.WithContext(ctx)).Where("notices.id = ?", id).Scan(&rows).Error; err != nil {
-		return nil, err
-	}
-	if len(rows) == 0 {
-		return nil, models.Errorf(models.ENotFound, "公示不存在")
-	}
-	return &rows[0], nil
+	return scanOne[NoticeRow](noticeRows(s.db.WithContext(ctx)).Where("notices.id = ?", id), models.Errorf(models.ENotFound, "公示不存在"))
 }
 
 // NoticeStep is one step of the acceptance as the public summary shows it: no names.

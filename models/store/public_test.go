@@ -200,6 +200,13 @@ func TestNoticeEndSignoffScopeFilingRegister(t *testing.T) {
 	}
 	if err := st.RecordFiling(ctx, prov2, app.ID, "x", late, rows[0].Version); models.ErrorCode(err) != models.EInvalid {
 		t.Fatalf("bad filing number: %v", err)
+	} else if f, _ := models.ErrorField(err); f != "filing_number" {
+		t.Fatalf("bad filing number refused beside %q", f)
+	}
+	if err := st.RecordFiling(ctx, prov2, app.ID, "粤网贷备〔2026〕001号", late.AddDays(3650), rows[0].Version); models.ErrorCode(err) != models.EInvalid {
+		t.Fatalf("filing dated in ten years: %v", err)
+	} else if f, _ := models.ErrorField(err); f != "filing_date" {
+		t.Fatalf("a future filing date refused beside %q", f)
 	}
 	if err := st.RecordFiling(ctx, prov2, app.ID, "粤网贷备〔2026〕001号", late, rows[0].Version); err != nil {
 		t.Fatal(err)

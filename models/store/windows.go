@@ -18,10 +18,11 @@ type CityWindow struct {
 	Window *models.ApplicationWindow
 }
 
-// WindowCities lists the cities whose window the user may set: every city for an admin,
-// their own for a city officer.
-func (s *Store) WindowCities(ctx context.Context, u *models.User) ([]CityWindow, error) {
-	q := s.db.WithContext(ctx).Where("level = ?", models.LevelCity).Order("code")
+// settableCities are the cities whose reference data (the application window, the
+// service times) the user may set: every city for an admin, their own for a city
+// officer, none for anyone else.
+func settableCities(db *gorm.DB, u *models.User) ([]models.Division, error) {
+	q := db.Where("level = ?", models.LevelCity).Order("code")
 	switch u.Role {
 	case models.RoleAdmin:
 	case models.RoleCity:
@@ -30,7 +31,14 @@ func (s *Store) WindowCities(ctx context.Context, u *models.User) ([]CityWindow,
 		q = q.Where("false")
 	}
 	var cities []models.Division
-	if err := q.Find(&cities).Error; err != nil {
+	return cities, q.Find(&cities).Error
+}
+
+// WindowCities lists the cities whose window the user may set: every city for an admin,
+// their own for a city officer.
+func (s *Store) WindowCities(ctx context.Context, u *models.User) ([]CityWindow, error) {
+	cities, err := settableCities(s.db.WithContext(ctx), u)
+	if err != nil {
 		return nil, err
 	}
 	out := make([]CityWindow, 0, len(cities))

@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"portal/models"
+	"portal/views/components"
 )
 
 // Flash is a one-time message shown after a redirect.
@@ -56,9 +57,9 @@ func (s *Shell) Flashes() []Flash {
 
 type shellKey struct{}
 
-// WithShell stores the shell in ctx.
+// WithShell stores the shell in ctx, and its anti-forgery token for components.CSRF.
 func WithShell(ctx context.Context, s *Shell) context.Context {
-	return context.WithValue(ctx, shellKey{}, s)
+	return context.WithValue(components.WithCSRF(ctx, s.CSRF), shellKey{}, s)
 }
 
 // ShellFrom returns the request's shell, never nil.
@@ -78,13 +79,13 @@ type NavItem struct {
 func Nav(r models.Role) []NavItem {
 	switch r {
 	case models.RolePlatform:
-		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}}
+		return []NavItem{{"机构档案", "/platform/file"}, {"验收申请", "/platform/applications"}, {"公示", "/platform/notices"}, {"合格证明", "/platform/scope"}, {"信息披露", "/platform/disclosure"}, {"披露日历", "/platform/dashboard"}}
 	case models.RoleDistrict:
-		return []NavItem{{"辖区概览", "/dashboard"}, {"待审队列", "/district"}, {"辖区机构", "/institutions"}}
+		return []NavItem{{"辖区概览", "/dashboard"}, {"待审队列", "/district"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}}
 	case models.RoleCity:
-		return []NavItem{{"全市概览", "/dashboard"}, {"待办队列", "/city"}, {"辖区机构", "/institutions"}, {"举报核查", "/city/complaints"}, {"办理时限", "/city/deadlines"}}
+		return []NavItem{{"全市概览", "/dashboard"}, {"待办队列", "/city"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}, {"举报核查", "/city/complaints"}, {"办理时限", "/city/deadlines"}}
 	case models.RoleProvince:
-		return []NavItem{{"全省概览", "/dashboard"}, {"待办队列", "/province"}, {"辖区机构", "/institutions"}, {"省级审定", "/province/signoff"}, {"合格证明", "/certificates"}, {"备案登记", "/province/filing"}}
+		return []NavItem{{"全省概览", "/dashboard"}, {"待办队列", "/province"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}, {"省级审定", "/province/signoff"}, {"合格证明", "/certificates"}, {"备案登记", "/province/filing"}}
 	case models.RoleAdmin:
 		return []NavItem{{"用户管理", "/admin/users"}, {"操作日志", "/admin/audit"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"办理时限", "/admin/deadlines"}, {"决定记录校验", "/admin/chain"}}
 	}

@@ -1,9 +1,15 @@
 package layout
 
 import (
+	"context"
+	"strings"
 	"testing"
 
+	"github.com/PuerkitoBio/goquery"
+	"github.com/a-h/templ"
+
 	"portal/models"
+	"portal/views/components"
 )
 
 func TestActiveHrefPicksTheClosestEntry(t *testing.T) {
@@ -38,5 +44,31 @@ func TestShellFlashesPopOnce(t *testing.T) {
 	bare := s.WithFlashes(nil)
 	if bare.Flashes() != nil || bare.Path != "/x" || calls != 1 {
 		t.Errorf("copy without flashes: %v, path %q, pops %d", bare.Flashes(), bare.Path, calls)
+	}
+}
+
+// The page frame feeds the one CSRF component: a form rendered with the request's context
+// carries the shell's token, the header's sign-out form too.
+func TestShellFeedsTheCSRFComponent(t *testing.T) {
+	ctx := WithShell(context.Background(), &Shell{CSRF: "tok<&>1", User: &models.User{DisplayName: "甲", Role: models.RoleCity}})
+	var b strings.Builder
+	if err := App("标题").Render(templ.WithChildren(ctx, components.CSRF()), &b); err != nil {
+		t.Fatal(err)
+	}
+	doc, err := goquery.NewDocumentFromReader(strings.NewReader(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fields := doc.Find(`input[type=hidden][name=_csrf]`)
+	if fields.Length() != 2 {
+		t.Fatalf("%d token fields; want the sign-out form's and the page's", fields.Length())
+	}
+	fields.Each(func(_ int, s *goquery.Selection) {
+		if v, _ := s.Attr("value"); v != "tok<&>1" {
+			t.Errorf("token field value %q; want the shell's", v)
+		}
+	})
+	if got := components.CSRFToken(context.Background()); got != "" {
+		t.Errorf("a context without a shell has token %q", got)
 	}
 }

@@ -65,6 +65,7 @@ func Setup(d Deps) (*river.Workers, []Scheduled) {
 		addScheduled[PurgeSessionsArgs](w, d, purgeSessions(d)),
 		addScheduled[SweepFilesArgs](w, d, sweepFiles(d)),
 		addScheduled[OpenDataExtractArgs](w, d, openDataExtract(d)),
+		addScheduled[EarlyWarningArgs](w, d, earlyWarning(d)),
 	}
 	river.AddWorker(w, &DeliverMail{Store: d.Store, Mail: d.Mail, BaseURL: d.BaseURL, Clock: d.Clock})
 	scale := d.Every

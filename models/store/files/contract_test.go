@@ -433,7 +433,7 @@ func TestContractSweepUnreferenced(t *testing.T) {
 		young := put("nobody's yet: its row is being written", files.ContentGrace-time.Hour)
 		raced := put("old, uploaded again while the sweeper runs", 48*time.Hour)
 
-		n, err := b.SweepUnreferenced(ctx, time.Now(), files.ContentGrace, func(context.Context) (map[string]bool, error) {
+		n, err := files.SweepUnreferenced(ctx, b, time.Now(), files.ContentGrace, func(context.Context) (map[string]bool, error) {
 			// an upload of raced's content arrives after the listing: it makes the file new
 			if _, _, err := b.Put(ctx, strings.NewReader("old, uploaded again while the sweeper runs")); err != nil {
 				t.Fatal(err)

@@ -30,9 +30,10 @@ type Backend interface {
 	Walk(ctx context.Context, fn func(sha256 string, modified time.Time) error) error
 	// SweepTemp removes what uploads that died left behind, untouched since now − grace.
 	SweepTemp(ctx context.Context, now time.Time, grace time.Duration) (int, error)
-	// SweepUnreferenced removes files older than now − grace that referenced does not
-	// name; an upload of the same content while it runs keeps its file.
-	SweepUnreferenced(ctx context.Context, now time.Time, grace time.Duration, referenced func(context.Context) (map[string]bool, error)) (int, error)
+	// removeIfOld deletes the file of sum unless it was written at or after cutoff (an
+	// upload of the same content landed meanwhile), and reports whether it went. It is
+	// what SweepUnreferenced needs of each backend.
+	removeIfOld(ctx context.Context, sum string, cutoff time.Time) (bool, error)
 }
 
 var (
@@ -289,16 +290,16 @@ func (l *Local) SweepTemp(_ context.Context, now time.Time, grace time.Duration)
 	return removed, nil
 }
 
-// SweepUnreferenced removes stored files last written before now − grace that no row
+// SweepUnreferenced removes the files of b last written before now − grace that no row
 // refers to, and returns how many it removed. It lists the old files first and asks
 // referenced for the hashes the database holds afterwards, so a row committed before that
-// question keeps its file. A file is moved aside before it is deleted and checked once
-// more there: if an upload of the same content renamed a fresh copy into place in the
-// meantime, the fresh copy is what was moved, and it goes back.
-func (l *Local) SweepUnreferenced(ctx context.Context, now time.Time, grace time.Duration, referenced func(context.Context) (map[string]bool, error)) (int, error) {
+// question keeps its file. Each backend's removeIfOld guards against an upload of the same
+// content racing the delete: Local moves the file aside and checks it once more there, S3
+// leaves a mark that such an upload waits for (see S3.publish).
+func SweepUnreferenced(ctx context.Context, b Backend, now time.Time, grace time.Duration, referenced func(context.Context) (map[string]bool, error)) (int, error) {
 	cutoff := now.Add(-grace)
 	var old []string
-	err := l.Walk(ctx, func(sum string, modified time.Time) error {
+	err := b.Walk(ctx, func(sum string, modified time.Time) error {
 		if modified.Before(cutoff) {
 			old = append(old, sum)
 		}
@@ -316,7 +317,7 @@ func (l *Local) SweepUnreferenced(ctx context.Context, now time.Time, grace time
 		if refs[sum] {
 			continue
 		}
-		gone, err := l.removeIfOld(sum, cutoff)
+		gone, err := b.removeIfOld(ctx, sum, cutoff)
 		if err != nil {
 			return removed, err
 		}
@@ -327,7 +328,10 @@ func (l *Local) SweepUnreferenced(ctx context.Context, now time.Time, grace time
 	return removed, nil
 }
 
-func (l *Local) removeIfOld(sum string, cutoff time.Time) (bool, error) {
+// removeIfOld moves the file aside before deleting it and checks it once more there: if
+// an upload of the same content renamed a fresh copy into place in the meantime, the
+// fresh copy is what was moved, and it goes back.
+func (l *Local) removeIfOld(_ context.Context, sum string, cutoff time.Time) (bool, error) {
 	p, _ := l.Path(sum)
 	aside := filepath.Join(l.dir, "tmp", "sweep-"+sum)
 	if err := os.Rename(p, aside); err != nil {

@@ -199,7 +199,7 @@ func TestSweepUnreferenced(t *testing.T) {
 	young := put("nobody's yet: its row is being written", ContentGrace-time.Hour)
 	raced := put("old, uploaded again while the sweeper runs", 48*time.Hour)
 
-	n, err := l.SweepUnreferenced(ctx, now, ContentGrace, func(context.Context) (map[string]bool, error) {
+	n, err := SweepUnreferenced(ctx, l, now, ContentGrace, func(context.Context) (map[string]bool, error) {
 		// an upload of raced's content arrives after the listing: its Put makes the file new
 		if _, _, err := l.Put(ctx, bytes.NewReader([]byte("old, uploaded again while the sweeper runs"))); err != nil {
 			t.Fatal(err)

@@ -390,44 +390,10 @@ func (s *S3) SweepTemp(ctx context.Context, now time.Time, grace time.Duration) 
 	return removed, nil
 }
 
-// SweepUnreferenced removes objects last written before now − grace that no row refers
-// to, as Local's does: old objects are listed first, the references asked for after. For
-// each, the sweeper leaves a mark (tmp/sweep-<sum>-<random>), checks that the object is
-// still old, deletes it and takes the mark away; an upload of the same content that
-// lands meanwhile sees the mark and names its copy again once the mark is gone (see
-// publish).
-func (s *S3) SweepUnreferenced(ctx context.Context, now time.Time, grace time.Duration, referenced func(context.Context) (map[string]bool, error)) (int, error) {
-	cutoff := now.Add(-grace)
-	var old []string
-	err := s.Walk(ctx, func(sum string, modified time.Time) error {
-		if modified.Before(cutoff) {
-			old = append(old, sum)
-		}
-		return nil
-	})
-	if err != nil || len(old) == 0 {
-		return 0, err
-	}
-	refs, err := referenced(ctx)
-	if err != nil {
-		return 0, err
-	}
-	removed := 0
-	for _, sum := range old {
-		if refs[sum] {
-			continue
-		}
-		gone, err := s.removeIfOld(ctx, sum, cutoff)
-		if err != nil {
-			return removed, err
-		}
-		if gone {
-			removed++
-		}
-	}
-	return removed, nil
-}
-
+// removeIfOld is SweepUnreferenced's delete for S3: it leaves a mark
+// (tmp/sweep-<sum>-<random>), checks that the object is still old, deletes it and takes
+// the mark away; an upload of the same content that lands meanwhile sees the mark and
+// names its copy again once the mark is gone (see publish).
 func (s *S3) removeIfOld(ctx context.Context, sum string, cutoff time.Time) (bool, error) {
 	key, _ := s.Key(sum)
 	mark := tmpPrefix + "sweep-" + sum + "-" + randomName()

@@ -2,6 +2,8 @@
 // their jurisdiction as charts, each beside the table it is drawn from.
 package dashboard
 
+import "portal/views/components"
+
 // Chart is one chart and its data table. static/js/charts.js draws the chart from the
 // table itself, so what is drawn is what the table says, and without scripts (or for a
 // screen reader) the table is the chart.
@@ -36,14 +38,36 @@ type EndingRow struct {
 	EndDate     string
 }
 
-// AcceptancePage is the acceptance-workflow dashboard of a jurisdiction.
-type AcceptancePage struct {
+// Tab is one of the dashboards of a jurisdiction.
+type Tab struct {
+	Label, Href string
+	Current     bool
+}
+
+// Page is a dashboard of a jurisdiction: the acceptance workflow or disclosure.
+type Page struct {
 	Title  string
+	Tabs   []Tab
 	Scope  string // the jurisdiction, e.g. "广东省"
 	AsOf   string // yyyy-mm-dd hh:mm, China time
+	Intro  string
 	KPIs   []KPI
 	Charts []Chart
-	Ending []EndingRow
-	Week   string // "2026-11-30 至 2026-12-06"
-	Export string
+	// Ending lists the notices ending this week (the acceptance dashboard only).
+	ShowEnding bool
+	Ending     []EndingRow
+	Week       string // "2026-11-30 至 2026-12-06"
+	Export     string
+	// Calendar is the platform's submission calendar of the year (its own dashboard).
+	Calendar []CalendarRow
+	Year     int
+}
+
+// CalendarRow is one due date of the platform's year and where it stands.
+type CalendarRow struct {
+	Name, Covers, Rule, Clause string
+	Deadline                   *components.Deadline
+	Status                     string
+	Tone                       string // ok, warn, danger or ""
+	Href                       string
 }

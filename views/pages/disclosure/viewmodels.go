@@ -1,0 +1,177 @@
+// Package disclosure holds the pages of disclosure supervision after filing (issue 11):
+// the platform's monthly reports, events, annual documents and API tokens; the officers'
+// lists, indicators and scores; the public disclosure page.
+package disclosure
+
+import (
+	"portal/models"
+	"portal/views/components"
+)
+
+// Obligation is one due report as the platform's page lists it.
+type Obligation struct {
+	What     string
+	Deadline *components.Deadline
+	Done     bool
+	Href     string
+}
+
+// ReportRow is one period's latest version.
+type ReportRow struct {
+	Period      string
+	Version     int
+	Source      string
+	SubmittedAt string
+	Due         string
+	Late        bool
+	Href        string
+}
+
+// PlatformPage is the platform's disclosure home.
+type PlatformPage struct {
+	Filed       bool
+	Institution string
+	RuleSet     string
+	Obligations []Obligation
+	Reports     []ReportRow
+	Period      string // the period now due, for the form and template links
+	Errors      components.FieldErrors
+}
+
+// FigureField is one item of the monthly form.
+type FigureField struct {
+	Key, Label, Unit, Citation, Value string
+	Text, Optional                    bool
+}
+
+// FormPage is the monthly report form: typed values are kept on every refusal.
+type FormPage struct {
+	Period     string
+	Fields     []FigureField
+	Note       string
+	Errors     components.FieldErrors
+	FromUpload string // the uploaded template's file name when the values were read from it
+	Correction int    // the version this one corrects, 0 for a first report
+	RuleSet    string
+	Deadline   *components.Deadline
+	UploadHash string // the uploaded file's SHA-256, kept with the version
+}
+
+// VersionsPage is the history of one period's report.
+type VersionsPage struct {
+	Institution string
+	Period      string
+	Versions    []Version
+	Items       []models.FigureItem
+	CorrectHref string // "" for officers
+	BackHref    string
+}
+
+// Version is one version with its figures.
+type Version struct {
+	Number      int
+	Source      string
+	SubmittedAt string
+	Submitter   string
+	Note        string
+	Late        bool
+	Hash        string
+	Values      []string // in Items order
+}
+
+// MonitorRow is one filed institution in the officers' list.
+type MonitorRow struct {
+	InstitutionID int64
+	Name, USCC    string
+	District      string
+	RuleSet       string
+	Status        models.ReportStatus
+	Deadline      *components.Deadline
+	SubmittedAt   string
+	Version       int
+	Missing       string // the missing months, "" when none
+	OpenEvents    int
+	Breaches      string // the indicators out of range, "" when none
+	IndicatorHref string
+	ScoreHref     string
+}
+
+// MonitorPage is the officers' list of filed institutions for a month.
+type MonitorPage struct {
+	Title      string
+	Period     string
+	Status     string
+	Statuses   []components.Option
+	Missing    bool
+	OpenEvents bool
+	Breached   bool
+	Query      string
+	DistrictID string
+	Districts  []components.Option
+	Rows       []MonitorRow
+	Pager      components.Pager
+	Export     string
+	PeriodErr  string
+}
+
+// EventRow is one event report in a list.
+type EventRow struct {
+	ID          int64
+	Institution string
+	InstHref    string
+	District    string
+	Kind        string
+	Category    string
+	Title       string
+	OccurredAt  string
+	FiledAt     string
+	Deadline    *components.Deadline
+	Late        bool
+	Open        bool
+	Cause       string
+	State       string
+	Impact      string
+	Measures    string
+	ClosingNote string
+	CloseAction string // the platform's close form, "" for officers
+}
+
+// EventsPage is the platform's event reports and the form to file one.
+type EventsPage struct {
+	Rows       []EventRow
+	Form       map[string]string
+	Errors     components.FieldErrors
+	Categories []components.Option
+	Kinds      []components.Option
+	RuleSet    string
+	CloseErrs  map[int64]string
+}
+
+// OfficerEventsPage is the officers' list of event reports.
+type OfficerEventsPage struct {
+	Rows       []EventRow
+	OpenOnly   bool
+	Kind       string
+	Kinds      []components.Option
+	Query      string
+	DistrictID string
+	Districts  []components.Option
+	Pager      components.Pager
+	Export     string
+}
+
+// TokenRow is one API token.
+type TokenRow struct {
+	ID                    int64
+	Name, Prefix, Created string
+	Used, Revoked         string
+}
+
+// TokensPage is the platform's API tokens; NewToken is shown once, right after creation.
+type TokensPage struct {
+	Rows     []TokenRow
+	Name     string
+	Errors   components.FieldErrors
+	NewToken string
+	APIPath  string
+}

@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -268,7 +266,7 @@ func (h *Platform) Submit(c echo.Context) error {
 
 // SubmittedStore is what the officers' list of submitted applications needs.
 type SubmittedStore interface {
-	SubmittedApplications(ctx context.Context, u *models.User, f store.AppFilter, p models.Page) ([]store.AppSummary, int64, error)
+	SubmittedPage(ctx context.Context, u *models.User, f store.AppFilter, at models.Seek) ([]store.AppSummary, models.PageInfo, error)
 	WindowCities(ctx context.Context, u *models.User) ([]store.CityWindow, error)
 }
 
@@ -278,31 +276,14 @@ func SubmittedApplications(c echo.Context, s SubmittedStore) (templ.Component, e
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
 	f := store.AppFilter{Query: c.QueryParam("aq"), State: models.State(c.QueryParam("astate"))}
-	n, _ := strconv.Atoi(c.QueryParam("apage"))
-	pg := models.Page{Number: n, Size: models.DefaultPageSize}.Normalize()
-	rows, total, err := s.SubmittedApplications(ctx, u, f, pg)
+	rows, info, err := s.SubmittedPage(ctx, u, f, seekFrom(c, "a"))
 	if err != nil {
 		return nil, err
 	}
-	p := platform.SubmittedList{Title: "已提交的申请", Query: f.Query, State: string(f.State), Page: pg.Number, Pages: pg.Pages(total), Total: total,
+	p := platform.SubmittedList{Title: "已提交的申请", Query: f.Query, State: string(f.State), Pager: seekPager(c, "a", info),
 		States: []components.Option{{Value: "", Label: "全部状态"}}}
 	for _, st := range models.AllStates[1:] {
 		p.States = append(p.States, components.Option{Value: string(st), Label: st.Label()})
-	}
-	link := func(page int) string {
-		q := c.QueryParams()
-		q2 := url.Values{}
-		for k, v := range q {
-			q2[k] = v
-		}
-		q2.Set("apage", strconv.Itoa(page))
-		return "?" + q2.Encode()
-	}
-	if pg.Number > 1 {
-		p.Prev = link(pg.Number - 1)
-	}
-	if pg.Number < p.Pages {
-		p.Next = link(pg.Number + 1)
 	}
 	for _, r := range rows {
 		row := platform.SubmittedRow{ID: r.ID, Institution: r.InstitutionName, USCC: r.USCC, District: r.DistrictName, Type: r.TypeName,

@@ -18,6 +18,7 @@ import (
 type InstitutionStore interface {
 	Institution(ctx context.Context, u *models.User, id int64) (*models.Institution, error)
 	ListInstitutions(ctx context.Context, u *models.User, f store.InstitutionFilter, p models.Page) ([]store.InstitutionRow, int64, error)
+	InstitutionsPage(ctx context.Context, u *models.User, f store.InstitutionFilter, at models.Seek) ([]store.InstitutionRow, models.PageInfo, error)
 	Division(ctx context.Context, id int64) (*models.Division, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
 	OpenApplication(ctx context.Context, institutionID int64, typeCode string) (*models.Application, error)
@@ -137,13 +138,13 @@ func (h *Institutions) outcome(ctx context.Context, u *models.User, app *models.
 	return o, nil
 }
 
-// List shows the institutions in the officer's jurisdiction.
+// List shows the institutions in the officer's jurisdiction by name, by cursor past the
+// first pages: a capped count and the page, whatever the size of the jurisdiction.
 func (h *Institutions) List(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
 	f := institutionFilter(c)
-	p := pageFrom(c)
-	rows, total, err := h.store.ListInstitutions(ctx, u, f, p)
+	rows, info, err := h.store.InstitutionsPage(ctx, u, f, seekFrom(c, ""))
 	if err != nil {
 		return err
 	}
@@ -152,7 +153,7 @@ func (h *Institutions) List(c echo.Context) error {
 		return err
 	}
 	page := officer.InstitutionsPage{Title: "辖区机构", Query: f.Query, DistrictID: c.QueryParam("district"),
-		Districts: districtOptions(all, u), Pager: pager(c, p, total), Export: exportOf(c, "/institutions")}
+		Districts: districtOptions(all, u), Pager: seekPager(c, "", info), Export: exportOf(c, "/institutions")}
 	for _, r := range rows {
 		page.Rows = append(page.Rows, officer.InstitutionRow{ID: r.ID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			OutstandingBalance: r.OutstandingBalance, Large: models.IsLargeScale(r.OutstandingBalance)})

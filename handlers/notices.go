@@ -17,6 +17,7 @@ import (
 // NoticeStore is what the public notice pages need of the store.
 type NoticeStore interface {
 	ListNotices(ctx context.Context, f store.NoticeFilter, p models.Page) ([]store.NoticeRow, int64, error)
+	NoticesPage(ctx context.Context, f store.NoticeFilter, at models.Seek) ([]store.NoticeRow, models.PageInfo, error)
 	NoticeByID(ctx context.Context, id int64) (*store.NoticeRow, error)
 	NoticeSteps(ctx context.Context, n *models.PublicNotice) ([]store.NoticeStep, error)
 	NoticeNumbers
@@ -38,12 +39,11 @@ func NewNotices(s NoticeStore, now Clock, baseURL string) *Notices {
 // List is /notices: running notices first, with search and pagination.
 func (h *Notices) List(c echo.Context) error {
 	f := store.NoticeFilter{Query: c.QueryParam("q"), Status: c.QueryParam("status")}
-	p := pageFrom(c)
-	rows, total, err := h.store.ListNotices(c.Request().Context(), f, p)
+	rows, info, err := h.store.NoticesPage(c.Request().Context(), f, seekFrom(c, ""))
 	if err != nil {
 		return err
 	}
-	page := public.NoticesPage{Query: f.Query, Status: f.Status, Pager: pager(c, p, total)}
+	page := public.NoticesPage{Query: f.Query, Status: f.Status, Pager: seekPager(c, "", info)}
 	today := models.DateOf(h.now())
 	for _, r := range rows {
 		page.Rows = append(page.Rows, noticeRow(r, today))

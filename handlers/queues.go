@@ -15,6 +15,7 @@ import (
 // QueueStore is what the work queues need of the store.
 type QueueStore interface {
 	Queue(ctx context.Context, u *models.User, f store.QueueFilter, p models.Page) ([]store.QueueRow, int64, error)
+	QueuePage(ctx context.Context, u *models.User, f store.QueueFilter, at models.Seek) ([]store.QueueRow, models.PageInfo, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
 	CampaignEndFor(ctx context.Context, u *models.User) (models.Date, error)
@@ -39,15 +40,16 @@ var queueTexts = map[models.Role][2]string{
 }
 
 // Show is the queue of the signed-in officer's role, with its filters (state, district,
-// overdue), search and pagination. Its queries are a fixed set: the user and session,
-// the calendar, the districts, the campaign end, the count and the page.
+// overdue), search and pagination by cursor (seekPager). Its queries are a fixed set,
+// whatever the size of the jurisdiction: the user and session, the calendar, the
+// districts, the campaign end, the capped count and the page, then the same two for the
+// applications below.
 func (h *Queues) Show(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
 	today := models.DateOf(h.now())
 	f := queueFilter(c, u, today)
-	p := pageFrom(c)
-	rows, total, err := h.store.Queue(ctx, u, f, p)
+	rows, info, err := h.store.QueuePage(ctx, u, f, seekFrom(c, ""))
 	if err != nil {
 		return err
 	}
@@ -65,7 +67,7 @@ func (h *Queues) Show(c echo.Context) error {
 	}
 	texts := queueTexts[u.Role]
 	page := officer.QueuePage{Title: texts[0], Intro: texts[1], Query: f.Query, State: string(f.State),
-		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: pager(c, p, total), Role: u.Role,
+		DistrictID: c.QueryParam("district"), Districts: districtOptions(all, u), Overdue: f.Overdue, Pager: seekPager(c, "", info), Role: u.Role,
 		SettingsLink: u.Role == models.RoleCity, Export: exportOf(c, c.Path())}
 	if !end.IsZero() {
 		page.CampaignEnd = end.String() + "（" + campaignLeft(end, today) + "）"

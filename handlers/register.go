@@ -16,7 +16,7 @@ import (
 
 // RegisterStore is what the public register needs of the store.
 type RegisterStore interface {
-	RegisterFiltered(ctx context.Context, query string, st models.RegisterStatus, p models.Page) ([]models.RegisterEntry, int64, error)
+	RegisterPage(ctx context.Context, query string, st models.RegisterStatus, at models.Seek) ([]models.RegisterEntry, models.PageInfo, error)
 	RegisterAllFiltered(ctx context.Context, query string, st models.RegisterStatus) ([]models.RegisterEntry, error)
 	EachRegister(ctx context.Context, query string, st models.RegisterStatus, fn func(models.RegisterEntry) error) error
 }
@@ -34,12 +34,11 @@ func NewRegister(s RegisterStore, now Clock) *Register { return &Register{store:
 func (h *Register) List(c echo.Context) error {
 	q := strings.TrimSpace(c.QueryParam("q"))
 	st := models.ParseRegisterStatus(c.QueryParam("status"))
-	p := pageFrom(c)
-	rows, total, err := h.store.RegisterFiltered(c.Request().Context(), q, st, p)
+	rows, info, err := h.store.RegisterPage(c.Request().Context(), q, st, seekFrom(c, ""))
 	if err != nil {
 		return err
 	}
-	page := public.RegisterPage{Query: q, Status: string(st), Rows: rows, Pager: pager(c, p, total)}
+	page := public.RegisterPage{Query: q, Status: string(st), Rows: rows, Pager: seekPager(c, "", info)}
 	ex := url.Values{}
 	if q != "" {
 		ex.Set("q", q)

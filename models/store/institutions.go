@@ -58,25 +58,58 @@ type InstitutionFilter struct {
 	DistrictID int64
 }
 
-// ListInstitutions returns a page of the institutions the user may see.
-func (s *Store) ListInstitutions(ctx context.Context, u *models.User, f InstitutionFilter, p models.Page) ([]InstitutionRow, int64, error) {
-	p = p.Normalize()
-	q := scopeInstitutions(s.db.WithContext(ctx).Table("institutions"), u)
-	if f.Query != "" {
-		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
-		q = q.Where("institutions.name ILIKE ? OR institutions.uscc ILIKE ?", like, like)
+// institutionOrder is by name; the indexes institutions_*_name of migration 00085 hold
+// (jurisdiction, name, id).
+var institutionOrder = keyset{keys: []sortKey{{"institutions.name", "text"}, {"institutions.id", "bigint"}}}
+
+func institutionKey(r *InstitutionRow) []string { return []string{r.Name, idKey(r.ID)} }
+
+// scopeInstitutionsDirect is scopeInstitutions through the jurisdiction columns of
+// institutions (migration 00085): one index range per jurisdiction.
+func scopeInstitutionsDirect(q *gorm.DB, u *models.User) *gorm.DB {
+	switch u.Role {
+	case models.RoleCity:
+		return q.Where("institutions.city_id = ?", derefOr(u.DivisionID))
+	case models.RoleProvince:
+		return q.Where("institutions.province_id = ?", derefOr(u.DivisionID))
+	}
+	return scopeInstitutions(q, u)
+}
+
+func (s *Store) institutionQuery(ctx context.Context, u *models.User, f InstitutionFilter) *gorm.DB {
+	q := scopeInstitutionsDirect(s.db.WithContext(ctx).Table("institutions"), u)
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc::text ILIKE ?)", like, like)
 	}
 	if f.DistrictID != 0 {
 		q = q.Where("institutions.district_id = ?", f.DistrictID)
 	}
+	return q
+}
+
+func institutionRows(q *gorm.DB) *gorm.DB {
+	return q.Select("institutions.*, divisions.name AS district_name").
+		Joins("JOIN divisions ON divisions.id = institutions.district_id")
+}
+
+// InstitutionsPage is one page, at s, of the institutions the user may see, by name: a
+// capped count and the page, read from the jurisdiction's name index.
+func (s *Store) InstitutionsPage(ctx context.Context, u *models.User, f InstitutionFilter, at models.Seek) ([]InstitutionRow, models.PageInfo, error) {
+	return seekPage(s.db.WithContext(ctx), func() *gorm.DB { return s.institutionQuery(ctx, u, f) }, institutionRows, institutionOrder, at, institutionKey)
+}
+
+// ListInstitutions returns a numbered page of the institutions the user may see, with
+// the exact count, for the export.
+func (s *Store) ListInstitutions(ctx context.Context, u *models.User, f InstitutionFilter, p models.Page) ([]InstitutionRow, int64, error) {
+	p = p.Normalize()
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := s.institutionQuery(ctx, u, f).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []InstitutionRow
-	err := q.Select("institutions.*, divisions.name AS district_name").
-		Joins("JOIN divisions ON divisions.id = institutions.district_id").
-		Order("institutions.name").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	err := institutionRows(s.institutionQuery(ctx, u, f)).Order(institutionOrder.order(false)).
+		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -136,27 +137,56 @@ func noticeRows(db *gorm.DB) *gorm.DB {
 		Joins("JOIN applications a ON a.id = notices.application_id")
 }
 
-// ListNotices returns a page of notices, running ones first, newest first. Public.
-func (s *Store) ListNotices(ctx context.Context, f NoticeFilter, p models.Page) ([]NoticeRow, int64, error) {
-	p = p.Normalize()
-	q := noticeRows(s.db.WithContext(ctx))
-	if f.Query != "" {
-		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
-		q = q.Where("i.name ILIKE ? OR i.uscc ILIKE ?", like, like)
+// noticeOrder is running notices first, then the newest; the index notices_listing of
+// migration 00085 holds the key.
+var noticeOrder = keyset{desc: true, keys: []sortKey{
+	{"(notices.status = 'active')", "boolean"}, {"notices.start_date", "date"}, {"notices.id", "bigint"}}}
+
+func noticeKey(r *NoticeRow) []string {
+	return []string{strconv.FormatBool(r.Status == models.NoticeActive), r.StartDate.String(), idKey(r.ID)}
+}
+
+func noticeQuery(db *gorm.DB, f NoticeFilter) *gorm.DB {
+	q := db.Table("notices")
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("notices.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc::text ILIKE ?)", like, like)
 	}
 	switch f.Status {
 	case "current":
-		q = q.Where("notices.status = ?", models.NoticeActive)
+		q = q.Where("(notices.status = 'active')")
 	case "past":
-		q = q.Where("notices.status <> ?", models.NoticeActive)
+		q = q.Where("NOT (notices.status = 'active')")
 	}
+	return q
+}
+
+func noticeRowsOf(q *gorm.DB) *gorm.DB {
+	return q.Select(`notices.*, i.name AS institution_name, i.uscc, d.name AS district_name, c.name AS city_name, a.balance`).
+		Joins("JOIN institutions i ON i.id = notices.institution_id").
+		Joins("JOIN divisions d ON d.id = i.district_id").
+		Joins("JOIN divisions c ON c.id = d.parent_id").
+		Joins("JOIN applications a ON a.id = notices.application_id")
+}
+
+// NoticesPage is one page of notices at s, running ones first, newest first: a capped
+// count and the page, read from notices_listing in order. Public.
+func (s *Store) NoticesPage(ctx context.Context, f NoticeFilter, at models.Seek) ([]NoticeRow, models.PageInfo, error) {
+	db := s.db.WithContext(ctx)
+	return seekPage(db, func() *gorm.DB { return noticeQuery(db, f) }, noticeRowsOf, noticeOrder, at, noticeKey)
+}
+
+// ListNotices returns a numbered page of notices with the exact count (the feed, the
+// backups' checks). Public.
+func (s *Store) ListNotices(ctx context.Context, f NoticeFilter, p models.Page) ([]NoticeRow, int64, error) {
+	p = p.Normalize()
+	db := s.db.WithContext(ctx)
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := noticeQuery(db, f).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []NoticeRow
-	err := q.Order("notices.status = 'active' DESC, notices.start_date DESC, notices.id DESC").
-		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	err := noticeRowsOf(noticeQuery(db, f)).Order(noticeOrder.order(false)).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
 }
 

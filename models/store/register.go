@@ -9,26 +9,63 @@ import (
 	"portal/models"
 )
 
-func registerRows(db *gorm.DB, query string, st models.RegisterStatus) *gorm.DB {
-	q := db.Table("filings").Select(`institutions.id AS institution_id, institutions.name, institutions.uscc, d.name AS district,
+const registerColumns = `institutions.id AS institution_id, institutions.name, institutions.uscc, d.name AS district,
 		filings.filing_number, filings.filing_date, institutions.custody_bank,
 		COALESCE((SELECT ch.address FROM institution_channels ch WHERE ch.institution_id = institutions.id
 			AND ch.kind = 'website' ORDER BY ch.position LIMIT 1), '') AS website,
-		c.status = 'revoked' AS revoked, c.revoked_at, COALESCE(c.revoked_reason, '') AS revoked_reason`).
-		Joins("JOIN institutions ON institutions.id = filings.institution_id").
-		Joins("JOIN divisions d ON d.id = institutions.district_id").
-		Joins("JOIN certificates c ON c.application_id = filings.application_id")
+		c.status = 'revoked' AS revoked, c.revoked_at, COALESCE(c.revoked_reason, '') AS revoked_reason`
+
+func registerRows(db *gorm.DB, query string, st models.RegisterStatus) *gorm.DB {
+	// The certificate, the institution and its district are joined for the page's rows
+	// only (registerPageRows): the status is a semi-join on the few revoked
+	// certificates (index certificates_revoked), so the capped count reads filings
+	// alone. An application has one certificate (a revoked one ends its path).
+	q := db.Table("filings")
+	const revoked = "EXISTS (SELECT 1 FROM certificates r WHERE r.application_id = filings.application_id AND r.status = 'revoked')"
 	switch st {
 	case models.RegisterValid:
-		q = q.Where("c.status <> ?", models.CertificateRevoked)
+		q = q.Where("NOT " + revoked)
 	case models.RegisterRevoked:
-		q = q.Where("c.status = ?", models.CertificateRevoked)
+		q = q.Where(revoked)
 	}
 	if query = strings.TrimSpace(query); query != "" {
 		like := "%" + escapeLike(query) + "%"
-		q = q.Where("institutions.name ILIKE ? OR institutions.uscc ILIKE ? OR filings.filing_number ILIKE ?", like, like, like)
+		q = q.Where("(filings.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc::text ILIKE ?) OR filings.filing_number ILIKE ?)", like, like, like)
 	}
-	return q.Order("filings.filing_date DESC, filings.id DESC")
+	return q
+}
+
+// registerOrder is the newest filing first; the index filings_listing of migration
+// 00085 holds the key.
+var registerOrder = keyset{desc: true, keys: []sortKey{{"filings.filing_date", "date"}, {"filings.id", "bigint"}}}
+
+// registerRow is an entry with its filing's id, the last column of its cursor.
+type registerRow struct {
+	models.RegisterEntry
+	FilingID int64
+}
+
+func registerKey(r *registerRow) []string { return []string{r.FilingDate.String(), idKey(r.FilingID)} }
+
+// RegisterPage is one page of the public register at s, newest filing first: a capped
+// count and the page. Public.
+func registerPageRows(q *gorm.DB) *gorm.DB {
+	return q.Select(registerColumns + ", filings.id AS filing_id").
+		Joins("JOIN certificates c ON c.application_id = filings.application_id").
+		Joins("JOIN institutions ON institutions.id = filings.institution_id").
+		Joins("JOIN divisions d ON d.id = institutions.district_id")
+}
+
+func (s *Store) RegisterPage(ctx context.Context, query string, st models.RegisterStatus, at models.Seek) ([]models.RegisterEntry, models.PageInfo, error) {
+	db := s.db.WithContext(ctx)
+	base := func() *gorm.DB { return registerRows(db, query, st) }
+	rows, info, err := seekPage(db, base, registerPageRows,
+		registerOrder, at, registerKey)
+	out := make([]models.RegisterEntry, len(rows))
+	for i, r := range rows {
+		out[i] = r.RegisterEntry
+	}
+	return out, info, err
 }
 
 // Register returns a page of the public filing register: filings whose certificate is
@@ -45,7 +82,7 @@ func (s *Store) RegisterFiltered(ctx context.Context, query string, st models.Re
 		return nil, 0, err
 	}
 	var rows []models.RegisterEntry
-	err := registerRows(s.db.WithContext(ctx), query, st).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	err := registerPageRows(registerRows(s.db.WithContext(ctx), query, st)).Order(registerOrder.order(false)).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
 }
 
@@ -57,6 +94,6 @@ func (s *Store) RegisterAll(ctx context.Context, query string) ([]models.Registe
 // RegisterAllFiltered is RegisterAll with the status filter.
 func (s *Store) RegisterAllFiltered(ctx context.Context, query string, st models.RegisterStatus) ([]models.RegisterEntry, error) {
 	var rows []models.RegisterEntry
-	err := registerRows(s.db.WithContext(ctx), query, st).Limit(10000).Scan(&rows).Error
+	err := registerPageRows(registerRows(s.db.WithContext(ctx), query, st)).Order(registerOrder.order(false)).Limit(10000).Scan(&rows).Error
 	return rows, err
 }

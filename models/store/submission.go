@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"portal/models"
 )
@@ -163,29 +162,53 @@ type AppFilter struct {
 	State models.State
 }
 
-// SubmittedApplications lists the applications in the user's jurisdiction that have
-// left the draft state, including those marked 视为放弃, newest first.
-func (s *Store) SubmittedApplications(ctx context.Context, u *models.User, f AppFilter, p models.Page) ([]AppSummary, int64, error) {
-	p = p.Normalize()
-	q := scopeInstitutions(s.db.WithContext(ctx).Table("applications").
-		Joins("JOIN institutions ON institutions.id = applications.institution_id").
-		Joins("JOIN application_types t ON t.code = applications.type_code").
-		Joins("JOIN divisions ON divisions.id = institutions.district_id"), u).
-		Where("applications.state <> ?", models.StateDraft)
-	if f.Query != "" {
-		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
-		q = q.Where("institutions.name ILIKE ? OR institutions.uscc ILIKE ?", like, like)
+// submittedOrder is newest submission first, never submitted (视为放弃) last; the
+// indexes applications_submitted_* of migration 00085 hold this key per jurisdiction.
+var submittedOrder = keyset{desc: true, keys: []sortKey{
+	{"COALESCE(applications.submitted_at, '-infinity'::timestamptz)", "timestamptz"},
+	{"applications.id", "bigint"},
+}}
+
+func submittedKey(r *AppSummary) []string {
+	return []string{timeKey(r.SubmittedAt, "-infinity"), idKey(r.ID)}
+}
+
+func (s *Store) submittedQuery(ctx context.Context, u *models.User, f AppFilter) *gorm.DB {
+	q := scopeApplications(s.db.WithContext(ctx).Table("applications"), u).
+		Where("applications.state <> 'draft'")
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("applications.institution_id IN (SELECT id FROM institutions WHERE name ILIKE ? OR uscc::text ILIKE ?)", like, like)
 	}
 	if f.State != "" {
 		q = q.Where("applications.state = ?", f.State)
 	}
+	return q
+}
+
+func submittedRows(q *gorm.DB) *gorm.DB {
+	return q.Select("applications.*, t.name AS type_name, institutions.name AS institution_name, institutions.uscc, divisions.name AS district_name").
+		Joins("JOIN institutions ON institutions.id = applications.institution_id").
+		Joins("JOIN application_types t ON t.code = applications.type_code").
+		Joins("JOIN divisions ON divisions.id = applications.district_id")
+}
+
+// SubmittedPage is one page, at s, of the applications in the user's jurisdiction that
+// have left the draft state, including those marked 视为放弃, newest first: a capped
+// count and the page, both read from the jurisdiction's index in list order.
+func (s *Store) SubmittedPage(ctx context.Context, u *models.User, f AppFilter, at models.Seek) ([]AppSummary, models.PageInfo, error) {
+	return seekPage(s.db.WithContext(ctx), func() *gorm.DB { return s.submittedQuery(ctx, u, f) }, submittedRows, submittedOrder, at, submittedKey)
+}
+
+// SubmittedApplications is a numbered page of the same list with its exact count.
+func (s *Store) SubmittedApplications(ctx context.Context, u *models.User, f AppFilter, p models.Page) ([]AppSummary, int64, error) {
+	p = p.Normalize()
 	var total int64
-	if err := q.Count(&total).Error; err != nil {
+	if err := s.submittedQuery(ctx, u, f).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
 	var rows []AppSummary
-	err := q.Select("applications.*, t.name AS type_name, institutions.name AS institution_name, institutions.uscc, divisions.name AS district_name").
-		Order(clause.Expr{SQL: "applications.submitted_at DESC NULLS LAST, applications.id DESC"}).
+	err := submittedRows(s.submittedQuery(ctx, u, f)).Order(submittedOrder.order(false)).
 		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	return rows, total, err
 }

@@ -74,6 +74,7 @@ var authorization = []struct {
 	{"GET", "/api/v1/notices", "........", ""},
 	{"GET", "/api/v1/register", "........", ""},
 	{"GET", "/api/v1/certificates/:serial", "********", ""},
+	{"GET", "/api/v1/register/:uscc/disclosure", "********", ""},
 	{"GET", "/api/v1/changes", "........", ""},
 	{"GET", "/api/v1/extracts", "........", ""},
 	{"GET", "/api/v1/extracts/:date/:name", "********", ""},

@@ -149,6 +149,7 @@ func (s *Server) routes() {
 	s.get("/api/v1/notices", anyone, api.Notices, api.Limit)
 	s.get("/api/v1/register", anyone, api.Register, api.Limit)
 	s.get("/api/v1/certificates/:serial", anyone, api.Certificate, api.Limit)
+	s.get("/api/v1/register/:uscc/disclosure", anyone, api.Disclosure(s.store), api.Limit)
 	s.get("/api/v1/changes", anyone, api.Changes, api.Limit)
 	s.get("/api/v1/extracts", anyone, api.ExtractsIndex, api.Limit)
 	s.get("/api/v1/extracts/:date/:name", anyone, api.ExtractFile, api.Limit)

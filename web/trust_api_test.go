@@ -145,6 +145,26 @@ func TestAPIResponsesMatchOpenAPI(t *testing.T) {
 	}
 	a.json("/certificates/"+url.PathEscape("粤-2026-999999"), http.StatusNotFound, nil)
 	a.json("/certificates/abc", http.StatusBadRequest, nil)
+	// a filed institution's disclosure figures (issue 14 §3 with issue 11)
+	db, _ := env.Store.SQLDB()
+	var filedUSCC string
+	if err := db.QueryRow(`SELECT i.uscc FROM institutions i JOIN filings f ON f.institution_id = i.id
+		JOIN applications a ON a.id = f.application_id WHERE a.state = 'filed' ORDER BY f.id LIMIT 1`).Scan(&filedUSCC); err != nil {
+		t.Fatal(err)
+	}
+	var disc struct {
+		USCC    string `json:"uscc"`
+		Periods []struct {
+			Period  string `json:"period"`
+			Figures []struct{ Key, Value string }
+		} `json:"periods"`
+	}
+	a.json("/register/"+filedUSCC+"/disclosure", http.StatusOK, &disc)
+	if disc.USCC != filedUSCC || len(disc.Periods) == 0 || len(disc.Periods[0].Figures) != len(models.MonthlyFigureFields) {
+		t.Fatalf("disclosure of %s: %+v", filedUSCC, disc)
+	}
+	a.json("/register/abc/disclosure", http.StatusBadRequest, nil)
+	a.json("/register/"+notFiledUSCC(t, env)+"/disclosure", http.StatusNotFound, nil)
 	a.json("/changes?since=0&limit=5", http.StatusOK, nil)
 	a.json("/changes?since=-1", http.StatusBadRequest, nil)
 	var m struct {
@@ -179,7 +199,7 @@ func TestAPIResponsesMatchOpenAPI(t *testing.T) {
 			continue // the platform reporting API: TestPlatformAPIMatchesOpenAPI
 		}
 		tmpl := strings.TrimPrefix(r.Path, "/api/v1")
-		for _, p := range []string{":serial", ":date", ":name"} {
+		for _, p := range []string{":serial", ":date", ":name", ":uscc"} {
 			tmpl = strings.Replace(tmpl, p, "{"+p[1:]+"}", 1)
 		}
 		if !a.seen[r.Method+" "+tmpl] && !anon.seen[r.Method+" "+tmpl] {
@@ -400,4 +420,16 @@ func TestAPIExtractsSignedAndComplete(t *testing.T) {
 			}
 		}
 	}
+}
+
+// notFiledUSCC is the credit code of a demo institution with no filing.
+func notFiledUSCC(t *testing.T, env *webtest.Env) string {
+	t.Helper()
+	db, _ := env.Store.SQLDB()
+	var u string
+	if err := db.QueryRow(`SELECT uscc FROM institutions i WHERE NOT EXISTS (SELECT 1 FROM filings f WHERE f.institution_id = i.id)
+		ORDER BY id LIMIT 1`).Scan(&u); err != nil {
+		t.Fatal(err)
+	}
+	return u
 }

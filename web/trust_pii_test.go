@@ -98,6 +98,25 @@ func TestAPINeverServesPersonalData(t *testing.T) {
 		}
 	}
 	grab("/certificates/" + url.PathEscape(cert.Serial))
+	// every filed institution's disclosure figures and events
+	frows, err := db.Query(`SELECT DISTINCT i.uscc FROM institutions i JOIN filings f ON f.institution_id = i.id
+		JOIN applications a ON a.id = f.application_id WHERE a.state = 'filed'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var filed []string
+	for frows.Next() {
+		var u string
+		frows.Scan(&u)
+		filed = append(filed, u)
+	}
+	frows.Close()
+	if len(filed) == 0 {
+		t.Fatal("no filed institution to walk")
+	}
+	for _, u := range filed {
+		grab("/register/" + u + "/disclosure")
+	}
 	var m struct{ Files []struct{ Name, URL string } }
 	json.Unmarshal(grab("/extracts"), &m)
 	for _, f := range m.Files {

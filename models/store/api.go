@@ -256,3 +256,19 @@ func (s *Store) APIKeyByHash(ctx context.Context, hash string, now time.Time) (*
 	}
 	return &k, nil
 }
+
+// FiledInstitutionByUSCC is a filed institution of the register, by its credit code;
+// ENotFound for any other.
+func (s *Store) FiledInstitutionByUSCC(ctx context.Context, uscc string) (*models.Institution, error) {
+	var rows []models.Institution
+	err := s.db.WithContext(ctx).Raw(`SELECT i.* FROM institutions i WHERE i.uscc = ? AND EXISTS (
+		SELECT 1 FROM filings f JOIN applications a ON a.id = f.application_id
+		WHERE f.institution_id = i.id AND a.state = ?)`, uscc, models.StateFiled).Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, models.Errorf(models.ENotFound, "备案名录中没有统一社会信用代码为 %s 的机构", uscc)
+	}
+	return &rows[0], nil
+}

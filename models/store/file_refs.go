@@ -38,7 +38,9 @@ func fileReferences(db *gorm.DB) (map[string]bool, error) {
 			return nil, err
 		}
 		for _, s := range sums {
-			refs[s] = true
+			if len(s) == 64 && hashInText.MatchString(s) { // '' (no file, a column's default) names nothing
+				refs[s] = true
+			}
 		}
 	}
 	var lists []string

@@ -57,7 +57,7 @@ func (s *Store) EachFiling(ctx context.Context, u *models.User, state models.Sta
 // EachRegister calls fn for every entry of the public register the search and status
 // select, newest filing first, with no cap on their number.
 func (s *Store) EachRegister(ctx context.Context, query string, st models.RegisterStatus, fn func(models.RegisterEntry) error) error {
-	return streamRows(registerRows(s.db.WithContext(ctx), query, st).Order("filings.filing_date DESC, filings.id DESC"), fn)
+	return streamRows(registerPageRows(registerRows(s.db.WithContext(ctx), query, st)).Order(registerOrder.order(false)), fn)
 }
 
 // EachQueue calls fn for every application of the user's queue with the filter, in the

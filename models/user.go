@@ -260,3 +260,12 @@ func DeviceLabel(ua string) string {
 	}
 	return "未知设备"
 }
+
+// IDOrZero is the id a nullable reference holds, or 0 (no row has id 0) when it holds
+// none: a user without a division or institution, an application nobody has claimed.
+func IDOrZero(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
+}

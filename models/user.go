@@ -19,6 +19,7 @@ type User struct {
 	Role               Role
 	InstitutionID      *int64
 	DivisionID         *int64
+	CustodyBankID      *int64 // a bank user's custody bank (RoleBank)
 	Disabled           bool
 	MustChangePassword bool
 	PasswordResetAt    *time.Time // when an admin last reset the password; nil for a new account
@@ -74,6 +75,8 @@ func ValidateAccount(in AccountInput, divisions []Division) map[string]string {
 	switch {
 	case !in.Role.Valid():
 		errs["role"] = "请选择角色"
+	case in.Role == RoleBank:
+		errs["role"] = "存管银行的账户绑定名录中的银行，请在「存管银行名录」中为该银行开设"
 	case in.Role == RolePlatform && in.InstitutionID <= 0:
 		errs["institution_id"] = "网贷机构经办人须选择所属机构"
 	case in.Role.IsOfficer() && in.DivisionID <= 0:

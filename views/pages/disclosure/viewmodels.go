@@ -6,6 +6,7 @@ package disclosure
 import (
 	"portal/models"
 	"portal/views/components"
+	"portal/views/pages/shared"
 )
 
 // Obligation is one due report as the platform's page lists it.
@@ -186,6 +187,9 @@ type InstitutionPage struct {
 	Events     []EventRow
 	ScoreHref  string
 	ExportHref string
+	// The custody bank's statements and the latest one's comparison (issue 12 §3).
+	Statements []shared.StatementRow
+	BankCheck  *shared.BankComparison
 }
 
 // IndicatorsPage is one month's indicators of an institution.

@@ -117,4 +117,31 @@ func TestCustodyBankListKeepsTypedValues(t *testing.T) {
 	}
 	_, body = c.Get("/admin/custody-banks")
 	webtest.Contains(t, body, "广州测试银行股份有限公司", "已通过测评（2019-12-06，第三批）")
+
+	// a bank user is bound to a bank of the list when the system administrator creates it
+	acct := url.Values{"username": {"bank7"}, "display_name": {"测试银行存管部"}, "role": {"bank"}, "password": {"Portal@Demo2026-x"}}
+	resp, body = c.Submit("/admin/users", acct)
+	if resp.StatusCode != http.StatusUnprocessableEntity || !strings.Contains(doc(t, body).Find("[data-testid=error-custody_bank_id]").Text(), "须选择所属存管银行") {
+		t.Fatalf("bank user without a bank: %d", resp.StatusCode)
+	}
+	acct.Set("custody_bank_id", "999999")
+	if resp, _ := c.Submit("/admin/users", acct); resp.StatusCode != http.StatusUnprocessableEntity {
+		t.Fatalf("bank user of an unknown bank: %d", resp.StatusCode)
+	}
+	banks, err := env.Store.CustodyBanks(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, b := range banks {
+		if b.Name == "广州测试银行股份有限公司" {
+			acct.Set("custody_bank_id", itoa(b.ID))
+		}
+	}
+	if resp, body := c.Submit("/admin/users", acct); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("bank user: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	u := demoUser(t, env, "bank7")
+	if u.Role != models.RoleBank || u.CustodyBankID == nil {
+		t.Fatalf("created %+v", u)
+	}
 }

@@ -176,3 +176,7 @@ func BankStatements(inst int64) string        { return BankPlatform(inst) + "/st
 func BankStatementUpload(inst int64) string   { return BankStatements(inst) + "/upload" }
 func BankStatementTemplate(inst int64) string { return BankTemplate + "?institution=" + id(inst) }
 func AdminCustodyBank(bank int64) string      { return AdminCustodyBanks + "/" + id(bank) }
+
+const BankTokens = "/bank/tokens"
+
+func RevokeBankToken(t int64) string { return BankTokens + "/" + id(t) + "/revoke" }

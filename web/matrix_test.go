@@ -63,6 +63,7 @@ var authorization = []struct {
 	// the reporting API: no session counts, only a platform token (401 without one)
 	{"POST", "/api/v1/platform/monthly-reports", ".........", ""},
 	{"GET", "/api/v1/platform/monthly-reports/:period", ".........", ""},
+	{"POST", "/api/v1/bank/statements", ".........", ""}, // a bank token only (401 without one)
 	{"GET", "/verify/keys", ".........", ""},
 	{"GET", "/verify/keys.json", ".........", ""},
 	{"GET", "/verify/revocations", ".........", ""},
@@ -266,6 +267,9 @@ var authorization = []struct {
 	{"POST", "/bank/platforms/:id/statements", "LFFFFFFFN", ""},
 	{"POST", "/bank/platforms/:id/statements/upload", "LFFFFFFFN", ""},
 	{"GET", "/bank/statements/template.xlsx", "LFFFFFFFN", ""}, // no ?institution=
+	{"GET", "/bank/tokens", "LFFFFFFF.", ""},
+	{"POST", "/bank/tokens", "LFFFFFFF.", ""}, // no purpose: 422
+	{"POST", "/bank/tokens/:id/revoke", "LFFFFFFF*", ""},
 	{"POST", "/admin/users/:id/unlock", "LFFFFF*FF", ""},
 	{"GET", "/admin/users/:id/security", "LFFFFF*FF", ""},
 	{"POST", "/admin/users/:id/role", "LFFFFF*FF", ""},

@@ -119,6 +119,7 @@ func (s *Server) routes() {
 	mon := handlers.NewDisclosureMonitor(s.store, s.sessions, s.clock)
 	bank := handlers.NewBank(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
 	custody := handlers.NewCustodyBanks(s.store, s.sessions, s.clock)
+	bankAPI := handlers.NewBankAPI(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -163,6 +164,8 @@ func (s *Server) routes() {
 	// handler; no session, so no CSRF token): the reporting API (issue 11).
 	s.route(http.MethodPost, "/api/v1/platform/monthly-reports", anyone, disc.APISubmitMonthly, api.Limit)
 	s.get("/api/v1/platform/monthly-reports/:period", anyone, disc.APIMonthly, api.Limit)
+	// Anyone holding a custody bank's token (X-Bank-Token, the same kind): its statements.
+	s.route(http.MethodPost, "/api/v1/bank/statements", anyone, bankAPI.SubmitStatement, api.Limit)
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
@@ -338,6 +341,9 @@ func (s *Server) routes() {
 	s.post("/bank/platforms/:id/statements", banks, bank.SubmitStatement)
 	s.post("/bank/platforms/:id/statements/upload", banks, limitBody(s.cfg.materialBodyLimit(), bank.UploadStatement))
 	s.get("/bank/statements/template.xlsx", banks, bank.Template)
+	s.get("/bank/tokens", banks, bankAPI.Tokens)
+	s.post("/bank/tokens", banks, bankAPI.CreateToken)
+	s.post("/bank/tokens/:id/revoke", banks, bankAPI.RevokeToken)
 
 	// The system administrator: accounts and reference data (windows, calendar, deadlines).
 	s.get("/admin/users", accountAdmins, adm.Users)

@@ -268,6 +268,7 @@ type BankStatementRow struct {
 	SubmittedBy         *int64
 	SubmittedName       string
 	SubmittedAt         time.Time
+	TokenID             *int64
 	InstitutionName     string `gorm:"->"`
 	BankName            string `gorm:"->"`
 }
@@ -291,15 +292,24 @@ type StatementInput struct {
 	Source        models.ReportSource
 	UploadSHA256  string
 	Note          string
+	// Token is the bank's API token the statement came with (no signed-in user).
+	Token *BankToken
 }
 
 // SubmitBankStatement stores a bank's statement for a platform it sees, as a new version
 // (a correction never overwrites), in one transaction: lock the institution, check the
 // relationship, write, audit.
 func (s *Store) SubmitBankStatement(ctx context.Context, a Actor, in StatementInput) (*BankStatementRow, error) {
-	bank, err := bankOf(a.User)
-	if err != nil {
+	var bank int64
+	var err error
+	by, byName := (*int64)(nil), a.name()
+	var tokenID *int64
+	if in.Token != nil && a.User == nil {
+		bank, tokenID = in.Token.CustodyBankID, &in.Token.ID
+	} else if bank, err = bankOf(a.User); err != nil {
 		return nil, err
+	} else {
+		by, byName = &a.User.ID, a.User.DisplayName
 	}
 	if err := models.ValidateStatementPeriod(in.Statement.Period, models.DateOf(a.Now)); err != nil {
 		return nil, err
@@ -321,8 +331,8 @@ func (s *Store) SubmitBankStatement(ctx context.Context, a Actor, in StatementIn
 		st := in.Statement
 		row = BankStatementRow{InstitutionID: in.InstitutionID, CustodyBankID: bank, Period: st.Period.Key(), Version: version,
 			LenderFunds: st.LenderFunds, RepaymentFlows: st.RepaymentFlows, RiskReserve: st.RiskReserve, CompensationBalance: st.CompensationBalance,
-			Source: in.Source, UploadSHA256: in.UploadSHA256, Note: strings.TrimSpace(in.Note), SubmittedBy: &a.User.ID,
-			SubmittedName: a.User.DisplayName, SubmittedAt: a.Now}
+			Source: in.Source, UploadSHA256: in.UploadSHA256, Note: strings.TrimSpace(in.Note), SubmittedBy: by,
+			SubmittedName: byName, SubmittedAt: a.Now, TokenID: tokenID}
 		if err := tx.Create(&row).Error; err != nil {
 			return err
 		}
@@ -408,4 +418,102 @@ func bankFacts(tx *gorm.DB, institutionID int64, p models.Period) (*models.BankS
 	}
 	st := rows[0].Statement()
 	return &st, nil
+}
+
+// BankToken is a custody bank's API token: a row of the platforms' token table (the one
+// mechanism, HashAPIKey), owned by the bank instead of an institution. No secret is kept.
+type BankToken struct {
+	ID            int64
+	CustodyBankID int64
+	Name          string
+	Prefix        string
+	Hash          string
+	CreatedBy     int64
+	CreatedAt     time.Time
+	RevokedAt     *time.Time
+	RevokedBy     *int64
+	LastUsedAt    *time.Time
+}
+
+// TableName is the one token table.
+func (BankToken) TableName() string { return "platform_api_tokens" }
+
+// CreateBankToken stores a new token's hash for the user's bank, audited.
+func (s *Store) CreateBankToken(ctx context.Context, a Actor, name, token string) (*BankToken, error) {
+	bank, err := bankOf(a.User)
+	if err != nil {
+		return nil, err
+	}
+	name = strings.TrimSpace(name)
+	if n := len([]rune(name)); n < 2 || n > 100 {
+		return nil, models.FieldErrorf("name", models.EInvalid, "请填写令牌用途（2–100 字），例如“存管系统月度对账单报送”")
+	}
+	t := &BankToken{CustodyBankID: bank, Name: name, Prefix: token[:10], Hash: HashAPIKey(token), CreatedBy: a.User.ID, CreatedAt: a.Now}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(t).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, "custody.token_create", fmt.Sprintf("custody_bank:%d", bank), t.Prefix+"… "+t.Name)
+	})
+	return t, err
+}
+
+// RevokeBankToken ends one of the user's bank's tokens, audited.
+func (s *Store) RevokeBankToken(ctx context.Context, a Actor, id int64) error {
+	bank, err := bankOf(a.User)
+	if err != nil {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		var t BankToken
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND custody_bank_id = ?", id, bank).First(&t).Error; err != nil {
+			return notFound(err, "接口令牌")
+		}
+		if t.RevokedAt != nil {
+			return models.Errorf(models.EConflict, "该令牌已于 %s 停用", models.DateOf(*t.RevokedAt))
+		}
+		if err := tx.Model(&t).Updates(map[string]any{"revoked_at": a.Now, "revoked_by": a.id()}).Error; err != nil {
+			return err
+		}
+		return audit(tx, a, "custody.token_revoke", fmt.Sprintf("custody_bank:%d", bank), t.Prefix+"… "+t.Name)
+	})
+}
+
+// BankTokens lists the user's bank's tokens, newest first.
+func (s *Store) BankTokens(ctx context.Context, u *models.User) ([]BankToken, error) {
+	bank, err := bankOf(u)
+	if err != nil {
+		return nil, err
+	}
+	var ts []BankToken
+	return ts, s.db.WithContext(ctx).Where("custody_bank_id = ?", bank).Order("id DESC").Find(&ts).Error
+}
+
+// BankTokenByHash finds an active bank token; nil when unknown or revoked. Its last use is
+// noted at most once a minute.
+func (s *Store) BankTokenByHash(ctx context.Context, hash string, now time.Time) (*BankToken, error) {
+	var ts []BankToken
+	if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL AND custody_bank_id IS NOT NULL", hash).Limit(1).Find(&ts).Error; err != nil || len(ts) == 0 {
+		return nil, err
+	}
+	t := ts[0]
+	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
+		if err := s.db.WithContext(ctx).Model(&t).Update("last_used_at", now).Error; err != nil {
+			return nil, err
+		}
+	}
+	return &t, nil
+}
+
+// BankInstitutionByUSCC finds, for a bank's token, the platform of that code the bank sees
+// (file names it, relationship confirmed); anything else is ENotFound.
+func (s *Store) BankInstitutionByUSCC(ctx context.Context, bankID int64, uscc string) (*BankRelationship, error) {
+	var ids []int64
+	if err := s.db.WithContext(ctx).Raw("SELECT id FROM institutions WHERE uscc = ?", models.NormalizeUSCC(uscc)).Scan(&ids).Error; err != nil {
+		return nil, err
+	}
+	if len(ids) == 0 {
+		return nil, models.Errorf(models.ENotFound, "该机构不存在，或未在机构档案中载明本行为存管银行并经本行确认")
+	}
+	return bankPlatform(s.db.WithContext(ctx), bankID, ids[0])
 }

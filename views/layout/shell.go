@@ -96,7 +96,7 @@ func Nav(r models.Role) []NavItem {
 	case models.RoleAuditAdmin:
 		return []NavItem{{"操作日志", "/admin/audit"}, {"决定记录校验", "/admin/chain"}}
 	case models.RoleBank:
-		return []NavItem{{"存管关系确认", "/bank"}, {"存管机构", "/bank/platforms"}}
+		return []NavItem{{"存管关系确认", "/bank"}, {"存管机构", "/bank/platforms"}, {"接口令牌", "/bank/tokens"}}
 	}
 	return nil
 }

@@ -167,6 +167,7 @@ type TokenRow struct {
 	ID                    int64
 	Name, Prefix, Created string
 	Used, Revoked         string
+	RevokeHref            string // empty: the platform's revoke URL
 }
 
 // TokensPage is the platform's API tokens; NewToken is shown once, right after creation.
@@ -176,6 +177,9 @@ type TokensPage struct {
 	Errors   components.FieldErrors
 	NewToken string
 	APIPath  string
+	// For the custody bank's tokens (issue 12 §3), which are of the same kind: the create
+	// URL, the request header and what the API does; empty: the platform's.
+	Action, Header, Purpose string
 }
 
 // InstitutionPage is an officer's view of one filed institution's disclosure.
@@ -278,4 +282,12 @@ type AnnualPage struct {
 	Year        string
 	Kind        string
 	Errors      components.FieldErrors
+}
+
+// or is s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

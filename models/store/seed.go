@@ -164,6 +164,9 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 		if err := seedPublic(tx); err != nil {
 			return err
 		}
-		return seedEndPath(tx)
+		if err := seedEndPath(tx); err != nil {
+			return err
+		}
+		return seedCustody(tx)
 	})
 }

@@ -59,14 +59,12 @@ type filedInstitution struct {
 func (s *Store) filedInScope(db *gorm.DB, u *models.User, districtID int64, query string) ([]filedInstitution, error) {
 	q := scopeInstitutions(db.Table("institutions"), u).
 		Select(`institutions.id, institutions.name, institutions.uscc, d.name AS district_name, institutions.operating_class,
-			MIN(f.filing_date) AS filing_date, COALESCE(MAX(ps.rule_set), '') AS province, COALESCE(MAX(cs.rule_set), '') AS city`).
-		Joins("JOIN filings f ON f.institution_id = institutions.id").
-		Joins("JOIN applications a ON a.id = f.application_id AND a.state = ?", models.StateFiled).
+			fs.filing_date, COALESCE(ps.rule_set, '') AS province, COALESCE(cs.rule_set, '') AS city`).
+		Joins("JOIN (?) fs ON fs.institution_id = institutions.id", filedSince(db.Session(&gorm.Session{NewDB: true}))).
 		Joins("JOIN divisions d ON d.id = institutions.district_id").
-		Joins("JOIN divisions c ON c.id = d.parent_id").
-		Joins("LEFT JOIN disclosure_rule_settings cs ON cs.division_id = c.id").
-		Joins("LEFT JOIN disclosure_rule_settings ps ON ps.division_id = c.parent_id").
-		Group("institutions.id, d.name").Order("institutions.name, institutions.id")
+		Joins("LEFT JOIN disclosure_rule_settings cs ON cs.division_id = institutions.city_id").
+		Joins("LEFT JOIN disclosure_rule_settings ps ON ps.division_id = institutions.province_id").
+		Order("institutions.name, institutions.id")
 	if districtID != 0 {
 		q = q.Where("institutions.district_id = ?", districtID)
 	}

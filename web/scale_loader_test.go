@@ -92,7 +92,6 @@ func loadScale(tb testing.TB, env *webtest.Env, n int) {
 	exec("VACUUM ANALYZE")
 }
 
-
 // loadScaleDecisions writes scaleDecisions history rows per loaded application, linked
 // to the end of the existing chain, with COPY.
 func loadScaleDecisions(tb testing.TB, db *sql.DB, firstInstitution int64) {

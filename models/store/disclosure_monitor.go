@@ -310,4 +310,3 @@ func monitorRank(r MonitorRow) int {
 	}
 	return 5
 }
-

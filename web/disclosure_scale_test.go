@@ -3,7 +3,10 @@ package web_test
 import (
 	"context"
 	"net/url"
+	"strings"
 	"testing"
+
+	"github.com/PuerkitoBio/goquery"
 
 	"portal/urls"
 	"portal/web/webtest"
@@ -67,5 +70,19 @@ func TestDisclosureListsRunAsManyStatementsAtAnySize(t *testing.T) {
 		if small[k] != large[k] || small[k] == 0 {
 			t.Errorf("%s: %d statements on the demo data, %d with 400 more institutions", k, small[k], large[k])
 		}
+	}
+	// the ranking still ranks: every row has its city, and the loaded documents (half of the
+	// loaded institutions) part the scores
+	_, body := cs["province1"].Get(urls.DisclosureScores)
+	totals := map[string]bool{}
+	rows := doc(t, body).Find("[data-testid=ranking] tbody tr")
+	rows.Each(func(_ int, r *goquery.Selection) {
+		if strings.TrimSpace(r.Find("td").Eq(0).Text()) == "" {
+			t.Errorf("ranking row without its city: %s", r.Text())
+		}
+		totals[strings.TrimSpace(r.Find("td").Eq(4).Text())] = true
+	})
+	if rows.Length() < 40 || len(totals) < 2 {
+		t.Errorf("ranking has %d rows with %d distinct scores", rows.Length(), len(totals))
 	}
 }

@@ -85,4 +85,11 @@ func TestDisclosureListsRunAsManyStatementsAtAnySize(t *testing.T) {
 	if rows.Length() < 40 || len(totals) < 2 {
 		t.Errorf("ranking has %d rows with %d distinct scores", rows.Length(), len(totals))
 	}
+	// the loaded books that differ from the declared figures, and their cap violations, are listed
+	for path, sel := range map[string]string{urls.DisclosureMismatch: "[data-testid=mismatch-list] tbody tr", urls.DisclosureCaps: "[data-testid=cap-list] tbody tr"} {
+		_, body := cs["province1"].Get(path)
+		if n := doc(t, body).Find(sel).Length(); n == 0 {
+			t.Errorf("%s lists nothing after the load", path)
+		}
+	}
 }

@@ -20,13 +20,15 @@ type LoanBookCheckFilter struct {
 	DistrictID int64
 }
 
-const latestLoanBookFigures = `(SELECT DISTINCT ON (institution_id, period) * FROM loanbook_figures ORDER BY institution_id, period, import_id DESC) AS lf`
-
+// loanBookChecksQuery starts from the jurisdiction's institutions and joins the latest
+// completed import of each of their (institution, period) as lf: the latest is the
+// highest import id (loanbook_figures_inst serves it), so nothing outside the
+// jurisdiction is read.
 func (s *Store) loanBookChecksQuery(ctx context.Context, u *models.User, f LoanBookCheckFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Table(latestLoanBookFigures).
-		Joins("JOIN institutions ON institutions.id = lf.institution_id").
-		Joins("JOIN divisions dv ON dv.id = institutions.district_id")
-	q = scopeInstitutions(q, u)
+	q := scopeInstitutionsDirect(s.db.WithContext(ctx).Table("institutions"), u).
+		Joins("JOIN divisions dv ON dv.id = institutions.district_id").
+		Joins(`JOIN loanbook_figures lf ON lf.institution_id = institutions.id AND lf.import_id =
+			(SELECT max(x.import_id) FROM loanbook_figures x WHERE x.institution_id = lf.institution_id AND x.period = lf.period)`)
 	if f.Period.Valid() {
 		q = q.Where("lf.period = ?", f.Period.Key())
 	}
@@ -56,8 +58,8 @@ const MaxLoanBookChecks = 20000
 // the items of models.LoanBookFieldKeys of each side.
 func (s *Store) LoanBookChecks(ctx context.Context, u *models.User, f LoanBookCheckFilter) ([]LoanBookCheck, error) {
 	q := s.loanBookChecksQuery(ctx, u, f).
-		Joins(`JOIN (SELECT DISTINCT ON (institution_id, period) * FROM disclosure_reports ORDER BY institution_id, period, version DESC) dr
-			ON dr.institution_id = lf.institution_id AND dr.period = lf.period`)
+		Joins(`JOIN LATERAL (SELECT * FROM disclosure_reports r WHERE r.institution_id = lf.institution_id AND r.period = lf.period
+			ORDER BY r.version DESC LIMIT 1) dr ON true`)
 	if f.Query != "" {
 		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
 		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ?)", like, like)

@@ -85,6 +85,21 @@ func TestDisclosureListsRunAsManyStatementsAtAnySize(t *testing.T) {
 	if rows.Length() < 40 || len(totals) < 2 {
 		t.Errorf("ranking has %d rows with %d distinct scores", rows.Length(), len(totals))
 	}
+	// the export streams every filed institution of the province, the overdue ones first
+	db, err := env.Store.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var filed int
+	if err := db.QueryRow(`SELECT count(DISTINCT f.institution_id) FROM filings f JOIN applications a ON a.id = f.application_id
+		AND a.state = 'filed' JOIN institutions i ON i.id = f.institution_id
+		WHERE i.province_id = (SELECT division_id FROM users WHERE username = 'province1')`).Scan(&filed); err != nil {
+		t.Fatal(err)
+	}
+	x := readXLSX(t, cs["province1"], urls.DisclosureMonitorXLSX)
+	if len(x) < 2 || len(x)-1 != filed || x[1][6] != "逾期未报" {
+		t.Errorf("the export has %d rows for %d filed institutions; first row %v", len(x)-1, filed, x[1:min(2, len(x))])
+	}
 	// the loaded books that differ from the declared figures, and their cap violations, are listed
 	for path, sel := range map[string]string{urls.DisclosureMismatch: "[data-testid=mismatch-list] tbody tr", urls.DisclosureCaps: "[data-testid=cap-list] tbody tr"} {
 		_, body := cs["province1"].Get(path)

@@ -100,6 +100,24 @@ func TestDisclosureListsRunAsManyStatementsAtAnySize(t *testing.T) {
 	if len(x) < 2 || len(x)-1 != filed || x[1][6] != "逾期未报" {
 		t.Errorf("the export has %d rows for %d filed institutions; first row %v", len(x)-1, filed, x[1:min(2, len(x))])
 	}
+	// the event and cap exports stream every row their lists select
+	var open, capRows int
+	if err := db.QueryRow(`SELECT
+		(SELECT count(*) FROM disclosure_events e JOIN institutions i ON i.id = e.institution_id
+		  WHERE e.closed_at IS NULL AND i.province_id = (SELECT division_id FROM users WHERE username = 'province1')),
+		(SELECT count(*) FROM loanbook_cap_violations v JOIN loanbook_imports li ON li.id = v.import_id
+		   JOIN institutions i ON i.id = li.institution_id
+		  WHERE i.province_id = (SELECT division_id FROM users WHERE username = 'province1')
+		    AND li.id = (SELECT max(x.id) FROM loanbook_imports x JOIN loanbook_figures xf ON xf.import_id = x.id
+		                  WHERE x.institution_id = li.institution_id AND x.period = li.period))`).Scan(&open, &capRows); err != nil {
+		t.Fatal(err)
+	}
+	if x := readXLSX(t, cs["province1"], urls.DisclosureEvents+".xlsx?open=1"); len(x)-1 != open || open < 10 {
+		t.Errorf("the open events' export has %d rows for %d open events", len(x)-1, open)
+	}
+	if x := readXLSX(t, cs["province1"], urls.DisclosureCaps+".xlsx"); len(x)-1 != capRows || capRows < 10 {
+		t.Errorf("the cap export has %d rows for %d violations", len(x)-1, capRows)
+	}
 	// the loaded books that differ from the declared figures, and their cap violations, are listed
 	for path, sel := range map[string]string{urls.DisclosureMismatch: "[data-testid=mismatch-list] tbody tr", urls.DisclosureCaps: "[data-testid=cap-list] tbody tr"} {
 		_, body := cs["province1"].Get(path)

@@ -24,7 +24,8 @@ CREATE INDEX disclosure_month_facts_district ON disclosure_month_facts(district_
 -- an amount (a balance in fen, or seconds of stays). The acceptance kinds: state (key:
 -- the application state), funnel (key: the stage's position), stay (key: the state; n
 -- stays, amount seconds), class (key: the institution classification), exit (key: the
--- exit class), wind_down (period: the month recorded). The disclosure kinds: filed
+-- exit class), wind_down (period: the month recorded), notice (period: the last day of
+-- the running notices, 20261123). The disclosure kinds: filed
 -- (period: the month of filing), gap (period: the first month since filing never
 -- reported), and per month reported (amount: balance), on_time, early (reported, filed
 -- after the month), m90 (key: band), short (key: indicator name).
@@ -41,7 +42,11 @@ CREATE TABLE dashboard_figures (
 -- The disclosure dashboard counts the open major events live: few rows, this index.
 CREATE INDEX disclosure_events_open_major ON disclosure_events(institution_id) WHERE closed_at IS NULL AND kind = 'major';
 
+-- The acceptance dashboard counts the open clocks live, starting from them.
+CREATE INDEX clocks_open ON clocks(label) WHERE ended_at IS NULL;
+
 -- +goose Down
+DROP INDEX clocks_open;
 DROP INDEX disclosure_events_open_major;
 DROP TABLE dashboard_figures;
 DROP TABLE disclosure_month_facts;

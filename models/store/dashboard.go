@@ -95,8 +95,8 @@ type MonthCount struct {
 // AcceptanceDashboard reads the figures in the user's jurisdiction: the counts by area
 // and state, the funnel, the stays, the classes and the exits from the precomputed
 // figures of its districts (dashboard_figures.go), and what depends on today (the open
-// clocks, notices, complaints and warnings) live from their partial sets. It runs the same
-// six statements whatever the data size.
+// clocks, the notices ending this week, complaints and warnings) live from their partial
+// sets. It runs the same five statements whatever the data size.
 func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today models.Date) (*AcceptanceDashboard, error) {
 	db := s.db.WithContext(ctx)
 	d := &AcceptanceDashboard{AreaLevel: "区(县)"}
@@ -117,11 +117,12 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 		Select("CASE WHEN f.kind = 'state' THEN "+area+" ELSE '' END AS area, f.kind, f.period, f.key, sum(f.n) AS n, "+
 			"COALESCE(round(sum(f.amount) / NULLIF(sum(f.n), 0) / 86400, 1), 0)::float8 AS days").
 		Joins("JOIN divisions d ON d.id = f.district_id JOIN divisions c ON c.id = d.parent_id"), u).
-		Where("f.kind IN ?", []string{"state", "funnel", "stay", "class", "exit", "wind_down"}).
+		Where("f.kind IN ?", []string{"state", "funnel", "stay", "class", "exit", "wind_down", "notice"}).
 		Group("1, 2, 3, 4").Order("1, 2, 4, 3").
 		Scan(&figs).Error; err != nil {
 		return nil, err
 	}
+	mon, sun := models.Week(today)
 	reached := make([]int64, len(models.AcceptanceFunnel))
 	first := models.NewDate(today.Year, today.Month-11, 1)
 	byMonth := map[int]int64{}
@@ -141,6 +142,11 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 			d.Exits = append(d.Exits, ClassCount{Class: f.Key, N: f.N})
 		case "wind_down":
 			byMonth[f.Period] = f.N
+		case "notice": // the running notices by their last day
+			d.Notices.Running += f.N
+			if f.Period >= dayKey(mon) && f.Period <= dayKey(sun) {
+				d.Notices.EndingWeek += f.N
+			}
 		}
 	}
 	for i, st := range models.AcceptanceFunnel {
@@ -154,25 +160,20 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 	}
 
 	// Open stage clocks against their service times, and how many have run out.
-	if err := scopeInstitutions(db.Table("applications").
+	// The live parts start from their small sets (open clocks, running notices, pending
+	// complaints, open tasks) and check the institution's own province or city column, so
+	// the plan never walks the jurisdiction's institutions.
+	if err := scopeInstitutionsDirect(db.Table("clocks").
 		Select("clocks.label, count(*) AS open, count(*) FILTER (WHERE "+clockOverdue+") AS overdue", today.String()).
-		Joins("JOIN institutions ON institutions.id = applications.institution_id").
-		Joins("JOIN clocks ON clocks.id = applications.clock_id"), u).
+		Joins("JOIN applications ON applications.id = clocks.application_id AND applications.clock_id = clocks.id").
+		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u).
 		Where("clocks.ended_at IS NULL").
 		Group("clocks.label").Order("overdue DESC, clocks.label").
 		Scan(&d.Overdue).Error; err != nil {
 		return nil, err
 	}
 
-	mon, sun := models.Week(today)
-	if err := scopeInstitutions(db.Table("notices").
-		Select("count(*) FILTER (WHERE notices.status = 'active') AS running, "+
-			"count(*) FILTER (WHERE notices.status = 'active' AND notices.end_date BETWEEN ? AND ?) AS ending_week", mon.String(), sun.String()).
-		Joins("JOIN institutions ON institutions.id = notices.institution_id"), u).
-		Scan(&d.Notices).Error; err != nil {
-		return nil, err
-	}
-	if err := scopeInstitutions(db.Table("notices").
+	if err := scopeInstitutionsDirect(db.Table("notices").
 		Select("institutions.name AS institution, notices.end_date").
 		Joins("JOIN institutions ON institutions.id = notices.institution_id"), u).
 		Where("notices.status = 'active' AND notices.end_date BETWEEN ? AND ?", mon.String(), sun.String()).
@@ -181,7 +182,7 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 		return nil, err
 	}
 
-	if err := scopeInstitutions(db.Table("complaints").
+	if err := scopeInstitutionsDirect(db.Table("complaints").
 		Select("count(*) AS open, count(*) FILTER (WHERE notices.end_date < ?) AS overdue", today.String()).
 		Joins("JOIN institutions ON institutions.id = complaints.institution_id").
 		Joins("JOIN notices ON notices.id = complaints.notice_id"), u).
@@ -190,7 +191,7 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 		return nil, err
 	}
 
-	if err := scopeInstitutions(db.Table("warning_tasks").
+	if err := scopeInstitutionsDirect(db.Table("warning_tasks").
 		Select("count(*) AS open, count(*) FILTER (WHERE warning_tasks.due_date < ?) AS overdue", today.String()).
 		Joins("JOIN institutions ON institutions.id = warning_tasks.institution_id"), u).
 		Where("warning_tasks.status = 'open'").
@@ -200,6 +201,9 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 
 	return d, nil
 }
+
+// dayKey is a day as the figures key it: 20261123.
+func dayKey(d models.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
 
 // orderStageDays puts the stays in the workflow's order of states.
 func orderStageDays(in []StageDays) []StageDays {

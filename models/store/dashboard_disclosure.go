@@ -196,7 +196,7 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 
 	// open major events of the filed institutions in the jurisdiction
 	var open int64
-	if err := scopeInstitutions(db.Table("disclosure_events e").Select("count(*)").
+	if err := scopeInstitutionsDirect(db.Table("disclosure_events e").Select("count(*)").
 		Joins("JOIN institutions ON institutions.id = e.institution_id"), u).
 		Where("e.kind = 'major' AND e.closed_at IS NULL").
 		Where(`EXISTS (SELECT 1 FROM filings f JOIN applications a ON a.id = f.application_id AND a.state = ?

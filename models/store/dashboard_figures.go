@@ -23,7 +23,7 @@ import (
 // little: a write refreshes only its own district, by recomputing that district's rows
 // from the base tables (a few hundred institutions), not by adding deltas, so a missed
 // case cannot drift. The writers that refresh: a report version (submitReport), every
-// workflow decision (decideIn), an exit record (RecordExit) and the institution file
+// workflow decision (decideIn, which also starts and ends the public notices), an exit record (RecordExit) and the institution file
 // (SaveInstitutionFile: the classification and the operating class). Bulk loads that
 // write the base tables directly (the demo seed, the scale loader) call
 // RefreshDashboardFigures once afterwards, which recomputes everything.
@@ -260,6 +260,10 @@ func figuresSQL(filter string, filterArgs ...any) (string, []any) {
 	SELECT i.district_id, 'wind_down', to_char(e.recorded_at, 'YYYYMM')::int, '', count(*), 0
 		FROM exit_records e JOIN applications a ON a.id = e.application_id JOIN institutions i ON i.id = a.institution_id
 		WHERE ` + f() + ` AND e.exit_class = ` + windDown() + ` GROUP BY 1, 3
+	UNION ALL
+	SELECT i.district_id, 'notice', to_char(n.end_date, 'YYYYMMDD')::int, '', count(*), 0
+		FROM notices n JOIN institutions i ON i.id = n.institution_id
+		WHERE ` + f() + ` AND n.status = 'active' GROUP BY 1, 3
 	UNION ALL
 	SELECT district_id, 'filed', (extract(year FROM filed_on) * 100 + extract(month FROM filed_on))::int, '', count(*), 0
 		FROM filed GROUP BY 1, 3

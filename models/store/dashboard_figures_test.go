@@ -47,7 +47,7 @@ func scanFigures(t *testing.T, db *sql.DB, q string) map[figureKey]figureVal {
 }
 
 // recomputedFigures works the figures out from the base tables with this test's own SQL:
-// applications per state; filed institutions per month of filing; per month the filed
+// applications per state; running notices per last day; filed institutions per month of filing; per month the filed
 // institutions that reported, the balance of their latest versions, those whose first
 // version came by its due time, and their M90+ band (below 1%, 3%, 5%, 10%, above).
 func recomputedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
@@ -58,6 +58,10 @@ func recomputedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 				WHERE r2.institution_id = r.institution_id AND r2.period = r.period))
 		SELECT i.district_id, 'state', 0, a.state, count(*), 0 FROM applications a JOIN institutions i ON i.id = a.institution_id
 			WHERE a.state <> 'draft' GROUP BY 1, 4
+		UNION ALL
+		SELECT i.district_id, 'notice', extract(year FROM n.end_date)::int * 10000 + extract(month FROM n.end_date)::int * 100
+				+ extract(day FROM n.end_date)::int, '', count(*), 0
+			FROM notices n JOIN institutions i ON i.id = n.institution_id WHERE n.status = 'active' GROUP BY 1, 3
 		UNION ALL
 		SELECT i.district_id, 'filed', to_char(fi.filed_on, 'YYYYMM')::int, '', count(*), 0
 			FROM fi JOIN institutions i ON i.id = fi.institution_id GROUP BY 1, 3
@@ -81,7 +85,7 @@ func recomputedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 
 func storedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 	return scanFigures(t, db, `SELECT district_id, kind, period, key, n, amount::bigint FROM dashboard_figures
-		WHERE kind IN ('state', 'filed', 'reported', 'on_time', 'm90')`)
+		WHERE kind IN ('state', 'notice', 'filed', 'reported', 'on_time', 'm90')`)
 }
 
 func diffFigures(want, got map[figureKey]figureVal) string {

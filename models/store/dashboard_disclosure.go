@@ -235,14 +235,3 @@ func (s *Store) ReportFirsts(ctx context.Context, institutionID int64) (map[int]
 	}
 	return out, err
 }
-
-// FiledOn is the institution's filing date (备案登记), false while it is not filed.
-func (s *Store) FiledOn(ctx context.Context, institutionID int64) (models.Date, bool, error) {
-	var dates []models.Date
-	err := s.db.WithContext(ctx).Raw(`SELECT f.filing_date FROM filings f JOIN applications a ON a.id = f.application_id
-		WHERE f.institution_id = ? AND a.state = ? ORDER BY f.filing_date LIMIT 1`, institutionID, models.StateFiled).Scan(&dates).Error
-	if err != nil || len(dates) == 0 {
-		return models.Date{}, false, err
-	}
-	return dates[0], true, nil
-}

@@ -174,13 +174,11 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 			delete(d.ByStatus, st)
 		}
 	}
-	// a month is missing when the first month since filing never reported is past its due
-	// day (the list's Missing is not empty)
+	// an institution misses a month when the first month since its filing it never
+	// reported is past its due day: no later than the last month past due
+	// (models.LastPastDuePeriod, the list's definition)
 	for _, g := range gaps {
-		if g.period >= models.PeriodOf(today).Key() {
-			continue
-		}
-		if due, err := models.MonthlyReportDue(cal, g.rs, periodOfKey(g.period)); err == nil && today.After(due) {
+		if last, ok := models.LastPastDuePeriod(cal, g.rs, today); ok && g.period <= last.Key() {
 			d.Missing += int(g.n)
 		}
 	}

@@ -313,6 +313,13 @@ func submitReport(tx *gorm.DB, cal *models.Calendar, a Actor, in ReportInput) (*
 			return err
 		}
 		out = m
+		// the dashboards' figures, in this transaction (dashboard_figures.go)
+		if err := refreshInstitutionFacts(tx, inst.ID); err != nil {
+			return err
+		}
+		if err := refreshDistrictFigures(tx, inst.DistrictID); err != nil {
+			return err
+		}
 		return audit(tx, a, "disclosure.monthly", fmt.Sprintf("institution:%d", inst.ID),
 			fmt.Sprintf("%s 第%d版 %s", in.Figures.Period, version, in.Source.Label()))
 	}()

@@ -104,13 +104,14 @@ var monitorSQL = `WITH rules (rule_set, due_end, overdue, pend, pmax) AS (?),
 		SELECT b.*, COALESCE(st.open_events, 0) AS open_events, COALESCE(st.periods, '{}') AS periods,
 			array_position(st.periods, ?) AS ix, st.firsts, st.balances, st.reserves, st.compensations,
 			r.due_end, r.overdue, r.pend, r.pmax, fl.reserve AS reserve_floor, fl.compensation AS compensation_floor,
-			(extract(year FROM b.filing_date) * 12 + extract(month FROM b.filing_date) - 1)::int AS fidx
+			(date_part('year', b.filing_date)::int * 12 + date_part('month', b.filing_date)::int - 1) AS fidx
 		  FROM base b JOIN rules r ON r.rule_set = b.rule_set
 		  LEFT JOIN disclosure_standing st ON st.institution_id = b.id
 		  LEFT JOIN floors fl ON fl.class = b.operating_class),
-	bounds AS (
-		SELECT c.*, LEAST(c.pmax, c.fidx + ` + maxMissingText + ` - 1) AS hidx FROM calc c),
-	judged AS (
+	bounds AS MATERIALIZED (
+		SELECT c.*, h.hidx, (c.fidx / 12) * 100 + c.fidx % 12 + 1 AS lo_key, (h.hidx / 12) * 100 + h.hidx % 12 + 1 AS hi_key
+		  FROM calc c, LATERAL (SELECT LEAST(c.pmax, c.fidx + ` + maxMissingText + ` - 1) AS hidx) h),
+	judged AS MATERIALIZED (
 		SELECT b.*,
 			CASE WHEN b.ix IS NULL AND b.pend THEN 'pending'
 			     WHEN b.ix IS NULL AND ? < b.fidx THEN 'not_required'
@@ -119,8 +120,7 @@ var monitorSQL = `WITH rules (rule_set, due_end, overdue, pend, pmax) AS (?),
 			     WHEN b.overdue THEN 'overdue'
 			     ELSE 'pending' END AS status,
 			CASE WHEN b.hidx < b.fidx THEN 0
-			     ELSE b.hidx - b.fidx + 1 - (SELECT count(*) FROM unnest(b.periods) p
-			          WHERE (p / 100) * 12 + p % 100 - 1 BETWEEN b.fidx AND b.hidx) END AS missing_n,
+			     ELSE b.hidx - b.fidx + 1 - (SELECT count(*) FROM unnest(b.periods) p WHERE p BETWEEN b.lo_key AND b.hi_key) END AS missing_n,
 			(b.ix IS NOT NULL AND b.reserve_floor IS NOT NULL AND
 			 (b.reserves[b.ix] < ceil(b.balances[b.ix]::numeric * b.reserve_floor / ` + hundredText + `) OR
 			  b.compensations[b.ix] < ceil(b.balances[b.ix]::numeric * b.compensation_floor / ` + hundredText + `))) AS breached

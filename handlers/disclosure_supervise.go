@@ -188,8 +188,11 @@ func (h *DisclosureMonitor) Ranking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := disclosure.RankingPage{Period: p.String(), Export: exportOf(c, urls.DisclosureScores)}
-	for _, r := range rows {
+	// every institution is ranked (a rank is within its city); the page shows its share
+	pg := pageFrom(c)
+	page := disclosure.RankingPage{Period: p.String(), Export: exportOf(c, urls.DisclosureScores), Pager: pager(c, pg, int64(len(rows)))}
+	from := min(pg.Offset(), len(rows))
+	for _, r := range rows[from:min(from+pg.Size, len(rows))] {
 		page.Rows = append(page.Rows, disclosure.RankingRow{Rank: r.Rank, Name: r.Name, District: r.District, City: r.City,
 			Total: r.Score.Total.String(), Href: urls.InstitutionScore(r.InstitutionID) + "?period=" + p.String()})
 	}

@@ -231,7 +231,8 @@ type RankingRow struct {
 // RankingPage ranks the jurisdiction's filed platforms by completeness, per city.
 type RankingPage struct {
 	Period string
-	Rows   []RankingRow
+	Rows   []RankingRow // the page's rows; the ranks are over the whole jurisdiction
+	Pager  components.Pager
 	Export string
 }
 

@@ -21,7 +21,7 @@ import (
 // BankStore is what the custody bank's pages need of the store.
 type BankStore interface {
 	CustodyBank(ctx context.Context, id int64) (*models.CustodyBank, error)
-	BankRelationships(ctx context.Context, u *models.User) ([]store.BankRelationship, error)
+	BankRelationships(ctx context.Context, u *models.User, f store.RelationshipFilter, p models.Page) ([]store.BankRelationship, int64, error)
 	DecideRelationship(ctx context.Context, a store.Actor, institutionID int64, d models.RelationshipStatus, note string) error
 	BankPlatforms(ctx context.Context, u *models.User, f store.BankPlatformFilter, p models.Page) ([]store.BankRelationship, int64, error)
 	BankPlatform(ctx context.Context, u *models.User, institutionID int64) (*store.BankRelationship, error)
@@ -74,11 +74,17 @@ func (h *Bank) renderRelationships(c echo.Context, status int, errRow int64, not
 	if err != nil {
 		return err
 	}
-	rows, err := h.store.BankRelationships(c.Request().Context(), CurrentUser(c))
+	f := store.RelationshipFilter{Query: c.QueryParam("q")}
+	if s := c.QueryParam("status"); s == "pending" || s == "confirmed" || s == "declined" {
+		f.Status = s
+	}
+	pg := pageFrom(c)
+	rows, total, err := h.store.BankRelationships(c.Request().Context(), CurrentUser(c), f, pg)
 	if err != nil {
 		return err
 	}
-	p := bank.RelationshipsPage{Bank: name, ErrRow: errRow, Note: note, Errors: errs}
+	p := bank.RelationshipsPage{Bank: name, ErrRow: errRow, Note: note, Errors: errs, Query: f.Query, Status: f.Status,
+		Pager: pager(c, pg, total), Export: exportHref(urls.BankPlatformsXLSX, nil)}
 	for _, r := range rows {
 		p.Rows = append(p.Rows, relationshipRow(r))
 	}

@@ -23,6 +23,7 @@ type InstitutionFileStore interface {
 	FileHistory(ctx context.Context, u *models.User, institutionID int64, p models.Page) ([]store.FileChangeRecord, int64, error)
 	FileLock(ctx context.Context, institutionID int64) (string, error)
 	Division(ctx context.Context, id int64) (*models.Division, error)
+	CustodyBanks(ctx context.Context) ([]models.CustodyBank, error)
 }
 
 // MyFile shows the platform's own file.
@@ -188,13 +189,28 @@ func (h *Platform) renderFileForm(c echo.Context, status int, form models.FileFo
 		return err
 	}
 	p := platform.FileFormPage{Institution: f.Name, District: d.Name, Errors: components.FieldErrors(ferrs), Notice: notice, Lock: lock}
+	banks, err := h.store.CustodyBanks(ctx)
+	if err != nil {
+		return err
+	}
+	var evaluated []string // the custody bank is typed, with the evaluated banks offered (issue 12 §3)
+	for _, b := range banks {
+		if b.Evaluated {
+			evaluated = append(evaluated, b.Name)
+		}
+	}
 	scalars := models.ScalarInfo()
 	for _, b := range fileLayout() {
 		if b.part == "" {
 			blk := platform.FormBlock{Title: b.title}
 			for _, fi := range scalars {
 				if sectionOf(fi.Name) == b.section {
-					blk.Inputs = append(blk.Inputs, formInput(fi, fi.Name, fi.Name, form, ferrs))
+					in := formInput(fi, fi.Name, fi.Name, form, ferrs)
+					if fi.Name == "custody_bank" {
+						in.Suggestions = evaluated
+						in.Hint = "银行全称；可从已通过网贷资金存管业务测评的银行名录中选择。名录外或未通过测评的银行触及自评第 6 项底线"
+					}
+					blk.Inputs = append(blk.Inputs, in)
 				}
 			}
 			p.Blocks = append(p.Blocks, blk)

@@ -270,7 +270,7 @@ func (f BankFlag) Text() string {
 }
 
 // CompareBankStatement compares the bank's statement with the platform's declared
-// figures of the same month (both reserve accounts, BankDifferences) and with the reserve
+// figures of the same month (both reserve accounts) and with the reserve
 // requirements computed from the declared balance (seeds/001 二(三)(四): 1% / 3% and 3% /
 // 6% by operating class): a difference beyond the tolerance is a flag. A difference of
 // exactly the tolerance is within it. The lender funds and repayment flows have no declared

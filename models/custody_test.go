@@ -190,3 +190,29 @@ func TestStatementTemplateRoundTrip(t *testing.T) {
 		t.Fatalf("garbage: %v", err)
 	}
 }
+
+// FuzzParseStatementTemplate: an uploaded statement never panics the parser and is refused
+// with a coded message; what it reads goes through ParseBankStatement without a panic.
+func FuzzParseStatementTemplate(f *testing.F) {
+	tmpl, err := StatementTemplate("甲银行", "乙机构", Period{2026, 10})
+	if err != nil {
+		f.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if _, err := tmpl.WriteTo(&buf); err != nil {
+		f.Fatal(err)
+	}
+	f.Add(buf.Bytes())
+	f.Add([]byte{})
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		vals, err := ParseStatementTemplate(bytes.NewReader(b))
+		if err != nil {
+			if ErrorCode(err) != EInvalid {
+				t.Fatalf("uncoded error: %v", err)
+			}
+			return
+		}
+		ParseBankStatement(vals)
+	})
+}

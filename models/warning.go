@@ -243,21 +243,6 @@ func abs64(n int64) int64 {
 	return n
 }
 
-// BankDifferences compares a custody bank's statement with the platform's declared
-// figures: the two reserve accounts must match the declared balances within the
-// tolerance.
-func BankDifferences(declared MonthlyFigures, bank BankStatement, tolerance Money) []string {
-	var out []string
-	cmp := func(name string, decl, stmt Money) {
-		if d := decl - stmt; d > tolerance || -d > tolerance {
-			out = append(out, fmt.Sprintf("%s申报 %s 元，银行 %s 元", name, decl, stmt))
-		}
-	}
-	cmp("一般风险准备金", declared.RiskReserveBalance, bank.RiskReserve)
-	cmp("出借人风险补偿金", declared.CompensationBalance, bank.CompensationBalance)
-	return out
-}
-
 // MaxWarningFinding bounds a closing finding.
 const MaxWarningFinding = 2000
 

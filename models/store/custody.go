@@ -133,16 +133,43 @@ func relationships(db *gorm.DB, bankID int64) *gorm.DB {
 			COALESCE(dec.decision, '') AS status, COALESCE(dec.note, '') AS note, dec.decided_at, COALESCE(dec.decided_name, '') AS decided_name`)
 }
 
-// BankRelationships lists every platform whose file names the user's bank: pending ones
-// first, then by name.
-func (s *Store) BankRelationships(ctx context.Context, u *models.User) ([]BankRelationship, error) {
+// RelationshipFilter narrows the bank's relationships.
+type RelationshipFilter struct {
+	Query  string // name or USCC contains
+	Status string // "pending", "confirmed", "declined" or "" for all
+}
+
+func filteredRelationships(db *gorm.DB, bank int64, f RelationshipFilter) *gorm.DB {
+	q := relationships(db, bank)
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ?)", like, like)
+	}
+	switch f.Status {
+	case "pending":
+		q = q.Where("dec.decision IS NULL")
+	case "confirmed", "declined":
+		q = q.Where("dec.decision = ?", f.Status)
+	}
+	return q
+}
+
+// BankRelationships is one page of the platforms whose file names the user's bank:
+// pending ones first, then by name.
+func (s *Store) BankRelationships(ctx context.Context, u *models.User, f RelationshipFilter, p models.Page) ([]BankRelationship, int64, error) {
 	bank, err := bankOf(u)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
+	}
+	p = p.Normalize()
+	db := s.db.WithContext(ctx)
+	var total int64
+	if err := db.Table("(?) AS x", filteredRelationships(db, bank, f)).Count(&total).Error; err != nil {
+		return nil, 0, err
 	}
 	var rows []BankRelationship
-	return rows, relationships(s.db.WithContext(ctx), bank).
-		Order("COALESCE(dec.decision, '') <> '', institutions.name, institutions.id").Scan(&rows).Error
+	return rows, total, filteredRelationships(db, bank, f).
+		Order("COALESCE(dec.decision, '') <> '', institutions.name, institutions.id").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 }
 
 // BankPlatformFilter narrows the bank's platform list.

@@ -60,9 +60,12 @@ func TestBankSeesOnlyConfirmedPlatformsNamingIt(t *testing.T) {
 	if got := f.visible(t); len(got) != 1 || got[0] != f.inst {
 		t.Fatalf("bank1 sees %v; want only platform5's %d", got, f.inst)
 	}
-	rels, err := f.st.BankRelationships(f.ctx, f.bank)
-	if err != nil || len(rels) != 1 || rels[0].InstitutionID != f.inst || rels[0].Status != models.RelationshipConfirmed {
+	rels, n, err := f.st.BankRelationships(f.ctx, f.bank, store.RelationshipFilter{}, models.Page{Number: 1})
+	if err != nil || n != 1 || len(rels) != 1 || rels[0].InstitutionID != f.inst || rels[0].Status != models.RelationshipConfirmed {
 		t.Fatalf("relationships %+v %v", rels, err)
+	}
+	if _, n, _ := f.st.BankRelationships(f.ctx, f.bank, store.RelationshipFilter{Status: "pending"}, models.Page{Number: 1}); n != 0 {
+		t.Fatalf("%d pending", n)
 	}
 	if _, err := f.st.BankPlatform(f.ctx, f.bank, *p1.InstitutionID); code(err) != models.ENotFound {
 		t.Fatalf("platform1 (another bank's) for bank1: %v", err)

@@ -19,6 +19,7 @@ type Input struct {
 	Value, Error          string
 	Required              bool
 	Options               []components.Option // a select's choices, "请选择" first
+	Suggestions           []string            // a text input's offered values (a datalist); typing stays free
 }
 
 // Wide inputs take a whole line of the grid.

@@ -202,6 +202,8 @@ var authorization = []struct {
 	{"GET", "/disclosure/scores", "LF...FFF", ""},
 	{"GET", "/disclosure/rules", "LFF..FFF", ""},
 	{"POST", "/disclosure/rules", "LFF..FFF", ""},
+	{"GET", "/disclosure/filing-notice", "LFFF.FFF", ""},
+	{"POST", "/disclosure/filing-notice", "LFFF.FFF", ""},
 	{"GET", "/disclosure/scores.xlsx", "LF...FFF", ""},
 	{"GET", "/institutions/:id/disclosure", "LF...FFF", "LFN..FFF"},
 	{"GET", "/institutions/:id/disclosure/score", "LF...FFF", "LFN..FFF"},

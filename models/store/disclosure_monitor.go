@@ -41,6 +41,10 @@ type MonitorRow struct {
 	Missing        []models.Period // past due and never reported, since filing
 	OpenEvents     int
 	Breaches       []models.Indicator
+	// Notice is the province's notice date for the periods of seeds/001 二 (zero when not
+	// set); Remedies are the month's conditions not met that have such a period.
+	Notice   models.Date
+	Remedies []models.ConditionStatus
 }
 
 type filedInstitution struct {
@@ -52,6 +56,11 @@ type filedInstitution struct {
 	FilingDate     models.Date
 	Province       string
 	City           string
+	// the file's facts the periods of seeds/001 二 are checked on, and the province's notice date
+	PaidInCapital     models.Money
+	RiskReserve       models.Money
+	CompensationRatio models.Ratio
+	NoticeDate        models.Date
 }
 
 // filedInScope lists the filed institutions the user sees (scopeInstitutions), with the
@@ -59,14 +68,16 @@ type filedInstitution struct {
 func (s *Store) filedInScope(db *gorm.DB, u *models.User, districtID int64, query string) ([]filedInstitution, error) {
 	q := scopeInstitutions(db.Table("institutions"), u).
 		Select(`institutions.id, institutions.name, institutions.uscc, d.name AS district_name, institutions.operating_class,
-			MIN(f.filing_date) AS filing_date, COALESCE(MAX(ps.rule_set), '') AS province, COALESCE(MAX(cs.rule_set), '') AS city`).
+			MIN(f.filing_date) AS filing_date, COALESCE(MAX(ps.rule_set), '') AS province, COALESCE(MAX(cs.rule_set), '') AS city,
+			institutions.paid_in_capital, institutions.risk_reserve, institutions.compensation_ratio,
+			(SELECT n.notice_date FROM filing_notice_dates n WHERE n.division_id = c.parent_id ORDER BY n.id DESC LIMIT 1) AS notice_date`).
 		Joins("JOIN filings f ON f.institution_id = institutions.id").
 		Joins("JOIN applications a ON a.id = f.application_id AND a.state = ?", models.StateFiled).
 		Joins("JOIN divisions d ON d.id = institutions.district_id").
 		Joins("JOIN divisions c ON c.id = d.parent_id").
 		Joins("LEFT JOIN disclosure_rule_settings cs ON cs.division_id = c.id").
 		Joins("LEFT JOIN disclosure_rule_settings ps ON ps.division_id = c.parent_id").
-		Group("institutions.id, d.name").Order("institutions.name, institutions.id")
+		Group("institutions.id, d.name, c.parent_id").Order("institutions.name, institutions.id")
 	if districtID != 0 {
 		q = q.Where("institutions.district_id = ?", districtID)
 	}
@@ -76,6 +87,26 @@ func (s *Store) filedInScope(db *gorm.DB, u *models.User, districtID int64, quer
 	}
 	var out []filedInstitution
 	return out, q.Scan(&out).Error
+}
+
+// remediesDue are the conditions of seeds/001 二 the month's figures do not meet and that
+// have a period from the notice date (capital 6 months, reserve and compensation 12,
+// cross-province business 18), by FilingConditionsStatus on the file's facts. The
+// shareholder conditions have no period and are not listed here.
+func remediesDue(in filedInstitution, f models.MonthlyFigures) []models.ConditionStatus {
+	facts := models.FilingFacts{Class: models.OperatingClass(in.OperatingClass), PaidInCapital: in.PaidInCapital,
+		RiskReserve: in.RiskReserve, CompensationRatio: in.CompensationRatio}
+	st, err := models.FilingConditionsStatus(models.FilingStatusInput{Facts: facts, Figures: f, CrossProvinceBalance: -1, Notice: in.NoticeDate})
+	if err != nil {
+		return nil
+	}
+	var out []models.ConditionStatus
+	for _, c := range st.Conditions {
+		if c.Remedy != nil && c.State != models.ConditionMet {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // maxMissingScan bounds how many months back a missing period is looked for.
@@ -188,7 +219,9 @@ func (s *Store) monitorRows(ctx context.Context, u *models.User, f MonitorFilter
 			is := models.ComputeIndicatorsFor(models.IndicatorInput{Class: row.OperatingClass, Cur: v.Figures, Prev: prev,
 				CapViolations: -1, Filed: true})
 			row.Breaches = is.Breaches()
+			row.Remedies = remediesDue(in, v.Figures)
 		}
+		row.Notice = in.NoticeDate
 		// the months since filing whose due day has passed and that were never reported
 		mp := models.PeriodOf(in.FilingDate)
 		for n := 0; n < maxMissingScan && mp.Key() < models.PeriodOf(today).Key(); n, mp = n+1, mp.Next() {

@@ -45,7 +45,7 @@ func TestPlatformCalendarQuarterly(t *testing.T) {
 	})
 	for covers, want := range map[string][]string{
 		"2026年第1季度": {"2026-04-30", "按时报送", "随 2026-03 月度数据报送"},
-		"2026-03":    {"2026-04-10", "逾期报送"},
+		"2026-03":   {"2026-04-10", "逾期报送"},
 		"2026年第2季度": {"2026-07-30", "逾期未报"},
 	} {
 		for _, w := range want {

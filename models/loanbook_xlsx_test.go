@@ -24,6 +24,12 @@ import (
 // cells left out and the cells addressed by reference. It is written by hand, not by
 // excelize, so the reader is not only checked against the library that wrote the template.
 func writeSharedStringBook(w io.Writer, next func() (Loan, bool)) error {
+	return writeSharedStringBookAs(w, "worksheets/data.xml", "strings.xml", next)
+}
+
+// writeSharedStringBookAs names the sheet and the strings under xl/ (Excel's own names are
+// worksheets/sheet1.xml and sharedStrings.xml).
+func writeSharedStringBookAs(w io.Writer, sheetName, sstName string, next func() (Loan, bool)) error {
 	dir, err := os.MkdirTemp("", "sstbook")
 	if err != nil {
 		return err
@@ -112,20 +118,20 @@ func writeSharedStringBook(w io.Writer, next func() (Loan, bool)) error {
 		return err
 	}
 	for _, p := range [][2]string{
-		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/data.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/strings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`},
+		{"[Content_Types].xml", `<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/`+sheetName+`" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/`+sstName+`" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>`},
 		{"_rels/.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>`},
 		{"xl/workbook.xml", `<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="借款明细" sheetId="1" r:id="rId7"/></sheets></workbook>`},
 		// the sheet and the strings under names other than the usual ones: found through the relationships
-		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/data.xml"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/strings.xml"/></Relationships>`},
+		{"xl/_rels/workbook.xml.rels", `<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId7" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="`+sheetName+`"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="/xl/`+sstName+`"/></Relationships>`},
 	} {
 		if err := put(p[0], p[1]); err != nil {
 			return err
 		}
 	}
-	if err := copyPart("xl/worksheets/data.xml", sheet, "", ""); err != nil {
+	if err := copyPart("xl/"+sheetName, sheet, "", ""); err != nil {
 		return err
 	}
-	if err := copyPart("xl/strings.xml", sst, fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, nstr, nstr), `</sst>`); err != nil {
+	if err := copyPart("xl/"+sstName, sst, fmt.Sprintf(`<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, nstr, nstr), `</sst>`); err != nil {
 		return err
 	}
 	return z.Close()
@@ -263,7 +269,7 @@ func BenchmarkLoanBookXLSX100kVs200k(b *testing.B) {
 			return Loan{LoanID: "JK" + strconv.Itoa(1_000_000_000+i), BorrowerID: "B" + strconv.Itoa(i/3), BorrowerType: BorrowerNatural,
 				Amount: Money(1_000_000 + i%5000*100), Outstanding: Money(500_000), Instalment: i%2 == 0, DueDate: NewDate(2027, 1, 1).AddDays(i % 700)}, true
 		}
-		if err := writeSharedStringBook(f, next); err != nil {
+		if err := writeSharedStringBookAs(f, "worksheets/sheet1.xml", "sharedStrings.xml", next); err != nil {
 			b.Fatal(err)
 		}
 		f.Close()

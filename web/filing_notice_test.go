@@ -90,6 +90,20 @@ func TestFilingNoticeDateAndRemedyClocks(t *testing.T) {
 	if err := db.QueryRow("SELECT COUNT(*) FROM audit_log WHERE action = 'filing.notice_date'").Scan(&audited); err != nil || audited != 2 {
 		t.Fatalf("audit entries: %d %v", audited, err)
 	}
+	// platform5 (海珠区, 广东省) was told of both settings, the latest with its periods
+	ns, _, err := env.Store.Notifications(t.Context(), demoUser(t, env, "platform5").ID, models.Page{Number: 1, Size: 50})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var told []string
+	for _, n := range ns {
+		if n.Kind == "filing_notice" {
+			told = append(told, n.Title+" "+n.Body)
+		}
+	}
+	if len(told) != 2 || !strings.Contains(told[0], "2025-12-31") || !strings.Contains(told[0], "至 2026-06-30") {
+		t.Errorf("platform notified: %v", told)
+	}
 	// a city officer may not set it
 	if resp, _ := login(t, env, "city1").Submit("/disclosure/filing-notice", url.Values{"notice_date": {"2025-01-01"}}); resp.StatusCode != http.StatusForbidden {
 		t.Fatalf("city: %d", resp.StatusCode)

@@ -25,7 +25,7 @@ type FilingNoticeRow struct {
 // existing business's reserve and compensation, 18 for a single-province platform's
 // cross-province business. A change of an existing date needs its reason. One
 // transaction: the province's division row is locked, the new row written (the old ones
-// stay) and the act audited.
+// stay), the act audited and the province's platform accounts notified.
 func (s *Store) SetFilingNoticeDate(ctx context.Context, a Actor, notice models.Date, reason string) error {
 	u := a.User
 	if u == nil || u.DivisionID == nil || u.Role != models.RoleProvince {
@@ -61,7 +61,32 @@ func (s *Store) SetFilingNoticeDate(ctx context.Context, a Actor, notice models.
 		if !cur.IsZero() {
 			detail = fmt.Sprintf("通知印发日期 %s → %s：%s", cur, notice, reason)
 		}
-		return audit(tx, a, "filing.notice_date", fmt.Sprintf("division:%d", *u.DivisionID), detail)
+		if err := audit(tx, a, "filing.notice_date", fmt.Sprintf("division:%d", *u.DivisionID), detail); err != nil {
+			return err
+		}
+		// every platform account of the province hears that its periods run from this date
+		var ids []int64
+		if err := tx.Raw(`SELECT u.id FROM users u JOIN institutions i ON i.id = u.institution_id
+			JOIN divisions d ON d.id = i.district_id JOIN divisions c ON c.id = d.parent_id
+			WHERE u.role = 'platform' AND NOT u.disabled AND c.parent_id = ? ORDER BY u.id`, *u.DivisionID).Scan(&ids).Error; err != nil {
+			return err
+		}
+		var body strings.Builder
+		body.WriteString("《网络借贷信息中介机构有条件备案试点工作方案》二规定的补足期限自该日起算：")
+		for i, r := range models.FilingRemedyDeadlines(notice) {
+			if i > 0 {
+				body.WriteString("；")
+			}
+			fmt.Fprintf(&body, "%s %d 个月，至 %s", r.Name, r.Months, r.Due)
+		}
+		body.WriteString("。")
+		for _, id := range ids {
+			n := Notification{UserID: id, At: a.Now, Kind: "filing_notice", Title: "备案试点通知印发日期：" + notice.String(), Body: body.String()}
+			if err := tx.Create(&n).Error; err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 }
 

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/xuri/excelize/v2"
 
 	"portal/models"
 	"portal/web/webtest"
@@ -22,7 +23,7 @@ import (
 //     compensation +12 → 2026-08-31, cross-province +18 → 2027-02-28;
 //   - notice 2025-12-31: capital → 2026-06-30, overdue on 2026-11-23 by 31+31+30+31+23 = 146
 //     days; reserve and compensation → 2026-12-31, 7+31 = 38 days left; cross-province →
-//     2027-06-30.
+//     2027-06-30, 7+31+31+28+31+30+31+30 = 219 days left.
 func TestFilingNoticeDateAndRemedyClocks(t *testing.T) {
 	env := webtest.New(t)
 	prov := login(t, env, "province1")
@@ -160,6 +161,27 @@ func TestFilingNoticeDateAndRemedyClocks(t *testing.T) {
 	rem := row.Find(`[data-testid="remedy"]`)
 	if rem.Length() != 4 {
 		t.Fatalf("remedies listed: %d (%s)", rem.Length(), rem.Text())
+	}
+	// the export carries the same periods in its last column
+	resp, err = login(t, env, "city1").HTTP.Get(env.Server.URL + "/disclosure.xlsx?period=2025-06")
+	if err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("export: %v", err)
+	}
+	x, err := excelize.OpenReader(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	xrows, _ := x.GetRows("信息披露监测")
+	var cell string
+	for _, r := range xrows {
+		if len(r) > 0 && r[0] == "广州海珠示范互联网金融信息服务有限公司" {
+			cell = r[len(r)-1]
+		}
+	}
+	if xrows[0][len(xrows[0])-1] != "备案条件补足期限" || !strings.Contains(cell, "实缴注册资本补足期限：2026-06-30（已逾期 146 天）") ||
+		!strings.Contains(cell, "2027-06-30（还剩 219 天）") {
+		t.Errorf("export: header %q, cell %q", xrows[0][len(xrows[0])-1], cell)
 	}
 	overdue := row.Find(`[data-testid="remedies"] .deadline-overdue`)
 	if overdue.Length() != 1 || !strings.Contains(overdue.Text(), "2026-06-30") {

@@ -216,6 +216,9 @@ func (c ConditionStatus) RemedyView(notice Date, asOf Date, now time.Time) *Cloc
 		return nil
 	}
 	v := c.Remedy.Clock(notice, c.State == ConditionMet, asOf).View(nil, now)
+	if v.Status == ClockMet {
+		v.Text = "月末已符合（" + asOf.String() + "）"
+	}
 	return &v
 }
 

@@ -40,7 +40,7 @@ func (h *DisclosureMonitor) renderFilingNotice(c echo.Context, status int, in fi
 		return models.Errorf(models.EForbidden, "只有省级金融工作部门可以设定备案试点通知印发日期")
 	}
 	ctx := c.Request().Context()
-	d, err := h.store.Division(ctx, derefID(u.DivisionID))
+	d, err := h.store.Division(ctx, models.IDOrZero(u.DivisionID))
 	if err != nil {
 		return err
 	}

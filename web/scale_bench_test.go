@@ -188,8 +188,11 @@ func cookieHeader(c *webtest.Client, env *webtest.Env) string {
 }
 
 // explainPages prints the plan of every list query (a statement with a LIMIT that is
-// not the session's or the user's) the pages run.
-func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client) {
+// not the session's or the user's) the pages (scalePages when none) run.
+func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client, pages ...scalePage) {
+	if pages == nil {
+		pages = scalePages
+	}
 	var mu sync.Mutex
 	var stmts []string
 	if err := env.Store.OnStatementWithValues("bench:explain", func(sql string) { mu.Lock(); stmts = append(stmts, sql); mu.Unlock() }); err != nil {
@@ -200,7 +203,7 @@ func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client)
 		b.Fatal(err)
 	}
 	seen := map[string]bool{}
-	for _, p := range scalePages {
+	for _, p := range pages {
 		mu.Lock()
 		stmts = nil
 		mu.Unlock()
@@ -211,7 +214,7 @@ func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client)
 		for _, s := range list {
 			low := strings.ToLower(s)
 			if !strings.Contains(low, "limit") || strings.Contains(low, "from \"sessions\"") || strings.Contains(low, "from \"users\"") ||
-				!strings.HasPrefix(strings.TrimSpace(low), "select") || seen[s] {
+				!(strings.HasPrefix(strings.TrimSpace(low), "select") || strings.HasPrefix(strings.TrimSpace(low), "with")) || seen[s] {
 				continue
 			}
 			seen[s] = true

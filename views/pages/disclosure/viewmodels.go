@@ -6,6 +6,7 @@ package disclosure
 import (
 	"portal/models"
 	"portal/views/components"
+	"portal/views/pages/shared"
 )
 
 // Obligation is one due report as the platform's page lists it.
@@ -195,6 +196,7 @@ type TokenRow struct {
 	ID                    int64
 	Name, Prefix, Created string
 	Used, Revoked         string
+	RevokeHref            string // empty: the platform's revoke URL
 }
 
 // TokensPage is the platform's API tokens; NewToken is shown once, right after creation.
@@ -204,6 +206,9 @@ type TokensPage struct {
 	Errors   components.FieldErrors
 	NewToken string
 	APIPath  string
+	// For the custody bank's tokens (issue 12 §3), which are of the same kind: the create
+	// URL, the request header and what the API does; empty: the platform's.
+	Action, Header, Purpose string
 }
 
 // InstitutionPage is an officer's view of one filed institution's disclosure.
@@ -215,6 +220,9 @@ type InstitutionPage struct {
 	Events     []EventRow
 	ScoreHref  string
 	ExportHref string
+	// The custody bank's statements and the latest one's comparison (issue 12 §3).
+	Statements []shared.StatementRow
+	BankCheck  *shared.BankComparison
 }
 
 // IndicatorsPage is one month's indicators of an institution.
@@ -260,7 +268,8 @@ type RankingRow struct {
 // RankingPage ranks the jurisdiction's filed platforms by completeness, per city.
 type RankingPage struct {
 	Period string
-	Rows   []RankingRow
+	Rows   []RankingRow // the page's rows; the ranks are over the whole jurisdiction
+	Pager  components.Pager
 	Export string
 }
 
@@ -311,4 +320,12 @@ type AnnualPage struct {
 	Year        string
 	Kind        string
 	Errors      components.FieldErrors
+}
+
+// or is s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -81,13 +81,15 @@ chaos: deps-test
 
 bench: deps-bench test-tools
 	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/
-	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal|BenchmarkChainCheck10kVs50k|BenchmarkXLSXExport1kVs50k|BenchmarkLoanBookImport|BenchmarkScaleLists|BenchmarkDisclosureLists|BenchmarkDashboardScale)$$' -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal|BenchmarkChainCheck10kVs50k|BenchmarkXLSXExport1kVs50k|BenchmarkLoanBookImport|BenchmarkScaleLists|BenchmarkDisclosureLists|BenchmarkDashboardScale|BenchmarkLoanBookXLSX100kVs200k)$$' -benchtime 3x ./...
 	@echo "决定链校验（分批、校验点）：1 万与 5 万条完整复核的峰值堆之比（约 1），完整复核与新增 100 条后日常校验的耗时之比:"
 	$(GO) test -run '^$$' -bench '^BenchmarkChainCheck10kVs50k$$' -benchtime 1x ./models/store/
 	@echo "Excel 导出（流式写入）：5 万与 1 千行、15 万与 5 万行的峰值堆之比，及分配字节之比:"
 	$(GO) test -run '^$$' -bench '^BenchmarkXLSXExport1kVs50k$$' -benchtime 1x ./web/
 	@echo "借款明细导入（100 万笔，解析、校验、COPY、测算并保存）与同一文件直接 COPY 之比，及 RSS 增长:"
 	$(GO) test -run '^$$' -bench '^BenchmarkLoanBookImport$$' -benchtime 1x ./models/store/
+	@echo "借款明细 XLSX（流式读取，共享字符串存临时文件）：20 万与 10 万笔的峰值堆之比（约 1）及耗时之比:"
+	$(GO) test -run '^$$' -bench '^BenchmarkLoanBookXLSX100kVs200k$$' -benchtime 1x ./models/
 	@echo "省级规模：1k 与 5 万家机构下各官员列表及公示、名录（缓存未命中）的 req/s、比值、语句数与执行计划:"
 	$(GO) test -run '^$$' -bench '^BenchmarkScaleLists$$' -benchtime 1x -timeout 60m ./web/
 	@echo "信息披露官员列表：1 千与 2 万家机构（已备案的各 24 个月）下各列表及机构指标页的 p95、比值（目标 < 2×）、语句数与执行计划:"

@@ -405,8 +405,24 @@ func (h *Dashboards) Platform(c echo.Context) error {
 		switch {
 		case o.Kind != monthly && o.PendingYear == 0 && o.Due.Before(filedOn):
 			row.Status, row.Deadline = models.ReportNotRequired.Label(), nil
+		case o.Kind == models.DisclosureQuarterly:
+			// the quarter-end month's report carries the quarter's items (QuarterlyReportStatus)
+			var first *time.Time
+			if t, ok := firsts[o.Period.Key()]; ok {
+				first = &t
+			}
+			st := models.QuarterlyReportStatus(o.Period, filedOn, first, o.Due, today)
+			row.Status, row.Href = st.Label()+"（随 "+o.Period.String()+" 月度数据报送）", urls.PlatformMonthlyForm(o.Period.String())
+			switch st {
+			case models.ReportOnTime:
+				row.Tone, row.Href = "ok", urls.PlatformMonthlyVersions(o.Period.String())
+			case models.ReportLate:
+				row.Tone, row.Href = "warn", urls.PlatformMonthlyVersions(o.Period.String())
+			case models.ReportOverdue:
+				row.Tone = "danger"
+			}
 		case o.Kind != monthly:
-			row.Status, row.Href = "见年度与季度材料", urls.PlatformAnnualDocs
+			row.Status, row.Href = "见年度材料", urls.PlatformAnnualDocs
 		default:
 			var first *time.Time
 			if t, ok := firsts[o.Period.Key()]; ok {

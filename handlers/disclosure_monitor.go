@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,6 +26,7 @@ type MonitorStore interface {
 	EventStore
 	SuperviseStore
 	RuleSettingStore
+	FilingNoticeStore
 }
 
 // DisclosureMonitor serves the district, city and province officers' list of the filed
@@ -72,6 +74,17 @@ func (h *DisclosureMonitor) monitorFilter(c echo.Context) (store.MonitorFilter, 
 		f.Period = models.PeriodOf(models.DateOf(h.now())).Prev()
 	}
 	return f, msg
+}
+
+// remediesText is the unmet conditions' periods in one cell: 实缴注册资本补足期限：2027-02-28（已逾期 3 天）；….
+func remediesText(r store.MonitorRow, now time.Time) string {
+	var parts []string
+	for _, c := range r.Remedies {
+		if v := c.RemedyView(r.Notice, r.Period.MonthEnd(), now); v != nil {
+			parts = append(parts, v.String())
+		}
+	}
+	return strings.Join(parts, "；")
 }
 
 func monthsText(ps []models.Period) string {
@@ -127,7 +140,7 @@ func (h *DisclosureMonitor) List(c echo.Context) error {
 	page := disclosure.MonitorPage{Title: "信息披露监测", Period: f.Period.String(), Status: string(f.Status), Statuses: monitorStatuses,
 		Missing: f.Missing, OpenEvents: f.OpenEvents, Breached: f.Breached, Query: f.Query, DistrictID: c.QueryParam("district"),
 		Districts: districtOptions(all, u), Pager: pager(c, p, total), Export: exportOf(c, urls.DisclosureMonitor), PeriodErr: perr,
-		ShowRules: u.Role == models.RoleCity || u.Role == models.RoleProvince}
+		ShowRules: u.Role == models.RoleCity || u.Role == models.RoleProvince, ShowNotice: u.Role == models.RoleProvince}
 	for _, r := range rows {
 		mr := disclosure.MonitorRow{InstitutionID: r.InstitutionID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			RuleSet: r.RuleSet.Label(), Status: r.Status, Deadline: monitorDeadline(cal, r, today), Missing: monthsText(r.Missing),
@@ -136,13 +149,17 @@ func (h *DisclosureMonitor) List(c echo.Context) error {
 		if r.Latest != nil {
 			mr.Version, mr.SubmittedAt = r.Latest.Version, models.DateTimeCN(*r.FirstAt)
 		}
+		for _, c := range r.Remedies {
+			mr.Remedies = append(mr.Remedies, disclosure.RemedyLine{Name: c.Name, State: c.State.Label(),
+				Deadline: components.ViewDeadline(c.RemedyView(r.Notice, r.Period.MonthEnd(), h.now()))})
+		}
 		page.Rows = append(page.Rows, mr)
 	}
 	return Render(c, http.StatusOK, disclosure.Monitor(page))
 }
 
 var monitorColumns = []XLSXColumn{{"机构名称", 44}, {"统一社会信用代码", 22}, {"所属区", 10}, {"适用规则", 18}, {"报告期", 10},
-	{"报送截止日", 12}, {"报送状态", 12}, {"首次报送时间", 18}, {"最新版本", 8}, {"缺报月份", 24}, {"未结重大事项", 10}, {"指标异常", 30}}
+	{"报送截止日", 12}, {"报送状态", 12}, {"首次报送时间", 18}, {"最新版本", 8}, {"缺报月份", 24}, {"未结重大事项", 10}, {"指标异常", 30}, {"备案条件补足期限", 50}}
 
 // XLSX is /disclosure.xlsx: the list with the page's filters, every row, streamed from
 // the store (EachMonitorRow).
@@ -166,7 +183,7 @@ func (h *DisclosureMonitor) XLSX(c echo.Context) error {
 			due = models.PendingCalendarText(r.DuePending)
 		}
 		return x.Row(r.Name, r.USCC, r.DistrictName, r.RuleSet.Label(), r.Period.String(), due, r.Status.Label(),
-			first, version, monthsText(r.Missing), r.OpenEvents, breachesText(r.Breaches))
+			first, version, monthsText(r.Missing), r.OpenEvents, breachesText(r.Breaches), remediesText(r, h.now()))
 	})
 	if err != nil {
 		x.Close()

@@ -11,6 +11,7 @@ import (
 	"portal/models"
 	"portal/models/store"
 	"portal/urls"
+	"portal/views/components"
 	"portal/views/pages/disclosure"
 )
 
@@ -25,6 +26,7 @@ type SuperviseStore interface {
 	ScoreRanking(ctx context.Context, u *models.User, p models.Period, now time.Time) ([]store.ScoreRow, error)
 	InstitutionClass(ctx context.Context, instID int64) (models.OperatingClass, error)
 	InstitutionFile(ctx context.Context, u *models.User, institutionID int64) (*models.InstitutionFile, error)
+	InstitutionFilingNotice(ctx context.Context, institutionID int64) (models.Date, error)
 	BankStatementsOf(ctx context.Context, u *models.User, institutionID int64, limit int) ([]store.BankStatementRow, error)
 	CompareLatestStatement(ctx context.Context, institutionID int64) (*store.BankStatementComparison, error)
 }
@@ -122,17 +124,34 @@ func (h *DisclosureMonitor) Indicators(c echo.Context) error {
 		if err != nil {
 			return err
 		}
-		st, err := models.FilingConditionsStatus(models.FilingStatusInput{Facts: file.FilingFacts(), Figures: cur.Figures, CrossProvinceBalance: -1})
+		notice, err := h.store.InstitutionFilingNotice(ctx, id)
+		if err != nil {
+			return err
+		}
+		page.Notice = filingNoticeText(notice)
+		st, err := models.FilingConditionsStatus(models.FilingStatusInput{Facts: file.FilingFacts(), Figures: cur.Figures,
+			CrossProvinceBalance: -1, Notice: notice})
 		if err != nil {
 			page.CondErr = models.ErrorMessage(err)
 		} else {
-			page.Conditions = st.Conditions
+			for _, c := range st.Conditions {
+				page.Conditions = append(page.Conditions, disclosure.ConditionLine{ConditionStatus: c,
+					Deadline: components.ViewDeadline(c.RemedyView(notice, p.MonthEnd(), h.now()))})
+			}
 		}
 		for _, it := range models.MonthlyItems {
 			page.Figures = append(page.Figures, disclosure.FigureLine{Label: it.Label, Value: it.Display(cur.Figures), Citation: it.Citation})
 		}
 	}
 	return Render(c, http.StatusOK, disclosure.Indicators(page))
+}
+
+// filingNoticeText says from which date the periods of seeds/001 二 run.
+func filingNoticeText(notice models.Date) string {
+	if notice.IsZero() {
+		return "本省尚未设定有条件备案试点通知印发日期：补足期限（《网络借贷信息中介机构有条件备案试点工作方案》二）尚未起算。"
+	}
+	return "补足期限自本省设定的通知印发日期 " + notice.String() + " 起算（《网络借贷信息中介机构有条件备案试点工作方案》二：注册资本金 6 个月，存量业务一般风险准备金、出借人风险补偿金 12 个月，单一省级区域经营机构跨省级区域存量业务 18 个月）。"
 }
 
 // Versions is /institutions/:id/disclosure/:period/versions.

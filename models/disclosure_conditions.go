@@ -192,3 +192,47 @@ func (c ConditionStatus) String() string {
 	}
 	return s
 }
+
+// RuleFilingRemedy is the clock rule of a period of seeds/001 二 ("filing_remedy:capital" …).
+func RuleFilingRemedy(k FilingRemedyKind) ClockRule { return ClockRule("filing_remedy:" + string(k)) }
+
+// Clock is the period as a statutory clock from the notice date the province set: natural
+// days from the day after the notice to r.Due (AddMonths, seeds/001 二), so it reads on a
+// page as every other deadline does (还剩 N 天 / 已逾期 N 天). When the condition is met
+// at the month end asOf, the clock is ended there as met.
+func (r FilingRemedy) Clock(notice Date, met bool, asOf Date) *Clock {
+	due := r.Due
+	c := &Clock{Rule: RuleFilingRemedy(r.Kind), Label: r.Name + "期限", Citation: r.Clause, DayType: ClockNaturalDays,
+		Length: due.Sub(notice), StartedAt: notice.Start(), DueDate: &due}
+	if met {
+		c.End(asOf.Start(), ClockMet, "月末数据符合条件")
+	}
+	return c
+}
+
+// RemedyView is the condition's period as a deadline chip at now, or nil without a period.
+func (c ConditionStatus) RemedyView(notice Date, asOf Date, now time.Time) *ClockView {
+	if c.Remedy == nil || notice.IsZero() {
+		return nil
+	}
+	v := c.Remedy.Clock(notice, c.State == ConditionMet, asOf).View(nil, now)
+	if v.Status == ClockMet {
+		v.Text = "月末已符合（" + asOf.String() + "）"
+	}
+	return &v
+}
+
+// ValidateFilingNotice checks the notice date a province sets for the periods of seeds/001
+// 二: a real date, not after today (the notice has been issued), and not before the pilot
+// plan itself could apply (2019).
+func ValidateFilingNotice(notice, today Date) error {
+	switch {
+	case notice.IsZero():
+		return Errorf(EInvalid, "请填写通知印发日期")
+	case notice.After(today):
+		return Errorf(EInvalid, "通知印发日期 %s 晚于今天，请填写已印发通知的日期", notice)
+	case notice.Year < 2019:
+		return Errorf(EInvalid, "通知印发日期 %s 早于有条件备案试点（2019 年），请核对", notice)
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package models
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestAddMonths(t *testing.T) {
@@ -104,5 +105,40 @@ func TestFilingConditionsStatus(t *testing.T) {
 	}
 	if _, err := FilingConditionsStatus(FilingStatusInput{}); ErrorCode(err) != EInvalid {
 		t.Errorf("no class: %v", err)
+	}
+}
+
+// The periods as clocks from a notice date, counted by hand: notice 2025-08-31, capital
+// +6 months → 2026-02-28 (181 natural days), cross-province +18 → 2027-02-28. On 2026-03-02
+// the capital period is 2 days overdue; a met condition's clock reads as met at the month end.
+func TestFilingRemedyClocks(t *testing.T) {
+	notice := NewDate(2025, 8, 31)
+	rs := FilingRemedyDeadlines(notice)
+	capital := rs[0].Clock(notice, false, NewDate(2026, 1, 31))
+	if capital.Length != 181 || capital.DueDate.String() != "2026-02-28" {
+		t.Fatalf("capital clock: %d days to %s", capital.Length, capital.DueDate)
+	}
+	now := NewDate(2026, 3, 2).Start().Add(10 * time.Hour)
+	if v := capital.View(nil, now); !v.Overdue || v.Text != "已逾期 2 天" {
+		t.Errorf("capital on 2026-03-02: %+v", v)
+	}
+	cs := ConditionStatus{Condition: Condition{Name: "跨省级区域存量业务余额"}, State: ConditionInGrace, Remedy: &rs[3]}
+	if v := cs.RemedyView(notice, NewDate(2026, 1, 31), now); v == nil || v.Due != "2027-02-28" || v.Overdue {
+		t.Errorf("cross-province: %+v", v)
+	}
+	cs.State = ConditionMet
+	if v := cs.RemedyView(notice, NewDate(2026, 1, 31), now); v == nil || v.Status != ClockMet || v.Text != "月末已符合（2026-01-31）" {
+		t.Errorf("met: %+v", v)
+	}
+	if v := cs.RemedyView(Date{}, NewDate(2026, 1, 31), now); v != nil {
+		t.Errorf("no notice date, no clock: %+v", v)
+	}
+	for _, c := range []struct {
+		d    Date
+		want bool
+	}{{NewDate(2026, 3, 2), true}, {NewDate(2026, 3, 3), false}, {Date{}, false}, {NewDate(2018, 12, 31), false}} {
+		if err := ValidateFilingNotice(c.d, NewDate(2026, 3, 2)); (err == nil) != c.want {
+			t.Errorf("notice %s: %v", c.d, err)
+		}
 	}
 }

@@ -44,6 +44,24 @@ func QuarterlyReportDue(rs RuleSetID, p Period) (Date, error) {
 	return dueAfter(nil, *r.Quarterly, QuarterEnd(p))
 }
 
+// IsQuarterEnd reports whether p is the last month of its quarter (March, June, September,
+// December).
+func IsQuarterEnd(p Period) bool { return p.Month%3 == 0 }
+
+// QuarterlyReportStatus is where the Shanghai quarterly report of the quarter ending with
+// the month q stands. The quarterly items of 002 §9(三)–(五) are figures "截至上季度末": the
+// top-10 and largest borrower's balances and shares, the 90-day overdue amount and rates,
+// and the customer counts, as of the quarter end. The monthly report of the quarter's last
+// month carries every one of them as of that same day (the concentration, overdue and
+// customer items of 003 §8 are in the monthly set), so the portal asks for no second form:
+// the first version of q's monthly report is the quarterly report, timed against the
+// quarterly due day (30 natural days after the quarter end) rather than the monthly one.
+// A platform whose March figures came on 20 April is late for the month (the 10th) but on
+// time for the quarter (30 April). first is that first submission, nil when none.
+func QuarterlyReportStatus(q Period, filed Date, first *time.Time, due, today Date) ReportStatus {
+	return MonthlyReportStatus(q, filed, first, due, today)
+}
+
 // AnnualBasicDue is the last day in year for the filing and organisation information of
 // 003 §7(一)(二): 01-10. Shanghai sets no such day (its basic information is kept current
 // within 15 working days of a change, 002 §13): ok is false.

@@ -11,7 +11,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/xuri/excelize/v2"
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/transform"
 )
@@ -170,33 +169,20 @@ func utf8Reader(r io.Reader) io.Reader {
 }
 
 func (p *loanBookParser) xlsx(r io.Reader) (int64, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: 4 << 30, UnzipXMLSizeLimit: 16 << 20})
-	if err != nil {
-		return 0, Errorf(EInvalid, "借款明细 XLSX 文件无法打开（文件可能已损坏或加密），请使用系统提供的模板")
-	}
-	defer f.Close()
-	sheets := f.GetSheetList()
-	if len(sheets) == 0 {
+	var last int64
+	ok, err := xlsxSheetRows(r, MaxLoanBookColumns, func(row int64, rec []string) error {
+		last = row
+		return p.row(row, rec)
+	})
+	switch {
+	case !ok && errors.Is(err, errXLSXNoSheet):
 		return 0, Errorf(EInvalid, "借款明细 XLSX 文件中没有工作表")
-	}
-	rows, err := f.Rows(sheets[0])
-	if err != nil {
-		return 0, Errorf(EInvalid, "借款明细 XLSX 文件的第一个工作表无法读取")
-	}
-	defer rows.Close()
-	var row int64
-	for rows.Next() {
-		row++
-		rec, err := rows.Columns(excelize.Options{RawCellValue: true})
-		if err != nil {
-			return p.read, Errorf(EInvalid, "借款明细 XLSX 文件第 %d 行无法读取：文件可能已损坏", row)
-		}
-		if err := p.row(row, rec); err != nil {
-			return p.read, err
-		}
-	}
-	if err := rows.Error(); err != nil {
-		return p.read, Errorf(EInvalid, "借款明细 XLSX 文件读取中断：文件可能已损坏")
+	case !ok:
+		return 0, Errorf(EInvalid, "借款明细 XLSX 文件无法打开（文件可能已损坏或加密），请使用系统提供的模板")
+	case errors.Is(err, errXLSXDamaged):
+		return p.read, Errorf(EInvalid, "借款明细 XLSX 文件第 %d 行无法读取：文件可能已损坏", last+1)
+	case err != nil:
+		return p.read, err // the handler's, or the spool's (disk)
 	}
 	return p.read, p.end()
 }

@@ -210,7 +210,9 @@ func EvaluateWarnings(th WarningThresholds, f WarningFacts) []WarningBreach {
 		add(WarnOpenEvent, "有 %d 项重大事项尚未处置完毕", f.OpenEvents)
 	}
 	if f.Computed != nil {
-		if d := diffsBeyond(CompareFigures(f.Declared, *f.Computed), th.Of(WarnDeclaredComputed)); d != "" {
+		// only the items a loan book can give (LoanBookFieldKeys): lenders, cumulative
+		// volume and the fee schedule are not in it
+		if d := diffsBeyond(CompareFiguresOn(f.Declared, *f.Computed, LoanBookFieldKeys), th.Of(WarnDeclaredComputed)); d != "" {
 			add(WarnDeclaredComputed, "%s 申报数据与借款明细测算不一致：%s", f.Declared.Period, d)
 		}
 	}

@@ -125,6 +125,7 @@ const (
 	DisclosureScores       = "/disclosure/scores"
 	DisclosureEvents       = "/disclosure/events"
 	DisclosureRuleSettings = "/disclosure/rules"
+	FilingNoticeSetting    = "/disclosure/filing-notice" // the province's notice date of seeds/001 二
 	APIPlatformMonthly     = "/api/v1/platform/monthly-reports"
 )
 

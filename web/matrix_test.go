@@ -203,6 +203,8 @@ var authorization = []struct {
 	{"GET", "/disclosure/scores", "LF...FFFF", ""},
 	{"GET", "/disclosure/rules", "LFF..FFFF", ""},
 	{"POST", "/disclosure/rules", "LFF..FFFF", ""},
+	{"GET", "/disclosure/filing-notice", "LFFF.FFFF", ""},
+	{"POST", "/disclosure/filing-notice", "LFFF.FFFF", ""},
 	{"GET", "/disclosure/scores.xlsx", "LF...FFFF", ""},
 	{"GET", "/institutions/:id/disclosure", "LF...FFFF", "LFN..FFFF"},
 	{"GET", "/institutions/:id/disclosure/score", "LF...FFFF", "LFN..FFFF"},

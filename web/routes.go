@@ -275,6 +275,8 @@ func (s *Server) routes() {
 	s.get("/disclosure/scores", reviewOfficers, mon.Ranking)
 	s.get("/disclosure/rules", objectionReviewers, mon.Rules) // the city and the province choose the rule set
 	s.post("/disclosure/rules", objectionReviewers, mon.SetRules)
+	s.get("/disclosure/filing-notice", provinces, mon.FilingNotice) // the province's notice date of seeds/001 二
+	s.post("/disclosure/filing-notice", provinces, mon.SetFilingNotice)
 	s.get("/disclosure/scores.xlsx", reviewOfficers, mon.RankingXLSX)
 	s.get("/institutions/:id/disclosure", reviewOfficers, mon.Institution)
 	s.get("/institutions/:id/disclosure/score", reviewOfficers, mon.Score)

@@ -45,6 +45,10 @@ type MonitorRow struct {
 	// Breached is the SQL's judgement of the reserve floors (models.ReserveFloors), which
 	// the filter and the order use; Breaches is the pure rule's, for the page's rows.
 	Breached bool
+	// Notice is the province's notice date for the periods of seeds/001 二 (zero when not
+	// set); Remedies are the month's conditions not met that have such a period.
+	Notice   models.Date
+	Remedies []models.ConditionStatus
 }
 
 // filedInScope lists the filed institutions the user sees, with their effective rule set
@@ -64,6 +68,11 @@ type filedInstitution struct {
 	RuleSet        string
 	Province       string // the province's and the city's own settings, "" for none
 	City           string
+	// the file's facts the periods of seeds/001 二 are checked on, and the province's notice date
+	PaidInCapital     models.Money
+	RiskReserve       models.Money
+	CompensationRatio models.Ratio
+	NoticeDate        models.Date
 }
 
 // filedScopeQuery selects the filed institutions (filedSince) of the user's jurisdiction
@@ -74,7 +83,10 @@ func (s *Store) filedScopeQuery(db *gorm.DB, u *models.User, districtID int64, q
 	q := scopeInstitutionsDirect(db.Table("institutions"), u).
 		Select(`institutions.id, institutions.name, institutions.uscc, d.name AS district_name, institutions.operating_class,
 			fs.filing_date, COALESCE(cs.rule_set, ps.rule_set, ?) AS rule_set,
-			COALESCE(ps.rule_set, '') AS province, COALESCE(cs.rule_set, '') AS city`, string(models.RuleSetNational)).
+			COALESCE(ps.rule_set, '') AS province, COALESCE(cs.rule_set, '') AS city,
+			institutions.paid_in_capital, institutions.risk_reserve, institutions.compensation_ratio,
+			(SELECT n.notice_date FROM filing_notice_dates n WHERE n.division_id = institutions.province_id
+			  ORDER BY n.id DESC LIMIT 1) AS notice_date`, string(models.RuleSetNational)).
 		Joins("JOIN (?) fs ON fs.institution_id = institutions.id", filedSince(db.Session(&gorm.Session{NewDB: true}))).
 		Joins("JOIN divisions d ON d.id = institutions.district_id").
 		Joins("LEFT JOIN disclosure_rule_settings cs ON cs.division_id = institutions.city_id").
@@ -131,6 +143,7 @@ var monitorSQL = `WITH rules (rule_set, due_end, overdue, pend, pmax) AS (?),
 		  FROM judged j)
 	SELECT id, name, uscc, district_name, operating_class, filing_date, rule_set, status, missing_n, open_events, breached,
 	       CASE WHEN ix IS NULL THEN NULL ELSE firsts[ix] END AS first_at, array_to_string(periods, ',') AS periods,
+	       paid_in_capital, risk_reserve, compensation_ratio, notice_date,
 	       count(*) OVER () AS total
 	  FROM ranked
 	 WHERE (?::text = '' OR status = ?::text) AND (NOT ?::boolean OR missing_n > 0) AND (NOT ?::boolean OR open_events > 0)
@@ -158,6 +171,11 @@ type monitorSQLRow struct {
 	FirstAt        *time.Time
 	Periods        string
 	Total          int64
+	// for the periods of seeds/001 二 (remediesDue)
+	PaidInCapital     models.Money
+	RiskReserve       models.Money
+	CompensationRatio models.Ratio
+	NoticeDate        models.Date
 }
 
 // monitorDue is one rule set's due day of the month looked at, and the last month past
@@ -350,10 +368,32 @@ func (s *Store) monitorComplete(ctx context.Context, run *monitorRun, rows []mon
 			is := models.ComputeIndicatorsFor(models.IndicatorInput{Class: row.OperatingClass, Cur: v.Figures, Prev: prev,
 				CapViolations: -1, Filed: true})
 			row.Breaches = is.Breaches()
+			row.Remedies = remediesDue(r, v.Figures)
 		}
+		row.Notice = r.NoticeDate
 		out[i] = row
 	}
 	return out, nil
+}
+
+// remediesDue are the conditions of seeds/001 二 the month's figures do not meet and that
+// have a period from the notice date (capital 6 months, reserve and compensation 12,
+// cross-province business 18), by FilingConditionsStatus on the file's facts. The
+// shareholder conditions have no period and are not listed here.
+func remediesDue(r monitorSQLRow, f models.MonthlyFigures) []models.ConditionStatus {
+	facts := models.FilingFacts{Class: models.OperatingClass(r.OperatingClass), PaidInCapital: r.PaidInCapital,
+		RiskReserve: r.RiskReserve, CompensationRatio: r.CompensationRatio}
+	st, err := models.FilingConditionsStatus(models.FilingStatusInput{Facts: facts, Figures: f, CrossProvinceBalance: -1, Notice: r.NoticeDate})
+	if err != nil {
+		return nil
+	}
+	var out []models.ConditionStatus
+	for _, c := range st.Conditions {
+		if c.Remedy != nil && c.State != models.ConditionMet {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 // monitorRank puts what needs the officer first: overdue, then late, missing months,

@@ -25,7 +25,8 @@ type obligation struct {
 }
 
 // SendDisclosureReminders finds every filed institution's due and missed obligations on
-// now's day and writes inbox notifications: a reminder within ReminderDays before the due
+// now's day (the monthly figures, under the Shanghai set the quarterly ones, the yearly
+// basic information and audit) and writes inbox notifications: a reminder within ReminderDays before the due
 // day, a notice the day after it passed (to the platform and its district). Each
 // obligation and stage is written once (disclosure_reminders), so the job may run any
 // number of times. It returns how many notifications were written.
@@ -58,6 +59,16 @@ func (s *Store) SendDisclosureReminders(ctx context.Context, now time.Time) (int
 			}
 			obs = append(obs, obligation{key: "monthly:" + p.String(), what: p.String() + " 月度信息披露数据", due: due, done: r != nil,
 				link: urls.PlatformMonthlyForm(p.String()), scope: []models.NotifyScope{models.NotifyDistrict}})
+			if qr := models.DisclosureRules(rs).Quarterly; qr != nil && models.IsQuarterEnd(p) {
+				// the quarter-end month's report is the quarterly report (QuarterlyReportStatus), due
+				// 30 natural days after the quarter (seeds/002 §9(三)–(五))
+				qdue, err := models.QuarterlyReportDue(rs, p)
+				if err != nil {
+					return written, err
+				}
+				obs = append(obs, obligation{key: "quarterly:" + p.String(), what: models.QuarterLabel(p) + " " + qr.Name, due: qdue,
+					done: r != nil, link: urls.PlatformMonthlyForm(p.String()), scope: []models.NotifyScope{models.NotifyDistrict}})
+			}
 		}
 		for _, k := range []models.AnnualDocKind{models.DocBasic, models.DocAudit} {
 			due, err := s.AnnualDocDue(ctx, in.ID, k, today.Year)

@@ -643,3 +643,16 @@ func (s *Store) ComputedFigures(ctx context.Context, institutionID int64, p mode
 	}
 	return row.result().Figures, true, nil
 }
+
+// latestLoanBook is what the institution's latest completed loan-book import of the period
+// computed, for the early-warning facts: its figures and its cap violations; nil and -1
+// when the period has no loan book.
+func latestLoanBook(tx *gorm.DB, institutionID int64, p models.Period) (*models.MonthlyFigures, int, error) {
+	var rows []loanbookFiguresRow
+	if err := tx.Table("loanbook_figures").Where("institution_id = ? AND period = ?", institutionID, p.Key()).
+		Order("import_id DESC").Limit(1).Scan(&rows).Error; err != nil || len(rows) == 0 {
+		return nil, -1, err
+	}
+	f := rows[0].result().Figures
+	return &f, int(rows[0].CapViolations), nil
+}

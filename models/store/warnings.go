@@ -349,8 +349,13 @@ func (s *Store) warnInstitution(ctx context.Context, cal *models.Calendar, instI
 			prevFigures = &prev.Figures
 		}
 		facts := models.WarningFacts{Declared: cur.Figures, LatePeriods: latePeriods(cal, rs, periods, models.DateOf(now))}
+		computed, caps, err := latestLoanBook(tx, instID, latest) // the month's latest loan-book import, if any
+		if err != nil {
+			return err
+		}
+		facts.Computed = computed
 		facts.Indicators = models.ComputeIndicatorsFor(models.IndicatorInput{Class: inst.OperatingClass, Cur: cur.Figures,
-			Prev: prevFigures, CapViolations: -1, Filed: filed})
+			Prev: prevFigures, CapViolations: caps, Filed: filed})
 		var open int64
 		if err := tx.Raw("SELECT count(*) FROM disclosure_events WHERE institution_id = ? AND kind = 'major' AND closed_at IS NULL", instID).
 			Scan(&open).Error; err != nil {

@@ -25,6 +25,15 @@ func ClockDeadline(c *models.Clock, cal *models.Calendar, now time.Time) *Deadli
 	return &Deadline{Label: v.Label, Due: v.Due, Text: v.Text, Overdue: v.Overdue, Status: v.Status, Paused: v.Paused}
 }
 
+// ViewDeadline is a clock already described at an instant (a computed clock, such as a
+// period of seeds/001 二 from the province's notice date), nil without one.
+func ViewDeadline(v *models.ClockView) *Deadline {
+	if v == nil {
+		return nil
+	}
+	return &Deadline{Label: v.Label, Due: v.Due, Text: v.Text, Overdue: v.Overdue, Status: v.Status, Paused: v.Paused}
+}
+
 // MakeDeadline describes a due date on today; an unknown calendar year shows the
 // refusal instead of a guess.
 func MakeDeadline(cal *models.Calendar, label string, kind models.DeadlineKind, due *models.Date, today models.Date) *Deadline {

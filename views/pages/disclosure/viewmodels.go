@@ -95,7 +95,35 @@ type MonitorRow struct {
 	Breaches      string // the indicators out of range, "" when none
 	IndicatorHref string
 	ScoreHref     string
+	// Remedies: the month's unmet conditions of seeds/001 二 with their periods' chips
+	Remedies []RemedyLine
 }
+
+// RemedyLine is one unmet condition and its period from the notice date.
+type RemedyLine struct {
+	Name     string
+	State    string
+	Deadline *components.Deadline
+}
+
+// FilingNoticePage is the province's setting of the notice date of seeds/001 二.
+type FilingNoticePage struct {
+	Province string
+	Current  string // yyyy-mm-dd, "" when not set
+	Periods  []NoticePeriod
+	Input    FilingNoticeInput
+	Errors   components.FieldErrors
+	History  []FilingNoticeHistoryRow
+}
+
+// FilingNoticeInput is what the officer typed.
+type FilingNoticeInput struct{ NoticeDate, Reason string }
+
+// NoticePeriod is one period counted from the current notice date.
+type NoticePeriod struct{ Name, Length, Due, Classes, Clause string }
+
+// FilingNoticeHistoryRow is one past setting.
+type FilingNoticeHistoryRow struct{ NoticeDate, Reason, SetBy, SetAt string }
 
 // MonitorPage is the officers' list of filed institutions for a month.
 type MonitorPage struct {
@@ -114,6 +142,7 @@ type MonitorPage struct {
 	Export     string
 	PeriodErr  string
 	ShowRules  bool // the city and the province choose the rule set
+	ShowNotice bool // the province sets the notice date of seeds/001 二
 }
 
 // EventRow is one event report in a list.
@@ -203,10 +232,18 @@ type IndicatorsPage struct {
 	Reported   bool
 	Indicators []models.Indicator
 	Figures    []FigureLine
-	Conditions []models.ConditionStatus // seeds/001 二 at the month end
+	Conditions []ConditionLine // seeds/001 二 at the month end
 	CondErr    string
+	Notice     string // the province's notice date, or why there is none
 	Versions   string
 	Back       string
+}
+
+// ConditionLine is one filing condition with the chip of its period from the notice date
+// (nil when it has none).
+type ConditionLine struct {
+	models.ConditionStatus
+	Deadline *components.Deadline
 }
 
 // FigureLine is one declared figure.

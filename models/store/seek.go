@@ -115,10 +115,22 @@ func cappedCount(db *gorm.DB, q *gorm.DB) (int64, bool, error) {
 	return n, false, err
 }
 
+// listCount is a list's count for its pager, as cappedCount reports it: one statement.
+type listCount func() (int64, bool, error)
+
 // seekPage reads one page of a list at s: count (capped) and rows, two statements
 // whatever the page. base builds the filtered query (a fresh one each call); rows adds
 // the columns and joins of the page; keyOf is a row's cursor values.
 func seekPage[T any](db *gorm.DB, base func() *gorm.DB, rows func(*gorm.DB) *gorm.DB, k keyset, s models.Seek, keyOf func(*T) []string) ([]T, models.PageInfo, error) {
+	return seekPageCounted(db, nil, base, rows, k, s, keyOf)
+}
+
+// seekPageCounted is seekPage with the list's count taken from count (the kept counts
+// of migration 00096) rather than a capped count of base; nil: the capped count.
+func seekPageCounted[T any](db *gorm.DB, count listCount, base func() *gorm.DB, rows func(*gorm.DB) *gorm.DB, k keyset, s models.Seek, keyOf func(*T) []string) ([]T, models.PageInfo, error) {
+	if count == nil {
+		count = func() (int64, bool, error) { return cappedCount(db, base()) }
+	}
 	if s.Size < 1 || s.Size > 200 {
 		s.Size = models.DefaultPageSize
 	}
@@ -134,7 +146,7 @@ func seekPage[T any](db *gorm.DB, base func() *gorm.DB, rows func(*gorm.DB) *gor
 			return nil, info, err
 		}
 	}
-	if info.Total, info.Capped, err = cappedCount(db, base()); err != nil {
+	if info.Total, info.Capped, err = count(); err != nil {
 		return nil, info, err
 	}
 	q := rows(base())

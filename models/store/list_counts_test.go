@@ -1,0 +1,206 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"testing"
+	"time"
+
+	"portal/models"
+	"portal/models/store"
+	"portal/models/store/storetest"
+)
+
+// countersMatch compares the kept counters of migration 00096 with counts of the
+// applications and institutions themselves, in this test's own SQL.
+func countersMatch(t *testing.T, db *sql.DB, step string) {
+	t.Helper()
+	read := func(q string, args ...any) map[string]int64 {
+		t.Helper()
+		rows, err := db.Query(q, args...)
+		if err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+		defer rows.Close()
+		out := map[string]int64{}
+		for rows.Next() {
+			var k string
+			var n int64
+			if err := rows.Scan(&k, &n); err != nil {
+				t.Fatal(err)
+			}
+			out[k] = n
+		}
+		return out
+	}
+	same := func(what string, want, got map[string]int64) {
+		t.Helper()
+		for k, n := range want {
+			if got[k] != n {
+				t.Errorf("%s: %s %s: counter %d, COUNT %d", step, what, k, got[k], n)
+			}
+		}
+		for k, n := range got {
+			if _, ok := want[k]; !ok {
+				t.Errorf("%s: %s %s: counter %d, no such rows", step, what, k, n)
+			}
+		}
+	}
+	same("applications",
+		read(`SELECT concat_ws('/', district_id, city_id, province_id, state, balance >= $1), count(*) FROM applications GROUP BY 1`, int64(models.LargeScaleThreshold)),
+		read(`SELECT concat_ws('/', district_id, city_id, province_id, state, large), n FROM application_counts WHERE n <> 0`))
+	same("institutions",
+		read(`SELECT concat_ws('/', i.district_id, c.id, c.parent_id), count(*) FROM institutions i
+			JOIN divisions d ON d.id = i.district_id JOIN divisions c ON c.id = d.parent_id GROUP BY 1`),
+		read(`SELECT concat_ws('/', district_id, city_id, province_id), n FROM institution_counts WHERE n <> 0`))
+}
+
+// pagersMatch compares the counts the officers' pagers show with this test's own
+// counts of the same rows.
+func pagersMatch(t *testing.T, st *store.Store, db *sql.DB, step string) {
+	t.Helper()
+	ctx := context.Background()
+	large := int64(models.LargeScaleThreshold)
+	one := func(q string, args ...any) int64 {
+		t.Helper()
+		var n int64
+		if err := db.QueryRow(q, args...).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, tc := range []struct {
+		user, queue, below, insts string
+	}{
+		{"district1",
+			`SELECT count(*) FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.district_id = $1 AND a.state IN ('district_review', 'correction') AND $2::bigint > 0`,
+			`SELECT count(*) FROM applications a JOIN institutions i ON i.id = a.institution_id WHERE i.district_id = $1 AND a.state <> 'draft'`,
+			`SELECT count(*) FROM institutions WHERE district_id = $1`},
+		{"city1",
+			`SELECT count(*) FROM applications a JOIN institutions i ON i.id = a.institution_id JOIN divisions d ON d.id = i.district_id
+			  WHERE d.parent_id = $1 AND (a.state IN ('city_review', 'city_confirm') OR (a.state = 'objection_review' AND a.balance < $2))`,
+			`SELECT count(*) FROM applications a JOIN institutions i ON i.id = a.institution_id JOIN divisions d ON d.id = i.district_id WHERE d.parent_id = $1 AND a.state <> 'draft'`,
+			`SELECT count(*) FROM institutions i JOIN divisions d ON d.id = i.district_id WHERE d.parent_id = $1`},
+		{"province1",
+			`SELECT count(*) FROM applications a JOIN institutions i ON i.id = a.institution_id JOIN divisions d ON d.id = i.district_id JOIN divisions c ON c.id = d.parent_id
+			  WHERE c.parent_id = $1 AND (a.state IN ('joint_review', 'signoff') OR (a.state = 'objection_review' AND a.balance >= $2))`,
+			`SELECT count(*) FROM applications a JOIN institutions i ON i.id = a.institution_id JOIN divisions d ON d.id = i.district_id JOIN divisions c ON c.id = d.parent_id WHERE c.parent_id = $1 AND a.state <> 'draft'`,
+			`SELECT count(*) FROM institutions i JOIN divisions d ON d.id = i.district_id JOIN divisions c ON c.id = d.parent_id WHERE c.parent_id = $1`},
+	} {
+		u := user(t, st, tc.user)
+		div := *u.DivisionID
+		_, qi, err := st.QueuePage(ctx, u, store.QueueFilter{}, models.Seek{Number: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, bi, err := st.SubmittedPage(ctx, u, store.AppFilter{}, models.Seek{Number: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, ii, err := st.InstitutionsPage(ctx, u, store.InstitutionFilter{}, models.Seek{Number: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := one(tc.queue, div, large); qi.Total != want {
+			t.Errorf("%s: %s's queue counts %d, COUNT %d", step, tc.user, qi.Total, want)
+		}
+		if want := one(tc.below, div); bi.Total != want {
+			t.Errorf("%s: %s's submitted list counts %d, COUNT %d", step, tc.user, bi.Total, want)
+		}
+		if want := one(tc.insts, div); ii.Total != want {
+			t.Errorf("%s: %s's institutions count %d, COUNT %d", step, tc.user, ii.Total, want)
+		}
+	}
+}
+
+// TestListCountersStayExact drives applications through the real store paths (create,
+// submit, the district's return and the resubmission, passes, the notice, an upheld
+// complaint that revokes the city's opinion and re-accepts, a certificate's
+// revocation, the abandonment after the window) and moves an institution: after each
+// step the counters equal a COUNT of the rows, and the pagers show the same counts.
+func TestListCountersStayExact(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	db, err := st.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	check := func(step string) {
+		t.Helper()
+		countersMatch(t, db, step)
+		pagersMatch(t, st, db, step)
+	}
+	check("demo data")
+
+	// decisions: platform1 through the notice (create, submit, passes, confirm)
+	app := inNotice(t, st, t0)
+	check("in public notice")
+
+	// a correction round for platform3: return, then resubmission
+	p3 := user(t, st, "platform3")
+	a3 := readyApplication(t, st, p3)
+	if _, err := st.SubmitApplication(ctx, store.Actor{User: p3, Now: t0}, a3.ID, 0); err != nil {
+		t.Fatal(err)
+	}
+	check("platform3 submitted")
+	if _, err := st.ApplyEvent(ctx, actorOf(t, st, "district1", t0), a3.ID, models.EventReturn,
+		store.DecisionInput{Opinion: "请补正", CorrectionDays: 10}, nil); err != nil {
+		t.Fatal(err)
+	}
+	check("platform3 returned for correction")
+
+	// an upheld complaint: the city's opinion revoked and the application re-accepted
+	n := noticeOf(t, st, app.ID)
+	c, err := st.FileComplaint(ctx, store.Actor{IP: "10.0.0.9", Now: t0.Add(time.Hour)}, n.ID, complaint, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.VerifyComplaint(ctx, actorOf(t, st, "city1", t0.Add(2*time.Hour)), c.ID,
+		models.ComplaintVerification{Upheld: true, Finding: "经核实属实", PublicReason: "举报经核查属实"}); err != nil {
+		t.Fatal(err)
+	}
+	if s := stateOf(t, st, app.ID); s != models.StateCityReview {
+		t.Fatalf("after the upheld complaint: %s", s)
+	}
+	check("revoked and re-accepted")
+
+	// a certificate revoked: the filed application leaves the register
+	certs, _, err := st.ListCertificates(ctx, user(t, st, "admin"), "", models.Page{})
+	if err != nil || len(certs) == 0 {
+		t.Fatalf("certificates: %v %v", certs, err)
+	}
+	if err := st.RevokeCertificate(ctx, actorOf(t, st, "province1", t0), certs[0].ID, "验收材料经查实存在虚假记载"); err != nil {
+		t.Fatal(err)
+	}
+	check("certificate revoked")
+
+	// abandonment after the window: platform2's draft and every institution never started
+	city := guangzhou(t, st)
+	if err := st.SetWindow(ctx, store.Actor{User: user(t, st, "city1"), Now: t0}, city, models.NewDate(2026, 3, 10), models.NewDate(2026, 12, 15)); err != nil {
+		t.Fatal(err)
+	}
+	p2 := user(t, st, "platform2")
+	if _, err := st.CreateApplication(ctx, store.Actor{User: p2, Now: t0}, *p2.InstitutionID, models.ApplicationTypeP2P); err != nil {
+		t.Fatal(err)
+	}
+	check("platform2 draft")
+	marked, err := st.AbandonAfterWindows(ctx, time.Date(2026, 12, 16, 0, 5, 0, 0, cst))
+	if err != nil || marked == 0 {
+		t.Fatalf("abandon: %d %v", marked, err)
+	}
+	check(fmt.Sprintf("%d abandoned", marked))
+
+	// an institution moved to another city's district takes its applications along, and
+	// a new one counts at once
+	if _, err := db.Exec(`UPDATE institutions SET district_id = (SELECT id FROM divisions WHERE level = 'district' ORDER BY id DESC LIMIT 1)
+		WHERE id = $1`, *p3.InstitutionID); err != nil {
+		t.Fatal(err)
+	}
+	check("platform3 moved")
+	if _, err := db.Exec(`INSERT INTO institutions (name, uscc, district_id) VALUES ('计数测试网络借贷信息中介有限公司', '91440101MA5CNT0001',
+		(SELECT id FROM divisions WHERE level = 'district' ORDER BY id LIMIT 1))`); err != nil {
+		t.Fatal(err)
+	}
+	check("institution added")
+}

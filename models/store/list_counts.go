@@ -114,3 +114,35 @@ func (s *Store) institutionCount(ctx context.Context, u *models.User, f Institut
 	}
 	return keptCount(q)
 }
+
+// noticeCount is the count of /notices under f from notice_counts (migration 00097), or
+// nil when f searches.
+func noticeCount(db *gorm.DB, f NoticeFilter) listCount {
+	if strings.TrimSpace(f.Query) != "" {
+		return nil
+	}
+	q := db.Table("notice_counts")
+	switch f.Status {
+	case "current":
+		q = q.Where("status = 'active'")
+	case "past":
+		q = q.Where("status <> 'active'")
+	}
+	return keptCount(q)
+}
+
+// registerCount is the count of /register in status st from register_counts (migration
+// 00097), or nil when the register is searched.
+func registerCount(db *gorm.DB, query string, st models.RegisterStatus) listCount {
+	if strings.TrimSpace(query) != "" {
+		return nil
+	}
+	q := db.Table("register_counts")
+	switch st {
+	case models.RegisterValid:
+		q = q.Where("NOT revoked")
+	case models.RegisterRevoked:
+		q = q.Where("revoked")
+	}
+	return keptCount(q)
+}

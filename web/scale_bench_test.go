@@ -192,7 +192,8 @@ func BenchmarkScaleLists(b *testing.B) {
 			if z.statements > a.statements {
 				verdict += "  语句数增加"
 			}
-			fmt.Printf("%-44s %10.0f %10.0f %6.2f× %5.2f–%-5.2f× %5d → %-5d%s\n", k, a.rps, z.rps, ratio, spread[k][0], spread[k][1], a.statements, z.statements, verdict)
+			rng := fmt.Sprintf("%.2f–%.2f×", spread[k][0], spread[k][1])
+			fmt.Printf("%-44s %10.0f %10.0f %6.2f× %13s %5d → %-5d%s\n", k, a.rps, z.rps, ratio, rng, a.statements, z.statements, verdict)
 		}
 		fmt.Printf("最慢页面的比值 %.2f×（目标 ≤ 1.5×）\n", scaleWorst)
 		printPlanTimes(lo, hi, plans[0], plans[len(plans)-1])

@@ -255,3 +255,60 @@ func TestListCountersStayExact(t *testing.T) {
 	}
 	check("institution added")
 }
+
+// TestListQueriesKeepAGenericPlan: a list query read again and again on one connection
+// is planned once (PostgreSQL's generic plan of the prepared statement), not on every
+// request: its LIMIT and OFFSET are in the text, not parameters the generic plan would
+// have to guess (pageLimit).
+func TestListQueriesKeepAGenericPlan(t *testing.T) {
+	st, _ := storeAndDB(t)
+	db, err := st.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	db.SetMaxOpenConns(1) // one connection, whose prepared statements are read below
+	ctx := context.Background()
+	for _, name := range []string{"district1", "city1", "province1"} {
+		u := user(t, st, name)
+		for range 12 {
+			if _, _, err := st.QueuePage(ctx, u, store.QueueFilter{}, models.Seek{Number: 1}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := st.SubmittedPage(ctx, u, store.AppFilter{}, models.Seek{Number: 2}); err != nil {
+				t.Fatal(err)
+			}
+			if _, _, err := st.InstitutionsPage(ctx, u, store.InstitutionFilter{Query: "网"}, models.Seek{Last: true}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for range 12 {
+		if _, _, err := st.NoticesPage(ctx, store.NoticeFilter{}, models.Seek{Number: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	rows, err := db.QueryContext(ctx, `SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements
+		WHERE statement LIKE '%ORDER BY%LIMIT%' OR statement LIKE '%AS capped%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	lists := 0
+	for rows.Next() {
+		var q string
+		var generic, custom int64
+		if err := rows.Scan(&q, &generic, &custom); err != nil {
+			t.Fatal(err)
+		}
+		if generic+custom < 12 {
+			continue // a statement of a single read (the users, the calendar)
+		}
+		lists++
+		if custom > 5 {
+			t.Errorf("planned %d times of %d: %s", custom, generic+custom, q)
+		}
+	}
+	if lists < 5 {
+		t.Fatalf("%d list statements read 12 times; want the queues, lists and notices", lists)
+	}
+}

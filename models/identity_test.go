@@ -205,6 +205,19 @@ func TestTOTPAndRecoveryCodes(t *testing.T) {
 	if CheckTOTP("", "081804", at) {
 		t.Error("no secret, no sign-in")
 	}
+	// RFC 6238 appendix B gives T = 0x00000000023523EC (37037036) for 1111111109: the
+	// code's step, whichever step of the drift window it is checked in.
+	for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+		if step, ok := TOTPStep(rfc, "081804", at.Add(d)); !ok || step != 37037036 {
+			t.Errorf("TOTPStep at %+v = %d, %v; want 37037036", d, step, ok)
+		}
+	}
+	if _, ok := TOTPStep(rfc, "081805", at); ok {
+		t.Error("a wrong code has no step")
+	}
+	if TOTPFresh(37037036, 37037036) || TOTPFresh(37037035, 37037036) || !TOTPFresh(37037037, 37037036) || !TOTPFresh(1, 0) {
+		t.Error("a step is fresh only when later than the last one spent")
+	}
 	codes, err := NewRecoveryCodes(nil)
 	if err != nil || len(codes) != RecoveryCodeCount {
 		t.Fatalf("%d codes, %v", len(codes), err)

@@ -26,6 +26,7 @@ type User struct {
 	TOTPSecret         string     `gorm:"column:totp_secret;default:null" json:"-"`
 	TOTPPending        string     `gorm:"column:totp_pending;default:null" json:"-"`
 	TOTPEnabledAt      *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep       int64      `gorm:"column:totp_last_step;default:0" json:"-"` // the time step of the last code that signed in (TOTPFresh)
 	Email              string     // where notifications are mailed; empty: no mail
 	MailEnabled        bool       `gorm:"default:true"` // the user's own choice on the account page
 	CreatedAt          time.Time
@@ -259,4 +260,13 @@ func DeviceLabel(ua string) string {
 		return system
 	}
 	return "未知设备"
+}
+
+// IDOrZero is the id a nullable reference holds, or 0 (no row has id 0) when it holds
+// none: a user without a division or institution, an application nobody has claimed.
+func IDOrZero(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

@@ -23,11 +23,11 @@ import (
 func countScope(q *gorm.DB, u *models.User) (*gorm.DB, bool) {
 	switch u.Role {
 	case models.RoleDistrict:
-		return q.Where("district_id = ?", derefOr(u.DivisionID)), true
+		return q.Where("district_id = ?", models.IDOrZero(u.DivisionID)), true
 	case models.RoleCity:
-		return q.Where("city_id = ?", derefOr(u.DivisionID)), true
+		return q.Where("city_id = ?", models.IDOrZero(u.DivisionID)), true
 	case models.RoleProvince:
-		return q.Where("province_id = ?", derefOr(u.DivisionID)), true
+		return q.Where("province_id = ?", models.IDOrZero(u.DivisionID)), true
 	case models.RoleAdmin:
 		return q, true
 	}

@@ -81,7 +81,7 @@ chaos: deps-test
 
 bench: deps-bench test-tools
 	$(GO) test -run '^$$' -bench '^BenchmarkUpload200MB$$' -benchtime 5x ./web/
-	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal|BenchmarkChainCheck10kVs50k|BenchmarkXLSXExport1kVs50k|BenchmarkLoanBookImport|BenchmarkScaleLists)$$' -benchtime 3x ./...
+	$(GO) test -run '^$$' -bench . -skip '^(BenchmarkUpload200MB|BenchmarkUploadS3VsLocal|BenchmarkChainCheck10kVs50k|BenchmarkXLSXExport1kVs50k|BenchmarkLoanBookImport|BenchmarkScaleLists|BenchmarkDisclosureLists|BenchmarkDashboardScale)$$' -benchtime 3x ./...
 	@echo "决定链校验（分批、校验点）：1 万与 5 万条完整复核的峰值堆之比（约 1），完整复核与新增 100 条后日常校验的耗时之比:"
 	$(GO) test -run '^$$' -bench '^BenchmarkChainCheck10kVs50k$$' -benchtime 1x ./models/store/
 	@echo "Excel 导出（流式写入）：5 万与 1 千行、15 万与 5 万行的峰值堆之比，及分配字节之比:"
@@ -90,6 +90,10 @@ bench: deps-bench test-tools
 	$(GO) test -run '^$$' -bench '^BenchmarkLoanBookImport$$' -benchtime 1x ./models/store/
 	@echo "省级规模：1k 与 5 万家机构下各官员列表及公示、名录（缓存未命中）的 req/s、比值、语句数与执行计划:"
 	$(GO) test -run '^$$' -bench '^BenchmarkScaleLists$$' -benchtime 1x -timeout 60m ./web/
+	@echo "信息披露官员列表：1 千与 2 万家机构（已备案的各 24 个月）下各列表及机构指标页的 p95、比值（目标 < 2×）、语句数与执行计划:"
+	$(GO) test -run '^$$' -bench '^BenchmarkDisclosureLists$$' -benchtime 1x -timeout 60m ./web/
+	@echo "省级看板：2 万家机构（已备案的各 24 个月报告）下 /dashboard、/dashboard/disclosure 与未命中缓存的 /notices 的 req/s、平均与 p95 耗时、耗时之比（目标 ≤ 3×）及语句数:"
+	$(GO) test -run '^$$' -bench '^BenchmarkDashboardScale$$' -benchtime 1x -timeout 30m ./web/
 	@echo "上传到 S3 与上传到本地磁盘之比（同一次运行）:"
 	$(GO) test -run '^$$' -bench '^BenchmarkUploadS3VsLocal$$' -benchtime 3x ./models/store/files/
 	@echo "合格证明生成速度（公示列表 /notices 的 wrk 对比见上方 BenchmarkNoticesWrk）:"

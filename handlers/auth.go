@@ -286,6 +286,8 @@ func HomeOf(r models.Role) string {
 		return "/admin/users"
 	case models.RoleAuditAdmin:
 		return "/admin/audit"
+	case models.RoleBank:
+		return "/bank"
 	}
 	return "/login"
 }

@@ -108,19 +108,21 @@ func TestValidateAccount(t *testing.T) {
 		in     AccountInput
 		fields string
 	}{
-		{"district officer", AccountInput{"tianhe2", "天河区审核员", RoleDistrict, 0, 3}, ""},
-		{"platform user", AccountInput{"plat.9", "经办人", RolePlatform, 7, 0}, ""},
-		{"security administrator", AccountInput{"sec_2", "安全管理员", RoleSecAdmin, 0, 0}, ""},
-		{"short name", AccountInput{"ab", "x", RoleSysAdmin, 0, 0}, "username"},
-		{"Chinese username", AccountInput{"张三", "张三", RoleSysAdmin, 0, 0}, "username"},
-		{"33 characters", AccountInput{strings.Repeat("a", 33), "x", RoleSysAdmin, 0, 0}, "username"},
-		{"no display name", AccountInput{"abc", "  ", RoleSysAdmin, 0, 0}, "display_name"},
-		{"long display name", AccountInput{"abc", strings.Repeat("名", MaxDisplayNameLength+1), RoleSysAdmin, 0, 0}, "display_name"},
-		{"old admin role", AccountInput{"abc", "x", Role("admin"), 0, 0}, "role"},
-		{"platform without institution", AccountInput{"abc", "x", RolePlatform, 0, 3}, "institution_id"},
-		{"officer without division", AccountInput{"abc", "x", RoleCity, 0, 0}, "division_id"},
-		{"city officer on a district", AccountInput{"abc", "x", RoleCity, 0, 3}, "division_id"},
-		{"province officer on a missing division", AccountInput{"abc", "x", RoleProvince, 0, 99}, "division_id"},
+		{"district officer", AccountInput{"tianhe2", "天河区审核员", RoleDistrict, 0, 3, 0}, ""},
+		{"platform user", AccountInput{"plat.9", "经办人", RolePlatform, 7, 0, 0}, ""},
+		{"security administrator", AccountInput{"sec_2", "安全管理员", RoleSecAdmin, 0, 0, 0}, ""},
+		{"custody bank user", AccountInput{"bank9", "存管部经办人", RoleBank, 0, 0, 4}, ""},
+		{"custody bank user without a bank", AccountInput{"bank8", "存管部经办人", RoleBank, 0, 0, 0}, "custody_bank_id"},
+		{"short name", AccountInput{"ab", "x", RoleSysAdmin, 0, 0, 0}, "username"},
+		{"Chinese username", AccountInput{"张三", "张三", RoleSysAdmin, 0, 0, 0}, "username"},
+		{"33 characters", AccountInput{strings.Repeat("a", 33), "x", RoleSysAdmin, 0, 0, 0}, "username"},
+		{"no display name", AccountInput{"abc", "  ", RoleSysAdmin, 0, 0, 0}, "display_name"},
+		{"long display name", AccountInput{"abc", strings.Repeat("名", MaxDisplayNameLength+1), RoleSysAdmin, 0, 0, 0}, "display_name"},
+		{"old admin role", AccountInput{"abc", "x", Role("admin"), 0, 0, 0}, "role"},
+		{"platform without institution", AccountInput{"abc", "x", RolePlatform, 0, 3, 0}, "institution_id"},
+		{"officer without division", AccountInput{"abc", "x", RoleCity, 0, 0, 0}, "division_id"},
+		{"city officer on a district", AccountInput{"abc", "x", RoleCity, 0, 3, 0}, "division_id"},
+		{"province officer on a missing division", AccountInput{"abc", "x", RoleProvince, 0, 99, 0}, "division_id"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -175,7 +175,7 @@ func BenchmarkScaleLists(b *testing.B) {
 		}
 		var plans []map[string][]planTimes
 		for i, e := range envs {
-			plans = append(plans, explainPages(b, e.env, e.cs, i == len(envs)-1))
+			plans = append(plans, explainPlans(b, e.env, e.cs, i == len(envs)-1))
 		}
 		lo, hi := sizes[0], sizes[len(sizes)-1]
 		fmt.Printf("\n%d rotations of %v per page and size, median ratio (range of the rotations' ratios)\n", rotations, d)
@@ -221,10 +221,20 @@ type planTimes struct {
 	planning, execution float64 // ms
 }
 
-// explainPages runs EXPLAIN ANALYZE on every list query (a statement with a LIMIT that is
-// not the session's or the user's, or a read of the kept counts) the pages run, printing the plans when verbose, and
-// returns each page's statements' planning and execution times in page order.
-func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client, verbose bool) map[string][]planTimes {
+// explainPages prints the plan of every list query (a statement with a LIMIT that is
+// not the session's or the user's, or a read of the kept counts) the pages (scalePages
+// when none) run.
+func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client, pages ...scalePage) {
+	explainPlans(b, env, cs, true, pages...)
+}
+
+// explainPlans runs EXPLAIN ANALYZE on the list queries of explainPages, printing the
+// plans when verbose, and returns each page's statements' planning and execution times
+// in page order.
+func explainPlans(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client, verbose bool, pages ...scalePage) map[string][]planTimes {
+	if pages == nil {
+		pages = scalePages
+	}
 	var mu sync.Mutex
 	var stmts []string
 	name := fmt.Sprintf("bench:explain:%p", env)
@@ -237,7 +247,7 @@ func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client,
 	}
 	out := map[string][]planTimes{}
 	seen := map[string]bool{}
-	for _, p := range scalePages {
+	for _, p := range pages {
 		mu.Lock()
 		stmts = nil
 		mu.Unlock()
@@ -248,7 +258,7 @@ func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client,
 		for _, s := range list {
 			low := strings.ToLower(s)
 			if !(strings.Contains(low, "limit") || strings.Contains(low, "_counts\"")) || strings.Contains(low, "from \"sessions\"") || strings.Contains(low, "from \"users\"") ||
-				!strings.HasPrefix(strings.TrimSpace(low), "select") || seen[s] {
+				!(strings.HasPrefix(strings.TrimSpace(low), "select") || strings.HasPrefix(strings.TrimSpace(low), "with")) || seen[s] {
 				continue
 			}
 			seen[s] = true

@@ -57,10 +57,13 @@ func (p scalePage) url() string {
 	return fmt.Sprintf("%s%snc=%d", p.path, sep, missCounter.Add(1))
 }
 
-// scaleClients signs in each officer of scalePages once.
-func scaleClients(tb testing.TB, env *webtest.Env) map[string]*webtest.Client {
+// scaleClients signs in each officer of the pages (scalePages when none) once.
+func scaleClients(tb testing.TB, env *webtest.Env, pages ...scalePage) map[string]*webtest.Client {
+	if pages == nil {
+		pages = scalePages
+	}
 	cs := map[string]*webtest.Client{"": env.Client(tb)}
-	for _, p := range scalePages {
+	for _, p := range pages {
 		if _, ok := cs[p.user]; !ok {
 			c := env.Client(tb)
 			c.Login(p.user, webtest.DemoPassword)
@@ -70,11 +73,15 @@ func scaleClients(tb testing.TB, env *webtest.Env) map[string]*webtest.Client {
 	return cs
 }
 
-// pageStatements counts the store's statements of one request of each page (after a
-// first request, so caches filled once, such as the calendar, do not count).
-func pageStatements(tb testing.TB, env *webtest.Env, cs map[string]*webtest.Client, sc *stmtCounter) map[string]int {
+// pageStatements counts the store's statements of one request of each page (scalePages
+// when none; after a first request, so caches filled once, such as the calendar, do not
+// count).
+func pageStatements(tb testing.TB, env *webtest.Env, cs map[string]*webtest.Client, sc *stmtCounter, pages ...scalePage) map[string]int {
+	if pages == nil {
+		pages = scalePages
+	}
 	out := map[string]int{}
-	for _, p := range scalePages {
+	for _, p := range pages {
 		c := cs[p.user]
 		if resp, body := c.Get(p.url()); resp.StatusCode != http.StatusOK {
 			tb.Fatalf("%s as %q: %d\n%s", p.path, p.user, resp.StatusCode, textOf(body))

@@ -152,6 +152,10 @@ func decideIn(tx *gorm.DB, a Actor, appID int64, ev models.Event, in DecisionInp
 			return nil, err
 		}
 	}
+	// the dashboards' figures of the district, after the step's own records (a filing)
+	if err := refreshInstitutionDistrict(tx, app.InstitutionID); err != nil {
+		return nil, err
+	}
 	return app, nil
 }
 

@@ -2,9 +2,8 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"time"
-
-	"gorm.io/gorm"
 
 	"portal/models"
 )
@@ -93,87 +92,88 @@ type MonthCount struct {
 	N     int64
 }
 
-// AcceptanceDashboard reads the figures in the user's jurisdiction. It runs the same
-// eleven statements whatever the data size; each aggregates in PostgreSQL.
+// AcceptanceDashboard reads the figures in the user's jurisdiction: the counts by area
+// and state, the funnel, the stays, the classes and the exits from the precomputed
+// figures of its districts (dashboard_figures.go), and what depends on today (the open
+// clocks, the notices ending this week, complaints and warnings) live from their partial
+// sets. It runs the same five statements whatever the data size.
 func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today models.Date) (*AcceptanceDashboard, error) {
 	db := s.db.WithContext(ctx)
-	scopedApps := func() *gorm.DB {
-		return scopeInstitutions(db.Table("applications").Select("applications.id").
-			Joins("JOIN institutions ON institutions.id = applications.institution_id"), u)
-	}
 	d := &AcceptanceDashboard{AreaLevel: "区(县)"}
 
 	area := "d.name"
-	areaJoin := ""
 	if u.Role == models.RoleProvince || u.Role == models.RoleAdmin {
-		d.AreaLevel, area, areaJoin = "市", "c.name", "JOIN divisions c ON c.id = d.parent_id"
+		d.AreaLevel, area = "市", "c.name"
 	}
-	if err := scopeInstitutions(db.Table("applications").
-		Select(area+" AS area, applications.state, count(*) AS n").
-		Joins("JOIN institutions ON institutions.id = applications.institution_id").
-		Joins("JOIN divisions d ON d.id = institutions.district_id "+areaJoin), u).
-		Where("applications.state <> ?", models.StateDraft).
-		Group(area + ", applications.state").Order(area + ", applications.state").
-		Scan(&d.ByArea).Error; err != nil {
+	var figs []struct {
+		Area   string
+		Kind   string
+		Period int
+		Key    string
+		N      int64
+		Days   float64
+	}
+	if err := scopeDistricts(db.Table("dashboard_figures f").
+		Select("CASE WHEN f.kind = 'state' THEN "+area+" ELSE '' END AS area, f.kind, f.period, f.key, sum(f.n) AS n, "+
+			"COALESCE(round(sum(f.amount) / NULLIF(sum(f.n), 0) / 86400, 1), 0)::float8 AS days").
+		Joins("JOIN divisions d ON d.id = f.district_id JOIN divisions c ON c.id = d.parent_id"), u).
+		Where("f.kind IN ?", []string{"state", "funnel", "stay", "class", "exit", "wind_down", "notice"}).
+		Group("1, 2, 3, 4").Order("1, 2, 4, 3").
+		Scan(&figs).Error; err != nil {
 		return nil, err
 	}
-
-	// The funnel: one filtered count per stage over the decisions' target states.
-	var reached []int64
-	sel := ""
-	args := []any{}
-	for i, st := range models.AcceptanceFunnel {
-		if i > 0 {
-			sel += ", "
+	mon, sun := models.Week(today)
+	reached := make([]int64, len(models.AcceptanceFunnel))
+	first := models.NewDate(today.Year, today.Month-11, 1)
+	byMonth := map[int]int64{}
+	for _, f := range figs {
+		switch f.Kind {
+		case "state":
+			d.ByArea = append(d.ByArea, AreaStateCount{Area: f.Area, State: models.State(f.Key), N: f.N})
+		case "funnel":
+			if pos, err := strconv.Atoi(f.Key); err == nil && pos >= 0 && pos < len(reached) {
+				reached[pos] = f.N
+			}
+		case "stay":
+			d.StageDays = append(d.StageDays, StageDays{State: models.State(f.Key), Stays: f.N, Days: f.Days})
+		case "class":
+			d.Classes = append(d.Classes, ClassCount{Class: f.Key, N: f.N})
+		case "exit":
+			d.Exits = append(d.Exits, ClassCount{Class: f.Key, N: f.N})
+		case "wind_down":
+			byMonth[f.Period] = f.N
+		case "notice": // the running notices by their last day
+			d.Notices.Running += f.N
+			if f.Period >= dayKey(mon) && f.Period <= dayKey(sun) {
+				d.Notices.EndingWeek += f.N
+			}
 		}
-		sel += "count(DISTINCT application_id) FILTER (WHERE to_state IN ?)"
-		args = append(args, st.States)
-	}
-	row := db.Raw("SELECT "+sel+" FROM decisions WHERE application_id IN (?)", append(args, scopedApps())...).Row()
-	reached = make([]int64, len(models.AcceptanceFunnel))
-	ptrs := make([]any, len(reached))
-	for i := range reached {
-		ptrs[i] = &reached[i]
-	}
-	if err := row.Scan(ptrs...); err != nil {
-		return nil, err
 	}
 	for i, st := range models.AcceptanceFunnel {
 		d.Funnel = append(d.Funnel, FunnelCount{st.Label, reached[i]})
 	}
+	d.StageDays = orderStageDays(d.StageDays)
+	// 逐步清退 recorded per month over the last twelve months, oldest first.
+	for i := 0; i < 12; i++ {
+		m := models.NewDate(first.Year, first.Month+time.Month(i), 1)
+		d.WindDown = append(d.WindDown, MonthCount{m.String()[:7], byMonth[models.PeriodOf(m).Key()]})
+	}
 
 	// Open stage clocks against their service times, and how many have run out.
-	if err := scopeInstitutions(db.Table("applications").
+	// The live parts start from their small sets (open clocks, running notices, pending
+	// complaints, open tasks) and check the institution's own province or city column, so
+	// the plan never walks the jurisdiction's institutions.
+	if err := scopeInstitutionsDirect(db.Table("clocks").
 		Select("clocks.label, count(*) AS open, count(*) FILTER (WHERE "+clockOverdue+") AS overdue", today.String()).
-		Joins("JOIN institutions ON institutions.id = applications.institution_id").
-		Joins("JOIN clocks ON clocks.id = applications.clock_id"), u).
+		Joins("JOIN applications ON applications.id = clocks.application_id AND applications.clock_id = clocks.id").
+		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u).
 		Where("clocks.ended_at IS NULL").
 		Group("clocks.label").Order("overdue DESC, clocks.label").
 		Scan(&d.Overdue).Error; err != nil {
 		return nil, err
 	}
 
-	// Completed stays per state: each decision starts a stay that the next one ends.
-	if err := db.Raw(`WITH stays AS (
-		SELECT to_state, at, lead(at) OVER (PARTITION BY application_id ORDER BY id) AS next_at
-		FROM decisions WHERE application_id IN (?))
-		SELECT to_state AS state, count(*) AS stays,
-			round((avg(extract(epoch FROM next_at - at)) / 86400)::numeric, 1)::float8 AS days
-		FROM stays WHERE next_at IS NOT NULL GROUP BY to_state`, scopedApps()).
-		Scan(&d.StageDays).Error; err != nil {
-		return nil, err
-	}
-	d.StageDays = orderStageDays(d.StageDays)
-
-	mon, sun := models.Week(today)
-	if err := scopeInstitutions(db.Table("notices").
-		Select("count(*) FILTER (WHERE notices.status = 'active') AS running, "+
-			"count(*) FILTER (WHERE notices.status = 'active' AND notices.end_date BETWEEN ? AND ?) AS ending_week", mon.String(), sun.String()).
-		Joins("JOIN institutions ON institutions.id = notices.institution_id"), u).
-		Scan(&d.Notices).Error; err != nil {
-		return nil, err
-	}
-	if err := scopeInstitutions(db.Table("notices").
+	if err := scopeInstitutionsDirect(db.Table("notices").
 		Select("institutions.name AS institution, notices.end_date").
 		Joins("JOIN institutions ON institutions.id = notices.institution_id"), u).
 		Where("notices.status = 'active' AND notices.end_date BETWEEN ? AND ?", mon.String(), sun.String()).
@@ -182,7 +182,7 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 		return nil, err
 	}
 
-	if err := scopeInstitutions(db.Table("complaints").
+	if err := scopeInstitutionsDirect(db.Table("complaints").
 		Select("count(*) AS open, count(*) FILTER (WHERE notices.end_date < ?) AS overdue", today.String()).
 		Joins("JOIN institutions ON institutions.id = complaints.institution_id").
 		Joins("JOIN notices ON notices.id = complaints.notice_id"), u).
@@ -191,22 +191,7 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 		return nil, err
 	}
 
-	if err := scopeInstitutions(db.Table("institutions").
-		Select("institutions.classification AS class, count(*) AS n"), u).
-		Group("institutions.classification").
-		Scan(&d.Classes).Error; err != nil {
-		return nil, err
-	}
-	if err := scopeInstitutions(db.Table("applications").
-		Select("applications.exit_class AS class, count(*) AS n").
-		Joins("JOIN institutions ON institutions.id = applications.institution_id"), u).
-		Where("applications.exit_class <> ''").
-		Group("applications.exit_class").
-		Scan(&d.Exits).Error; err != nil {
-		return nil, err
-	}
-
-	if err := scopeInstitutions(db.Table("warning_tasks").
+	if err := scopeInstitutionsDirect(db.Table("warning_tasks").
 		Select("count(*) AS open, count(*) FILTER (WHERE warning_tasks.due_date < ?) AS overdue", today.String()).
 		Joins("JOIN institutions ON institutions.id = warning_tasks.institution_id"), u).
 		Where("warning_tasks.status = 'open'").
@@ -214,24 +199,11 @@ func (s *Store) AcceptanceDashboard(ctx context.Context, u *models.User, today m
 		return nil, err
 	}
 
-	// 逐步清退 recorded per month over the last twelve months, oldest first.
-	first := models.NewDate(today.Year, today.Month-11, 1)
-	var months []MonthCount
-	if err := db.Raw(`SELECT to_char(recorded_at, 'YYYY-MM') AS month, count(*) AS n FROM exit_records
-		WHERE exit_class = ? AND recorded_at >= ? AND application_id IN (?)
-		GROUP BY 1`, models.ExitWindDown, first.String(), scopedApps()).Scan(&months).Error; err != nil {
-		return nil, err
-	}
-	byMonth := map[string]int64{}
-	for _, m := range months {
-		byMonth[m.Month] = m.N
-	}
-	for i := 0; i < 12; i++ {
-		m := models.NewDate(first.Year, first.Month+time.Month(i), 1).String()[:7]
-		d.WindDown = append(d.WindDown, MonthCount{m, byMonth[m]})
-	}
 	return d, nil
 }
+
+// dayKey is a day as the figures key it: 20261123.
+func dayKey(d models.Date) int { return d.Year*10000 + int(d.Month)*100 + d.Day }
 
 // orderStageDays puts the stays in the workflow's order of states.
 func orderStageDays(in []StageDays) []StageDays {

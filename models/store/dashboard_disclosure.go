@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"sort"
+	"strconv"
 	"time"
 
 	"portal/models"
@@ -34,83 +36,184 @@ type DisclosureMonth struct {
 	Balance  models.Money
 }
 
-// DisclosureDashboard reads the figures: the officers' list for the month (monitorRows)
-// and two aggregates for the trend, whatever the number of institutions.
+// DisclosureDashboard reads the figures from the precomputed rows of the jurisdiction's
+// districts (dashboard_figures.go), grouped by the districts' rule sets, since the due day
+// of a month, and so what is pending or overdue today, depends on it; and counts the open
+// major events live (a partial index). Two statements, whatever the number of
+// institutions; the calendar is cached. The month now due is judged as the officers' list
+// judges it (models.MonthlyReportStatus), with on time as the trend always had it: the
+// first version in by the end of its due day.
 func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now time.Time) (*DisclosureDashboard, error) {
 	today := models.DateOf(now)
 	d := &DisclosureDashboard{Period: models.PeriodOf(today).Prev(), ByStatus: map[models.ReportStatus]int{},
 		M90Rates: make([]int, len(models.M90Bands))}
-	rows, err := s.monitorRows(ctx, u, MonitorFilter{Now: now})
+	cal, err := s.LoadCalendar(ctx)
 	if err != nil {
 		return nil, err
 	}
-	d.Filed = len(rows)
-	short := map[string]int{}
-	var order []string
-	for _, r := range rows {
-		d.ByStatus[r.Status]++
-		if len(r.Missing) > 0 {
-			d.Missing++
-		}
-		d.OpenEvents += r.OpenEvents
-		for _, b := range r.Breaches {
-			if short[b.Name] == 0 {
-				order = append(order, b.Name)
-			}
-			short[b.Name]++
-		}
-		if r.Latest != nil {
-			if band, ok := models.M90Band(r.Latest.Figures); ok {
-				d.M90Rates[band]++
-			}
-		}
-	}
-	for _, name := range order {
-		d.Shortfalls = append(d.Shortfalls, ClassCount{Class: name, N: int64(short[name])})
-	}
-
+	db := s.db.WithContext(ctx)
 	first := models.PeriodOf(today)
 	for i := 0; i < 12; i++ {
 		first = first.Prev()
 	}
-	filed := scopeInstitutions(s.db.WithContext(ctx).Table("institutions").
-		Select("institutions.id, MIN(f.filing_date) AS filed_on").
-		Joins("JOIN filings f ON f.institution_id = institutions.id").
-		Joins("JOIN applications a ON a.id = f.application_id AND a.state = ?", models.StateFiled), u).
-		Group("institutions.id")
-	var trend []struct {
+	var figs []struct {
+		Province string
+		City     string
+		Kind     string
 		Period   int
-		Expected int64
-		Reported int64
-		OnTime   int64
-		Balance  int64
+		Key      string
+		N        int64
+		Amount   int64
 	}
-	// Per month: the institutions filed by its end, those with a report, those whose
-	// first version came by its due time, and the balance of the latest versions.
-	err = s.db.WithContext(ctx).Raw(`WITH filed AS (?),
-		months AS (SELECT (extract(year FROM m) * 100 + extract(month FROM m))::int AS period,
-			(m + interval '1 month' - interval '1 day')::date AS month_end
-			FROM generate_series(?::date, ?::date, interval '1 month') AS m),
-		firsts AS (SELECT r.institution_id, r.period, MIN(r.submitted_at) AS first_at, MIN(r.due_at) AS due_at
-			FROM disclosure_reports r JOIN filed ON filed.id = r.institution_id
-			WHERE r.period >= ? GROUP BY r.institution_id, r.period),
-		latest AS (SELECT DISTINCT ON (r.institution_id, r.period) r.institution_id, r.period, r.balance
-			FROM disclosure_reports r JOIN filed ON filed.id = r.institution_id
-			WHERE r.period >= ? ORDER BY r.institution_id, r.period, r.version DESC)
-		SELECT months.period,
-			(SELECT count(*) FROM filed WHERE filed.filed_on <= months.month_end) AS expected,
-			(SELECT count(*) FROM firsts WHERE firsts.period = months.period) AS reported,
-			(SELECT count(*) FROM firsts WHERE firsts.period = months.period AND firsts.first_at <= firsts.due_at) AS on_time,
-			COALESCE((SELECT sum(latest.balance) FROM latest WHERE latest.period = months.period), 0) AS balance
-		FROM months ORDER BY months.period`,
-		filed, models.NewDate(first.Year, time.Month(first.Month), 1).String(), d.Period.MonthEnd().String(),
-		first.Key(), first.Key()).Scan(&trend).Error
-	if err != nil {
+	if err := scopeDistricts(db.Table("dashboard_figures f").
+		Select("COALESCE(ps.rule_set, '') AS province, COALESCE(cs.rule_set, '') AS city, f.kind, f.period, f.key, "+
+			"sum(f.n) AS n, sum(f.amount)::bigint AS amount").
+		Joins("JOIN divisions d ON d.id = f.district_id JOIN divisions c ON c.id = d.parent_id").
+		Joins("LEFT JOIN disclosure_rule_settings cs ON cs.division_id = c.id").
+		Joins("LEFT JOIN disclosure_rule_settings ps ON ps.division_id = c.parent_id"), u).
+		Where("f.kind IN ? OR (f.kind IN ? AND f.period >= ?)", []string{"filed", "gap"},
+			[]string{"reported", "on_time", "early", "m90", "short"}, first.Key()).
+		Group("1, 2, 3, 4, 5").Order("1, 2, 3, 4, 5").
+		Scan(&figs).Error; err != nil {
 		return nil, err
 	}
-	for _, m := range trend {
-		d.Trend = append(d.Trend, DisclosureMonth{Period: periodOfKey(m.Period).String(), Expected: m.Expected,
-			Reported: m.Reported, OnTime: m.OnTime, Balance: models.Money(m.Balance)})
+	type tally struct{ filed, filedBy, reported, onTime, early int64 }
+	bySet := map[models.RuleSetID]*tally{}
+	var sets []models.RuleSetID
+	trend := map[int]*DisclosureMonth{}
+	month := func(k int) *DisclosureMonth {
+		if trend[k] == nil {
+			trend[k] = &DisclosureMonth{Period: periodOfKey(k).String()}
+		}
+		return trend[k]
+	}
+	var filedAt []struct {
+		period int
+		n      int64
+	}
+	var gaps []struct {
+		rs     models.RuleSetID
+		period int
+		n      int64
+	}
+	short := map[string]int64{}
+	p := d.Period.Key()
+	for _, f := range figs {
+		rs := models.EffectiveRuleSet(models.RuleSetID(f.Province), models.RuleSetID(f.City))
+		t := bySet[rs]
+		if t == nil {
+			t = &tally{}
+			bySet[rs] = t
+			sets = append(sets, rs)
+		}
+		switch f.Kind {
+		case "filed":
+			t.filed += f.N
+			if f.Period <= p {
+				t.filedBy += f.N
+			}
+			filedAt = append(filedAt, struct {
+				period int
+				n      int64
+			}{f.Period, f.N})
+		case "gap":
+			gaps = append(gaps, struct {
+				rs     models.RuleSetID
+				period int
+				n      int64
+			}{rs, f.Period, f.N})
+		case "reported":
+			m := month(f.Period)
+			m.Reported += f.N
+			m.Balance += models.Money(f.Amount)
+			if f.Period == p {
+				t.reported += f.N
+			}
+		case "on_time":
+			month(f.Period).OnTime += f.N
+			if f.Period == p {
+				t.onTime += f.N
+			}
+		case "early":
+			if f.Period == p {
+				t.early += f.N
+			}
+		case "m90":
+			if band, err := strconv.Atoi(f.Key); err == nil && band >= 0 && band < len(d.M90Rates) && f.Period == p {
+				d.M90Rates[band] += int(f.N)
+			}
+		case "short":
+			if f.Period == p {
+				short[f.Key] += f.N
+			}
+		}
+	}
+	for _, rs := range sets {
+		t := bySet[rs]
+		d.Filed += int(t.filed)
+		d.ByStatus[models.ReportOnTime] += int(t.onTime)
+		d.ByStatus[models.ReportLate] += int(t.reported - t.onTime)
+		// filed after the month and not reported: not required (MonthlyReportStatus)
+		d.ByStatus[models.ReportNotRequired] += int(t.filed - t.filedBy - t.early)
+		unreported := int(t.filedBy - (t.reported - t.early))
+		due, err := models.MonthlyReportDue(cal, rs, d.Period)
+		if _, pending := models.MissingCalendarYear(err); pending {
+			d.ByStatus[models.ReportPending] += unreported
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		if today.After(due) {
+			d.ByStatus[models.ReportOverdue] += unreported
+		} else {
+			d.ByStatus[models.ReportPending] += unreported
+		}
+	}
+	for st, n := range d.ByStatus {
+		if n == 0 {
+			delete(d.ByStatus, st)
+		}
+	}
+	// an institution misses a month when the first month since its filing it never
+	// reported is past its due day: no later than the last month past due
+	// (models.LastPastDuePeriod, the list's definition)
+	for _, g := range gaps {
+		if last, ok := models.LastPastDuePeriod(cal, g.rs, today); ok && g.period <= last.Key() {
+			d.Missing += int(g.n)
+		}
+	}
+	for name, n := range short {
+		d.Shortfalls = append(d.Shortfalls, ClassCount{Class: name, N: n})
+	}
+	sort.Slice(d.Shortfalls, func(i, j int) bool {
+		if d.Shortfalls[i].N != d.Shortfalls[j].N {
+			return d.Shortfalls[i].N > d.Shortfalls[j].N
+		}
+		return d.Shortfalls[i].Class < d.Shortfalls[j].Class
+	})
+
+	// open major events of the filed institutions in the jurisdiction
+	var open int64
+	if err := scopeInstitutionsDirect(db.Table("disclosure_events e").Select("count(*)").
+		Joins("JOIN institutions ON institutions.id = e.institution_id"), u).
+		Where("e.kind = 'major' AND e.closed_at IS NULL").
+		Where(`EXISTS (SELECT 1 FROM filings f JOIN applications a ON a.id = f.application_id AND a.state = ?
+			WHERE f.institution_id = e.institution_id)`, models.StateFiled).
+		Scan(&open).Error; err != nil {
+		return nil, err
+	}
+	d.OpenEvents = int(open)
+
+	// per month: the institutions filed by its end, those with a report, those whose
+	// first version came by its due time, and the balance of the latest versions
+	for mp := first; mp.Key() <= d.Period.Key(); mp = mp.Next() {
+		m := month(mp.Key())
+		for _, f := range filedAt {
+			if f.period <= mp.Key() {
+				m.Expected += f.n
+			}
+		}
+		d.Trend = append(d.Trend, *m)
 	}
 	return d, nil
 }
@@ -129,15 +232,4 @@ func (s *Store) ReportFirsts(ctx context.Context, institutionID int64) (map[int]
 		out[r.Period] = r.First
 	}
 	return out, err
-}
-
-// FiledOn is the institution's filing date (备案登记), false while it is not filed.
-func (s *Store) FiledOn(ctx context.Context, institutionID int64) (models.Date, bool, error) {
-	var dates []models.Date
-	err := s.db.WithContext(ctx).Raw(`SELECT f.filing_date FROM filings f JOIN applications a ON a.id = f.application_id
-		WHERE f.institution_id = ? AND a.state = ? ORDER BY f.filing_date LIMIT 1`, institutionID, models.StateFiled).Scan(&dates).Error
-	if err != nil || len(dates) == 0 {
-		return models.Date{}, false, err
-	}
-	return dates[0], true, nil
 }

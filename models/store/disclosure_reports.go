@@ -227,15 +227,6 @@ func (s *Store) SetRuleSetting(ctx context.Context, a Actor, rs models.RuleSetID
 	})
 }
 
-// IsFiled says the institution completed filing registration (备案登记) and its
-// certificate stands: from then on it reports monthly (seeds/003 §8).
-func (s *Store) IsFiled(ctx context.Context, institutionID int64) (bool, error) {
-	var ok bool
-	err := s.db.WithContext(ctx).Raw(`SELECT EXISTS (SELECT 1 FROM filings f JOIN applications a ON a.id = f.application_id
-		WHERE f.institution_id = ? AND a.state = ?)`, institutionID, models.StateFiled).Scan(&ok).Error
-	return ok, err
-}
-
 // ReportInput is one submission of a month's figures.
 type ReportInput struct {
 	InstitutionID int64
@@ -322,6 +313,13 @@ func submitReport(tx *gorm.DB, cal *models.Calendar, a Actor, in ReportInput) (*
 			return err
 		}
 		out = m
+		// the dashboards' figures, in this transaction (dashboard_figures.go)
+		if err := refreshInstitutionFacts(tx, inst.ID); err != nil {
+			return err
+		}
+		if err := refreshDistrictFigures(tx, inst.DistrictID); err != nil {
+			return err
+		}
 		return audit(tx, a, "disclosure.monthly", fmt.Sprintf("institution:%d", inst.ID),
 			fmt.Sprintf("%s 第%d版 %s", in.Figures.Period, version, in.Source.Label()))
 	}()

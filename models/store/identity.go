@@ -339,7 +339,7 @@ func (s *Store) ChangeRole(ctx context.Context, a Actor, id int64, role models.R
 			return models.Errorf(models.EInvalid, "不能修改自己的角色")
 		}
 		old := u.Role
-		if err := tx.Model(u).Updates(map[string]any{"role": role, "institution_id": inst, "division_id": div, "updated_at": a.Now}).Error; err != nil {
+		if err := tx.Model(u).Updates(map[string]any{"role": role, "institution_id": inst, "division_id": div, "custody_bank_id": nil, "updated_at": a.Now}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {

@@ -176,6 +176,9 @@ func (s *Store) RecordExit(ctx context.Context, a Actor, appID int64, e models.E
 		if err := reclassify(tx, a, app.InstitutionID, c); err != nil {
 			return err
 		}
+		if err := refreshInstitutionDistrict(tx, app.InstitutionID); err != nil {
+			return err
+		}
 		return audit(tx, a, "登记退出分类", fmt.Sprintf("申请 %d", app.ID), e.Label()+"；"+c.Label())
 	})
 }

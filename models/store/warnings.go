@@ -357,6 +357,9 @@ func (s *Store) warnInstitution(ctx context.Context, cal *models.Calendar, instI
 			return err
 		}
 		facts.OpenEvents = int(open)
+		if facts.Bank, err = bankFacts(tx, instID, latest); err != nil { // custody.go
+			return err
+		}
 		ws, err := warningSettings(tx, inst.DistrictID)
 		if err != nil {
 			return err

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 
 	"github.com/a-h/templ"
@@ -25,7 +26,7 @@ type ApplicationStore interface {
 	InstitutionApplications(ctx context.Context, u *models.User, institutionID int64) ([]store.AppSummary, error)
 	Readiness(ctx context.Context, u *models.User, appID int64, today models.Date) (*store.Readiness, error)
 	SubmitApplication(ctx context.Context, a store.Actor, appID int64, version int) (*models.Application, error)
-	History(ctx context.Context, appID int64) ([]models.Decision, error)
+	TimelineBefore(ctx context.Context, appID, before int64, limit int) (*store.TimelinePage, error)
 	InstitutionWindow(ctx context.Context, institutionID int64) (*models.ApplicationWindow, string, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	ClockByID(ctx context.Context, id int64) (*models.Clock, error)
@@ -222,13 +223,23 @@ func (h *Platform) renderApplication(c echo.Context, status int, submitErr []str
 	if v.Type.SelfAssessment {
 		p.FileChecks = models.FileChecks(*r.File)
 	}
-	hist, err := h.store.History(ctx, app.ID)
+	// one keyset page of the history, the latest decisions unless ?before=<decision id>
+	// asks for older ones, as on the officers' application page: the page costs the same
+	// however long the history (any other value of before is ignored)
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	tl, err := h.store.TimelineBefore(ctx, app.ID, max(before, 0), store.TimelinePageSize)
 	if err != nil {
 		return err
 	}
-	for _, d := range hist {
-		p.History = append(p.History, platform.HistoryRow{At: models.DateTimeCN(d.At), Actor: d.ActorName, Event: d.Event.Label(),
+	for _, d := range tl.Entries {
+		p.History = append(p.History, platform.HistoryRow{ID: d.ID, At: models.DateTimeCN(d.At), Actor: d.ActorName, Event: d.Event.Label(),
 			From: d.FromState.Label(), To: d.ToState.Label(), Opinion: d.Opinion})
+	}
+	if tl.Older != 0 {
+		p.HistoryOlder = urls.Checklist(app.ID) + "?before=" + strconv.FormatInt(tl.Older, 10) + "#history"
+	}
+	if before > 0 {
+		p.HistoryLatest = urls.Checklist(app.ID) + "#history"
 	}
 	return Render(c, status, platform.Application(p))
 }

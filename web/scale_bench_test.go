@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -30,6 +31,15 @@ func scaleSizes() []int {
 		}
 	}
 	return out
+}
+
+// scaleRotations is how many times each page is measured at every size
+// (SCALE_ROTATIONS=5; odd, so one rotation holds the median).
+func scaleRotations() int {
+	if n, err := strconv.Atoi(os.Getenv("SCALE_ROTATIONS")); err == nil && n > 0 {
+		return n | 1
+	}
+	return 5
 }
 
 // scaleWrkTime is each page's wrk run (SCALE_WRK=2s).
@@ -104,7 +114,8 @@ var (
 // statements; at the largest size it prints the EXPLAIN ANALYZE of each list query.
 // It prints req/s at both sizes, their ratio and the statements per page. Target: no
 // page more than 1.5× slower at 50k than at 1k, and no page running more statements.
-// Each page is measured at both sizes back to back, three rounds, keeping the median.
+// Each page is measured at both sizes back to back in alternating order, five rotations
+// (SCALE_ROTATIONS), keeping the rotation with the median ratio.
 // It runs once per binary, whatever b.N.
 func BenchmarkScaleLists(b *testing.B) {
 	scaleOnce.Do(func() {
@@ -125,35 +136,50 @@ func BenchmarkScaleLists(b *testing.B) {
 			sc := newStmtCounter(b, env, "bench:count")
 			envs = append(envs, sized{env, cs, pageStatements(b, env, cs, sc)})
 		}
-		// The machine is shared: each page is measured at every size back to back, three
-		// rounds, and the round with the median ratio is kept, so a neighbour's burst
-		// does not decide a figure.
+		// The machine is shared: each page is measured at every size in rotations, one
+		// right after the other, the order of the sizes reversed on every other rotation
+		// (1k then 50k, 50k then 1k …), so a neighbour's burst falls on both sizes and on
+		// neither always first; the rotation with the median ratio is kept.
+		rotations := scaleRotations()
+		last := len(sizes) - 1
 		scaleResults = map[int]map[string]scaleResult{}
 		for _, n := range sizes {
 			scaleResults[n] = map[string]scaleResult{}
 		}
+		spread := map[string][2]float64{}
 		for _, p := range scalePages {
 			k := p.user + " " + p.path
 			for _, e := range envs {
 				wrkPage(b, e.env.Server.URL, p, cookieHeader(e.cs[p.user], e.env), time.Second) // warm up
 			}
 			var rounds [][]float64
-			for range 3 {
-				var r []float64
-				for _, e := range envs {
-					r = append(r, wrkPage(b, e.env.Server.URL, p, cookieHeader(e.cs[p.user], e.env), d))
+			for r := range rotations {
+				rps := make([]float64, len(sizes))
+				for j := range sizes {
+					i := j
+					if r%2 == 1 {
+						i = last - j
+					}
+					e := envs[i]
+					rps[i] = wrkPage(b, e.env.Server.URL, p, cookieHeader(e.cs[p.user], e.env), d)
 				}
-				rounds = append(rounds, r)
+				rounds = append(rounds, rps)
 			}
-			last := len(sizes) - 1
-			slices.SortFunc(rounds, func(x, y []float64) int { return cmp.Compare(x[0]/x[last], y[0]/y[last]) })
+			ratio := func(x []float64) float64 { return x[0] / x[last] }
+			slices.SortFunc(rounds, func(x, y []float64) int { return cmp.Compare(ratio(x), ratio(y)) })
+			mid := rounds[len(rounds)/2]
+			spread[k] = [2]float64{ratio(rounds[0]), ratio(rounds[len(rounds)-1])}
 			for i, n := range sizes {
-				scaleResults[n][k] = scaleResult{rps: rounds[1][i], statements: envs[i].counts[k]}
+				scaleResults[n][k] = scaleResult{rps: mid[i], statements: envs[i].counts[k]}
 			}
 		}
-		explainPages(b, envs[len(envs)-1].env, envs[len(envs)-1].cs)
+		var plans []map[string][]planTimes
+		for i, e := range envs {
+			plans = append(plans, explainPlans(b, e.env, e.cs, i == len(envs)-1))
+		}
 		lo, hi := sizes[0], sizes[len(sizes)-1]
-		fmt.Printf("\n%-44s %10s %10s %7s %12s\n", "page", fmt.Sprintf("req/s %d", lo), fmt.Sprintf("req/s %d", hi), "ratio", "statements")
+		fmt.Printf("\n%d rotations of %v per page and size, median ratio (range of the rotations' ratios)\n", rotations, d)
+		fmt.Printf("%-44s %10s %10s %7s %13s %12s\n", "page", fmt.Sprintf("req/s %d", lo), fmt.Sprintf("req/s %d", hi), "ratio", "range", "statements")
 		for _, p := range scalePages {
 			k := p.user + " " + p.path
 			a, z := scaleResults[lo][k], scaleResults[hi][k]
@@ -166,9 +192,11 @@ func BenchmarkScaleLists(b *testing.B) {
 			if z.statements > a.statements {
 				verdict += "  语句数增加"
 			}
-			fmt.Printf("%-44s %10.0f %10.0f %6.2f× %5d → %-5d%s\n", k, a.rps, z.rps, ratio, a.statements, z.statements, verdict)
+			rng := fmt.Sprintf("%.2f–%.2f×", spread[k][0], spread[k][1])
+			fmt.Printf("%-44s %10.0f %10.0f %6.2f× %13s %5d → %-5d%s\n", k, a.rps, z.rps, ratio, rng, a.statements, z.statements, verdict)
 		}
 		fmt.Printf("最慢页面的比值 %.2f×（目标 ≤ 1.5×）\n", scaleWorst)
+		printPlanTimes(lo, hi, plans[0], plans[len(plans)-1])
 		for _, p := range scalePages {
 			k := p.user + " " + p.path
 			if scaleResults[hi][k].statements > scaleResults[lo][k].statements {
@@ -187,21 +215,37 @@ func cookieHeader(c *webtest.Client, env *webtest.Env) string {
 	return strings.Join(parts, "; ")
 }
 
+// planTimes is one list statement's EXPLAIN ANALYZE summary.
+type planTimes struct {
+	sql                 string
+	planning, execution float64 // ms
+}
+
 // explainPages prints the plan of every list query (a statement with a LIMIT that is
-// not the session's or the user's) the pages (scalePages when none) run.
+// not the session's or the user's, or a read of the kept counts) the pages (scalePages
+// when none) run.
 func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client, pages ...scalePage) {
+	explainPlans(b, env, cs, true, pages...)
+}
+
+// explainPlans runs EXPLAIN ANALYZE on the list queries of explainPages, printing the
+// plans when verbose, and returns each page's statements' planning and execution times
+// in page order.
+func explainPlans(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client, verbose bool, pages ...scalePage) map[string][]planTimes {
 	if pages == nil {
 		pages = scalePages
 	}
 	var mu sync.Mutex
 	var stmts []string
-	if err := env.Store.OnStatementWithValues("bench:explain", func(sql string) { mu.Lock(); stmts = append(stmts, sql); mu.Unlock() }); err != nil {
+	name := fmt.Sprintf("bench:explain:%p", env)
+	if err := env.Store.OnStatementWithValues(name, func(sql string) { mu.Lock(); stmts = append(stmts, sql); mu.Unlock() }); err != nil {
 		b.Fatal(err)
 	}
 	db, err := env.Store.SQLDB()
 	if err != nil {
 		b.Fatal(err)
 	}
+	out := map[string][]planTimes{}
 	seen := map[string]bool{}
 	for _, p := range pages {
 		mu.Lock()
@@ -213,23 +257,69 @@ func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client,
 		mu.Unlock()
 		for _, s := range list {
 			low := strings.ToLower(s)
-			if !strings.Contains(low, "limit") || strings.Contains(low, "from \"sessions\"") || strings.Contains(low, "from \"users\"") ||
+			if !(strings.Contains(low, "limit") || strings.Contains(low, "_counts\"")) || strings.Contains(low, "from \"sessions\"") || strings.Contains(low, "from \"users\"") ||
 				!(strings.HasPrefix(strings.TrimSpace(low), "select") || strings.HasPrefix(strings.TrimSpace(low), "with")) || seen[s] {
 				continue
 			}
 			seen[s] = true
-			rows, err := db.QueryContext(context.Background(), "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+s)
-			if err != nil {
-				fmt.Printf("EXPLAIN failed for %s: %v\n", s, err)
-				continue
+			// twice: the first planning of a statement in a connection reads the catalogs
+			var plan []string
+			for range 2 {
+				plan = plan[:0]
+				rows, err := db.QueryContext(context.Background(), "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) "+s)
+				if err != nil {
+					fmt.Printf("EXPLAIN failed for %s: %v\n", s, err)
+					break
+				}
+				for rows.Next() {
+					var line string
+					_ = rows.Scan(&line)
+					plan = append(plan, line)
+				}
+				rows.Close()
 			}
-			fmt.Printf("\n== %s %s\n%s\n", p.user, p.path, s)
-			for rows.Next() {
-				var line string
-				_ = rows.Scan(&line)
-				fmt.Println("   ", line)
+			pt := planTimes{sql: strings.Join(strings.Fields(s), " ")}
+			for _, line := range plan {
+				if m := planTime.FindStringSubmatch(line); m != nil {
+					v, _ := strconv.ParseFloat(m[2], 64)
+					if m[1] == "Planning" {
+						pt.planning = v
+					} else {
+						pt.execution = v
+					}
+				}
 			}
-			rows.Close()
+			k := p.user + " " + p.path
+			out[k] = append(out[k], pt)
+			if verbose {
+				fmt.Printf("\n== %s %s\n%s\n", p.user, p.path, s)
+				for _, line := range plan {
+					fmt.Println("   ", line)
+				}
+			}
+		}
+	}
+	return out
+}
+
+var planTime = regexp.MustCompile(`(Planning|Execution) Time: ([0-9.]+) ms`)
+
+// printPlanTimes compares the list statements' planning and execution times at the
+// smallest and the largest size, page by page.
+func printPlanTimes(lo, hi int, a, z map[string][]planTimes) {
+	fmt.Printf("\nlist statements, EXPLAIN ANALYZE (ms): planning %d → %d, execution %d → %d\n", lo, hi, lo, hi)
+	for _, p := range scalePages {
+		k := p.user + " " + p.path
+		for i, x := range a[k] {
+			y := planTimes{}
+			if i < len(z[k]) {
+				y = z[k][i]
+			}
+			text := x.sql
+			if len(text) > 70 {
+				text = text[:70]
+			}
+			fmt.Printf("%-40s %6.2f → %-6.2f %6.2f → %-6.2f %s\n", k, x.planning, y.planning, x.execution, y.execution, text)
 		}
 	}
 }

@@ -86,10 +86,11 @@ func institutionRows(q *gorm.DB) *gorm.DB {
 		Joins("JOIN divisions ON divisions.id = institutions.district_id")
 }
 
-// InstitutionsPage is one page, at s, of the institutions the user may see, by name: a
-// capped count and the page, read from the jurisdiction's name index.
+// InstitutionsPage is one page, at s, of the institutions the user may see, by name: the
+// count (kept counters, list_counts.go; capped when searched) and the page, read from
+// the jurisdiction's name index.
 func (s *Store) InstitutionsPage(ctx context.Context, u *models.User, f InstitutionFilter, at models.Seek) ([]InstitutionRow, models.PageInfo, error) {
-	return seekPage(s.db.WithContext(ctx), func() *gorm.DB { return s.institutionQuery(ctx, u, f) }, institutionRows, institutionOrder, at, institutionKey)
+	return seekPageCounted(s.db.WithContext(ctx), s.institutionCount(ctx, u, f), func() *gorm.DB { return s.institutionQuery(ctx, u, f) }, institutionRows, institutionOrder, at, institutionKey)
 }
 
 // ListInstitutions returns a numbered page of the institutions the user may see, with

@@ -169,11 +169,12 @@ func noticeRowsOf(q *gorm.DB) *gorm.DB {
 		Joins("JOIN applications a ON a.id = notices.application_id")
 }
 
-// NoticesPage is one page of notices at s, running ones first, newest first: a capped
-// count and the page, read from notices_listing in order. Public.
+// NoticesPage is one page of notices at s, running ones first, newest first: the count
+// (kept counters, list_counts.go; capped when searched) and the page, read from
+// notices_listing in order. Public.
 func (s *Store) NoticesPage(ctx context.Context, f NoticeFilter, at models.Seek) ([]NoticeRow, models.PageInfo, error) {
 	db := s.db.WithContext(ctx)
-	return seekPage(db, func() *gorm.DB { return noticeQuery(db, f) }, noticeRowsOf, noticeOrder, at, noticeKey)
+	return seekPageCounted(db, noticeCount(db, f), func() *gorm.DB { return noticeQuery(db, f) }, noticeRowsOf, noticeOrder, at, noticeKey)
 }
 
 // ListNotices returns a numbered page of notices with the exact count (the feed, the

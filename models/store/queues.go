@@ -82,11 +82,12 @@ func queueKey(r *QueueRow) []string {
 }
 
 // QueuePage is one page of the user's work queue (models.QueueSlots) in urgency order,
-// at s: two statements (a count capped at models.CountCap, and the page), each reading
-// one index range of the user's jurisdiction, so a page costs the same whatever the
+// at s: two statements (the count, from the kept counters of migration 00096 or, for
+// a searched or overdue-only queue, capped at models.CountCap; and the page reading
+// one index range of the user's jurisdiction), so a page costs the same whatever the
 // size of the province.
 func (s *Store) QueuePage(ctx context.Context, u *models.User, f QueueFilter, at models.Seek) ([]QueueRow, models.PageInfo, error) {
-	return seekPage(s.db.WithContext(ctx), func() *gorm.DB { return s.queueQuery(ctx, u, f) }, queueRows, queueOrder, at, queueKey)
+	return seekPageCounted(s.db.WithContext(ctx), s.queueCount(ctx, u, f), func() *gorm.DB { return s.queueQuery(ctx, u, f) }, queueRows, queueOrder, at, queueKey)
 }
 
 // Queue is a numbered page of the queue with its exact count, for the exports that

@@ -47,8 +47,8 @@ type registerRow struct {
 
 func registerKey(r *registerRow) []string { return []string{r.FilingDate.String(), idKey(r.FilingID)} }
 
-// RegisterPage is one page of the public register at s, newest filing first: a capped
-// count and the page. Public.
+// RegisterPage is one page of the public register at s, newest filing first: the count
+// (kept counters, list_counts.go; capped when searched) and the page. Public.
 func registerPageRows(q *gorm.DB) *gorm.DB {
 	return q.Select(registerColumns + ", filings.id AS filing_id").
 		Joins("JOIN certificates c ON c.application_id = filings.application_id").
@@ -59,7 +59,7 @@ func registerPageRows(q *gorm.DB) *gorm.DB {
 func (s *Store) RegisterPage(ctx context.Context, query string, st models.RegisterStatus, at models.Seek) ([]models.RegisterEntry, models.PageInfo, error) {
 	db := s.db.WithContext(ctx)
 	base := func() *gorm.DB { return registerRows(db, query, st) }
-	rows, info, err := seekPage(db, base, registerPageRows,
+	rows, info, err := seekPageCounted(db, registerCount(db, query, st), base, registerPageRows,
 		registerOrder, at, registerKey)
 	out := make([]models.RegisterEntry, len(rows))
 	for i, r := range rows {

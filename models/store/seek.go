@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"portal/models"
 )
@@ -104,21 +105,57 @@ func timeKey(t *time.Time, null string) string {
 
 func idKey(id int64) string { return strconv.FormatInt(id, 10) }
 
+// pageLimit is a list query's LIMIT and OFFSET written into the statement's text rather
+// than bound as parameters (gorm's Limit binds them). pgx prepares every statement, and
+// PostgreSQL keeps one generic plan for a prepared statement only when it costs about
+// what the custom plans cost; with the LIMIT a parameter the generic plan has to assume
+// a tenth of the table and never wins, so every request planned its list queries anew
+// (pg_prepared_statements: 0 generic, every execution custom), and planning the five-way
+// join of a queue took longer at 50k institutions than at 1k, the cost of a list that
+// still grew with the province. With the numbers in the text the generic plan is the
+// custom one, made once per connection. The offset is bounded (models.MaxNumberedPages),
+// so the texts are few.
+type pageLimit struct{ limit, offset int }
+
+func (pageLimit) Name() string { return "LIMIT" }
+
+func (l pageLimit) Build(b clause.Builder) {
+	b.WriteString("LIMIT " + strconv.Itoa(l.limit))
+	if l.offset > 0 {
+		b.WriteString(" OFFSET " + strconv.Itoa(l.offset))
+	}
+}
+
+// MergeClause replaces any LIMIT; the clause writes its own keyword, as gorm's Limit does.
+func (l pageLimit) MergeClause(c *clause.Clause) { c.Name, c.Expression = "", l }
+
 // cappedCount counts the rows of q up to models.CountCap (and reports whether there are
 // more): the count under a list costs at most CountCap index entries, not the table.
 func cappedCount(db *gorm.DB, q *gorm.DB) (int64, bool, error) {
 	var n int64
-	err := db.Raw("SELECT count(*) FROM (?) AS capped", q.Select("1").Limit(models.CountCap+1)).Scan(&n).Error
+	err := db.Raw("SELECT count(*) FROM (?) AS capped", q.Select("1").Clauses(pageLimit{limit: models.CountCap + 1})).Scan(&n).Error
 	if n > models.CountCap {
 		return models.CountCap, true, err
 	}
 	return n, false, err
 }
 
+// listCount is a list's count for its pager, as cappedCount reports it: one statement.
+type listCount func() (int64, bool, error)
+
 // seekPage reads one page of a list at s: count (capped) and rows, two statements
 // whatever the page. base builds the filtered query (a fresh one each call); rows adds
 // the columns and joins of the page; keyOf is a row's cursor values.
 func seekPage[T any](db *gorm.DB, base func() *gorm.DB, rows func(*gorm.DB) *gorm.DB, k keyset, s models.Seek, keyOf func(*T) []string) ([]T, models.PageInfo, error) {
+	return seekPageCounted(db, nil, base, rows, k, s, keyOf)
+}
+
+// seekPageCounted is seekPage with the list's count taken from count (the kept counts
+// of migration 00096) rather than a capped count of base; nil: the capped count.
+func seekPageCounted[T any](db *gorm.DB, count listCount, base func() *gorm.DB, rows func(*gorm.DB) *gorm.DB, k keyset, s models.Seek, keyOf func(*T) []string) ([]T, models.PageInfo, error) {
+	if count == nil {
+		count = func() (int64, bool, error) { return cappedCount(db, base()) }
+	}
 	if s.Size < 1 || s.Size > 200 {
 		s.Size = models.DefaultPageSize
 	}
@@ -134,7 +171,7 @@ func seekPage[T any](db *gorm.DB, base func() *gorm.DB, rows func(*gorm.DB) *gor
 			return nil, info, err
 		}
 	}
-	if info.Total, info.Capped, err = cappedCount(db, base()); err != nil {
+	if info.Total, info.Capped, err = count(); err != nil {
 		return nil, info, err
 	}
 	q := rows(base())
@@ -155,12 +192,14 @@ func seekPage[T any](db *gorm.DB, base func() *gorm.DB, rows func(*gorm.DB) *gor
 			info.OutOfRange = true
 			// the same statements as any page: an empty read keeps the count per page fixed
 			q = q.Where("false")
-		} else {
-			q = q.Offset((s.Number - 1) * s.Size)
 		}
 	}
+	lim := pageLimit{limit: s.Size + 1}
+	if info.Number > 0 && !info.OutOfRange {
+		lim.offset = (s.Number - 1) * s.Size
+	}
 	var out []T
-	if err := q.Order(k.order(reverse)).Limit(s.Size + 1).Scan(&out).Error; err != nil {
+	if err := q.Order(k.order(reverse)).Clauses(lim).Scan(&out).Error; err != nil {
 		return nil, info, err
 	}
 	more := len(out) > s.Size

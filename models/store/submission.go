@@ -198,10 +198,11 @@ func submittedRows(q *gorm.DB) *gorm.DB {
 }
 
 // SubmittedPage is one page, at s, of the applications in the user's jurisdiction that
-// have left the draft state, including those marked 视为放弃, newest first: a capped
-// count and the page, both read from the jurisdiction's index in list order.
+// have left the draft state, including those marked 视为放弃, newest first: the count
+// (kept counters, list_counts.go; capped when searched) and the page, read from the
+// jurisdiction's index in list order.
 func (s *Store) SubmittedPage(ctx context.Context, u *models.User, f AppFilter, at models.Seek) ([]AppSummary, models.PageInfo, error) {
-	return seekPage(s.db.WithContext(ctx), func() *gorm.DB { return s.submittedQuery(ctx, u, f) }, submittedRows, submittedOrder, at, submittedKey)
+	return seekPageCounted(s.db.WithContext(ctx), s.submittedCount(ctx, u, f), func() *gorm.DB { return s.submittedQuery(ctx, u, f) }, submittedRows, submittedOrder, at, submittedKey)
 }
 
 // SubmittedApplications is a numbered page of the same list with its exact count.

@@ -184,6 +184,42 @@ func TestDashboardFiguresStayExact(t *testing.T) {
 	}
 	check("after a return")
 
+	// the dashboard of the month now due tells what the officers' list tells, row by row
+	for _, who := range []string{"province1", "city1", "district1"} {
+		u := user(t, st, who)
+		now := t0.Add(2 * time.Hour)
+		d, err := st.DisclosureDashboard(ctx, u, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, total, err := st.DisclosureMonitor(ctx, u, store.MonitorFilter{Now: now}, models.Page{Number: 1, Size: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := map[models.ReportStatus]int{}
+		missing, events := 0, 0
+		short := map[string]int64{}
+		for _, r := range rows {
+			status[r.Status]++
+			if len(r.Missing) > 0 {
+				missing++
+			}
+			events += r.OpenEvents
+			for _, b := range r.Breaches {
+				short[b.Name]++
+			}
+		}
+		gotShort := map[string]int64{}
+		for _, c := range d.Shortfalls {
+			gotShort[c.Class] = c.N
+		}
+		if d.Filed != int(total) || fmt.Sprint(d.ByStatus) != fmt.Sprint(status) || d.Missing != missing ||
+			d.OpenEvents != events || fmt.Sprint(gotShort) != fmt.Sprint(short) {
+			t.Fatalf("%s: dashboard filed %d, statuses %v, missing %d, events %d, shortfalls %v; the list: %d, %v, %d, %d, %v",
+				who, d.Filed, d.ByStatus, d.Missing, d.OpenEvents, gotShort, total, status, missing, events, short)
+		}
+	}
+
 	// a bulk refresh gives the same figures
 	before := storedFigures(t, db)
 	if err := st.RefreshDashboardFigures(ctx); err != nil {

@@ -179,6 +179,9 @@ func (h *Security) ChangeRole(c echo.Context) error {
 	for k, v := range models.ValidateAccount(in, ds) {
 		p.Errors[k] = v
 	}
+	if in.Role == models.RoleBank { // a bank user is bound to its bank when it is created
+		p.Errors = components.FieldErrors{"role": "存管银行账户须由系统管理员新建并选择所属银行，不能由其他角色改为存管银行"}
+	}
 	if p.Errors.Any() {
 		return h.render(c, http.StatusUnprocessableEntity, u, p)
 	}

@@ -24,6 +24,8 @@ type AdminStore interface {
 	SetUserEmail(ctx context.Context, a store.Actor, userID int64, email string) error
 	Divisions(ctx context.Context) ([]models.Division, error)
 	AllInstitutions(ctx context.Context) ([]models.Institution, error)
+	CustodyBanks(ctx context.Context) ([]models.CustodyBank, error)
+	CustodyBank(ctx context.Context, id int64) (*models.CustodyBank, error)
 	LockedClients(ctx context.Context, usernames []string, now time.Time) (map[string]int, error)
 	UnlockUser(ctx context.Context, a store.Actor, id int64) (*models.User, error)
 	PendingCalendarYears(ctx context.Context) ([]store.PendingYear, error)
@@ -121,6 +123,14 @@ func (h *Admin) renderForm(c echo.Context, status int, p admin.UserFormPage) err
 	for _, i := range is {
 		p.Institutions = append(p.Institutions, components.Option{Value: strconv.FormatInt(i.ID, 10), Label: i.Name})
 	}
+	bs, err := h.store.CustodyBanks(ctx)
+	if err != nil {
+		return err
+	}
+	p.Banks = []components.Option{{Value: "", Label: "不适用"}}
+	for _, b := range bs {
+		p.Banks = append(p.Banks, components.Option{Value: strconv.FormatInt(b.ID, 10), Label: b.Name})
+	}
 	return Render(c, status, admin.UserForm(p))
 }
 
@@ -131,6 +141,7 @@ type userForm struct {
 	Role          string `form:"role"`
 	InstitutionID string `form:"institution_id"`
 	DivisionID    string `form:"division_id"`
+	CustodyBankID string `form:"custody_bank_id"`
 	Email         string `form:"email"`
 	Password      string `form:"password" trim:"no"`
 }
@@ -139,7 +150,8 @@ type userForm struct {
 func (f userForm) input() models.AccountInput {
 	inst, _ := strconv.ParseInt(f.InstitutionID, 10, 64)
 	div, _ := strconv.ParseInt(f.DivisionID, 10, 64)
-	return models.AccountInput{Username: f.Username, DisplayName: f.DisplayName, Role: models.Role(f.Role), InstitutionID: inst, DivisionID: div}
+	bank, _ := strconv.ParseInt(f.CustodyBankID, 10, 64)
+	return models.AccountInput{Username: f.Username, DisplayName: f.DisplayName, Role: models.Role(f.Role), InstitutionID: inst, DivisionID: div, CustodyBankID: bank}
 }
 
 // CreateUser validates the form and creates the account, which must change its
@@ -150,7 +162,7 @@ func (h *Admin) CreateUser(c echo.Context) error {
 		return err
 	}
 	form := admin.UserFormPage{Username: f.Username, DisplayName: f.DisplayName, Role: f.Role,
-		InstitutionID: f.InstitutionID, DivisionID: f.DivisionID, Email: f.Email, Errors: components.FieldErrors{}}
+		InstitutionID: f.InstitutionID, DivisionID: f.DivisionID, CustodyBankID: f.CustodyBankID, Email: f.Email, Errors: components.FieldErrors{}}
 	ctx := c.Request().Context()
 	ds, err := h.store.Divisions(ctx)
 	if err != nil {
@@ -167,6 +179,13 @@ func (h *Admin) CreateUser(c echo.Context) error {
 	if err := models.ValidatePassword(f.Password); err != nil {
 		form.Errors["password"] = models.ErrorMessage(err)
 	}
+	if b := in.BankScope(); b != nil {
+		if _, err := h.store.CustodyBank(ctx, *b); models.ErrorCode(err) == models.ENotFound {
+			form.Errors["custody_bank_id"] = "所选存管银行不在名录中"
+		} else if err != nil {
+			return err
+		}
+	}
 	if form.Errors.Any() {
 		return h.renderForm(c, http.StatusUnprocessableEntity, form)
 	}
@@ -176,6 +195,7 @@ func (h *Admin) CreateUser(c echo.Context) error {
 	}
 	n := store.NewUser{Username: in.Username, DisplayName: in.DisplayName, Role: in.Role, Email: email, PasswordHash: hash, MustChangePassword: true}
 	n.InstitutionID, n.DivisionID = in.Scope()
+	n.CustodyBankID = in.BankScope()
 	if _, err := h.store.CreateUser(ctx, actor(c, h.now), n); err != nil {
 		if models.ErrorCode(err) == models.EInvalid {
 			form.Errors["username"] = models.ErrorMessage(err)

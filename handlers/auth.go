@@ -26,6 +26,7 @@ type AuthStore interface {
 	RecordFirstFactor(ctx context.Context, a store.Actor, username string) error
 	RecordSecondFactor(ctx context.Context, a store.Actor, username string, codeOK bool) error
 	UseRecoveryCode(ctx context.Context, a store.Actor, userID int64, code string) (bool, int, error)
+	UseTOTPCode(ctx context.Context, a store.Actor, userID int64, code string) (ok, replayed bool, err error)
 }
 
 // Pause waits d before a sign-in attempt is answered, or until ctx ends. The server waits
@@ -229,21 +230,23 @@ func (h *Auth) TOTPLogin(c echo.Context) error {
 	}
 	h.pause(ctx, models.LoginDelay(failures))
 	a := store.Actor{IP: clientAddr(c), Now: h.now(), Name: u.Username, User: u}
-	ok, recovery := false, false
+	ok, recovery, replayed := false, false, false
 	if models.LooksLikeRecoveryCode(code) {
 		recovery = true
 		if ok, _, err = h.store.UseRecoveryCode(ctx, a, u.ID, code); err != nil {
 			return err
 		}
-	} else {
-		ok = models.CheckTOTP(u.TOTPSecret, code, h.now())
+	} else if ok, replayed, err = h.store.UseTOTPCode(ctx, a, u.ID, code); err != nil {
+		return err
 	}
 	if !ok {
 		a.User = nil
 	}
 	if err := h.store.RecordSecondFactor(ctx, a, u.Username, ok); err != nil {
-		switch models.ErrorCode(err) {
-		case models.ELocked, models.EUnauthorized:
+		switch code := models.ErrorCode(err); {
+		case code == models.EUnauthorized && replayed:
+			return refuse("该动态口令已使用过，同一口令只能登录一次。请等待验证器显示下一个口令后再输入。")
+		case code == models.ELocked, code == models.EUnauthorized:
 			return refuse(models.ErrorMessage(err))
 		}
 		return err
@@ -283,6 +286,8 @@ func HomeOf(r models.Role) string {
 		return "/admin/users"
 	case models.RoleAuditAdmin:
 		return "/admin/audit"
+	case models.RoleBank:
+		return "/bank"
 	}
 	return "/login"
 }

@@ -362,7 +362,7 @@ func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 func (h *Dashboards) Platform(c echo.Context) error {
 	ctx := c.Request().Context()
 	u := CurrentUser(c)
-	inst, err := h.store.Institution(ctx, u, derefID(u.InstitutionID))
+	inst, err := h.store.Institution(ctx, u, models.IDOrZero(u.InstitutionID))
 	if err != nil {
 		return err
 	}

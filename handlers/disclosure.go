@@ -56,7 +56,7 @@ const reportHistory = 24
 // filedInstitution is the platform user's institution, refused until it is filed.
 func (h *Disclosure) filedInstitution(c echo.Context) (*models.Institution, error) {
 	u := CurrentUser(c)
-	inst, err := h.store.Institution(c.Request().Context(), u, derefID(u.InstitutionID))
+	inst, err := h.store.Institution(c.Request().Context(), u, models.IDOrZero(u.InstitutionID))
 	if err != nil {
 		return nil, err
 	}
@@ -85,13 +85,6 @@ func (h *Disclosure) refuse(c echo.Context, err error) error {
 	return err
 }
 
-func derefID(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
-}
-
 // duePeriod is the month whose figures are due now: the previous one.
 func (h *Disclosure) duePeriod() models.Period { return models.PeriodOf(models.DateOf(h.now())).Prev() }
 
@@ -103,7 +96,7 @@ func (h *Disclosure) Home(c echo.Context) error {
 func (h *Disclosure) renderHome(c echo.Context, status int, errs components.FieldErrors) error {
 	ctx := c.Request().Context()
 	u := CurrentUser(c)
-	inst, err := h.store.Institution(ctx, u, derefID(u.InstitutionID))
+	inst, err := h.store.Institution(ctx, u, models.IDOrZero(u.InstitutionID))
 	if err != nil {
 		return err
 	}

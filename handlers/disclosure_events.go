@@ -23,6 +23,7 @@ type EventStore interface {
 	CloseEvent(ctx context.Context, a store.Actor, institutionID, eventID int64, note string) error
 	InstitutionEvents(ctx context.Context, institutionID int64, limit int) ([]models.EventReport, error)
 	Events(ctx context.Context, u *models.User, f store.EventFilter, p models.Page) ([]store.EventRow, int64, error)
+	EachEvent(ctx context.Context, u *models.User, f store.EventFilter, fn func(store.EventRow) error) error
 }
 
 var eventKinds = []components.Option{
@@ -222,24 +223,18 @@ func (h *DisclosureMonitor) EventsXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.Events(ctx, u, f, p)
-		for _, r := range rows {
-			e := r.EventReport
-			state := "已办结"
-			if e.Open() {
-				state = "未结"
-			}
-			cat := ""
-			if e.Kind == models.EventKindMajor {
-				cat = e.Category.Label()
-			}
-			if err := x.Row(r.InstitutionName, r.DistrictName, e.Kind.Label(), cat, e.Title, models.DateTimeCN(e.OccurredAt),
-				models.DateTimeCN(e.FiledAt), models.DateTimeCN(e.DueAt), yesNo(e.Late()), state); err != nil {
-				return 0, 0, err
-			}
+	err = h.store.EachEvent(ctx, u, f, func(r store.EventRow) error {
+		e := r.EventReport
+		state := "已办结"
+		if e.Open() {
+			state = "未结"
 		}
-		return len(rows), total, err
+		cat := ""
+		if e.Kind == models.EventKindMajor {
+			cat = e.Category.Label()
+		}
+		return x.Row(r.InstitutionName, r.DistrictName, e.Kind.Label(), cat, e.Title, models.DateTimeCN(e.OccurredAt),
+			models.DateTimeCN(e.FiledAt), models.DateTimeCN(e.DueAt), yesNo(e.Late()), state)
 	})
 	if err != nil {
 		x.Close()

@@ -18,6 +18,7 @@ import (
 // MonitorStore is what the officers' disclosure list needs of the store.
 type MonitorStore interface {
 	DisclosureMonitor(ctx context.Context, u *models.User, f store.MonitorFilter, p models.Page) ([]store.MonitorRow, int64, error)
+	EachMonitorRow(ctx context.Context, u *models.User, f store.MonitorFilter, fn func(store.MonitorRow) error) error
 	Divisions(ctx context.Context) ([]models.Division, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	AuditRecorder
@@ -143,7 +144,8 @@ func (h *DisclosureMonitor) List(c echo.Context) error {
 var monitorColumns = []XLSXColumn{{"机构名称", 44}, {"统一社会信用代码", 22}, {"所属区", 10}, {"适用规则", 18}, {"报告期", 10},
 	{"报送截止日", 12}, {"报送状态", 12}, {"首次报送时间", 18}, {"最新版本", 8}, {"缺报月份", 24}, {"未结重大事项", 10}, {"指标异常", 30}}
 
-// XLSX is /disclosure.xlsx: the list with the page's filters, every page.
+// XLSX is /disclosure.xlsx: the list with the page's filters, every row, streamed from
+// the store (EachMonitorRow).
 func (h *DisclosureMonitor) XLSX(c echo.Context) error {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
@@ -152,25 +154,19 @@ func (h *DisclosureMonitor) XLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.DisclosureMonitor(ctx, u, f, p)
-		for _, r := range rows {
-			first, version, due := "", 0, dateText(r.Due)
-			if r.FirstAt != nil {
-				first = models.DateTimeCN(*r.FirstAt)
-			}
-			if r.Latest != nil {
-				version = r.Latest.Version
-			}
-			if r.DuePending != 0 {
-				due = models.PendingCalendarText(r.DuePending)
-			}
-			if err := x.Row(r.Name, r.USCC, r.DistrictName, r.RuleSet.Label(), r.Period.String(), due, r.Status.Label(),
-				first, version, monthsText(r.Missing), r.OpenEvents, breachesText(r.Breaches)); err != nil {
-				return 0, 0, err
-			}
+	err = h.store.EachMonitorRow(ctx, u, f, func(r store.MonitorRow) error {
+		first, version, due := "", 0, dateText(r.Due)
+		if r.FirstAt != nil {
+			first = models.DateTimeCN(*r.FirstAt)
 		}
-		return len(rows), total, err
+		if r.Latest != nil {
+			version = r.Latest.Version
+		}
+		if r.DuePending != 0 {
+			due = models.PendingCalendarText(r.DuePending)
+		}
+		return x.Row(r.Name, r.USCC, r.DistrictName, r.RuleSet.Label(), r.Period.String(), due, r.Status.Label(),
+			first, version, monthsText(r.Missing), r.OpenEvents, breachesText(r.Breaches))
 	})
 	if err != nil {
 		x.Close()

@@ -32,7 +32,7 @@ func (h *DisclosureMonitor) renderRules(c echo.Context, status int, errs compone
 		return models.Errorf(models.EForbidden, "只有省、市金融工作部门可以选择信息披露规则")
 	}
 	ctx := c.Request().Context()
-	d, err := h.store.Division(ctx, derefID(u.DivisionID))
+	d, err := h.store.Division(ctx, models.IDOrZero(u.DivisionID))
 	if err != nil {
 		return err
 	}

@@ -25,6 +25,8 @@ type SuperviseStore interface {
 	ScoreRanking(ctx context.Context, u *models.User, p models.Period, now time.Time) ([]store.ScoreRow, error)
 	InstitutionClass(ctx context.Context, instID int64) (models.OperatingClass, error)
 	InstitutionFile(ctx context.Context, u *models.User, institutionID int64) (*models.InstitutionFile, error)
+	BankStatementsOf(ctx context.Context, u *models.User, institutionID int64, limit int) ([]store.BankStatementRow, error)
+	CompareLatestStatement(ctx context.Context, institutionID int64) (*store.BankStatementComparison, error)
 }
 
 func (h *DisclosureMonitor) periodParam(c echo.Context, name string) models.Period {
@@ -65,6 +67,17 @@ func (h *DisclosureMonitor) Institution(c echo.Context) error {
 	for _, e := range evs {
 		page.Events = append(page.Events, eventRow(e))
 	}
+	// the custody bank's statements and the latest one's comparison (issue 12 §3)
+	stmts, err := h.store.BankStatementsOf(ctx, CurrentUser(c), id, reportHistory)
+	if err != nil {
+		return err
+	}
+	page.Statements = statementRows(stmts)
+	cmp, err := h.store.CompareLatestStatement(ctx, id)
+	if err != nil {
+		return err
+	}
+	page.BankCheck = bankComparison(cmp)
 	return Render(c, http.StatusOK, disclosure.Institution(page))
 }
 
@@ -175,8 +188,11 @@ func (h *DisclosureMonitor) Ranking(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	page := disclosure.RankingPage{Period: p.String(), Export: exportOf(c, urls.DisclosureScores)}
-	for _, r := range rows {
+	// every institution is ranked (a rank is within its city); the page shows its share
+	pg := pageFrom(c)
+	page := disclosure.RankingPage{Period: p.String(), Export: exportOf(c, urls.DisclosureScores), Pager: pager(c, pg, int64(len(rows)))}
+	from := min(pg.Offset(), len(rows))
+	for _, r := range rows[from:min(from+pg.Size, len(rows))] {
 		page.Rows = append(page.Rows, disclosure.RankingRow{Rank: r.Rank, Name: r.Name, District: r.District, City: r.City,
 			Total: r.Score.Total.String(), Href: urls.InstitutionScore(r.InstitutionID) + "?period=" + p.String()})
 	}

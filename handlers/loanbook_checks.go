@@ -16,6 +16,7 @@ import (
 type LoanBookCheckStore interface {
 	LoanBookChecks(ctx context.Context, u *models.User, f store.LoanBookCheckFilter) ([]store.LoanBookCheck, error)
 	CapViolationList(ctx context.Context, u *models.User, f store.LoanBookCheckFilter, p models.Page) ([]store.CapViolationRow, int64, error)
+	EachCapViolation(ctx context.Context, u *models.User, f store.LoanBookCheckFilter, fn func(store.CapViolationRow) error) error
 	Divisions(ctx context.Context) ([]models.Division, error)
 	AuditRecorder
 }
@@ -140,7 +141,7 @@ func (h *LoanBookChecks) Caps(c echo.Context) error {
 var capColumns = []XLSXColumn{{"机构名称", 44}, {"所属区", 10}, {"报告期", 10}, {"借款人编号", 20}, {"类型", 10},
 	{"借款余额合计（元）", 20}, {"上限（元）", 16}, {"笔数", 8}}
 
-// CapsXLSX exports the cap violations with the page's filters, page by page.
+// CapsXLSX exports the cap violations with the page's filters, streamed from the store.
 func (h *LoanBookChecks) CapsXLSX(c echo.Context) error {
 	f, _, err := h.filter(c, "")
 	if err != nil {
@@ -150,14 +151,8 @@ func (h *LoanBookChecks) CapsXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	err = eachPage(func(p models.Page) (int, int64, error) {
-		rows, total, err := h.store.CapViolationList(c.Request().Context(), CurrentUser(c), f, p)
-		for _, r := range rows {
-			if err := x.Row(r.InstitutionName, r.DistrictName, r.Period.String(), r.BorrowerID, r.Type.Label(), r.Total.Yuan(), r.Cap.Yuan(), r.Loans); err != nil {
-				return 0, 0, err
-			}
-		}
-		return len(rows), total, err
+	err = h.store.EachCapViolation(c.Request().Context(), CurrentUser(c), f, func(r store.CapViolationRow) error {
+		return x.Row(r.InstitutionName, r.DistrictName, r.Period.String(), r.BorrowerID, r.Type.Label(), r.Total.Yuan(), r.Cap.Yuan(), r.Loans)
 	})
 	if err != nil {
 		x.Close()

@@ -50,7 +50,7 @@ func (h *LoanBooks) render(c echo.Context, status int, p platform.LoanBooksPage)
 	ctx := c.Request().Context()
 	u := CurrentUser(c)
 	pg := pageFrom(c)
-	rows, total, err := h.store.LoanBookImports(ctx, derefID(u.InstitutionID), pg)
+	rows, total, err := h.store.LoanBookImports(ctx, models.IDOrZero(u.InstitutionID), pg)
 	if err != nil {
 		return err
 	}

@@ -21,6 +21,7 @@ type SelfAssessmentStore interface {
 	SelfAssessment(ctx context.Context, u *models.User, appID int64) (map[int]store.SAAnswer, error)
 	SaveSelfAssessment(ctx context.Context, a store.Actor, appID int64, items []store.SAInput) error
 	Evidence(ctx context.Context, u *models.User, appID int64, no int) (*store.SAAnswer, error)
+	CustodyCheckFor(ctx context.Context, institutionID int64) (*models.CustodyCheck, error)
 }
 
 // evidenceKinds: evidence may be any configured kind.
@@ -53,7 +54,12 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 	if err != nil {
 		return err
 	}
-	result := models.EvaluateSelfAssessment(store.AnswerMap(answers))
+	// hard line 6 is decided by the custody bank list (plan 1 五(五), plan 6 三(三))
+	custody, err := h.store.CustodyCheckFor(ctx, v.Institution.ID)
+	if err != nil {
+		return err
+	}
+	result := models.EvaluateSelfAssessmentWith(store.AnswerMap(answers), custody)
 	p := platform.SAPage{AppID: appID, Institution: v.Institution.Name, Errors: errs, Notice: notice, MaxBytes: h.maxUpload,
 		Editable: u.Role == models.RolePlatform && v.App.State.PlatformMayEdit(),
 		Missing:  result.Missing}
@@ -74,6 +80,9 @@ func (h *Platform) renderSA(c echo.Context, status int, sent map[int]typed, errs
 		a := answers[it.No]
 		item := platform.SAItem{No: it.No, Title: it.Title, Rule: it.Rule, Consequence: it.Consequence, AllowNA: it.AllowNA,
 			Answer: string(a.Answer), Explanation: a.Explanation, Violation: violated[it.No]}
+		if it.No == models.CustodyItemNo {
+			item.Decided = custody.Text()
+		}
 		if t, ok := sent[it.No]; ok {
 			item.Answer, item.Explanation = t.answer, t.explanation
 		}

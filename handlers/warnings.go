@@ -250,7 +250,7 @@ func (h *Warnings) Settings(c echo.Context) error {
 func (h *Warnings) settingsPage(c echo.Context, typed map[string]string, errs components.FieldErrors) (*warning.SettingsPage, error) {
 	u := CurrentUser(c)
 	ctx := c.Request().Context()
-	ws, err := h.store.WarningSettingsFor(ctx, derefID(u.DivisionID))
+	ws, err := h.store.WarningSettingsFor(ctx, models.IDOrZero(u.DivisionID))
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +258,7 @@ func (h *Warnings) settingsPage(c echo.Context, typed map[string]string, errs co
 	if p.Errors == nil {
 		p.Errors = components.FieldErrors{}
 	}
-	if div, err := h.store.Division(ctx, derefID(u.DivisionID)); err == nil {
+	if div, err := h.store.Division(ctx, models.IDOrZero(u.DivisionID)); err == nil {
 		p.Scope = div.Name
 	}
 	if ws.OwnDays > 0 {

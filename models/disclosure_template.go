@@ -99,31 +99,43 @@ func MonthlyTemplate(institution string, p Period, values map[string]string) (*e
 // still reads; a key that is not an item is ignored. A file that is not the template
 // (no sheet of that name, no item keys) is refused with a message saying so.
 func ParseMonthlyTemplate(r io.Reader) (map[string]string, error) {
-	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: templateUnzipMax, UnzipXMLSizeLimit: templateXMLMax})
-	if err != nil {
-		return nil, Errorf(EInvalid, "无法读取上传的 Excel 文件，请使用本系统下载的报送模板（XLSX 格式）")
-	}
-	defer f.Close()
-	if idx, err := f.GetSheetIndex(TemplateSheet); err != nil || idx < 0 {
-		return nil, Errorf(EInvalid, "上传的文件中没有“%s”工作表，请使用本系统下载的报送模板", TemplateSheet)
-	}
-	rows, err := f.Rows(TemplateSheet)
-	if err != nil {
-		return nil, Errorf(EInvalid, "无法读取“%s”工作表，请使用本系统下载的报送模板", TemplateSheet)
-	}
-	defer rows.Close()
 	known := map[string]bool{"period": true}
 	for _, it := range MonthlyItems {
 		known[it.Key] = true
 	}
+	out, err := readKeyedTemplate(r, TemplateSheet, known)
+	if err == nil && len(out) < 2 {
+		return nil, Errorf(EInvalid, "上传的文件不是月度数据报送模板（找不到字段代码列），请使用本系统下载的模板")
+	}
+	return out, err
+}
+
+// readKeyedTemplate reads the value column of the sheet's rows whose key column holds one
+// of the known keys: the portal's templates (the monthly report, the custody bank's
+// statement). It refuses, in Chinese, a file that is not XLSX, lacks the sheet, or is too
+// large.
+func readKeyedTemplate(r io.Reader, sheet string, known map[string]bool) (map[string]string, error) {
+	f, err := excelize.OpenReader(r, excelize.Options{UnzipSizeLimit: templateUnzipMax, UnzipXMLSizeLimit: templateXMLMax})
+	if err != nil {
+		return nil, Errorf(EInvalid, "无法读取上传的 Excel 文件，请使用本系统下载的模板（XLSX 格式）")
+	}
+	defer f.Close()
+	if idx, err := f.GetSheetIndex(sheet); err != nil || idx < 0 {
+		return nil, Errorf(EInvalid, "上传的文件中没有“%s”工作表，请使用本系统下载的模板", sheet)
+	}
+	rows, err := f.Rows(sheet)
+	if err != nil {
+		return nil, Errorf(EInvalid, "无法读取“%s”工作表，请使用本系统下载的模板", sheet)
+	}
+	defer rows.Close()
 	out := map[string]string{}
 	for n := 0; rows.Next(); n++ {
 		if n >= templateMaxRows {
-			return nil, Errorf(EInvalid, "模板行数超过 %d 行，请使用本系统下载的报送模板", templateMaxRows)
+			return nil, Errorf(EInvalid, "模板行数超过 %d 行，请使用本系统下载的模板", templateMaxRows)
 		}
 		cols, err := rows.Columns(excelize.Options{RawCellValue: true})
 		if err != nil {
-			return nil, Errorf(EInvalid, "无法读取模板第 %d 行，请使用本系统下载的报送模板", n+1)
+			return nil, Errorf(EInvalid, "无法读取模板第 %d 行，请使用本系统下载的模板", n+1)
 		}
 		if len(cols) < templateKeyCol {
 			continue
@@ -139,10 +151,7 @@ func ParseMonthlyTemplate(r io.Reader) (map[string]string, error) {
 		out[key] = templateValue(strings.ToValidUTF8(v, "\uFFFD"))
 	}
 	if err := rows.Error(); err != nil {
-		return nil, Errorf(EInvalid, "无法读取“%s”工作表，请使用本系统下载的报送模板", TemplateSheet)
-	}
-	if len(out) < 2 {
-		return nil, Errorf(EInvalid, "上传的文件不是月度数据报送模板（找不到字段代码列），请使用本系统下载的模板")
+		return nil, Errorf(EInvalid, "无法读取“%s”工作表，请使用本系统下载的模板", sheet)
 	}
 	return out, nil
 }

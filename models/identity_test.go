@@ -108,19 +108,21 @@ func TestValidateAccount(t *testing.T) {
 		in     AccountInput
 		fields string
 	}{
-		{"district officer", AccountInput{"tianhe2", "天河区审核员", RoleDistrict, 0, 3}, ""},
-		{"platform user", AccountInput{"plat.9", "经办人", RolePlatform, 7, 0}, ""},
-		{"security administrator", AccountInput{"sec_2", "安全管理员", RoleSecAdmin, 0, 0}, ""},
-		{"short name", AccountInput{"ab", "x", RoleSysAdmin, 0, 0}, "username"},
-		{"Chinese username", AccountInput{"张三", "张三", RoleSysAdmin, 0, 0}, "username"},
-		{"33 characters", AccountInput{strings.Repeat("a", 33), "x", RoleSysAdmin, 0, 0}, "username"},
-		{"no display name", AccountInput{"abc", "  ", RoleSysAdmin, 0, 0}, "display_name"},
-		{"long display name", AccountInput{"abc", strings.Repeat("名", MaxDisplayNameLength+1), RoleSysAdmin, 0, 0}, "display_name"},
-		{"old admin role", AccountInput{"abc", "x", Role("admin"), 0, 0}, "role"},
-		{"platform without institution", AccountInput{"abc", "x", RolePlatform, 0, 3}, "institution_id"},
-		{"officer without division", AccountInput{"abc", "x", RoleCity, 0, 0}, "division_id"},
-		{"city officer on a district", AccountInput{"abc", "x", RoleCity, 0, 3}, "division_id"},
-		{"province officer on a missing division", AccountInput{"abc", "x", RoleProvince, 0, 99}, "division_id"},
+		{"district officer", AccountInput{"tianhe2", "天河区审核员", RoleDistrict, 0, 3, 0}, ""},
+		{"platform user", AccountInput{"plat.9", "经办人", RolePlatform, 7, 0, 0}, ""},
+		{"security administrator", AccountInput{"sec_2", "安全管理员", RoleSecAdmin, 0, 0, 0}, ""},
+		{"custody bank user", AccountInput{"bank9", "存管部经办人", RoleBank, 0, 0, 4}, ""},
+		{"custody bank user without a bank", AccountInput{"bank8", "存管部经办人", RoleBank, 0, 0, 0}, "custody_bank_id"},
+		{"short name", AccountInput{"ab", "x", RoleSysAdmin, 0, 0, 0}, "username"},
+		{"Chinese username", AccountInput{"张三", "张三", RoleSysAdmin, 0, 0, 0}, "username"},
+		{"33 characters", AccountInput{strings.Repeat("a", 33), "x", RoleSysAdmin, 0, 0, 0}, "username"},
+		{"no display name", AccountInput{"abc", "  ", RoleSysAdmin, 0, 0, 0}, "display_name"},
+		{"long display name", AccountInput{"abc", strings.Repeat("名", MaxDisplayNameLength+1), RoleSysAdmin, 0, 0, 0}, "display_name"},
+		{"old admin role", AccountInput{"abc", "x", Role("admin"), 0, 0, 0}, "role"},
+		{"platform without institution", AccountInput{"abc", "x", RolePlatform, 0, 3, 0}, "institution_id"},
+		{"officer without division", AccountInput{"abc", "x", RoleCity, 0, 0, 0}, "division_id"},
+		{"city officer on a district", AccountInput{"abc", "x", RoleCity, 0, 3, 0}, "division_id"},
+		{"province officer on a missing division", AccountInput{"abc", "x", RoleProvince, 0, 99, 0}, "division_id"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -204,6 +206,19 @@ func TestTOTPAndRecoveryCodes(t *testing.T) {
 	}
 	if CheckTOTP("", "081804", at) {
 		t.Error("no secret, no sign-in")
+	}
+	// RFC 6238 appendix B gives T = 0x00000000023523EC (37037036) for 1111111109: the
+	// code's step, whichever step of the drift window it is checked in.
+	for _, d := range []time.Duration{-30 * time.Second, 0, 30 * time.Second} {
+		if step, ok := TOTPStep(rfc, "081804", at.Add(d)); !ok || step != 37037036 {
+			t.Errorf("TOTPStep at %+v = %d, %v; want 37037036", d, step, ok)
+		}
+	}
+	if _, ok := TOTPStep(rfc, "081805", at); ok {
+		t.Error("a wrong code has no step")
+	}
+	if TOTPFresh(37037036, 37037036) || TOTPFresh(37037035, 37037036) || !TOTPFresh(37037037, 37037036) || !TOTPFresh(1, 0) {
+		t.Error("a step is fresh only when later than the last one spent")
 	}
 	codes, err := NewRecoveryCodes(nil)
 	if err != nil || len(codes) != RecoveryCodeCount {

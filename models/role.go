@@ -17,13 +17,17 @@ const (
 	RoleSecAdmin Role = "secadmin"
 	// RoleAuditAdmin reads the audit trail and verifies the chains; it changes nothing.
 	RoleAuditAdmin Role = "auditadmin"
+	// RoleBank is a custody bank's user (存管银行, issue 12 §3): an independent third party
+	// bound to one bank of the list, who sees only the platforms that name that bank and
+	// whose relationship it confirmed.
+	RoleBank Role = "bank"
 	// RoleAdmin is the system administrator's former name, kept for code written before
 	// the split (migration 00080 turned every admin into a sysadmin).
 	RoleAdmin = RoleSysAdmin
 )
 
 // AllRoles lists every role, in order of level.
-var AllRoles = []Role{RolePlatform, RoleDistrict, RoleCity, RoleProvince, RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin}
+var AllRoles = []Role{RolePlatform, RoleDistrict, RoleCity, RoleProvince, RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin, RoleBank}
 
 // AdminRoles are the three administrators.
 var AdminRoles = []Role{RoleSysAdmin, RoleSecAdmin, RoleAuditAdmin}
@@ -45,6 +49,8 @@ func (r Role) Label() string {
 		return "安全管理员"
 	case RoleAuditAdmin:
 		return "审计管理员"
+	case RoleBank:
+		return "存管银行"
 	case "admin": // audit rows written before the split
 		return "管理员（三员分立前）"
 	}

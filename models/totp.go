@@ -33,6 +33,9 @@ const RecoveryCodeCount = 10
 // totpSkew accepts the code of the previous and next 30-second step too, for clock drift.
 const totpSkew = 1
 
+// totpPeriod is the length of a time step (RFC 6238's X).
+const totpPeriod = 30 * time.Second
+
 // NewTOTPSecret returns a fresh random base32 secret (20 bytes, RFC 4226's recommendation).
 func NewTOTPSecret(r io.Reader) (string, error) {
 	if r == nil {
@@ -76,19 +79,43 @@ func NormalizeCode(code string) string {
 }
 
 func totpOpts() totp.ValidateOpts {
-	return totp.ValidateOpts{Period: 30, Skew: totpSkew, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
+	return totp.ValidateOpts{Period: uint(totpPeriod / time.Second), Skew: totpSkew, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
 }
 
 // CheckTOTP reports whether code is the secret's one-time password at now, allowing one
 // step of drift either way.
 func CheckTOTP(secret, code string, now time.Time) bool {
+	_, ok := TOTPStep(secret, code, now)
+	return ok
+}
+
+// TOTPStep is the 30-second time step (RFC 6238 §4's counter T) whose one-time password
+// code is, trying the step of now and one either side for clock drift; ok is false when
+// code is none of them. Sign-in spends the step (TOTPFresh), so a code seen once is not
+// accepted twice.
+func TOTPStep(secret, code string, now time.Time) (step int64, ok bool) {
 	code = NormalizeCode(code)
 	if secret == "" || len(code) != 6 {
-		return false
+		return 0, false
 	}
-	ok, err := totp.ValidateCustom(code, secret, now, totpOpts())
-	return err == nil && ok
+	for d := -totpSkew; d <= totpSkew; d++ {
+		at := now.Add(time.Duration(d) * totpPeriod)
+		want, err := TOTPCode(secret, at)
+		if err != nil {
+			return 0, false
+		}
+		if subtle.ConstantTimeCompare([]byte(want), []byte(code)) == 1 {
+			return at.Unix() / int64(totpPeriod/time.Second), true
+		}
+	}
+	return 0, false
 }
+
+// TOTPFresh reports whether a code of step may sign in after the last step spent: RFC
+// 6238 §5.2, "the verifier MUST NOT accept the second attempt of the OTP after the
+// successful validation has been issued for the first OTP". A code of an earlier step
+// (still inside the drift window) is refused too.
+func TOTPFresh(step, lastSpent int64) bool { return step > lastSpent }
 
 // TOTPCode is the secret's code at t (the `portal totp` subcommand, the tests).
 func TOTPCode(secret string, t time.Time) (string, error) {

@@ -19,6 +19,7 @@ type User struct {
 	Role               Role
 	InstitutionID      *int64
 	DivisionID         *int64
+	CustodyBankID      *int64 // a bank user's custody bank (RoleBank)
 	Disabled           bool
 	MustChangePassword bool
 	PasswordResetAt    *time.Time // when an admin last reset the password; nil for a new account
@@ -26,6 +27,7 @@ type User struct {
 	TOTPSecret         string     `gorm:"column:totp_secret;default:null" json:"-"`
 	TOTPPending        string     `gorm:"column:totp_pending;default:null" json:"-"`
 	TOTPEnabledAt      *time.Time `gorm:"column:totp_enabled_at"`
+	TOTPLastStep       int64      `gorm:"column:totp_last_step;default:0" json:"-"` // the time step of the last code that signed in (TOTPFresh)
 	Email              string     // where notifications are mailed; empty: no mail
 	MailEnabled        bool       `gorm:"default:true"` // the user's own choice on the account page
 	CreatedAt          time.Time
@@ -45,6 +47,7 @@ type AccountInput struct {
 	Role                  Role
 	InstitutionID         int64 // 0: none chosen
 	DivisionID            int64 // 0: none chosen
+	CustodyBankID         int64 // 0: none chosen; a bank user's custody bank
 }
 
 // ValidateUsername checks an account name: 3–32 letters, digits, _ . or -.
@@ -74,6 +77,8 @@ func ValidateAccount(in AccountInput, divisions []Division) map[string]string {
 	switch {
 	case !in.Role.Valid():
 		errs["role"] = "请选择角色"
+	case in.Role == RoleBank && in.CustodyBankID <= 0:
+		errs["custody_bank_id"] = "存管银行用户须选择所属存管银行（存管银行名录中的银行）"
 	case in.Role == RolePlatform && in.InstitutionID <= 0:
 		errs["institution_id"] = "网贷机构经办人须选择所属机构"
 	case in.Role.IsOfficer() && in.DivisionID <= 0:
@@ -84,6 +89,15 @@ func ValidateAccount(in AccountInput, divisions []Division) map[string]string {
 		}
 	}
 	return errs
+}
+
+// BankScope is the custody bank a bank user is bound to; nil for any other role.
+func (in AccountInput) BankScope() *int64 {
+	if in.Role == RoleBank && in.CustodyBankID > 0 {
+		id := in.CustodyBankID
+		return &id
+	}
+	return nil
 }
 
 // Scope is the institution and division the account is bound to, by its role.
@@ -259,4 +273,13 @@ func DeviceLabel(ua string) string {
 		return system
 	}
 	return "未知设备"
+}
+
+// IDOrZero is the id a nullable reference holds, or 0 (no row has id 0) when it holds
+// none: a user without a division or institution, an application nobody has claimed.
+func IDOrZero(p *int64) int64 {
+	if p == nil {
+		return 0
+	}
+	return *p
 }

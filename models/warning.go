@@ -215,8 +215,9 @@ func EvaluateWarnings(th WarningThresholds, f WarningFacts) []WarningBreach {
 		}
 	}
 	if f.Bank != nil {
-		if d := BankDifferences(f.Declared, *f.Bank, Money(th.Of(WarnDeclaredBank))); len(d) > 0 {
-			add(WarnDeclaredBank, "%s 申报数据与存管银行对账单不一致：%s", f.Declared.Period, strings.Join(d, "；"))
+		// the declared balances and the computed reserve requirements (CompareBankStatement)
+		if d := CompareBankStatement(f.Declared, f.Indicators.Class, *f.Bank, Money(th.Of(WarnDeclaredBank))); len(d) > 0 {
+			add(WarnDeclaredBank, "%s 申报数据与存管银行对账单不一致：%s", f.Declared.Period, BankFlagsText(d))
 		}
 	}
 	return out

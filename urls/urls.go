@@ -158,3 +158,25 @@ const (
 
 func LoanBook(imp int64) string        { return LoanBooks + "/" + id(imp) }
 func LoanBookRefused(imp int64) string { return LoanBook(imp) + "/refused.xlsx" }
+
+// Custody banks (存管银行, issue 12 §3): the bank's pages and the administrator's list.
+
+const (
+	BankHome          = "/bank"
+	BankPlatforms     = "/bank/platforms"
+	BankPlatformsXLSX = "/bank/platforms.xlsx"
+	BankTemplate      = "/bank/statements/template.xlsx"
+	AdminCustodyBanks = "/admin/custody-banks"
+	APIBankStatements = "/api/v1/bank/statements"
+)
+
+func BankRelationship(inst int64) string      { return "/bank/relationships/" + id(inst) }
+func BankPlatform(inst int64) string          { return BankPlatforms + "/" + id(inst) }
+func BankStatements(inst int64) string        { return BankPlatform(inst) + "/statements" }
+func BankStatementUpload(inst int64) string   { return BankStatements(inst) + "/upload" }
+func BankStatementTemplate(inst int64) string { return BankTemplate + "?institution=" + id(inst) }
+func AdminCustodyBank(bank int64) string      { return AdminCustodyBanks + "/" + id(bank) }
+
+const BankTokens = "/bank/tokens"
+
+func RevokeBankToken(t int64) string { return BankTokens + "/" + id(t) + "/revoke" }

@@ -14,6 +14,7 @@ import (
 
 const (
 	platformAPIPrefix = "/api/v1/platform/"
+	bankAPIPrefix     = "/api/v1/bank/" // the custody bank's statements: a token header too
 	csrfCookie        = "portal_csrf"
 	csrfKey           = "portal.csrf" // the request's token, for the page frame
 )
@@ -31,7 +32,7 @@ func csrf(secure bool) echo.MiddlewareFunc {
 			}
 			switch {
 			case c.Request().Method == http.MethodGet, c.Request().Method == http.MethodHead, c.Request().Method == http.MethodOptions:
-			case strings.HasPrefix(c.Request().URL.Path, platformAPIPrefix):
+			case strings.HasPrefix(c.Request().URL.Path, platformAPIPrefix), strings.HasPrefix(c.Request().URL.Path, bankAPIPrefix):
 				// the platform reporting API authenticates by a token header, never by the
 				// session cookie: a cross-site page can neither send that header nor ride on it
 			default:

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -123,12 +122,7 @@ func (w *walker) relogin(t *testing.T) {
 		return
 	}
 	if strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
-		u, err := w.env.Store.UserByUsername(context.Background(), w.user)
-		if err != nil {
-			t.Errorf("%s: %v", w.user, err)
-			return
-		}
-		code, _ := models.TOTPCode(u.TOTPSecret, w.env.Clock.Now())
+		code := w.env.TOTPCode(t, w.user)
 		if resp, _ := w.client.Submit("/login/totp", url.Values{"code": {code}}); resp.StatusCode != http.StatusSeeOther {
 			t.Errorf("%s: one-time code refused: %d", w.user, resp.StatusCode)
 		}

@@ -304,3 +304,56 @@ func TestSecAdminChangesARole(t *testing.T) {
 	_, audit := signIn(t, env, "auditadmin").Get("/admin/audit?action=" + url.QueryEscape("修改用户角色"))
 	webtest.Contains(t, audit, "district2", "区金融工作部门 → 市整改验收工作小组")
 }
+
+// TestTOTPCodeSignsInOnce: a one-time code that signed an account in is refused a second
+// time, from another client in the same 30 seconds and later while it is still inside the
+// drift window, and the replay is in the audit trail; the next step's code signs in
+// (RFC 6238 §5.2).
+func TestTOTPCodeSignsInOnce(t *testing.T) {
+	env := webtest.New(t)
+	u, err := env.Store.UserByUsername(context.Background(), "secadmin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	toCodeStep := func(c *webtest.Client) {
+		t.Helper()
+		resp, _ := c.Submit("/login", url.Values{"username": {"secadmin"}, "password": {webtest.DemoPassword}})
+		if resp.StatusCode != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
+			t.Fatalf("password step: %d → %s", resp.StatusCode, resp.Header.Get("Location"))
+		}
+	}
+	code, err := models.TOTPCode(u.TOTPSecret, env.Clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := env.Client(t)
+	toCodeStep(first)
+	if resp, body := first.Submit("/login/totp", url.Values{"code": {code}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("first use of the code: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	for _, wait := range []time.Duration{0, 30 * time.Second} {
+		env.Clock.Advance(wait)
+		again := env.Client(t)
+		toCodeStep(again)
+		resp, body := again.Submit("/login/totp", url.Values{"code": {code}})
+		if resp.StatusCode != http.StatusUnauthorized || !strings.Contains(body, "该动态口令已使用过") {
+			t.Fatalf("the same code %v later: %d\n%s", wait, resp.StatusCode, textOf(body))
+		}
+		if resp, _ := again.Get("/admin/users"); resp.StatusCode == http.StatusOK {
+			t.Fatalf("the replayed code signed in %v later", wait)
+		}
+	}
+	next, err := models.TOTPCode(u.TOTPSecret, env.Clock.Now())
+	if err != nil || next == code {
+		t.Fatalf("next step's code %q (%v) should differ from %q", next, err, code)
+	}
+	later := env.Client(t)
+	toCodeStep(later)
+	if resp, body := later.Submit("/login/totp", url.Values{"code": {next}}); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("the next step's code: %d\n%s", resp.StatusCode, textOf(body))
+	}
+	_, audit := signIn(t, env, "auditadmin").Get("/admin/audit?action=" + url.QueryEscape("动态口令重复使用被拒"))
+	if n := htmlDoc(t, audit).Find("tbody tr").Length(); n != 2 {
+		t.Errorf("%d replays in the audit trail; want 2\n%s", n, textOf(audit))
+	}
+}

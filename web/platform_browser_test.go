@@ -239,16 +239,32 @@ func TestBrowserHardLineBlocksSubmission(t *testing.T) {
 	b.Open(fmt.Sprintf("/applications/%s/checklist", id))
 	b.ExpectText("[data-testid=submit-box]", "可以提交")
 
+	// Hard line 6 is decided by the custody bank list (issue 12 §3): the administrator
+	// records platform3's bank as not evaluated, and answering 符合 does not lift it.
+	ctx := context.Background()
+	banks, err := env.Store.CustodyBanks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bk := range banks {
+		if bk.Name == "广州示例银行股份有限公司" {
+			bk.Evaluated, bk.EvaluatedOn = false, nil
+			if _, err := env.Store.SaveCustodyBank(ctx, actAs(t, env, "admin"), bk.ID, bk); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
 	b.Open(fmt.Sprintf("/applications/%s/self-assessment", id))
-	check(b, "f-answer_6-no")
-	choose(b, "f-explanation_6", "存管银行尚未通过网贷资金存管业务测评，正在更换存管银行。")
+	check(b, "f-answer_6-yes")
+	choose(b, "f-explanation_6", "本机构已与存管银行签订存管协议。")
 	b.Click("[data-testid=save-self-assessment]")
 	b.ExpectText(".flash-success", "自评已保存")
-	b.ExpectText("[data-testid=violations]", "触及验收底线", "第 6 项", "不予验收通过", "《网贷机构整改验收方案》五(五)")
+	b.ExpectText("[data-testid=violations]", "触及验收底线", "第 6 项", "按存管银行名录判定为不符合", "不予验收通过", "《网贷机构整改验收方案》五(五)")
+	b.ExpectText("[data-testid=sa-decided-6]", "广州示例银行股份有限公司", "未通过网贷资金存管业务测评")
 	b.Screenshot("self-assessment-hard-line")
 
 	b.Open(fmt.Sprintf("/applications/%s/checklist", id))
-	b.ExpectText("[data-testid=blockers]", "第 6 项「资金存管银行已通过", "自评为不符合", "《网贷机构整改验收方案》五(五)")
+	b.ExpectText("[data-testid=blockers]", "第 6 项「资金存管银行已通过", "按存管银行名录判定为不符合", "不能以自评作答消除", "《网贷机构整改验收方案》五(五)")
 	if disabled, err := chromedp.Run(b.Context(), chromedp.Evaluate[bool](`document.querySelector('[data-testid=submit-application]').disabled`)); err != nil || !disabled {
 		t.Fatalf("the submit button is enabled despite the hard line (%v)", err)
 	}
@@ -257,7 +273,7 @@ func TestBrowserHardLineBlocksSubmission(t *testing.T) {
 	b.Click("[data-testid=submit-application]")
 	b.ExpectText("[data-testid=blockers]", "第 6 项", "不予验收通过")
 	b.Screenshot("hard-line-blocks")
-	app, err := env.Store.Application(context.Background(), demoUser(t, env, "platform3"), appID)
+	app, err := env.Store.Application(ctx, demoUser(t, env, "platform3"), appID)
 	if err != nil || app.State != models.StateDraft {
 		t.Fatalf("application %v, %v; want it still a draft", app, err)
 	}

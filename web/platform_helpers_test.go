@@ -32,6 +32,7 @@ func filledFile() url.Values {
 		"business_scope": {"网络借贷信息中介服务"}, "p2p_started_on": {"2015-01-10"},
 		"rectification_from_start": {"yes"}, "operating_class": {"single_province"}, "outstanding_balance": {"350,000,000.00"},
 		"risk_reserve": {"3600000"}, "compensation_ratio": {"3"},
+		"custody_bank":        {"广州示例银行股份有限公司"}, // evaluated, on the demo's list: hard line 6 by data
 		"shareholders.0.name": {"张三"}, "shareholders.0.kind": {"natural"}, "shareholders.0.share": {"100"},
 		"op": {"save"},
 	}

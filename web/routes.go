@@ -55,6 +55,9 @@ var (
 	// objectionReviewers: the city for a small platform, the province for a large one;
 	// the workflow table tells them apart per application.
 	objectionReviewers = roles(models.RoleCity, models.RoleProvince)
+	// banks are the custody banks' users (存管银行, issue 12 §3): an independent third party
+	// that sees only the platforms naming it whose relationship it confirmed.
+	banks = roles(models.RoleBank)
 )
 
 // route registers one route with its guard, and records the rule for Access. The guard
@@ -114,6 +117,9 @@ func (s *Server) routes() {
 	mailPrefs := handlers.NewAccountMail(s.store, s.sessions, s.clock)
 	jobsAdm := handlers.NewJobs(s.store, s.sessions, s.clock)
 	mon := handlers.NewDisclosureMonitor(s.store, s.sessions, s.clock)
+	bank := handlers.NewBank(s.store, files, s.sessions, s.clock, s.cfg.maxUpload())
+	custody := handlers.NewCustodyBanks(s.store, s.sessions, s.clock)
+	bankAPI := handlers.NewBankAPI(s.store, s.sessions, s.clock)
 
 	// Anyone: the public side (notices, complaints, verification, the filing register).
 	s.get("/", anyone, home.Root) // a signed-in user goes on to their role's home
@@ -158,6 +164,8 @@ func (s *Server) routes() {
 	// handler; no session, so no CSRF token): the reporting API (issue 11).
 	s.route(http.MethodPost, "/api/v1/platform/monthly-reports", anyone, disc.APISubmitMonthly, api.Limit)
 	s.get("/api/v1/platform/monthly-reports/:period", anyone, disc.APIMonthly, api.Limit)
+	// Anyone holding a custody bank's token (X-Bank-Token, the same kind): its statements.
+	s.route(http.MethodPost, "/api/v1/bank/statements", anyone, bankAPI.SubmitStatement, api.Limit)
 
 	// Every signed-in user: their account and their notifications.
 	s.post("/logout", signedIn, auth.Logout)
@@ -323,6 +331,20 @@ func (s *Server) routes() {
 	s.get("/province/complaints", provinces, creview.List)
 	s.get("/province/complaints.xlsx", provinces, creview.XLSX)
 
+	// Custody banks: the relationships the platforms' files imply, the platforms confirmed,
+	// the monthly statements by form and by XLSX through the one intake (issue 12 §3).
+	s.get("/bank", banks, bank.Home)
+	s.post("/bank/relationships/:id", banks, bank.Decide)
+	s.get("/bank/platforms", banks, bank.Platforms)
+	s.get("/bank/platforms.xlsx", banks, bank.PlatformsXLSX)
+	s.get("/bank/platforms/:id", banks, bank.Platform)
+	s.post("/bank/platforms/:id/statements", banks, bank.SubmitStatement)
+	s.post("/bank/platforms/:id/statements/upload", banks, limitBody(s.cfg.materialBodyLimit(), bank.UploadStatement))
+	s.get("/bank/statements/template.xlsx", banks, bank.Template)
+	s.get("/bank/tokens", banks, bankAPI.Tokens)
+	s.post("/bank/tokens", banks, bankAPI.CreateToken)
+	s.post("/bank/tokens/:id/revoke", banks, bankAPI.RevokeToken)
+
 	// The system administrator: accounts and reference data (windows, calendar, deadlines).
 	s.get("/admin/users", accountAdmins, adm.Users)
 	s.get("/admin/users/new", sysadmins, adm.NewUser)
@@ -342,6 +364,10 @@ func (s *Server) routes() {
 	s.post("/admin/calendar/:year", sysadmins, cal.Correct)
 	s.get("/admin/deadlines", sysadmins, clk.Page)
 	s.post("/admin/deadlines/:city", sysadmins, clk.Set)
+	s.get("/admin/custody-banks", sysadmins, custody.List) // the evaluated custody banks: hard line 6 by data
+	s.post("/admin/custody-banks", sysadmins, custody.Create)
+	s.get("/admin/custody-banks/:id", sysadmins, custody.Edit)
+	s.post("/admin/custody-banks/:id", sysadmins, custody.Update)
 
 	// The security administrator: roles, locks, the policy, second factors, sessions, API keys.
 	s.post("/admin/users/:id/unlock", secadmins, adm.Unlock)

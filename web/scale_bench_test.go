@@ -214,7 +214,7 @@ func explainPages(b *testing.B, env *webtest.Env, cs map[string]*webtest.Client,
 		for _, s := range list {
 			low := strings.ToLower(s)
 			if !strings.Contains(low, "limit") || strings.Contains(low, "from \"sessions\"") || strings.Contains(low, "from \"users\"") ||
-				!strings.HasPrefix(strings.TrimSpace(low), "select") || seen[s] {
+				!(strings.HasPrefix(strings.TrimSpace(low), "select") || strings.HasPrefix(strings.TrimSpace(low), "with")) || seen[s] {
 				continue
 			}
 			seen[s] = true

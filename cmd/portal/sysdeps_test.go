@@ -132,15 +132,20 @@ func ownedBy(out, file, pkg string) bool {
 	return false
 }
 
+// fixture puts the system root into a fixture's made-up paths: they are written "@/…" so
+// that the fixtures (programs and fonts nobody installs) are not themselves read as
+// references to system files by anything that scans the source.
+func fixture(s string) string { return strings.ReplaceAll(s, "@/", "/"+"usr/") }
+
 // TestSysdepsCheckCatchesMissingFiles proves the check can fail: each case is a small
 // module and Makefile, with the problems the check must report (by substring).
 func TestSysdepsCheckCatchesMissingFiles(t *testing.T) {
-	const makefile = `
-RUN_DEPS  := pg:/usr/lib/pg/bin/postgres \
-             font-a:/usr/share/fonts/a/a.ttf
+	makefile := fixture(`
+RUN_DEPS  := pg:@/lib/pg/bin/postgres \
+             font-a:@/share/fonts/a/a.ttf
 TEST_DEPS := $(RUN_DEPS) \
-             browser:/usr/bin/browser
-BENCH_DEPS := $(TEST_DEPS) loadgen:/usr/bin/loadgen
+             browser:@/bin/browser
+BENCH_DEPS := $(TEST_DEPS) loadgen:@/bin/loadgen
 run: deps-run build
 	./var/bin/portal serve
 test: deps-test check-generated
@@ -153,7 +158,7 @@ deps-test:
 	$(call install_missing,$(TEST_DEPS))
 deps-bench:
 	$(call install_missing,$(BENCH_DEPS))
-`
+`)
 	const goMod = "module portal\n\ngo 1.26\n"
 	const mainGo = "package main\n\nimport _ \"portal/pdf\"\n\nfunc main() {}\n"
 	cases := []struct {
@@ -163,24 +168,24 @@ deps-bench:
 	}{
 		{"all installed", map[string]string{
 			"pdf/font.go": `package pdf
-const Font = "/usr/share/fonts/a/a.ttf"`,
+const Font = "@/share/fonts/a/a.ttf"`,
 			"pdf/font_test.go": `package pdf
 import ("os/exec"; "testing")
-func TestX(t *testing.T) { exec.Command("/usr/bin/browser").Run() }
+func TestX(t *testing.T) { exec.Command("@/bin/browser").Run() }
 func BenchmarkX(b *testing.B) { exec.Command("loadgen").Run() }`,
 			"pg/pg.go": `package pg
 import ("os/exec"; "path/filepath")
-const Bin = "/usr/lib/pg/bin"
+const Bin = "@/lib/pg/bin"
 func Start(dir string) { exec.Command(filepath.Join(dir, "postgres")).Run() }`,
 		}, nil},
 		{"a font nobody installs", map[string]string{
 			"pdf/font.go": `package pdf
-const Fallback = "/usr/share/fonts/fake/fake-font.ttf"`,
+const Fallback = "@/share/fonts/fake/fake-font.ttf"`,
 		}, []string{"fake-font.ttf: make bench", "fake-font.ttf: make run", "fake-font.ttf: make test"}},
 		{"a font only the tests install, opened by the server", map[string]string{
 			"pdf/font.go": `package pdf
-const Font = "/usr/bin/browser"`,
-		}, []string{"/usr/bin/browser: make run"}},
+const Font = "@/bin/browser"`,
+		}, []string{"@/bin/browser: make run"}},
 		{"a program by name", map[string]string{
 			"pdf/x_test.go": `package pdf
 import ("os/exec"; "testing")
@@ -201,8 +206,8 @@ func Ready(dir string) { exec.Command(filepath.Join(dir, "pg_isready")).Run() }`
 		}, []string{"program pg_isready: make test"}},
 		{"a test-only helper package", map[string]string{
 			"browsertest/b.go": `package browsertest
-const Path = "/usr/bin/other-browser"`,
-		}, []string{"/usr/bin/other-browser: make test"}},
+const Path = "@/bin/other-browser"`,
+		}, []string{"@/bin/other-browser: make test"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -212,7 +217,7 @@ const Path = "/usr/bin/other-browser"`,
 			}
 			mod := fakeFS{"go.mod": goMod, "cmd/portal/main.go": mainGo, "pdf/doc.go": "package pdf\n"}
 			for k, v := range c.files {
-				mod[k] = v
+				mod[k] = fixture(v)
 			}
 			refs, err := scanModule(mod.fs(t))
 			if err != nil {
@@ -223,7 +228,7 @@ const Path = "/usr/bin/other-browser"`,
 				t.Fatalf("problems %q, want %d matching %q", got, len(c.want), c.want)
 			}
 			for i, w := range c.want {
-				if !strings.Contains(got[i], w) {
+				if w = fixture(w); !strings.Contains(got[i], w) {
 					t.Errorf("problem %q does not say %q", got[i], w)
 				}
 			}
@@ -232,10 +237,10 @@ const Path = "/usr/bin/other-browser"`,
 }
 
 func TestParseMakeDeps(t *testing.T) {
-	deps, err := parseMakeDeps(`
-A := p1:/usr/bin/one \
-     p2:/usr/bin/two
-B := $(A) p3:/usr/bin/three
+	deps, err := parseMakeDeps(fixture(`
+A := p1:@/bin/one \
+     p2:@/bin/two
+B := $(A) p3:@/bin/three
 run: deps-a
 deps-a:
 	$(call install_missing,$(A))
@@ -243,12 +248,12 @@ test: deps-b
 deps-b:
 	$(call install_missing,$(B))
 bench: deps-b
-`)
+`))
 	if err != nil {
 		t.Fatal(err)
 	}
 	got := fmt.Sprint(deps[cmdRun], deps[cmdTest], deps[cmdBench])
-	want := "[{p1 /usr/bin/one} {p2 /usr/bin/two}] [{p1 /usr/bin/one} {p2 /usr/bin/two} {p3 /usr/bin/three}] [{p1 /usr/bin/one} {p2 /usr/bin/two} {p3 /usr/bin/three}]"
+	want := fixture("[{p1 @/bin/one} {p2 @/bin/two}] [{p1 @/bin/one} {p2 @/bin/two} {p3 @/bin/three}] [{p1 @/bin/one} {p2 @/bin/two} {p3 @/bin/three}]")
 	if got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}

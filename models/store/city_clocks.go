@@ -76,7 +76,7 @@ func (s *Store) CampaignEndFor(ctx context.Context, u *models.User) (models.Date
 	var ends []models.Date
 	err := s.db.WithContext(ctx).Raw(`SELECT cs.campaign_end FROM city_settings cs JOIN divisions c ON c.id = cs.city_id
 		LEFT JOIN divisions d ON d.parent_id = c.id
-		WHERE cs.campaign_end IS NOT NULL AND (c.id = ? OR d.id = ?) LIMIT 1`, derefOr(u.DivisionID), derefOr(u.DivisionID)).
+		WHERE cs.campaign_end IS NOT NULL AND (c.id = ? OR d.id = ?) LIMIT 1`, models.IDOrZero(u.DivisionID), models.IDOrZero(u.DivisionID)).
 		Scan(&ends).Error
 	if err != nil || len(ends) == 0 {
 		return models.Date{}, err
@@ -88,7 +88,7 @@ func (s *Store) CampaignEndFor(ctx context.Context, u *models.User) (models.Date
 // running keep the length they started with; the new times apply to stages entered from
 // now on. The old and new values go to the audit log.
 func (s *Store) SetCityClockSettings(ctx context.Context, a Actor, cityID int64, days map[models.ClockRule]int, campaignEnd models.Date) error {
-	if a.User == nil || (a.User.Role != models.RoleAdmin && (a.User.Role != models.RoleCity || derefOr(a.User.DivisionID) != cityID)) {
+	if a.User == nil || (a.User.Role != models.RoleAdmin && (a.User.Role != models.RoleCity || models.IDOrZero(a.User.DivisionID) != cityID)) {
 		return models.Errorf(models.EForbidden, "只能设定本市的办理时限")
 	}
 	for _, ri := range models.ServiceTimeRules() {

@@ -290,11 +290,11 @@ func scopeDistricts(q *gorm.DB, u *models.User) *gorm.DB {
 	q = q.Where("d.level = 'district'")
 	switch u.Role {
 	case models.RoleDistrict:
-		return q.Where("d.id = ?", derefOr(u.DivisionID))
+		return q.Where("d.id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleCity:
-		return q.Where("d.parent_id = ?", derefOr(u.DivisionID))
+		return q.Where("d.parent_id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleProvince:
-		return q.Where("c.parent_id = ?", derefOr(u.DivisionID))
+		return q.Where("c.parent_id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleAdmin:
 		return q
 	}

@@ -170,9 +170,29 @@ type EventRow struct {
 	DistrictName       string
 }
 
+// eventOrder is the officers' event list's: open ones first, the nearest due first.
+const eventOrder = "disclosure_events.closed_at IS NULL DESC, disclosure_events.due_at, disclosure_events.id"
+
+// EachEvent calls fn for every event the list's filter selects, in its order, streamed.
+func (s *Store) EachEvent(ctx context.Context, u *models.User, f EventFilter, fn func(EventRow) error) error {
+	return streamRows(s.eventQuery(ctx, u, f).Select("disclosure_events.*, institutions.name AS institution_name, d.name AS district_name").
+		Order(eventOrder), fn)
+}
+
 // Events is one page of the event reports of the user's jurisdiction, open ones first.
 func (s *Store) Events(ctx context.Context, u *models.User, f EventFilter, p models.Page) ([]EventRow, int64, error) {
 	p = p.Normalize()
+	var total int64
+	if err := s.eventQuery(ctx, u, f).Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var rows []EventRow
+	err := s.eventQuery(ctx, u, f).Select("disclosure_events.*, institutions.name AS institution_name, d.name AS district_name").
+		Order(eventOrder).Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	return rows, total, err
+}
+
+func (s *Store) eventQuery(ctx context.Context, u *models.User, f EventFilter) *gorm.DB {
 	q := func() *gorm.DB {
 		q := scopeInstitutions(s.db.WithContext(ctx).Table("disclosure_events").
 			Joins("JOIN institutions ON institutions.id = disclosure_events.institution_id").
@@ -192,13 +212,5 @@ func (s *Store) Events(ctx context.Context, u *models.User, f EventFilter, p mod
 		}
 		return q
 	}
-	var total int64
-	if err := q().Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var rows []EventRow
-	err := q().Select("disclosure_events.*, institutions.name AS institution_name, d.name AS district_name").
-		Order("disclosure_events.closed_at IS NULL DESC, disclosure_events.due_at, disclosure_events.id").
-		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
-	return rows, total, err
+	return q()
 }

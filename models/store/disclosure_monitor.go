@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -207,7 +208,16 @@ func (s *Store) monitorRows(ctx context.Context, u *models.User, f MonitorFilter
 	return rows, err
 }
 
-func (s *Store) monitorPage(ctx context.Context, u *models.User, f MonitorFilter, limit, offset int) ([]MonitorRow, int64, error) {
+// monitorRun is one judged query of the list with what its rows need to be completed.
+type monitorRun struct {
+	q      *gorm.DB
+	cal    *models.Calendar
+	dues   map[models.RuleSetID]monitorDue
+	period models.Period
+	today  models.Date
+}
+
+func (s *Store) monitorQuery(ctx context.Context, u *models.User, f MonitorFilter, limit, offset int) (*monitorRun, error) {
 	db := s.db.WithContext(ctx)
 	today := models.DateOf(f.Now)
 	period := f.Period
@@ -216,7 +226,7 @@ func (s *Store) monitorPage(ctx context.Context, u *models.User, f MonitorFilter
 	}
 	cal, dues, err := s.monitorDues(ctx, period, today)
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	var rules []string
 	var args []any
@@ -232,27 +242,80 @@ func (s *Store) monitorPage(ctx context.Context, u *models.User, f MonitorFilter
 		floors = append(floors, "(?::text, ?::bigint, ?::bigint)")
 		fargs = append(fargs, string(c), int64(r), int64(comp))
 	}
-	var rows []monitorSQLRow
-	err = db.Raw(monitorSQL,
+	q := db.Raw(monitorSQL,
 		gorm.Expr("VALUES "+strings.Join(rules, ", "), args...),
 		gorm.Expr("VALUES "+strings.Join(floors, ", "), fargs...),
 		s.filedScopeQuery(db.Session(&gorm.Session{NewDB: true}), u, f.DistrictID, f.Query),
-		period.Key(), models.PeriodIndex(period), string(f.Status), string(f.Status), f.Missing, f.OpenEvents, f.Breached, limit, offset).
-		Scan(&rows).Error
+		period.Key(), models.PeriodIndex(period), string(f.Status), string(f.Status), f.Missing, f.OpenEvents, f.Breached, limit, offset)
+	return &monitorRun{q: q, cal: cal, dues: dues, period: period, today: today}, nil
+}
+
+func (s *Store) monitorPage(ctx context.Context, u *models.User, f MonitorFilter, limit, offset int) ([]MonitorRow, int64, error) {
+	run, err := s.monitorQuery(ctx, u, f, limit, offset)
 	if err != nil {
 		return nil, 0, err
 	}
-	var total int64
-	ids := make([]int64, len(rows))
-	for i, r := range rows {
-		ids[i], total = r.ID, r.Total
+	var rows []monitorSQLRow
+	if err := run.q.Scan(&rows).Error; err != nil {
+		return nil, 0, err
 	}
-	// the latest version of the month and of the month before, for the page's rows only
+	var total int64
+	if len(rows) > 0 {
+		total = rows[0].Total
+	}
+	out, err := s.monitorComplete(ctx, run, rows)
+	return out, total, err
+}
+
+// monitorExportBatch is how many rows of the export are completed at a time.
+const monitorExportBatch = 500
+
+// EachMonitorRow calls fn for every row of the list with the filter, in its order: one
+// judged statement whose rows are scanned as they arrive (streamRows), completed with
+// their reports a batch at a time, so the export holds one batch.
+func (s *Store) EachMonitorRow(ctx context.Context, u *models.User, f MonitorFilter, fn func(MonitorRow) error) error {
+	run, err := s.monitorQuery(ctx, u, f, math.MaxInt32, 0)
+	if err != nil {
+		return err
+	}
+	var batch []monitorSQLRow
+	flush := func() error {
+		rows, err := s.monitorComplete(ctx, run, batch)
+		batch = batch[:0]
+		for _, r := range rows {
+			if err == nil {
+				err = fn(r)
+			}
+		}
+		return err
+	}
+	err = streamRows(run.q, func(r monitorSQLRow) error {
+		batch = append(batch, r)
+		if len(batch) == monitorExportBatch {
+			return flush()
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return flush()
+}
+
+// monitorComplete adds to the judged rows their missing months (models.MissingPeriods
+// over the summary's months), the latest version of the month and the pure rule's
+// breaches (the month before too): one statement for the rows.
+func (s *Store) monitorComplete(ctx context.Context, run *monitorRun, rows []monitorSQLRow) ([]MonitorRow, error) {
+	period, today := run.period, run.today
+	ids := make([]int64, 0, len(rows)+1)
+	for _, r := range rows {
+		ids = append(ids, r.ID)
+	}
 	var latest []reportRow
-	if err := db.Raw(`SELECT DISTINCT ON (institution_id, period) * FROM disclosure_reports
+	if err := s.db.WithContext(ctx).Raw(`SELECT DISTINCT ON (institution_id, period) * FROM disclosure_reports
 		WHERE institution_id IN ? AND period IN ? ORDER BY institution_id, period, version DESC`,
 		append(ids, 0), []int{period.Key(), period.Prev().Key()}).Scan(&latest).Error; err != nil {
-		return nil, 0, err
+		return nil, err
 	}
 	versions := map[[2]int64]models.MonthlyReport{}
 	for _, r := range latest {
@@ -261,7 +324,7 @@ func (s *Store) monitorPage(ctx context.Context, u *models.User, f MonitorFilter
 	out := make([]MonitorRow, len(rows))
 	for i, r := range rows {
 		rs := models.RuleSetID(r.RuleSet)
-		d := dues[rs]
+		d := run.dues[rs]
 		row := MonitorRow{InstitutionID: r.ID, Name: r.Name, USCC: r.USCC, DistrictName: r.DistrictName,
 			OperatingClass: models.OperatingClass(r.OperatingClass), FilingDate: r.FilingDate, RuleSet: rs, Period: period,
 			Due: d.due, DuePending: d.pending, FirstAt: r.FirstAt, Status: models.ReportStatus(r.Status), OpenEvents: r.OpenEvents,
@@ -276,7 +339,7 @@ func (s *Store) monitorPage(ctx context.Context, u *models.User, f MonitorFilter
 					reported[n] = true
 				}
 			}
-			row.Missing = models.MissingPeriods(cal, rs, r.FilingDate, func(p models.Period) bool { return reported[p.Key()] }, today)
+			row.Missing = models.MissingPeriods(run.cal, rs, r.FilingDate, func(p models.Period) bool { return reported[p.Key()] }, today)
 		}
 		if v, ok := versions[[2]int64{r.ID, int64(period.Key())}]; ok {
 			row.Latest = &v
@@ -290,7 +353,7 @@ func (s *Store) monitorPage(ctx context.Context, u *models.User, f MonitorFilter
 		}
 		out[i] = row
 	}
-	return out, total, nil
+	return out, nil
 }
 
 // monitorRank puts what needs the officer first: overdue, then late, missing months,

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -11,50 +12,62 @@ import (
 	"portal/models"
 )
 
-// presence gathers what the portal holds of an institution's disclosures for a month.
-func presence(db *gorm.DB, instID int64, p models.Period) (models.PresenceInput, error) {
-	var in models.PresenceInput
-	var file struct {
-		Complete bool
-		Custody  bool
+// presenceRow is what the portal holds of an institution's disclosures for a month, as
+// presenceQuery reads it.
+type presenceRow struct {
+	ID           int64
+	Complete     bool
+	Custody      bool
+	Shareholders int
+	People       int
+	Staff        int
+	Channels     int
+	Monthly      bool
+	Compensation bool
+	Kinds        string // the yearly documents' kinds, comma-separated
+}
+
+func (r presenceRow) input() models.PresenceInput {
+	in := models.PresenceInput{FileComplete: r.Complete, CustodyBank: r.Custody, Shareholders: r.Shareholders, People: r.People,
+		Staff: r.Staff, Channels: r.Channels, Docs: map[models.AnnualDocKind]bool{}}
+	if r.Monthly {
+		in.Monthly, in.Quarterly = true, true // concentration, M90+ and customers are in the monthly set (seeds/003 §8)
+		in.Compensation = r.Compensation
 	}
-	if err := db.Raw(`SELECT (name <> '' AND registered_address <> '' AND legal_representative <> '' AND business_scope <> '') AS complete,
-		custody_bank <> '' AS custody FROM institutions WHERE id = ?`, instID).Scan(&file).Error; err != nil {
-		return in, err
-	}
-	in.FileComplete, in.CustodyBank = file.Complete, file.Custody
-	counts := []struct {
-		sql string
-		n   *int
-	}{
-		{"SELECT COUNT(*) FROM institution_shareholders WHERE institution_id = ?", &in.Shareholders},
-		{"SELECT COUNT(*) FROM institution_people WHERE institution_id = ?", &in.People},
-		{"SELECT COALESCE(SUM(staff_formal + staff_dispatched + staff_temporary), 0) FROM institution_branches WHERE institution_id = ?", &in.Staff},
-		{"SELECT COUNT(*) FROM institution_channels WHERE institution_id = ?", &in.Channels},
-	}
-	for _, c := range counts {
-		if err := db.Raw(c.sql, instID).Scan(c.n).Error; err != nil {
-			return in, err
+	for _, k := range strings.Split(r.Kinds, ",") {
+		if k != "" {
+			in.Docs[models.AnnualDocKind(k)] = true
 		}
 	}
-	r, err := latestReport(db, instID, p)
-	if err != nil {
-		return in, err
+	return in
+}
+
+// presenceQuery reads the presence of the institutions of q (a query of institutions) for
+// the month, one row each in one statement: the file, the counts of its parts, the
+// month's latest report and the yearly documents of the year before and since.
+func presenceQuery(db *gorm.DB, ids *gorm.DB, p models.Period) *gorm.DB {
+	return db.Table("institutions i").Select(`i.id,
+		(i.name <> '' AND i.registered_address <> '' AND i.legal_representative <> '' AND i.business_scope <> '') AS complete,
+		i.custody_bank <> '' AS custody,
+		(SELECT COUNT(*) FROM institution_shareholders x WHERE x.institution_id = i.id) AS shareholders,
+		(SELECT COUNT(*) FROM institution_people x WHERE x.institution_id = i.id) AS people,
+		(SELECT COALESCE(SUM(staff_formal + staff_dispatched + staff_temporary), 0) FROM institution_branches x WHERE x.institution_id = i.id) AS staff,
+		(SELECT COUNT(*) FROM institution_channels x WHERE x.institution_id = i.id) AS channels,
+		lr.institution_id IS NOT NULL AS monthly, COALESCE(lr.compensation, false) AS compensation,
+		(SELECT string_agg(DISTINCT kind, ',') FROM disclosure_annual_docs x WHERE x.institution_id = i.id AND x.year >= ?) AS kinds`, p.Year-1).
+		Joins(`LEFT JOIN LATERAL (SELECT r.institution_id, (r.compensation_balance > 0 OR r.compensation_amount > 0) AS compensation
+			FROM disclosure_reports r WHERE r.institution_id = i.id AND r.period = ? ORDER BY r.version DESC LIMIT 1) lr ON true`, p.Key()).
+		Where("i.id IN (?)", ids)
+}
+
+// presence gathers what the portal holds of one institution's disclosures for a month.
+func presence(db *gorm.DB, instID int64, p models.Period) (models.PresenceInput, error) {
+	var rows []presenceRow
+	err := presenceQuery(db, db.Session(&gorm.Session{NewDB: true}).Raw("SELECT ?::bigint", instID), p).Scan(&rows).Error
+	if err != nil || len(rows) == 0 {
+		return models.PresenceInput{Docs: map[models.AnnualDocKind]bool{}}, err
 	}
-	if r != nil {
-		in.Monthly, in.Quarterly = true, true // concentration, M90+ and customers are in the monthly set (seeds/003 §8)
-		in.Compensation = r.Figures.CompensationBalance > 0 || r.Figures.CompensationAmount > 0
-	}
-	var kinds []string
-	if err := db.Raw(`SELECT DISTINCT kind FROM disclosure_annual_docs WHERE institution_id = ? AND year >= ?`, instID, p.Year-1).
-		Scan(&kinds).Error; err != nil {
-		return in, err
-	}
-	in.Docs = map[models.AnnualDocKind]bool{}
-	for _, k := range kinds {
-		in.Docs[models.AnnualDocKind(k)] = true
-	}
-	return in, nil
+	return rows[0].input(), nil
 }
 
 // DisclosureScore is the completeness score (drules' CompletenessScore, the weights of the
@@ -81,26 +94,35 @@ type ScoreRow struct {
 }
 
 // ScoreRanking ranks the filed institutions of the user's jurisdiction by completeness for
-// a month, per city, best first.
+// a month, per city, best first: two statements whatever the jurisdiction's size (the
+// filed institutions with their city, and their presence, presenceQuery).
 func (s *Store) ScoreRanking(ctx context.Context, u *models.User, p models.Period, now time.Time) ([]ScoreRow, error) {
 	db := s.db.WithContext(ctx)
-	insts, err := s.filedInScope(db, u, 0, "")
-	if err != nil {
+	var insts []struct {
+		ID           int64
+		Name         string
+		DistrictName string
+		CityName     string
+	}
+	if err := s.filedScopeQuery(db, u, 0, "").Select(`institutions.id, institutions.name, d.name AS district_name,
+		(SELECT c.name FROM divisions c WHERE c.id = institutions.city_id) AS city_name`).
+		Order("institutions.name, institutions.id").Scan(&insts).Error; err != nil {
 		return nil, err
 	}
-	var out []ScoreRow
+	var pres []presenceRow
+	ids := s.filedScopeQuery(db.Session(&gorm.Session{NewDB: true}), u, 0, "").Select("institutions.id")
+	if err := presenceQuery(db, ids, p).Scan(&pres).Error; err != nil {
+		return nil, err
+	}
+	byID := map[int64]presenceRow{}
+	for _, r := range pres {
+		byID[r.ID] = r
+	}
+	out := make([]ScoreRow, 0, len(insts))
 	for _, in := range insts {
-		pi, err := presence(db, in.ID, p)
-		if err != nil {
-			return nil, err
-		}
-		var city string
-		if err := db.Raw(`SELECT c.name FROM institutions i JOIN divisions d ON d.id = i.district_id JOIN divisions c ON c.id = d.parent_id
-			WHERE i.id = ?`, in.ID).Scan(&city).Error; err != nil {
-			return nil, err
-		}
-		out = append(out, ScoreRow{InstitutionID: in.ID, Name: in.Name, District: in.DistrictName, City: city,
-			Score: models.CompletenessScore(models.DisclosurePresence(pi))})
+		pr := byID[in.ID]
+		out = append(out, ScoreRow{InstitutionID: in.ID, Name: in.Name, District: in.DistrictName, City: in.CityName,
+			Score: models.CompletenessScore(models.DisclosurePresence(pr.input()))})
 	}
 	sort.SliceStable(out, func(i, j int) bool {
 		if out[i].City != out[j].City {

@@ -75,7 +75,7 @@ func (s *Store) PlatformTokens(ctx context.Context, institutionID int64) ([]Plat
 // noted at most once a minute.
 func (s *Store) PlatformTokenByHash(ctx context.Context, hash string, now time.Time) (*PlatformToken, error) {
 	var ts []PlatformToken
-	if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL", hash).Limit(1).Find(&ts).Error; err != nil || len(ts) == 0 {
+	if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL AND institution_id IS NOT NULL", hash).Limit(1).Find(&ts).Error; err != nil || len(ts) == 0 {
 		return nil, err
 	}
 	t := ts[0]

@@ -54,7 +54,7 @@ func afterCertificate(db *gorm.DB) *gorm.DB {
 // PlatformAfterCertificate is the platform's latest certified application, or nil.
 func (s *Store) PlatformAfterCertificate(ctx context.Context, u *models.User) (*AfterCertificate, error) {
 	var rows []AfterCertificate
-	err := afterCertificate(s.db.WithContext(ctx)).Where("applications.institution_id = ?", derefOr(u.InstitutionID)).
+	err := afterCertificate(s.db.WithContext(ctx)).Where("applications.institution_id = ?", models.IDOrZero(u.InstitutionID)).
 		Order("c.id DESC").Limit(1).Scan(&rows).Error
 	if err != nil || len(rows) == 0 {
 		return nil, err

@@ -166,6 +166,30 @@ func (s *Store) UseRecoveryCode(ctx context.Context, a Actor, userID int64, code
 	return ok, left, err
 }
 
+// UseTOTPCode checks a one-time code against the account's secret and spends its time
+// step under the user's row lock, so a code is accepted once even when two sign-ins race
+// with it (models.TOTPFresh). replayed is a right code whose step was already spent; the
+// replay is written to the audit trail.
+func (s *Store) UseTOTPCode(ctx context.Context, a Actor, userID int64, code string) (ok, replayed bool, err error) {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		u, err := lockUser(tx, userID)
+		if err != nil {
+			return err
+		}
+		step, valid := models.TOTPStep(u.TOTPSecret, code, a.Now)
+		switch {
+		case !valid:
+			return nil
+		case !models.TOTPFresh(step, u.TOTPLastStep):
+			replayed = true
+			return audit(tx, a, "动态口令重复使用被拒", u.Username, "同一口令只能登录一次")
+		}
+		ok = true
+		return tx.Model(&models.User{}).Where("id = ?", u.ID).Update("totp_last_step", step).Error
+	})
+	return ok, replayed, err
+}
+
 // RecoveryCodesLeft counts the account's unused recovery codes.
 func (s *Store) RecoveryCodesLeft(ctx context.Context, userID int64) (int, error) {
 	var n int64
@@ -315,7 +339,7 @@ func (s *Store) ChangeRole(ctx context.Context, a Actor, id int64, role models.R
 			return models.Errorf(models.EInvalid, "不能修改自己的角色")
 		}
 		old := u.Role
-		if err := tx.Model(u).Updates(map[string]any{"role": role, "institution_id": inst, "division_id": div, "updated_at": a.Now}).Error; err != nil {
+		if err := tx.Model(u).Updates(map[string]any{"role": role, "institution_id": inst, "division_id": div, "custody_bank_id": nil, "updated_at": a.Now}).Error; err != nil {
 			return err
 		}
 		if err := tx.Where("user_id = ?", id).Delete(&sessionRow{}).Error; err != nil {

@@ -15,24 +15,17 @@ import (
 func scopeInstitutions(q *gorm.DB, u *models.User) *gorm.DB {
 	switch u.Role {
 	case models.RolePlatform:
-		return q.Where("institutions.id = ?", derefOr(u.InstitutionID))
+		return q.Where("institutions.id = ?", models.IDOrZero(u.InstitutionID))
 	case models.RoleDistrict:
-		return q.Where("institutions.district_id = ?", derefOr(u.DivisionID))
+		return q.Where("institutions.district_id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleCity:
-		return q.Where("institutions.district_id IN (SELECT id FROM divisions WHERE parent_id = ?)", derefOr(u.DivisionID))
+		return q.Where("institutions.district_id IN (SELECT id FROM divisions WHERE parent_id = ?)", models.IDOrZero(u.DivisionID))
 	case models.RoleProvince:
-		return q.Where("institutions.district_id IN (SELECT d.id FROM divisions d JOIN divisions c ON d.parent_id = c.id WHERE c.parent_id = ?)", derefOr(u.DivisionID))
+		return q.Where("institutions.district_id IN (SELECT d.id FROM divisions d JOIN divisions c ON d.parent_id = c.id WHERE c.parent_id = ?)", models.IDOrZero(u.DivisionID))
 	case models.RoleAdmin:
 		return q
 	}
 	return q.Where("false")
-}
-
-func derefOr(p *int64) int64 {
-	if p == nil {
-		return 0
-	}
-	return *p
 }
 
 // Institution loads an institution the user may see; anything else is ENotFound, so
@@ -69,9 +62,9 @@ func institutionKey(r *InstitutionRow) []string { return []string{r.Name, idKey(
 func scopeInstitutionsDirect(q *gorm.DB, u *models.User) *gorm.DB {
 	switch u.Role {
 	case models.RoleCity:
-		return q.Where("institutions.city_id = ?", derefOr(u.DivisionID))
+		return q.Where("institutions.city_id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleProvince:
-		return q.Where("institutions.province_id = ?", derefOr(u.DivisionID))
+		return q.Where("institutions.province_id = ?", models.IDOrZero(u.DivisionID))
 	}
 	return scopeInstitutions(q, u)
 }

@@ -20,13 +20,15 @@ type LoanBookCheckFilter struct {
 	DistrictID int64
 }
 
-const latestLoanBookFigures = `(SELECT DISTINCT ON (institution_id, period) * FROM loanbook_figures ORDER BY institution_id, period, import_id DESC) AS lf`
-
+// loanBookChecksQuery starts from the jurisdiction's institutions and joins the latest
+// completed import of each of their (institution, period) as lf: the latest is the
+// highest import id (loanbook_figures_inst serves it), so nothing outside the
+// jurisdiction is read.
 func (s *Store) loanBookChecksQuery(ctx context.Context, u *models.User, f LoanBookCheckFilter) *gorm.DB {
-	q := s.db.WithContext(ctx).Table(latestLoanBookFigures).
-		Joins("JOIN institutions ON institutions.id = lf.institution_id").
-		Joins("JOIN divisions dv ON dv.id = institutions.district_id")
-	q = scopeInstitutions(q, u)
+	q := scopeInstitutionsDirect(s.db.WithContext(ctx).Table("institutions"), u).
+		Joins("JOIN divisions dv ON dv.id = institutions.district_id").
+		Joins(`JOIN loanbook_figures lf ON lf.institution_id = institutions.id AND lf.import_id =
+			(SELECT max(x.import_id) FROM loanbook_figures x WHERE x.institution_id = lf.institution_id AND x.period = lf.period)`)
 	if f.Period.Valid() {
 		q = q.Where("lf.period = ?", f.Period.Key())
 	}
@@ -56,8 +58,8 @@ const MaxLoanBookChecks = 20000
 // the items of models.LoanBookFieldKeys of each side.
 func (s *Store) LoanBookChecks(ctx context.Context, u *models.User, f LoanBookCheckFilter) ([]LoanBookCheck, error) {
 	q := s.loanBookChecksQuery(ctx, u, f).
-		Joins(`JOIN (SELECT DISTINCT ON (institution_id, period) * FROM disclosure_reports ORDER BY institution_id, period, version DESC) dr
-			ON dr.institution_id = lf.institution_id AND dr.period = lf.period`)
+		Joins(`JOIN LATERAL (SELECT * FROM disclosure_reports r WHERE r.institution_id = lf.institution_id AND r.period = lf.period
+			ORDER BY r.version DESC LIMIT 1) dr ON true`)
 	if f.Query != "" {
 		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
 		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ?)", like, like)
@@ -106,36 +108,59 @@ type CapViolationRow struct {
 	models.CapBreach
 }
 
-// CapViolationList pages through the cap violations of the jurisdiction, newest period
-// first; Query matches the institution's name or USCC or the borrower id.
-func (s *Store) CapViolationList(ctx context.Context, u *models.User, f LoanBookCheckFilter, p models.Page) ([]CapViolationRow, int64, error) {
-	p = p.Normalize()
+// capViolationQuery is the cap list's filtered query, in its order: newest period first.
+func (s *Store) capViolationQuery(ctx context.Context, u *models.User, f LoanBookCheckFilter) *gorm.DB {
 	q := s.loanBookChecksQuery(ctx, u, f).Joins("JOIN loanbook_cap_violations v ON v.import_id = lf.import_id")
 	if f.Query != "" {
 		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
 		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ? OR v.borrower_id ILIKE ?)", like, like, like)
 	}
+	return q
+}
+
+const (
+	capViolationColumns = `institutions.id AS institution_id, institutions.name AS institution_name, dv.name AS district_name,
+		lf.period, lf.import_id, v.borrower_id, v.borrower_type, v.total, v.cap, v.loans`
+	capViolationOrder = "lf.period DESC, institutions.name, v.total DESC, v.borrower_id"
+)
+
+type capViolationSQLRow struct {
+	InstitutionID            int64
+	InstitutionName          string
+	DistrictName             string
+	Period                   int
+	ImportID                 int64
+	BorrowerID, BorrowerType string
+	Total, Cap, Loans        int64
+}
+
+func (r capViolationSQLRow) row() CapViolationRow {
+	return CapViolationRow{InstitutionID: r.InstitutionID, InstitutionName: r.InstitutionName, DistrictName: r.DistrictName,
+		Period: periodOfKey(r.Period), ImportID: r.ImportID,
+		CapBreach: models.CapBreach{BorrowerID: r.BorrowerID, Type: models.BorrowerType(r.BorrowerType), Total: models.Money(r.Total), Cap: models.Money(r.Cap), Loans: r.Loans}}
+}
+
+// CapViolationList pages through the cap violations of the jurisdiction, newest period
+// first; Query matches the institution's name or USCC or the borrower id.
+func (s *Store) CapViolationList(ctx context.Context, u *models.User, f LoanBookCheckFilter, p models.Page) ([]CapViolationRow, int64, error) {
+	p = p.Normalize()
 	var total int64
-	if err := q.Session(&gorm.Session{}).Count(&total).Error; err != nil {
+	if err := s.capViolationQuery(ctx, u, f).Count(&total).Error; err != nil {
 		return nil, 0, err
 	}
-	var rows []struct {
-		InstitutionID            int64
-		InstitutionName          string
-		DistrictName             string
-		Period                   int
-		ImportID                 int64
-		BorrowerID, BorrowerType string
-		Total, Cap, Loans        int64
-	}
-	err := q.Select(`institutions.id AS institution_id, institutions.name AS institution_name, dv.name AS district_name,
-		lf.period, lf.import_id, v.borrower_id, v.borrower_type, v.total, v.cap, v.loans`).
-		Order("lf.period DESC, institutions.name, v.total DESC, v.borrower_id").Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
+	var rows []capViolationSQLRow
+	err := s.capViolationQuery(ctx, u, f).Select(capViolationColumns).Order(capViolationOrder).
+		Limit(p.Size).Offset(p.Offset()).Scan(&rows).Error
 	out := make([]CapViolationRow, len(rows))
 	for i, r := range rows {
-		out[i] = CapViolationRow{InstitutionID: r.InstitutionID, InstitutionName: r.InstitutionName, DistrictName: r.DistrictName,
-			Period: periodOfKey(r.Period), ImportID: r.ImportID,
-			CapBreach: models.CapBreach{BorrowerID: r.BorrowerID, Type: models.BorrowerType(r.BorrowerType), Total: models.Money(r.Total), Cap: models.Money(r.Cap), Loans: r.Loans}}
+		out[i] = r.row()
 	}
 	return out, total, err
+}
+
+// EachCapViolation calls fn for every row of the cap list with the filter, in its order,
+// streamed.
+func (s *Store) EachCapViolation(ctx context.Context, u *models.User, f LoanBookCheckFilter, fn func(CapViolationRow) error) error {
+	return streamRows(s.capViolationQuery(ctx, u, f).Select(capViolationColumns).Order(capViolationOrder),
+		func(r capViolationSQLRow) error { return fn(r.row()) })
 }

@@ -114,7 +114,7 @@ func (s *Store) ReviewMaterialInDistrictReview(ctx context.Context, a Actor, app
 			return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能审核材料", app.State.Label())
 		}
 		if err := models.CheckDistrictDecision(models.DistrictDecisionCheck{Event: models.EventReturn, ActorID: a.User.ID,
-			AssigneeID: derefOr(app.AssigneeID)}); err != nil {
+			AssigneeID: models.IDOrZero(app.AssigneeID)}); err != nil {
 			return err
 		}
 		var m models.MaterialType

@@ -215,7 +215,7 @@ func (s *Store) NoticeSteps(ctx context.Context, n *models.PublicNotice) ([]Noti
 // PlatformNotices lists the platform's own notices, newest first.
 func (s *Store) PlatformNotices(ctx context.Context, u *models.User) ([]NoticeRow, error) {
 	var rows []NoticeRow
-	err := noticeRows(s.db.WithContext(ctx)).Where("notices.institution_id = ?", derefOr(u.InstitutionID)).
+	err := noticeRows(s.db.WithContext(ctx)).Where("notices.institution_id = ?", models.IDOrZero(u.InstitutionID)).
 		Order("notices.id DESC").Scan(&rows).Error
 	return rows, err
 }
@@ -226,7 +226,7 @@ func (s *Store) SetMirrorURL(ctx context.Context, a Actor, noticeID int64, url s
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var n models.PublicNotice
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
-			Where("id = ? AND institution_id = ?", noticeID, derefOr(a.User.InstitutionID)).First(&n).Error
+			Where("id = ? AND institution_id = ?", noticeID, models.IDOrZero(a.User.InstitutionID)).First(&n).Error
 		if err != nil {
 			return notFound(err, "公示")
 		}

@@ -56,7 +56,7 @@ func (s *Store) checkable(tx *gorm.DB, a Actor, appID int64) (*models.Applicatio
 		return nil, models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能登记现场核查", app.State.Label())
 	}
 	if err := models.CheckDistrictDecision(models.DistrictDecisionCheck{Event: models.EventReturn, ActorID: a.User.ID,
-		AssigneeID: derefOr(app.AssigneeID)}); err != nil {
+		AssigneeID: models.IDOrZero(app.AssigneeID)}); err != nil {
 		return nil, err
 	}
 	return app, nil

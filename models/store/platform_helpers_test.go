@@ -33,6 +33,7 @@ func completeFile(t *testing.T, st *store.Store, u *models.User) models.Institut
 	f.LegalRepresentative, f.ContactPhone, f.BusinessScope = "张三", "020-87654321", "网络借贷信息中介服务"
 	f.P2PStartedOn, f.RectificationFromStart, f.OperatingClass = models.NewDate(2015, 1, 10), "yes", string(models.ClassSingleProvince)
 	f.Shareholders = []models.Shareholder{{Name: "张三", Kind: "natural", Share: 100 * models.Percent}}
+	f.CustodyBank = "广州示例银行股份有限公司" // on the demo's list of evaluated banks: hard line 6 by data
 	return *f
 }
 

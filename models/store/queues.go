@@ -115,13 +115,13 @@ func queueRows(q *gorm.DB) *gorm.DB {
 func scopeApplications(q *gorm.DB, u *models.User) *gorm.DB {
 	switch u.Role {
 	case models.RolePlatform:
-		return q.Where("applications.institution_id = ?", derefOr(u.InstitutionID))
+		return q.Where("applications.institution_id = ?", models.IDOrZero(u.InstitutionID))
 	case models.RoleDistrict:
-		return q.Where("applications.district_id = ?", derefOr(u.DivisionID))
+		return q.Where("applications.district_id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleCity:
-		return q.Where("applications.city_id = ?", derefOr(u.DivisionID))
+		return q.Where("applications.city_id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleProvince:
-		return q.Where("applications.province_id = ?", derefOr(u.DivisionID))
+		return q.Where("applications.province_id = ?", models.IDOrZero(u.DivisionID))
 	case models.RoleAdmin:
 		return q
 	}
@@ -239,7 +239,7 @@ func (s *Store) Assign(ctx context.Context, a Actor, appID, officerID int64) err
 			return models.Errorf(models.EConflict, "本件当前状态为「%s」，不在区级审核环节，不能分配经办人", app.State.Label())
 		}
 		var officer models.User
-		err = tx.Where("id = ? AND role = 'district' AND NOT disabled AND division_id = ?", officerID, derefOr(a.User.DivisionID)).Take(&officer).Error
+		err = tx.Where("id = ? AND role = 'district' AND NOT disabled AND division_id = ?", officerID, models.IDOrZero(a.User.DivisionID)).Take(&officer).Error
 		if err != nil {
 			return notFound(err, "经办人")
 		}

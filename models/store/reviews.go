@@ -59,7 +59,7 @@ func (s *Store) districtReady(tx *gorm.DB, a Actor, app *models.Application, ev 
 	if err := tx.Table("onsite_checks").Where("application_id = ?", app.ID).Count(&checks).Error; err != nil {
 		return err
 	}
-	c := models.DistrictDecisionCheck{Event: ev, ActorID: a.User.ID, AssigneeID: derefOr(app.AssigneeID), OnsiteCheck: checks > 0}
+	c := models.DistrictDecisionCheck{Event: ev, ActorID: a.User.ID, AssigneeID: models.IDOrZero(app.AssigneeID), OnsiteCheck: checks > 0}
 	if c.AssigneeID != 0 && c.AssigneeID != c.ActorID {
 		var holder struct {
 			Name string

@@ -167,6 +167,9 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 		if err := seedEndPath(tx); err != nil {
 			return err
 		}
+		if err := seedCustody(tx); err != nil {
+			return err
+		}
 		// the seed writes much around the store's writers: recompute the dashboards' figures
 		return refreshAllFigures(tx)
 	})

@@ -163,5 +163,5 @@ func demoEndPathUser(tx *gorm.DB, du demoUser, institutionID int64) (*models.Use
 
 // AllDemoAccounts lists every demo login, in the order of the README's table.
 func AllDemoAccounts() []DemoAccount {
-	return append(append(DemoAccounts(), DemoPublicAccounts()...), DemoEndPathAccounts()...)
+	return append(append(append(DemoAccounts(), DemoPublicAccounts()...), DemoEndPathAccounts()...), DemoBankAccounts()...)
 }

@@ -57,8 +57,12 @@ func readiness(db *gorm.DB, app *models.Application, today models.Date) (*Readin
 		return nil, err
 	}
 	r.Conditions, r.CondErr = models.EvaluateFilingConditions(r.File.FilingFacts())
+	custody, err := custodyCheck(db, app.InstitutionID) // hard line 6, decided by the custody bank list
+	if err != nil {
+		return nil, err
+	}
 	r.Check = models.SubmissionCheck{FileErrors: models.ValidateFile(*r.File, today), Items: v.Items,
-		NeedsSA: v.Type.SelfAssessment, SelfAssessment: models.EvaluateSelfAssessment(AnswerMap(r.Answers))}
+		NeedsSA: v.Type.SelfAssessment, SelfAssessment: models.EvaluateSelfAssessmentWith(AnswerMap(r.Answers), custody)}
 	if v.Type.SelfAssessment {
 		r.Check.FileHardLines = models.FileHardLines(*r.File)
 	}

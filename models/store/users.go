@@ -20,6 +20,7 @@ type NewUser struct {
 	Role               models.Role
 	InstitutionID      *int64
 	DivisionID         *int64
+	CustodyBankID      *int64 // a custody bank's user (RoleBank)
 	MustChangePassword bool
 	Email              string // normalized by models.NormalizeEmail; empty: no mail
 }
@@ -27,7 +28,7 @@ type NewUser struct {
 // CreateUser adds an account and records who created it.
 func (s *Store) CreateUser(ctx context.Context, a Actor, n NewUser) (*models.User, error) {
 	u := &models.User{Username: n.Username, DisplayName: n.DisplayName, PasswordHash: n.PasswordHash,
-		Role: n.Role, InstitutionID: n.InstitutionID, DivisionID: n.DivisionID,
+		Role: n.Role, InstitutionID: n.InstitutionID, DivisionID: n.DivisionID, CustodyBankID: n.CustodyBankID,
 		MustChangePassword: n.MustChangePassword, PasswordChangedAt: a.Now, Email: n.Email, MailEnabled: true, CreatedAt: a.Now, UpdatedAt: a.Now}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(u).Error; err != nil {

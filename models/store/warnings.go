@@ -246,7 +246,7 @@ func (s *Store) CloseWarningTask(ctx context.Context, a Actor, id int64, finding
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var t WarningTask
 		err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).
-			Where("id = ? AND district_id = ?", id, derefOr(u.DivisionID)).First(&t).Error
+			Where("id = ? AND district_id = ?", id, models.IDOrZero(u.DivisionID)).First(&t).Error
 		if err != nil {
 			return notFound(err, "预警任务")
 		}
@@ -357,6 +357,9 @@ func (s *Store) warnInstitution(ctx context.Context, cal *models.Calendar, instI
 			return err
 		}
 		facts.OpenEvents = int(open)
+		if facts.Bank, err = bankFacts(tx, instID, latest); err != nil { // custody.go
+			return err
+		}
 		ws, err := warningSettings(tx, inst.DistrictID)
 		if err != nil {
 			return err

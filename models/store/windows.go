@@ -26,7 +26,7 @@ func settableCities(db *gorm.DB, u *models.User) ([]models.Division, error) {
 	switch u.Role {
 	case models.RoleAdmin:
 	case models.RoleCity:
-		q = q.Where("id = ?", derefOr(u.DivisionID))
+		q = q.Where("id = ?", models.IDOrZero(u.DivisionID))
 	default:
 		q = q.Where("false")
 	}
@@ -91,7 +91,7 @@ func (s *Store) SetWindow(ctx context.Context, a Actor, cityID int64, start, end
 		var city models.Division
 		q := tx.Where("id = ? AND level = ?", cityID, models.LevelCity)
 		if a.User.Role != models.RoleAdmin {
-			q = q.Where("id = ?", derefOr(a.User.DivisionID))
+			q = q.Where("id = ?", models.IDOrZero(a.User.DivisionID))
 		}
 		if err := q.First(&city).Error; err != nil {
 			return notFound(err, "城市")

@@ -90,11 +90,13 @@ func Nav(r models.Role) []NavItem {
 	case models.RoleProvince:
 		return []NavItem{{"全省概览", "/dashboard"}, {"待办队列", "/province"}, {"辖区机构", "/institutions"}, {"信息披露", "/disclosure"}, {"风险预警", "/warnings"}, {"省级审定", "/province/signoff"}, {"合格证明", "/certificates"}, {"备案登记", "/province/filing"}}
 	case models.RoleSysAdmin:
-		return []NavItem{{"用户管理", "/admin/users"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"办理时限", "/admin/deadlines"}}
+		return []NavItem{{"用户管理", "/admin/users"}, {"申请受理期", "/admin/windows"}, {"工作日历", "/admin/calendar"}, {"办理时限", "/admin/deadlines"}, {"存管银行名录", "/admin/custody-banks"}}
 	case models.RoleSecAdmin:
 		return []NavItem{{"用户与权限", "/admin/users"}, {"安全策略", "/admin/security"}, {"接口密钥", "/admin/api-keys"}}
 	case models.RoleAuditAdmin:
 		return []NavItem{{"操作日志", "/admin/audit"}, {"决定记录校验", "/admin/chain"}}
+	case models.RoleBank:
+		return []NavItem{{"存管关系确认", "/bank"}, {"存管机构", "/bank/platforms"}, {"接口令牌", "/bank/tokens"}}
 	}
 	return nil
 }

@@ -190,14 +190,7 @@ func (c *Client) Login(username, password string) *http.Response {
 	}
 	if strings.HasPrefix(resp.Header.Get("Location"), "/login/totp") {
 		// two-factor sign-in: the code of the account's secret at the server's clock
-		u, err := c.env.Store.UserByUsername(context.Background(), username)
-		if err != nil {
-			c.t.Fatalf("login %s: %v", username, err)
-		}
-		code, err := models.TOTPCode(u.TOTPSecret, c.env.Clock.Now())
-		if err != nil {
-			c.t.Fatalf("login %s: TOTP code: %v", username, err)
-		}
+		code := c.env.TOTPCode(c.t, username)
 		resp, body = c.Submit("/login/totp", url.Values{"code": {code}})
 		if resp.StatusCode != http.StatusSeeOther {
 			c.t.Fatalf("login %s, one-time code: status %d\n%s", username, resp.StatusCode, body)
@@ -233,3 +226,23 @@ func Contains(t testing.TB, body string, wants ...string) {
 
 // DemoPassword re-exports the demo password for tests.
 const DemoPassword = store.DemoPassword
+
+// TOTPCode is the one-time code a user's authenticator shows at the server's clock. When
+// the code of this 30-second step has already signed the account in, it waits, as a
+// person would, for the next step: the clock moves to its start (a code is accepted once).
+func (e *Env) TOTPCode(t testing.TB, username string) string {
+	t.Helper()
+	u, err := e.Store.UserByUsername(context.Background(), username)
+	if err != nil {
+		t.Fatalf("one-time code of %s: %v", username, err)
+	}
+	const step = 30
+	if now := e.Clock.Now(); now.Unix()/step <= u.TOTPLastStep {
+		e.Clock.Set(time.Unix((u.TOTPLastStep+1)*step, 0).In(now.Location()))
+	}
+	code, err := models.TOTPCode(u.TOTPSecret, e.Clock.Now())
+	if err != nil {
+		t.Fatalf("one-time code of %s: %v", username, err)
+	}
+	return code
+}

@@ -6,6 +6,7 @@ package disclosure
 import (
 	"portal/models"
 	"portal/views/components"
+	"portal/views/pages/shared"
 )
 
 // Obligation is one due report as the platform's page lists it.
@@ -166,6 +167,7 @@ type TokenRow struct {
 	ID                    int64
 	Name, Prefix, Created string
 	Used, Revoked         string
+	RevokeHref            string // empty: the platform's revoke URL
 }
 
 // TokensPage is the platform's API tokens; NewToken is shown once, right after creation.
@@ -175,6 +177,9 @@ type TokensPage struct {
 	Errors   components.FieldErrors
 	NewToken string
 	APIPath  string
+	// For the custody bank's tokens (issue 12 §3), which are of the same kind: the create
+	// URL, the request header and what the API does; empty: the platform's.
+	Action, Header, Purpose string
 }
 
 // InstitutionPage is an officer's view of one filed institution's disclosure.
@@ -186,6 +191,9 @@ type InstitutionPage struct {
 	Events     []EventRow
 	ScoreHref  string
 	ExportHref string
+	// The custody bank's statements and the latest one's comparison (issue 12 §3).
+	Statements []shared.StatementRow
+	BankCheck  *shared.BankComparison
 }
 
 // IndicatorsPage is one month's indicators of an institution.
@@ -223,7 +231,8 @@ type RankingRow struct {
 // RankingPage ranks the jurisdiction's filed platforms by completeness, per city.
 type RankingPage struct {
 	Period string
-	Rows   []RankingRow
+	Rows   []RankingRow // the page's rows; the ranks are over the whole jurisdiction
+	Pager  components.Pager
 	Export string
 }
 
@@ -274,4 +283,12 @@ type AnnualPage struct {
 	Year        string
 	Kind        string
 	Errors      components.FieldErrors
+}
+
+// or is s, or def when s is empty.
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

@@ -177,8 +177,14 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 	// an institution misses a month when the first month since its filing it never
 	// reported is past its due day: no later than the last month past due
 	// (models.LastPastDuePeriod, the list's definition)
+	lastDue := map[models.RuleSetID]int{}
+	for _, rs := range sets {
+		if last, ok := models.LastPastDuePeriod(cal, rs, today); ok {
+			lastDue[rs] = last.Key()
+		}
+	}
 	for _, g := range gaps {
-		if last, ok := models.LastPastDuePeriod(cal, g.rs, today); ok && g.period <= last.Key() {
+		if last, ok := lastDue[g.rs]; ok && g.period <= last {
 			d.Missing += int(g.n)
 		}
 	}

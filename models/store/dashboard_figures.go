@@ -23,7 +23,8 @@ import (
 // little: a write refreshes only its own district, by recomputing that district's rows
 // from the base tables (a few hundred institutions), not by adding deltas, so a missed
 // case cannot drift. The writers that refresh: a report version (submitReport), every
-// workflow decision (decideIn, which also starts and ends the public notices), an exit record (RecordExit) and the institution file
+// workflow decision (decideIn, which also starts and ends the public notices), a major
+// event filed or closed (FileEvent, CloseEvent), an exit record (RecordExit) and the institution file
 // (SaveInstitutionFile: the classification and the operating class). Bulk loads that
 // write the base tables directly (the demo seed, the scale loader) call
 // RefreshDashboardFigures once afterwards, which recomputes everything.
@@ -269,6 +270,10 @@ func figuresSQL(filter string, filterArgs ...any) (string, []any) {
 	UNION ALL
 	SELECT district_id, 'filed', (extract(year FROM filed_on) * 100 + extract(month FROM filed_on))::int, '', count(*), 0
 		FROM filed GROUP BY 1, 3
+	UNION ALL
+	SELECT filed.district_id, 'events', 0, '', count(*), 0
+		FROM filed JOIN disclosure_events e ON e.institution_id = filed.id AND e.kind = 'major' AND e.closed_at IS NULL
+		GROUP BY 1
 	UNION ALL
 	SELECT district_id, 'gap', (gm / 12) * 100 + gm % 12 + 1, '', count(*), 0 FROM gaps GROUP BY 1, 3
 	UNION ALL

@@ -63,6 +63,9 @@ func recomputedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 				+ extract(day FROM n.end_date)::int, '', count(*), 0
 			FROM notices n JOIN institutions i ON i.id = n.institution_id WHERE n.status = 'active' GROUP BY 1, 3
 		UNION ALL
+		SELECT i.district_id, 'events', 0, '', count(*), 0 FROM disclosure_events e JOIN fi ON fi.institution_id = e.institution_id
+			JOIN institutions i ON i.id = e.institution_id WHERE e.kind = 'major' AND e.closed_at IS NULL GROUP BY 1
+		UNION ALL
 		SELECT i.district_id, 'filed', to_char(fi.filed_on, 'YYYYMM')::int, '', count(*), 0
 			FROM fi JOIN institutions i ON i.id = fi.institution_id GROUP BY 1, 3
 		UNION ALL
@@ -85,7 +88,7 @@ func recomputedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 
 func storedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 	return scanFigures(t, db, `SELECT district_id, kind, period, key, n, amount::bigint FROM dashboard_figures
-		WHERE kind IN ('state', 'notice', 'filed', 'reported', 'on_time', 'm90')`)
+		WHERE kind IN ('state', 'notice', 'events', 'filed', 'reported', 'on_time', 'm90')`)
 }
 
 func diffFigures(want, got map[figureKey]figureVal) string {

@@ -28,7 +28,8 @@ CREATE INDEX disclosure_month_facts_district ON disclosure_month_facts(district_
 -- the running notices, 20261123). The disclosure kinds: filed
 -- (period: the month of filing), gap (period: the first month since filing never
 -- reported), and per month reported (amount: balance), on_time, early (reported, filed
--- after the month), m90 (key: band), short (key: indicator name).
+-- after the month), m90 (key: band), short (key: indicator name); events (the open
+-- major events of the filed institutions).
 CREATE TABLE dashboard_figures (
     district_id  bigint NOT NULL REFERENCES divisions(id),
     kind         text NOT NULL,
@@ -39,7 +40,7 @@ CREATE TABLE dashboard_figures (
     PRIMARY KEY (district_id, kind, period, key)
 );
 
--- The disclosure dashboard counts the open major events live: few rows, this index.
+-- The figures count the open major events of a district's filed institutions.
 CREATE INDEX disclosure_events_open_major ON disclosure_events(institution_id) WHERE closed_at IS NULL AND kind = 'major';
 
 -- The acceptance dashboard counts the open clocks live, starting from them.

@@ -38,9 +38,8 @@ type DisclosureMonth struct {
 
 // DisclosureDashboard reads the figures from the precomputed rows of the jurisdiction's
 // districts (dashboard_figures.go), grouped by the districts' rule sets, since the due day
-// of a month, and so what is pending or overdue today, depends on it; and counts the open
-// major events live (a partial index). Two statements, whatever the number of
-// institutions; the calendar is cached. The month now due is judged as the officers' list
+// of a month, and so what is pending or overdue today, depends on it. One statement,
+// whatever the number of institutions; the calendar is cached. The month now due is judged as the officers' list
 // judges it (models.MonthlyReportStatus), with on time as the trend always had it: the
 // first version in by the end of its due day.
 func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now time.Time) (*DisclosureDashboard, error) {
@@ -71,7 +70,7 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 		Joins("JOIN divisions d ON d.id = f.district_id JOIN divisions c ON c.id = d.parent_id").
 		Joins("LEFT JOIN disclosure_rule_settings cs ON cs.division_id = c.id").
 		Joins("LEFT JOIN disclosure_rule_settings ps ON ps.division_id = c.parent_id"), u).
-		Where("f.kind IN ? OR (f.kind IN ? AND f.period >= ?)", []string{"filed", "gap"},
+		Where("f.kind IN ? OR (f.kind IN ? AND f.period >= ?)", []string{"filed", "gap", "events"},
 			[]string{"reported", "on_time", "early", "m90", "short"}, first.Key()).
 		Group("1, 2, 3, 4, 5").Order("1, 2, 3, 4, 5").
 		Scan(&figs).Error; err != nil {
@@ -116,6 +115,8 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 				period int
 				n      int64
 			}{f.Period, f.N})
+		case "events": // open major events of the filed institutions
+			d.OpenEvents += int(f.N)
 		case "gap":
 			gaps = append(gaps, struct {
 				rs     models.RuleSetID
@@ -177,8 +178,14 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 	// an institution misses a month when the first month since its filing it never
 	// reported is past its due day: no later than the last month past due
 	// (models.LastPastDuePeriod, the list's definition)
+	lastDue := map[models.RuleSetID]int{}
+	for _, rs := range sets {
+		if last, ok := models.LastPastDuePeriod(cal, rs, today); ok {
+			lastDue[rs] = last.Key()
+		}
+	}
 	for _, g := range gaps {
-		if last, ok := models.LastPastDuePeriod(cal, g.rs, today); ok && g.period <= last.Key() {
+		if last, ok := lastDue[g.rs]; ok && g.period <= last {
 			d.Missing += int(g.n)
 		}
 	}
@@ -191,18 +198,6 @@ func (s *Store) DisclosureDashboard(ctx context.Context, u *models.User, now tim
 		}
 		return d.Shortfalls[i].Class < d.Shortfalls[j].Class
 	})
-
-	// open major events of the filed institutions in the jurisdiction
-	var open int64
-	if err := scopeInstitutionsDirect(db.Table("disclosure_events e").Select("count(*)").
-		Joins("JOIN institutions ON institutions.id = e.institution_id"), u).
-		Where("e.kind = 'major' AND e.closed_at IS NULL").
-		Where(`EXISTS (SELECT 1 FROM filings f JOIN applications a ON a.id = f.application_id AND a.state = ?
-			WHERE f.institution_id = e.institution_id)`, models.StateFiled).
-		Scan(&open).Error; err != nil {
-		return nil, err
-	}
-	d.OpenEvents = int(open)
 
 	// per month: the institutions filed by its end, those with a report, those whose
 	// first version came by its due time, and the balance of the latest versions

@@ -23,7 +23,8 @@ import (
 // little: a write refreshes only its own district, by recomputing that district's rows
 // from the base tables (a few hundred institutions), not by adding deltas, so a missed
 // case cannot drift. The writers that refresh: a report version (submitReport), every
-// workflow decision (decideIn, which also starts and ends the public notices), an exit record (RecordExit) and the institution file
+// workflow decision (decideIn, which also starts and ends the public notices), a major
+// event filed or closed (FileEvent, CloseEvent), an exit record (RecordExit) and the institution file
 // (SaveInstitutionFile: the classification and the operating class). Bulk loads that
 // write the base tables directly (the demo seed, the scale loader) call
 // RefreshDashboardFigures once afterwards, which recomputes everything.
@@ -69,13 +70,10 @@ func refreshAllFigures(tx *gorm.DB) error {
 	if err := tx.Exec("SELECT pg_advisory_xact_lock(?::int, 0)", dashboardLockClass).Error; err != nil {
 		return err
 	}
-	if err := tx.Exec("DELETE FROM disclosure_month_facts").Error; err != nil {
+	if err := tx.Exec("TRUNCATE disclosure_month_facts, dashboard_figures").Error; err != nil {
 		return err
 	}
 	if err := writeMonthFacts(tx, "true"); err != nil {
-		return err
-	}
-	if err := tx.Exec("DELETE FROM dashboard_figures").Error; err != nil {
 		return err
 	}
 	sql, args := figuresSQL("true")
@@ -125,13 +123,21 @@ func factOf(r reportRow, district int64, class string, firstAt, dueAt time.Time)
 // factBatch is how many facts one INSERT writes.
 const factBatch = 1000
 
-// writeMonthFacts computes the facts of the reports the filter selects (over
-// disclosure_reports r) and inserts them, a batch of months at a time, in the order of
-// the key (a keyset walk, so a bulk refresh never holds every report in memory).
+// factChunk is how many institutions' reports one statement of writeMonthFacts reads.
+const factChunk = 200
+
+// writeMonthFacts computes the facts of the reports of the institutions the filter
+// selects (over disclosure_reports r) and inserts them, factChunk institutions at a time
+// (each read from the reports' unique index), so a bulk refresh never holds every report
+// in memory.
 func writeMonthFacts(tx *gorm.DB, filter string, args ...any) error {
-	var lastInst int64
-	lastPeriod := 0
-	for {
+	var ids []int64
+	if err := tx.Raw(`SELECT DISTINCT r.institution_id FROM disclosure_reports r WHERE `+filter+` ORDER BY 1`, args...).
+		Scan(&ids).Error; err != nil {
+		return err
+	}
+	for lo := 0; lo < len(ids); lo += factChunk {
+		chunk := ids[lo:min(lo+factChunk, len(ids))]
 		var batch []struct {
 			Row          reportRow `gorm:"embedded"`
 			FactDistrict int64
@@ -143,26 +149,23 @@ func writeMonthFacts(tx *gorm.DB, filter string, args ...any) error {
 				i.operating_class AS fact_class,
 				min(r.submitted_at) OVER w AS fact_first, min(r.due_at) OVER w AS fact_due
 			FROM disclosure_reports r JOIN institutions i ON i.id = r.institution_id
-			WHERE `+filter+` AND (r.institution_id, r.period) > (?, ?)
+			WHERE r.institution_id IN ?
 			WINDOW w AS (PARTITION BY r.institution_id, r.period)
-			ORDER BY r.institution_id, r.period, r.version DESC LIMIT ?`,
-			append(append([]any{}, args...), lastInst, lastPeriod, factBatch)...).Scan(&batch).Error
-		if err != nil || len(batch) == 0 {
+			ORDER BY r.institution_id, r.period, r.version DESC`, chunk).Scan(&batch).Error
+		if err != nil {
 			return err
 		}
 		facts := make([]monthFact, len(batch))
 		for i, r := range batch {
 			facts[i] = factOf(r.Row, r.FactDistrict, r.FactClass, r.FactFirst, r.FactDue)
 		}
-		if err := insertFacts(tx, facts); err != nil {
-			return err
-		}
-		last := batch[len(batch)-1]
-		lastInst, lastPeriod = last.Row.InstitutionID, last.Row.Period
-		if len(batch) < factBatch {
-			return nil
+		for at := 0; at < len(facts); at += factBatch {
+			if err := insertFacts(tx, facts[at:min(at+factBatch, len(facts))]); err != nil {
+				return err
+			}
 		}
 	}
+	return nil
 }
 
 func insertFacts(tx *gorm.DB, fs []monthFact) error {
@@ -267,6 +270,10 @@ func figuresSQL(filter string, filterArgs ...any) (string, []any) {
 	UNION ALL
 	SELECT district_id, 'filed', (extract(year FROM filed_on) * 100 + extract(month FROM filed_on))::int, '', count(*), 0
 		FROM filed GROUP BY 1, 3
+	UNION ALL
+	SELECT filed.district_id, 'events', 0, '', count(*), 0
+		FROM filed JOIN disclosure_events e ON e.institution_id = filed.id AND e.kind = 'major' AND e.closed_at IS NULL
+		GROUP BY 1
 	UNION ALL
 	SELECT district_id, 'gap', (gm / 12) * 100 + gm % 12 + 1, '', count(*), 0 FROM gaps GROUP BY 1, 3
 	UNION ALL

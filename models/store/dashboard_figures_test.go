@@ -63,6 +63,9 @@ func recomputedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 				+ extract(day FROM n.end_date)::int, '', count(*), 0
 			FROM notices n JOIN institutions i ON i.id = n.institution_id WHERE n.status = 'active' GROUP BY 1, 3
 		UNION ALL
+		SELECT i.district_id, 'events', 0, '', count(*), 0 FROM disclosure_events e JOIN fi ON fi.institution_id = e.institution_id
+			JOIN institutions i ON i.id = e.institution_id WHERE e.kind = 'major' AND e.closed_at IS NULL GROUP BY 1
+		UNION ALL
 		SELECT i.district_id, 'filed', to_char(fi.filed_on, 'YYYYMM')::int, '', count(*), 0
 			FROM fi JOIN institutions i ON i.id = fi.institution_id GROUP BY 1, 3
 		UNION ALL
@@ -85,7 +88,7 @@ func recomputedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 
 func storedFigures(t *testing.T, db *sql.DB) map[figureKey]figureVal {
 	return scanFigures(t, db, `SELECT district_id, kind, period, key, n, amount::bigint FROM dashboard_figures
-		WHERE kind IN ('state', 'notice', 'filed', 'reported', 'on_time', 'm90')`)
+		WHERE kind IN ('state', 'notice', 'events', 'filed', 'reported', 'on_time', 'm90')`)
 }
 
 func diffFigures(want, got map[figureKey]figureVal) string {
@@ -183,6 +186,42 @@ func TestDashboardFiguresStayExact(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("after a return")
+
+	// the dashboard of the month now due tells what the officers' list tells, row by row
+	for _, who := range []string{"province1", "city1", "district1"} {
+		u := user(t, st, who)
+		now := t0.Add(2 * time.Hour)
+		d, err := st.DisclosureDashboard(ctx, u, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, total, err := st.DisclosureMonitor(ctx, u, store.MonitorFilter{Now: now}, models.Page{Number: 1, Size: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		status := map[models.ReportStatus]int{}
+		missing, events := 0, 0
+		short := map[string]int64{}
+		for _, r := range rows {
+			status[r.Status]++
+			if len(r.Missing) > 0 {
+				missing++
+			}
+			events += r.OpenEvents
+			for _, b := range r.Breaches {
+				short[b.Name]++
+			}
+		}
+		gotShort := map[string]int64{}
+		for _, c := range d.Shortfalls {
+			gotShort[c.Class] = c.N
+		}
+		if d.Filed != int(total) || fmt.Sprint(d.ByStatus) != fmt.Sprint(status) || d.Missing != missing ||
+			d.OpenEvents != events || fmt.Sprint(gotShort) != fmt.Sprint(short) {
+			t.Fatalf("%s: dashboard filed %d, statuses %v, missing %d, events %d, shortfalls %v; the list: %d, %v, %d, %d, %v",
+				who, d.Filed, d.ByStatus, d.Missing, d.OpenEvents, gotShort, total, status, missing, events, short)
+		}
+	}
 
 	// a bulk refresh gives the same figures
 	before := storedFigures(t, db)

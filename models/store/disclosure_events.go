@@ -109,6 +109,10 @@ func (s *Store) FileEvent(ctx context.Context, a Actor, in EventInput) (*models.
 		if ev.Kind != models.EventKindMajor {
 			return nil
 		}
+		// the dashboards count the open major events (dashboard_figures.go)
+		if err := refreshDistrictFigures(tx, inst.DistrictID); err != nil {
+			return err
+		}
 		ids, err := recipients(tx, models.NotifyDistrict, &inst)
 		if err != nil {
 			return err
@@ -144,6 +148,9 @@ func (s *Store) CloseEvent(ctx context.Context, a Actor, institutionID, eventID 
 		res := tx.Model(&ev).Updates(map[string]any{"closed_at": a.Now, "closed_by": a.id(), "closing_note": strings.TrimSpace(note)})
 		if res.Error != nil {
 			return res.Error
+		}
+		if err := refreshInstitutionDistrict(tx, institutionID); err != nil {
+			return err
 		}
 		return audit(tx, a, "disclosure.event_close", fmt.Sprintf("event:%d", ev.ID), note)
 	})

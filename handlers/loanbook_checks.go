@@ -14,7 +14,8 @@ import (
 
 // LoanBookCheckStore is what the officers' loan-book lists need of the store.
 type LoanBookCheckStore interface {
-	LoanBookChecks(ctx context.Context, u *models.User, f store.LoanBookCheckFilter) ([]store.LoanBookCheck, error)
+	MismatchList(ctx context.Context, u *models.User, f store.LoanBookCheckFilter, p models.Page) ([]store.MismatchRow, int64, error)
+	EachMismatch(ctx context.Context, u *models.User, f store.LoanBookCheckFilter, fn func(store.MismatchRow) error) error
 	CapViolationList(ctx context.Context, u *models.User, f store.LoanBookCheckFilter, p models.Page) ([]store.CapViolationRow, int64, error)
 	EachCapViolation(ctx context.Context, u *models.User, f store.LoanBookCheckFilter, fn func(store.CapViolationRow) error) error
 	Divisions(ctx context.Context) ([]models.Division, error)
@@ -48,55 +49,33 @@ func (h *LoanBookChecks) filter(c echo.Context, placeholder string) (store.LoanB
 		Districts: districtOptions(all, CurrentUser(c)), Placeholder: placeholder}, nil
 }
 
-// mismatches are the periods whose declared figures differ from the loan book's, by the
-// pure rule (models.CompareFiguresOn over models.LoanBookFieldKeys).
-func (h *LoanBookChecks) mismatches(c echo.Context, f store.LoanBookCheckFilter) ([]disclosure.MismatchRow, error) {
-	checks, err := h.store.LoanBookChecks(c.Request().Context(), CurrentUser(c), f)
-	if err != nil {
-		return nil, err
-	}
-	var out []disclosure.MismatchRow
-	for _, ch := range checks {
-		diffs := models.CompareFiguresOn(ch.Declared, ch.Computed, models.LoanBookFieldKeys)
-		if len(diffs) == 0 {
-			continue
-		}
-		r := disclosure.MismatchRow{Institution: ch.InstitutionName, District: ch.DistrictName, Period: ch.Period.String()}
-		for _, d := range diffs {
-			r.Fields = append(r.Fields, d.Text)
-		}
-		out = append(out, r)
-	}
-	return out, nil
-}
-
-// Mismatches is the list 申报与测算不一致 of the officer's jurisdiction.
+// Mismatches is the list 申报与测算不一致 of the officer's jurisdiction: the periods whose
+// declared figures differ from the loan book's by the pure rule (models.CompareFiguresOn
+// over models.LoanBookFieldKeys), compared when the later of the two was written (00109).
 func (h *LoanBookChecks) Mismatches(c echo.Context) error {
 	f, fv, err := h.filter(c, "机构名称或统一社会信用代码")
 	if err != nil {
 		return err
 	}
-	rows, err := h.mismatches(c, f)
+	p := pageFrom(c)
+	rows, total, err := h.store.MismatchList(c.Request().Context(), CurrentUser(c), f, p)
 	if err != nil {
 		return err
 	}
-	p := pageFrom(c)
-	total := int64(len(rows))
-	from := min(p.Offset(), len(rows))
-	to := min(from+p.Size, len(rows))
-	return Render(c, http.StatusOK, disclosure.Mismatches(disclosure.MismatchesPage{Filter: fv, Rows: rows[from:to],
-		Pager: pager(c, p, total), Export: exportOf(c, c.Path())}))
+	page := disclosure.MismatchesPage{Filter: fv, Pager: pager(c, p, total), Export: exportOf(c, c.Path())}
+	for _, r := range rows {
+		page.Rows = append(page.Rows, disclosure.MismatchRow{Institution: r.InstitutionName, District: r.DistrictName,
+			Period: r.Period.String(), Fields: r.Fields})
+	}
+	return Render(c, http.StatusOK, disclosure.Mismatches(page))
 }
 
 var mismatchColumns = []XLSXColumn{{"机构名称", 44}, {"所属区", 10}, {"报告期", 10}, {"不一致项目", 90}}
 
-// MismatchesXLSX exports the list with the page's filters, one row per differing item.
+// MismatchesXLSX exports the list with the page's filters, one row per differing item,
+// streamed from the store.
 func (h *LoanBookChecks) MismatchesXLSX(c echo.Context) error {
 	f, _, err := h.filter(c, "")
-	if err != nil {
-		return err
-	}
-	rows, err := h.mismatches(c, f)
 	if err != nil {
 		return err
 	}
@@ -104,13 +83,17 @@ func (h *LoanBookChecks) MismatchesXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
+	err = h.store.EachMismatch(c.Request().Context(), CurrentUser(c), f, func(r store.MismatchRow) error {
 		for _, t := range r.Fields {
-			if err := x.Row(r.Institution, r.District, r.Period, t); err != nil {
-				x.Close()
+			if err := x.Row(r.InstitutionName, r.DistrictName, r.Period.String(), t); err != nil {
 				return err
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		x.Close()
+		return err
 	}
 	return exportList(c, h.store, h.now, x, "申报与测算不一致")
 }

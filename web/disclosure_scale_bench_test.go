@@ -32,6 +32,25 @@ func dlistSizes() []int {
 	return out
 }
 
+// dlistPagesOnly keeps the pages whose path contains one of DLIST_PAGES (comma-separated,
+// e.g. DLIST_PAGES=/disclosure/scores,/disclosure/mismatches); all of them without it.
+func dlistPagesOnly(pages []scalePage) []scalePage {
+	v := os.Getenv("DLIST_PAGES")
+	if v == "" {
+		return pages
+	}
+	var out []scalePage
+	for _, p := range pages {
+		for _, f := range strings.Split(v, ",") {
+			if f = strings.TrimSpace(f); f != "" && strings.Contains(p.path, f) {
+				out = append(out, p)
+				break
+			}
+		}
+	}
+	return out
+}
+
 var wrkP95 = regexp.MustCompile(`p95_us=([0-9.]+)`)
 
 // wrkPageP95 runs wrk on one page (1 thread, 4 connections: latency, not the queue of a
@@ -86,7 +105,7 @@ func BenchmarkDisclosureLists(b *testing.B) {
 		for _, n := range sizes {
 			env := webtest.New(b)
 			if pages == nil {
-				pages = disclosurePages(demoFiledInstitution(b, env))
+				pages = dlistPagesOnly(disclosurePages(demoFiledInstitution(b, env)))
 			}
 			start := time.Now()
 			loadScale(b, env, n)

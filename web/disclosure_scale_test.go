@@ -118,6 +118,18 @@ func TestDisclosureListsRunAsManyStatementsAtAnySize(t *testing.T) {
 	if x := readXLSX(t, cs["province1"], urls.DisclosureCaps+".xlsx"); len(x)-1 != capRows || capRows < 10 {
 		t.Errorf("the cap export has %d rows for %d violations", len(x)-1, capRows)
 	}
+	// the mismatch export has a row per differing item: the loader makes one book in nine
+	// differ in its balance and its M90+ amount (two items), the others agree
+	var differing int
+	if err := db.QueryRow(`SELECT count(*) FROM loanbook_figures lf JOIN institutions i ON i.id = lf.institution_id
+		JOIN LATERAL (SELECT balance FROM disclosure_reports r WHERE r.institution_id = lf.institution_id AND r.period = lf.period
+		               ORDER BY r.version DESC LIMIT 1) dr ON true
+		WHERE lf.balance <> dr.balance AND i.province_id = (SELECT division_id FROM users WHERE username = 'province1')`).Scan(&differing); err != nil {
+		t.Fatal(err)
+	}
+	if x := readXLSX(t, cs["province1"], urls.DisclosureMismatch+".xlsx"); len(x)-1 != 2*differing || differing < 5 {
+		t.Errorf("the mismatch export has %d rows for %d differing books", len(x)-1, differing)
+	}
 	// the loaded books that differ from the declared figures, and their cap violations, are listed
 	for path, sel := range map[string]string{urls.DisclosureMismatch: "[data-testid=mismatch-list] tbody tr", urls.DisclosureCaps: "[data-testid=cap-list] tbody tr"} {
 		_, body := cs["province1"].Get(path)

@@ -313,6 +313,10 @@ func submitReport(tx *gorm.DB, cal *models.Calendar, a Actor, in ReportInput) (*
 			return err
 		}
 		out = m
+		// the list 申报与测算不一致 compares this version with the latest loan book (00109)
+		if err := refreshMismatchGorm(tx, inst.ID, in.Figures.Period.Key(), a.Now); err != nil {
+			return err
+		}
 		// the dashboards' figures, in this transaction (dashboard_figures.go)
 		if err := refreshInstitutionFacts(tx, inst.ID); err != nil {
 			return err

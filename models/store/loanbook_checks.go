@@ -9,9 +9,10 @@ import (
 	"portal/models"
 )
 
-// The officers' views of the loan books of their jurisdiction: the periods whose
-// declared figures differ from the computed ones, and the borrowers above their cap. Both
-// read the latest completed import of each (institution, period).
+// The officers' views of the loan books of their jurisdiction: the borrowers above their
+// cap, from the latest completed import of each (institution, period). The periods whose
+// declared figures differ from the computed ones are compared when written
+// (loanbook_mismatches.go).
 
 // LoanBookCheckFilter narrows the officer lists.
 type LoanBookCheckFilter struct {
@@ -36,65 +37,6 @@ func (s *Store) loanBookChecksQuery(ctx context.Context, u *models.User, f LoanB
 		q = q.Where("institutions.district_id = ?", f.DistrictID)
 	}
 	return q
-}
-
-// LoanBookCheck is one institution's period with both a declared report and a loan book.
-type LoanBookCheck struct {
-	InstitutionID   int64
-	InstitutionName string
-	DistrictName    string
-	Period          models.Period
-	ImportID        int64
-	Declared        models.MonthlyFigures
-	Computed        models.MonthlyFigures
-}
-
-// MaxLoanBookChecks bounds the periods compared for one list: the comparison is the pure
-// rule's (models.CompareFiguresOn), run on the rows read.
-const MaxLoanBookChecks = 20000
-
-// LoanBookChecks lists, newest period first, every (institution, period) of the user's
-// jurisdiction that has both its latest declared report and a completed loan book, with
-// the items of models.LoanBookFieldKeys of each side.
-func (s *Store) LoanBookChecks(ctx context.Context, u *models.User, f LoanBookCheckFilter) ([]LoanBookCheck, error) {
-	q := s.loanBookChecksQuery(ctx, u, f).
-		Joins(`JOIN LATERAL (SELECT * FROM disclosure_reports r WHERE r.institution_id = lf.institution_id AND r.period = lf.period
-			ORDER BY r.version DESC LIMIT 1) dr ON true`)
-	if f.Query != "" {
-		like := "%" + escapeLike(strings.TrimSpace(f.Query)) + "%"
-		q = q.Where("(institutions.name ILIKE ? OR institutions.uscc ILIKE ?)", like, like)
-	}
-	cols := []string{"institutions.id", "institutions.name", "dv.name", "lf.period", "lf.import_id"}
-	for _, k := range models.LoanBookFieldKeys {
-		cols = append(cols, "dr."+k, "lf."+k)
-	}
-	rows, err := q.Select(strings.Join(cols, ", ")).Order("lf.period DESC, institutions.name, institutions.id").Limit(MaxLoanBookChecks).Rows()
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []LoanBookCheck
-	vals := make([]int64, 2*len(models.LoanBookFieldKeys))
-	for rows.Next() {
-		var c LoanBookCheck
-		var period int
-		dest := []any{&c.InstitutionID, &c.InstitutionName, &c.DistrictName, &period, &c.ImportID}
-		for i := range vals {
-			dest = append(dest, &vals[i])
-		}
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
-		c.Period = periodOfKey(period)
-		c.Declared.Period, c.Computed.Period = c.Period, c.Period
-		for i, k := range models.LoanBookFieldKeys {
-			ff, _ := models.MonthlyFigureFieldOf(k)
-			ff.Set(&c.Declared, vals[2*i])
-			ff.Set(&c.Computed, vals[2*i+1])
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
 }
 
 // CapViolationRow is one borrower above its cap in an institution's latest book of a

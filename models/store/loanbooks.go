@@ -422,6 +422,10 @@ func (s *Store) loadLoanBook(ctx context.Context, c *pgx.Conn, imp *LoanBookImpo
 		if err := computeLoanBook(ctx, tx, imp, part, now()); err != nil {
 			return err
 		}
+		// the list 申报与测算不一致 compares the latest report with this book (00109)
+		if err := refreshMismatchPgx(ctx, tx, imp.InstitutionID, imp.PeriodKey, now()); err != nil {
+			return err
+		}
 		if _, err := tx.Exec(ctx, `UPDATE loanbook_imports SET state = 'done', finished_at = $2, rows_read = $3, rows_refused = $4 WHERE id = $1`,
 			imp.ID, now(), read, refused+dups); err != nil {
 			return err

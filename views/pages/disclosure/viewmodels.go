@@ -100,6 +100,7 @@ type MonitorRow struct {
 // MonitorPage is the officers' list of filed institutions for a month.
 type MonitorPage struct {
 	Title      string
+	JudgedAt   string // 判定更新于: the stored judgement's last refresh (migration 00102), "" before the first
 	Period     string
 	Status     string
 	Statuses   []components.Option

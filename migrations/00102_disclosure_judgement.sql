@@ -111,7 +111,13 @@ CREATE FUNCTION disclosure_judge(ids bigint[]) RETURNS void LANGUAGE sql AS $$
            CASE WHEN j.status = 'overdue' THEN 0 WHEN j.status = 'late' THEN 1 WHEN j.missing_n > 0 THEN 2
                 WHEN j.open_events > 0 THEN 3 WHEN j.breached THEN 4 ELSE 5 END,
            j.status, j.missing_n, j.open_events, j.breached
-      FROM judged j;
+      FROM judged j
+    -- a report written while the refresh runs waits for its rows, then judges again
+    ON CONFLICT (id) DO UPDATE SET province_id = EXCLUDED.province_id, city_id = EXCLUDED.city_id,
+        district_id = EXCLUDED.district_id, name = EXCLUDED.name, uscc = EXCLUDED.uscc,
+        operating_class = EXCLUDED.operating_class, filing_date = EXCLUDED.filing_date, rule_set = EXCLUDED.rule_set,
+        rank = EXCLUDED.rank, status = EXCLUDED.status, missing_n = EXCLUDED.missing_n,
+        open_events = EXCLUDED.open_events, breached = EXCLUDED.breached;
 $$;
 -- +goose StatementEnd
 

@@ -13,10 +13,11 @@
 -- re-judges every row in one statement (disclosure_judge(NULL)). In between:
 --   * a report or an event changes disclosure_standing, whose statement trigger re-judges
 --     those institutions in the same transaction with the day's stored rules;
---   * a filing, an application's state, a rule setting, the calendar or an institution's
---     name, jurisdiction or class bumps disclosure_judged.generation: the page then judges
---     live (the 00101 query, right but proportional to the jurisdiction) until the next
---     refresh, as it does when the day or the month no longer matches the stamp.
+--   * a filing, a filed application's state, an institution's name, jurisdiction or class
+--     re-judge that institution (row triggers, same transaction);
+--   * a rule setting or the calendar bumps disclosure_judged.generation: the page then
+--     judges live (the 00101 query, right but proportional to the jurisdiction) until the
+--     next refresh, as it does when the day or the month no longer matches the stamp.
 
 -- +goose Up
 CREATE TABLE disclosure_judged (
@@ -140,27 +141,48 @@ BEGIN
     RETURN NULL;
 END $$;
 -- +goose StatementEnd
-CREATE TRIGGER disclosure_judged_filings AFTER INSERT OR UPDATE OR DELETE ON filings
-    FOR EACH STATEMENT EXECUTE FUNCTION disclosure_judged_bump();
-CREATE TRIGGER disclosure_judged_applications AFTER UPDATE OF state ON applications
-    FOR EACH STATEMENT EXECUTE FUNCTION disclosure_judged_bump();
+-- a filing, a filed application's state and an institution's name, jurisdiction or class
+-- concern one institution each: it is re-judged in the same transaction
+-- +goose StatementBegin
+CREATE FUNCTION disclosure_judge_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_TABLE_NAME = 'institutions' THEN
+        PERFORM disclosure_judge(ARRAY[NEW.id]);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM disclosure_judge(ARRAY[OLD.institution_id]);
+    ELSIF TG_OP = 'INSERT' THEN
+        PERFORM disclosure_judge(ARRAY[NEW.institution_id]);
+    ELSE
+        PERFORM disclosure_judge(ARRAY[OLD.institution_id, NEW.institution_id]);
+    END IF;
+    RETURN NULL;
+END $$;
+-- +goose StatementEnd
+CREATE TRIGGER disclosure_judge_filings AFTER INSERT OR UPDATE OR DELETE ON filings
+    FOR EACH ROW EXECUTE FUNCTION disclosure_judge_row();
+CREATE TRIGGER disclosure_judge_applications AFTER UPDATE OF state ON applications
+    FOR EACH ROW WHEN (OLD.state = 'filed' OR NEW.state = 'filed') EXECUTE FUNCTION disclosure_judge_row();
+CREATE TRIGGER disclosure_judge_institutions AFTER UPDATE OF name, uscc, district_id, city_id, province_id, operating_class ON institutions
+    FOR EACH ROW WHEN (OLD.name IS DISTINCT FROM NEW.name OR OLD.uscc IS DISTINCT FROM NEW.uscc
+        OR OLD.district_id IS DISTINCT FROM NEW.district_id OR OLD.city_id IS DISTINCT FROM NEW.city_id
+        OR OLD.province_id IS DISTINCT FROM NEW.province_id OR OLD.operating_class IS DISTINCT FROM NEW.operating_class)
+    EXECUTE FUNCTION disclosure_judge_row();
 CREATE TRIGGER disclosure_judged_rule_settings AFTER INSERT OR UPDATE OR DELETE ON disclosure_rule_settings
     FOR EACH STATEMENT EXECUTE FUNCTION disclosure_judged_bump();
 CREATE TRIGGER disclosure_judged_calendar_years AFTER INSERT OR UPDATE OR DELETE ON calendar_years
     FOR EACH STATEMENT EXECUTE FUNCTION disclosure_judged_bump();
 CREATE TRIGGER disclosure_judged_calendar_days AFTER INSERT OR UPDATE OR DELETE ON calendar_days
     FOR EACH STATEMENT EXECUTE FUNCTION disclosure_judged_bump();
-CREATE TRIGGER disclosure_judged_institutions AFTER UPDATE OF name, uscc, district_id, city_id, province_id, operating_class ON institutions
-    FOR EACH STATEMENT EXECUTE FUNCTION disclosure_judged_bump();
 
 -- +goose Down
-DROP TRIGGER disclosure_judged_institutions ON institutions;
 DROP TRIGGER disclosure_judged_calendar_days ON calendar_days;
 DROP TRIGGER disclosure_judged_calendar_years ON calendar_years;
 DROP TRIGGER disclosure_judged_rule_settings ON disclosure_rule_settings;
-DROP TRIGGER disclosure_judged_applications ON applications;
-DROP TRIGGER disclosure_judged_filings ON filings;
 DROP FUNCTION disclosure_judged_bump();
+DROP TRIGGER disclosure_judge_institutions ON institutions;
+DROP TRIGGER disclosure_judge_applications ON applications;
+DROP TRIGGER disclosure_judge_filings ON filings;
+DROP FUNCTION disclosure_judge_row();
 DROP TRIGGER disclosure_judge_standing_update ON disclosure_standing;
 DROP TRIGGER disclosure_judge_standing_insert ON disclosure_standing;
 DROP FUNCTION disclosure_judge_on_standing();

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"strconv"
 	"strings"
 	"testing"
 
@@ -45,11 +46,38 @@ func TestDisclosureMonitorStoredJudgementEqualsLive(t *testing.T) {
 		}
 		return out
 	}
-	stored := read()
 	db, err := env.Store.SQLDB()
 	if err != nil {
 		t.Fatal(err)
 	}
+	// after the refresh: an institution filed, one renamed (first in the order), one
+	// application no longer filed; the row triggers re-judge them, the stamp stays fresh
+	var inst, app int64
+	if err := db.QueryRow(`INSERT INTO institutions (name, uscc, district_id, outstanding_balance, operating_class, created_at, updated_at)
+		VALUES ('刷新后备案的机构', '91440000JD00000001', (SELECT division_id FROM users WHERE username = 'district1'), 0, 'national', now(), now())
+		RETURNING id`).Scan(&inst); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.QueryRow(`INSERT INTO applications (institution_id, type_code, state, version, balance, submitted_at, state_since, created_at, updated_at)
+		VALUES ($1, 'p2p_acceptance', 'filed', 1, 0, now(), now(), now(), now()) RETURNING id`, inst).Scan(&app); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{
+		`INSERT INTO filings (application_id, institution_id, filing_number, filing_date, recorded_by, created_at)
+			VALUES (` + strconv.FormatInt(app, 10) + `, ` + strconv.FormatInt(inst, 10) + `, 'JD-1', '2026-01-05', (SELECT id FROM users WHERE username = 'province2'), now())`,
+		`UPDATE institutions SET name = '阿' || name WHERE id = (SELECT id FROM disclosure_judgement WHERE province_id IS NOT NULL ORDER BY rank DESC, name DESC LIMIT 1)`,
+		`UPDATE applications SET state = 'revoked' WHERE id = (SELECT fa.id FROM applications fa JOIN disclosure_judgement j ON j.id = fa.institution_id
+			WHERE fa.state = 'filed' ORDER BY j.rank, j.name LIMIT 1)`,
+	} {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%v\n%s", err, q)
+		}
+	}
+	var fresh bool
+	if err := db.QueryRow(`SELECT generation = judged_generation FROM disclosure_judged`).Scan(&fresh); err != nil || !fresh {
+		t.Fatalf("the stored judgement is no longer fresh (%v): the page would judge live", err)
+	}
+	stored := read()
 	if _, err := db.Exec(`UPDATE disclosure_judged SET generation = generation + 1`); err != nil {
 		t.Fatal(err)
 	}

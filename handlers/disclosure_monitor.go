@@ -20,6 +20,7 @@ import (
 type MonitorStore interface {
 	DisclosureMonitor(ctx context.Context, u *models.User, f store.MonitorFilter, p models.Page) ([]store.MonitorRow, int64, error)
 	EachMonitorRow(ctx context.Context, u *models.User, f store.MonitorFilter, fn func(store.MonitorRow) error) error
+	DisclosureJudgedAt(ctx context.Context) (*time.Time, error)
 	Divisions(ctx context.Context) ([]models.Division, error)
 	LoadCalendar(ctx context.Context) (*models.Calendar, error)
 	AuditRecorder
@@ -136,11 +137,18 @@ func (h *DisclosureMonitor) List(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	judgedAt, err := h.store.DisclosureJudgedAt(ctx)
+	if err != nil {
+		return err
+	}
 	today := models.DateOf(h.now())
 	page := disclosure.MonitorPage{Title: "信息披露监测", Period: f.Period.String(), Status: string(f.Status), Statuses: monitorStatuses,
 		Missing: f.Missing, OpenEvents: f.OpenEvents, Breached: f.Breached, Query: f.Query, DistrictID: c.QueryParam("district"),
 		Districts: districtOptions(all, u), Pager: pager(c, p, total), Export: exportOf(c, urls.DisclosureMonitor), PeriodErr: perr,
 		ShowRules: u.Role == models.RoleCity || u.Role == models.RoleProvince, ShowNotice: u.Role == models.RoleProvince}
+	if judgedAt != nil {
+		page.JudgedAt = models.DateTimeCN(*judgedAt)
+	}
 	for _, r := range rows {
 		mr := disclosure.MonitorRow{InstitutionID: r.InstitutionID, Name: r.Name, USCC: r.USCC, District: r.DistrictName,
 			RuleSet: r.RuleSet.Label(), Status: r.Status, Deadline: monitorDeadline(cal, r, today), Missing: monthsText(r.Missing),

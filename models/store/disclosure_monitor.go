@@ -246,6 +246,15 @@ func (s *Store) monitorQuery(ctx context.Context, u *models.User, f MonitorFilte
 	if err != nil {
 		return nil, err
 	}
+	// the stored judgement (00102) when it is the one asked for: a page read from an index,
+	// whatever the jurisdiction's size; else judged here and now
+	stamp, err := s.judgedStamp(db)
+	if err != nil {
+		return nil, err
+	}
+	if stamp.usable(today, period) {
+		return &monitorRun{q: s.judgedQuery(db, u, f, period, limit, offset), cal: cal, dues: dues, period: period, today: today}, nil
+	}
 	var rules []string
 	var args []any
 	for _, rs := range []models.RuleSetID{models.RuleSetNational, models.RuleSetShanghai} {

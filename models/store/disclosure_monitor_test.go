@@ -170,52 +170,75 @@ func TestMonitorSQLEqualsPureRules(t *testing.T) {
 	prov := user(t, st, "province1")
 	for _, today := range []models.Date{models.NewDate(2026, 11, 23), models.NewDate(2026, 11, 6), models.NewDate(2026, 11, 9), models.NewDate(2025, 4, 10)} {
 		now := today.Start().Add(10 * time.Hour)
-		for _, period := range []models.Period{models.PeriodOf(today).Prev(), {Year: 2025, Month: 3}, {Year: 2026, Month: 9}, models.PeriodOf(today)} {
-			want := monitorReference(t, db, cal, today, period)
-			for _, f := range []store.MonitorFilter{{}, {Status: models.ReportOverdue}, {Status: models.ReportLate}, {Status: models.ReportOnTime},
-				{Status: models.ReportPending}, {Missing: true}, {OpenEvents: true}, {Breached: true}} {
-				f.Period, f.Now = period, now
-				var got []store.MonitorRow
-				for n := 1; ; n++ {
-					rows, total, err := st.DisclosureMonitor(ctx, prov, f, models.Page{Number: n, Size: 200})
-					if err != nil {
+		// first judged live, then from the stored judgement (00102) after its refresh: the
+		// month now due is read from disclosure_judgement, which must equal the pure rules too
+		for _, stored := range []bool{false, true} {
+			periods := []models.Period{models.PeriodOf(today).Prev(), {Year: 2025, Month: 3}, {Year: 2026, Month: 9}, models.PeriodOf(today)}
+			if stored {
+				if err := st.RefreshDisclosureJudgement(ctx, now); err != nil {
+					t.Fatal(err)
+				}
+				var n int
+				var at time.Time
+				if err := db.QueryRow(`SELECT (SELECT count(*) FROM disclosure_judgement), judged_at FROM disclosure_judged WHERE generation = judged_generation`).Scan(&n, &at); err != nil || n < len(cases) || !at.Equal(now) {
+					t.Fatalf("day %s: stored judgement %d rows at %v (%v), want >= %d at %v", today, n, at, err, len(cases), now)
+				}
+				periods = periods[:1]
+				if today == models.NewDate(2025, 4, 10) {
+					// a report and an event written after the refresh are judged by the triggers
+					if _, err := db.Exec(`INSERT INTO disclosure_events (institution_id, kind, category, title, occurred_at, due_at, filed_at)
+					VALUES ($1, 'major', 'other_major', '刷新后的事项', $2, $2, $2)`, inserted[0], now); err != nil {
 						t.Fatal(err)
 					}
-					got = append(got, rows...)
-					if len(rows) == 0 || int64(len(got)) >= total {
-						break
-					}
 				}
-				label := fmt.Sprintf("day %s, month %s, filter %+v", today, period, store.MonitorFilter{Status: f.Status, Missing: f.Missing, OpenEvents: f.OpenEvents, Breached: f.Breached})
-				var wantIDs, gotIDs []int64
-				for id, w := range want {
-					if f.Status != "" && w.status != f.Status || f.Missing && len(w.missing) == 0 || f.OpenEvents && w.open == 0 || f.Breached && !w.breached {
-						continue
+			}
+			for _, period := range periods {
+				want := monitorReference(t, db, cal, today, period)
+				for _, f := range []store.MonitorFilter{{}, {Status: models.ReportOverdue}, {Status: models.ReportLate}, {Status: models.ReportOnTime},
+					{Status: models.ReportPending}, {Missing: true}, {OpenEvents: true}, {Breached: true}} {
+					f.Period, f.Now = period, now
+					var got []store.MonitorRow
+					for n := 1; ; n++ {
+						rows, total, err := st.DisclosureMonitor(ctx, prov, f, models.Page{Number: n, Size: 200})
+						if err != nil {
+							t.Fatal(err)
+						}
+						got = append(got, rows...)
+						if len(rows) == 0 || int64(len(got)) >= total {
+							break
+						}
 					}
-					wantIDs = append(wantIDs, id)
-				}
-				lastRank := -1
-				for _, r := range got {
-					gotIDs = append(gotIDs, r.InstitutionID)
-					w, ok := want[r.InstitutionID]
-					if !ok {
-						t.Errorf("%s: %d listed, not filed in the province", label, r.InstitutionID)
-						continue
+					label := fmt.Sprintf("stored %v, day %s, month %s, filter %+v", stored, today, period, store.MonitorFilter{Status: f.Status, Missing: f.Missing, OpenEvents: f.OpenEvents, Breached: f.Breached})
+					var wantIDs, gotIDs []int64
+					for id, w := range want {
+						if f.Status != "" && w.status != f.Status || f.Missing && len(w.missing) == 0 || f.OpenEvents && w.open == 0 || f.Breached && !w.breached {
+							continue
+						}
+						wantIDs = append(wantIDs, id)
 					}
-					if r.Status != w.status || fmt.Sprint(r.Missing) != fmt.Sprint(w.missing) || r.OpenEvents != w.open ||
-						r.Breached != w.breached || (len(r.Breaches) > 0) != w.breached {
-						t.Errorf("%s: %s: SQL status %s missing %v open %d breached %v (%d); pure rules %s %v %d %v",
-							label, r.Name, r.Status, r.Missing, r.OpenEvents, r.Breached, len(r.Breaches), w.status, w.missing, w.open, w.breached)
+					lastRank := -1
+					for _, r := range got {
+						gotIDs = append(gotIDs, r.InstitutionID)
+						w, ok := want[r.InstitutionID]
+						if !ok {
+							t.Errorf("%s: %d listed, not filed in the province", label, r.InstitutionID)
+							continue
+						}
+						if r.Status != w.status || fmt.Sprint(r.Missing) != fmt.Sprint(w.missing) || r.OpenEvents != w.open ||
+							r.Breached != w.breached || (len(r.Breaches) > 0) != w.breached {
+							t.Errorf("%s: %s: SQL status %s missing %v open %d breached %v (%d); pure rules %s %v %d %v",
+								label, r.Name, r.Status, r.Missing, r.OpenEvents, r.Breached, len(r.Breaches), w.status, w.missing, w.open, w.breached)
+						}
+						if w.rank < lastRank {
+							t.Errorf("%s: %s (rank %d) listed after rank %d", label, r.Name, w.rank, lastRank)
+						}
+						lastRank = w.rank
 					}
-					if w.rank < lastRank {
-						t.Errorf("%s: %s (rank %d) listed after rank %d", label, r.Name, w.rank, lastRank)
+					slices.Sort(wantIDs)
+					slices.Sort(gotIDs)
+					if !slices.Equal(wantIDs, gotIDs) {
+						t.Errorf("%s: SQL lists %v, the pure rules %v", label, gotIDs, wantIDs)
 					}
-					lastRank = w.rank
-				}
-				slices.Sort(wantIDs)
-				slices.Sort(gotIDs)
-				if !slices.Equal(wantIDs, gotIDs) {
-					t.Errorf("%s: SQL lists %v, the pure rules %v", label, gotIDs, wantIDs)
 				}
 			}
 		}

@@ -69,6 +69,7 @@ func Setup(d Deps) (*river.Workers, []Scheduled) {
 		addScheduled[OpenDataExtractArgs](w, d, openDataExtract(d)),
 		addScheduled[EarlyWarningArgs](w, d, earlyWarning(d)),
 		addScheduled[DisclosureRemindersArgs](w, d, disclosureReminders(d)),
+		addScheduled[DisclosureJudgementArgs](w, d, disclosureJudgement(d)),
 	}
 	river.AddWorker(w, &DeliverMail{Store: d.Store, Mail: d.Mail, BaseURL: d.BaseURL, Clock: d.Clock})
 	river.AddWorker(w, &ImportLoanBook{Store: d.Store, Files: d.Files, Clock: d.Clock})

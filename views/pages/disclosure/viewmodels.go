@@ -128,6 +128,7 @@ type FilingNoticeHistoryRow struct{ NoticeDate, Reason, SetBy, SetAt string }
 // MonitorPage is the officers' list of filed institutions for a month.
 type MonitorPage struct {
 	Title      string
+	JudgedAt   string // 判定更新于: the stored judgement's last refresh (migration 00102), "" before the first
 	Period     string
 	Status     string
 	Statuses   []components.Option

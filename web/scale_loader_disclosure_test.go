@@ -340,3 +340,68 @@ func TestScaleLoaderDisclosureIsValid(t *testing.T) {
 		}
 	}
 }
+
+// TestScaleLoaderFiledOption loads 66 institutions of which 60 are filed (the option
+// BenchmarkDashboardScale uses, at 20,000): exactly those 60 are filed and report, each
+// with 22–24 months (a missing month for some) and a chain that verifies; the 6 others
+// are in other states; the counters stay exact.
+func TestScaleLoaderFiledOption(t *testing.T) {
+	env := webtest.New(t)
+	db, err := env.Store.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first int64
+	if err := db.QueryRow("SELECT max(id) + 1 FROM institutions").Scan(&first); err != nil {
+		t.Fatal(err)
+	}
+	loadScaleWith(t, env, 66, scaleOptions{filed: 60})
+	var insts, filed, other, reporting, versions int64
+	err = db.QueryRow(`SELECT
+		(SELECT count(*) FROM institutions WHERE id >= $1),
+		(SELECT count(*) FROM applications a JOIN filings f ON f.application_id = a.id WHERE a.state = 'filed' AND a.institution_id >= $1),
+		(SELECT count(*) FROM applications WHERE state <> 'filed' AND institution_id >= $1),
+		(SELECT count(DISTINCT institution_id) FROM disclosure_reports WHERE institution_id >= $1),
+		(SELECT count(*) FROM disclosure_reports WHERE institution_id >= $1)`, first).
+		Scan(&insts, &filed, &other, &reporting, &versions)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("institutions %d, filed %d, other %d, reporting %d, report versions %d", insts, filed, other, reporting, versions)
+	if insts != 66 || filed != 60 || other != 6 || reporting != 60 {
+		t.Errorf("institutions %d, filed %d, other %d, reporting %d; want 66, 60, 6, 60", insts, filed, other, reporting)
+	}
+	// 60 × 24 months, less the months never reported, plus the corrections
+	if versions < 60*22 || versions > 60*25 {
+		t.Errorf("%d report versions; want about 60 × 24", versions)
+	}
+	var wrongCounters int
+	if err := db.QueryRow(`SELECT count(*) FROM (
+			SELECT district_id, city_id, province_id, state, balance >= $1 AS large, count(*) AS n FROM applications GROUP BY 1, 2, 3, 4, 5) a
+			FULL JOIN (SELECT * FROM application_counts WHERE n <> 0) c USING (district_id, city_id, province_id, state, large)
+			WHERE a.n IS DISTINCT FROM c.n`, int64(models.LargeScaleThreshold)).Scan(&wrongCounters); err != nil {
+		t.Fatal(err)
+	}
+	if wrongCounters != 0 {
+		t.Errorf("%d application counters differ from the COUNT of the loaded rows", wrongCounters)
+	}
+	rows, err := db.Query("SELECT DISTINCT institution_id FROM disclosure_reports WHERE institution_id >= $1", first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	for _, id := range ids {
+		brk, n, err := env.Store.VerifyReportChain(context.Background(), id)
+		if err != nil || brk != nil || n < 22 {
+			t.Fatalf("institution %d: chain of %d versions: break %+v, %v", id, n, brk, err)
+		}
+	}
+}

@@ -25,6 +25,16 @@ var scaleStates = []models.State{
 // scaleDecisions is how many history rows each loaded application gets.
 const scaleDecisions = 5
 
+// scaleOptions changes what loadScale loads; the zero value is the mix every list
+// benchmark and loader test uses.
+type scaleOptions struct {
+	// filed, when above zero, is how many of the n institutions (the first ones) have a
+	// filed application — with their two years of reports (loadScaleDisclosure); the
+	// others are spread over the other states of scaleStates. Zero keeps the spread over
+	// every state, about one in ten filed.
+	filed int
+}
+
 // loadScale adds n institutions (spread over every district of the demo province) to the
 // env's database, each with one application in a state of scaleStates, a deadline on
 // most, scaleDecisions hash-chained decisions, and the notices, certificates and filings
@@ -34,6 +44,16 @@ const scaleDecisions = 5
 // database that has lived a while would be.
 func loadScale(tb testing.TB, env *webtest.Env, n int) {
 	tb.Helper()
+	loadScaleWith(tb, env, n, scaleOptions{})
+}
+
+// loadScaleWith is loadScale with options (BenchmarkDashboardScale: 20,000 filed
+// institutions, so 24 months of reports each).
+func loadScaleWith(tb testing.TB, env *webtest.Env, n int, opt scaleOptions) {
+	tb.Helper()
+	if opt.filed < 0 || opt.filed > n {
+		tb.Fatalf("scale loader: %d filed of %d institutions", opt.filed, n)
+	}
 	ctx := context.Background()
 	db, err := env.Store.SQLDB()
 	if err != nil {
@@ -55,22 +75,27 @@ func loadScale(tb testing.TB, env *webtest.Env, n int) {
 		       d.ids[1 + g % array_length(d.ids, 1)], (g % 20) * 10000000000, now(), now()
 		  FROM generate_series(1, $2::int) g,
 		       (SELECT array_agg(id ORDER BY id) AS ids FROM divisions WHERE level = 'district') d`, first, n)
-	states := make([]string, len(scaleStates))
-	for i, s := range scaleStates {
-		states[i] = string(s)
+	states := make([]string, 0, len(scaleStates))
+	for _, s := range scaleStates {
+		if opt.filed == 0 || s != models.StateFiled {
+			states = append(states, string(s))
+		}
 	}
 	// one application each; due dates around the test clock's day (2026-11-23), some
 	// passed, some none; the start of the state spread over two months
 	exec(`INSERT INTO applications (institution_id, type_code, state, version, balance, submitted_at, state_since,
 		    due_date, due_kind, due_label, created_at, updated_at)
-		SELECT i.id, 'p2p_acceptance', ($2::text[])[1 + (hashint8(i.id) & 2147483647) % array_length($2::text[], 1)], $3::int + 1, i.outstanding_balance,
+		SELECT i.id, 'p2p_acceptance',
+		       CASE WHEN i.id < (SELECT min(id) FROM institutions WHERE id >= $1) + $4::int THEN 'filed'
+		            ELSE ($2::text[])[1 + (hashint8(i.id) & 2147483647) % array_length($2::text[], 1)] END,
+		       $3::int + 1, i.outstanding_balance,
 		       timestamptz '2026-09-01 09:00+08' + (i.id % 5000) * interval '17 minutes',
 		       timestamptz '2026-10-01 09:00+08' + (h.v % 4000) * interval '19 minutes',
 		       CASE WHEN h.v % 4 = 0 THEN NULL ELSE date '2026-11-05' + (h.v % 40)::int END,
 		       CASE WHEN h.v % 4 = 0 THEN '' ELSE 'working' END,
 		       CASE WHEN h.v % 4 = 0 THEN '' ELSE '审核办理期限' END,
 		       timestamptz '2026-09-01 09:00+08', now()
-		  FROM institutions i, LATERAL (SELECT hashint8(i.id + 7919) & 2147483647 AS v) h WHERE i.id >= $1`, first, states, scaleDecisions)
+		  FROM institutions i, LATERAL (SELECT hashint8(i.id + 7919) & 2147483647 AS v) h WHERE i.id >= $1`, first, states, scaleDecisions, opt.filed)
 	loadScaleDecisions(tb, db, first)
 	exec(`INSERT INTO notices (application_id, institution_id, start_date, end_date, days, status, created_at, updated_at)
 		SELECT a.id, a.institution_id, date '2026-10-01' + (a.id % 50)::int, date '2026-10-01' + (a.id % 50)::int + 13, 14,

@@ -244,17 +244,24 @@ func (s *Store) ListAPIKeys(ctx context.Context) ([]APIKey, error) {
 // APIKeyByHash finds an active key; nil when unknown or revoked. Its last use is noted
 // at most once a minute.
 func (s *Store) APIKeyByHash(ctx context.Context, hash string, now time.Time) (*APIKey, error) {
-	var ks []APIKey
-	if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL", hash).Limit(1).Find(&ks).Error; err != nil || len(ks) == 0 {
+	return activeByHash(s.db.WithContext(ctx), hash, now, func(k *APIKey) **time.Time { return &k.LastUsedAt })
+}
+
+// activeByHash finds the unrevoked credential row (an API key, a platform's or a bank's
+// token) whose hash is hash, among the rows db selects; nil when there is none. Its
+// last use is written at most once a minute, so a busy client does not write per request.
+func activeByHash[T any](db *gorm.DB, hash string, now time.Time, lastUsed func(*T) **time.Time) (*T, error) {
+	var rows []T
+	if err := db.Where("hash = ? AND revoked_at IS NULL", hash).Limit(1).Find(&rows).Error; err != nil || len(rows) == 0 {
 		return nil, err
 	}
-	k := ks[0]
-	if k.LastUsedAt == nil || now.Sub(*k.LastUsedAt) > time.Minute {
-		if err := s.db.WithContext(ctx).Model(&k).Update("last_used_at", now).Error; err != nil {
+	row := &rows[0]
+	if at := lastUsed(row); *at == nil || now.Sub(**at) > time.Minute {
+		if err := db.Session(&gorm.Session{NewDB: true}).Model(row).Update("last_used_at", now).Error; err != nil {
 			return nil, err
 		}
 	}
-	return &k, nil
+	return row, nil
 }
 
 // FiledInstitutionByUSCC is a filed institution of the register, by its credit code;

@@ -519,17 +519,8 @@ func (s *Store) BankTokens(ctx context.Context, u *models.User) ([]BankToken, er
 // BankTokenByHash finds an active bank token; nil when unknown or revoked. Its last use is
 // noted at most once a minute.
 func (s *Store) BankTokenByHash(ctx context.Context, hash string, now time.Time) (*BankToken, error) {
-	var ts []BankToken
-	if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL AND custody_bank_id IS NOT NULL", hash).Limit(1).Find(&ts).Error; err != nil || len(ts) == 0 {
-		return nil, err
-	}
-	t := ts[0]
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		if err := s.db.WithContext(ctx).Model(&t).Update("last_used_at", now).Error; err != nil {
-			return nil, err
-		}
-	}
-	return &t, nil
+	return activeByHash(s.db.WithContext(ctx).Where("custody_bank_id IS NOT NULL"), hash, now,
+		func(t *BankToken) **time.Time { return &t.LastUsedAt })
 }
 
 // BankInstitutionByUSCC finds, for a bank's token, the platform of that code the bank sees

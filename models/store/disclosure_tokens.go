@@ -74,15 +74,6 @@ func (s *Store) PlatformTokens(ctx context.Context, institutionID int64) ([]Plat
 // PlatformTokenByHash finds an active token; nil when unknown or revoked. Its last use is
 // noted at most once a minute.
 func (s *Store) PlatformTokenByHash(ctx context.Context, hash string, now time.Time) (*PlatformToken, error) {
-	var ts []PlatformToken
-	if err := s.db.WithContext(ctx).Where("hash = ? AND revoked_at IS NULL AND institution_id IS NOT NULL", hash).Limit(1).Find(&ts).Error; err != nil || len(ts) == 0 {
-		return nil, err
-	}
-	t := ts[0]
-	if t.LastUsedAt == nil || now.Sub(*t.LastUsedAt) > time.Minute {
-		if err := s.db.WithContext(ctx).Model(&t).Update("last_used_at", now).Error; err != nil {
-			return nil, err
-		}
-	}
-	return &t, nil
+	return activeByHash(s.db.WithContext(ctx).Where("institution_id IS NOT NULL"), hash, now,
+		func(t *PlatformToken) **time.Time { return &t.LastUsedAt })
 }

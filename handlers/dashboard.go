@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"strconv"
 	"time"
@@ -19,6 +20,7 @@ import (
 type DashboardStore interface {
 	AcceptanceDashboard(ctx context.Context, u *models.User, today models.Date) (*store.AcceptanceDashboard, error)
 	DisclosureDashboard(ctx context.Context, u *models.User, now time.Time) (*store.DisclosureDashboard, error)
+	ScoreLeaders(ctx context.Context, u *models.User, p models.Period, n int) (top, bottom []store.ScoreRow, err error)
 	// the platform's own dashboard
 	Institution(ctx context.Context, u *models.User, id int64) (*models.Institution, error)
 	FiledOn(ctx context.Context, institutionID int64) (models.Date, bool, error)
@@ -350,8 +352,45 @@ func (h *Dashboards) disclosurePage(c echo.Context) (*dashboard.Page, error) {
 	for _, s := range d.Shortfalls {
 		short.Rows = append(short.Rows, countRow(s.Class, s.N))
 	}
-	p.Charts = []dashboard.Chart{onTime, counts, status, balance, m90, short}
+	top, bottom, err := h.scoreCharts(c, d.Period)
+	if err != nil {
+		return nil, err
+	}
+	p.Charts = []dashboard.Chart{onTime, counts, status, balance, m90, short, top, bottom}
 	return p, nil
+}
+
+// scoreCharts are the completeness ranking of the month (the stored scores, 00122): each
+// city's best (a province's three per city, a city's or district's ten) and the lowest ten.
+func (h *Dashboards) scoreCharts(c echo.Context, period models.Period) (top, bottom dashboard.Chart, err error) {
+	u := CurrentUser(c)
+	n := 10
+	if u.Role == models.RoleProvince {
+		n = 3
+	}
+	best, worst, err := h.store.ScoreLeaders(c.Request().Context(), u, period, n)
+	if err != nil {
+		return top, bottom, err
+	}
+	note := "按上海市网络借贷信息披露指引附件规范表的权重计分（满分 100）；名次为在本市已备案机构中的名次。完整排名见“披露完整度排名”。"
+	top = dashboard.Chart{ID: "score-top", Kind: "bar", Title: period.String() + " 信息披露完整度排名（各市前 " + strconv.Itoa(n) + " 名）",
+		RowHead: "名次 · 机构", Series: []string{"得分"}, Note: note}
+	if u.Role != models.RoleProvince {
+		top.Title = period.String() + " 信息披露完整度排名（前 " + strconv.Itoa(n) + " 名）"
+	}
+	for _, r := range best {
+		top.Rows = append(top.Rows, scoreRow(fmt.Sprintf("%s 第%d名 %s", r.City, r.Rank, r.Name), r.Score.Total))
+	}
+	bottom = dashboard.Chart{ID: "score-bottom", Kind: "bar", Title: period.String() + " 信息披露完整度得分最低的 10 家",
+		RowHead: "机构", Series: []string{"得分"}, Note: "得分由低到高。"}
+	for _, r := range worst {
+		bottom.Rows = append(bottom.Rows, scoreRow(r.City+" "+r.Name, r.Score.Total))
+	}
+	return top, bottom, nil
+}
+
+func scoreRow(label string, total models.Points) dashboard.ChartRow {
+	return dashboard.ChartRow{Label: label, Values: []float64{float64(total) / 100}, Text: []string{total.String()}}
 }
 
 func round1(f float64) float64 { return float64(int64(f*10+0.5)) / 10 }

@@ -4,7 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"time"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -23,7 +23,8 @@ type SuperviseStore interface {
 	LatestReports(ctx context.Context, institutionID int64, limit int) ([]models.MonthlyReport, error)
 	ReportVersions(ctx context.Context, institutionID int64, p models.Period) ([]models.MonthlyReport, error)
 	DisclosureScore(ctx context.Context, u *models.User, instID int64, p models.Period) (models.ScoreBreakdown, error)
-	ScoreRanking(ctx context.Context, u *models.User, p models.Period, now time.Time) ([]store.ScoreRow, error)
+	ScoreRanking(ctx context.Context, u *models.User, f store.ScoreFilter, pg models.Page) ([]store.ScoreRow, int64, bool, error)
+	EachScore(ctx context.Context, u *models.User, f store.ScoreFilter, fn func(store.ScoreRow) error) error
 	InstitutionClass(ctx context.Context, instID int64) (models.OperatingClass, error)
 	InstitutionFile(ctx context.Context, u *models.User, institutionID int64) (*models.InstitutionFile, error)
 	InstitutionFilingNotice(ctx context.Context, institutionID int64) (models.Date, error)
@@ -200,31 +201,47 @@ func (h *DisclosureMonitor) Score(c echo.Context) error {
 	return Render(c, http.StatusOK, disclosure.Score(disclosure.ScorePage{Name: inst.Name, Period: p.String(), Score: b, Back: urls.InstitutionDisclosure(id)}))
 }
 
+// rankingFilter reads the ranking's month and search; a month it cannot rank is a
+// message, and the month now due is shown instead.
+func (h *DisclosureMonitor) rankingFilter(c echo.Context) (store.ScoreFilter, string) {
+	today := models.DateOf(h.now())
+	f := store.ScoreFilter{Period: models.PeriodOf(today).Prev(), Query: strings.TrimSpace(c.QueryParam("q"))}
+	t := strings.TrimSpace(c.QueryParam("period"))
+	if t == "" {
+		return f, ""
+	}
+	p, err := models.ParsePeriod(t)
+	if err == nil {
+		err = models.ValidateRankedPeriod(p, today)
+	}
+	if err != nil {
+		return f, models.ErrorMessage(err) + "；现显示 " + f.Period.String() + " 的排名。"
+	}
+	f.Period = p
+	return f, ""
+}
+
 // Ranking is /disclosure/scores: the jurisdiction's filed platforms by score, per city.
 func (h *DisclosureMonitor) Ranking(c echo.Context) error {
-	p := h.periodParam(c, "period")
-	rows, err := h.store.ScoreRanking(c.Request().Context(), CurrentUser(c), p, h.now())
+	f, perr := h.rankingFilter(c)
+	pg := pageFrom(c)
+	rows, total, capped, err := h.store.ScoreRanking(c.Request().Context(), CurrentUser(c), f, pg)
 	if err != nil {
 		return err
 	}
-	// every institution is ranked (a rank is within its city); the page shows its share
-	pg := pageFrom(c)
-	page := disclosure.RankingPage{Period: p.String(), Export: exportOf(c, urls.DisclosureScores), Pager: pager(c, pg, int64(len(rows)))}
-	from := min(pg.Offset(), len(rows))
-	for _, r := range rows[from:min(from+pg.Size, len(rows))] {
+	page := disclosure.RankingPage{Period: f.Period.String(), Query: f.Query, PeriodErr: perr, Export: exportOf(c, urls.DisclosureScores),
+		Pager: pager(c, pg, total)}
+	page.Pager.Capped = capped
+	for _, r := range rows {
 		page.Rows = append(page.Rows, disclosure.RankingRow{Rank: r.Rank, Name: r.Name, District: r.District, City: r.City,
-			Total: r.Score.Total.String(), Href: urls.InstitutionScore(r.InstitutionID) + "?period=" + p.String()})
+			Total: r.Score.Total.String(), Href: urls.InstitutionScore(r.InstitutionID) + "?period=" + f.Period.String()})
 	}
 	return Render(c, http.StatusOK, disclosure.Ranking(page))
 }
 
-// RankingXLSX is /disclosure/scores.xlsx.
+// RankingXLSX is /disclosure/scores.xlsx: every row of the ranking, streamed.
 func (h *DisclosureMonitor) RankingXLSX(c echo.Context) error {
-	p := h.periodParam(c, "period")
-	rows, err := h.store.ScoreRanking(c.Request().Context(), CurrentUser(c), p, h.now())
-	if err != nil {
-		return err
-	}
+	f, _ := h.rankingFilter(c)
 	cols := []XLSXColumn{{"市", 10}, {"名次", 6}, {"机构名称", 44}, {"所属区", 10}, {"报告期", 10}, {"得分", 8}}
 	for _, cat := range models.CompletenessScore(nil).Categories {
 		cols = append(cols, XLSXColumn{cat.Category + "（" + cat.Weight.String() + "）", 14})
@@ -233,15 +250,16 @@ func (h *DisclosureMonitor) RankingXLSX(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	for _, r := range rows {
-		cells := []any{r.City, r.Rank, r.Name, r.District, p.String(), r.Score.Total.String()}
+	err = h.store.EachScore(c.Request().Context(), CurrentUser(c), f, func(r store.ScoreRow) error {
+		cells := []any{r.City, r.Rank, r.Name, r.District, f.Period.String(), r.Score.Total.String()}
 		for _, cat := range r.Score.Categories {
 			cells = append(cells, cat.Score.String())
 		}
-		if err := x.Row(cells...); err != nil {
-			x.Close()
-			return err
-		}
+		return x.Row(cells...)
+	})
+	if err != nil {
+		x.Close()
+		return err
 	}
-	return exportList(c, h.store, h.now, x, fmt.Sprintf("披露完整度排名-%s", p))
+	return exportList(c, h.store, h.now, x, fmt.Sprintf("披露完整度排名-%s", f.Period))
 }

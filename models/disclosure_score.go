@@ -237,3 +237,19 @@ func disclosureItemOf(key string) (DisclosureItem, bool) {
 	}
 	return DisclosureItem{}, false
 }
+
+// FirstRankedPeriod is the first month a ranking may be asked for: the yearly documents
+// the score counts are accepted from 2015 (store.AddAnnualDoc), and nothing earlier is
+// disclosed under either guideline.
+var FirstRankedPeriod = Period{2015, 1}
+
+// ValidateRankedPeriod refuses a ranking month before FirstRankedPeriod or after the
+// current month: the portal keeps a stored score for every filed institution of every
+// month it ranks (migration 00122), so the months are bounded.
+func ValidateRankedPeriod(p Period, today Date) error {
+	last := PeriodOf(today)
+	if !p.Valid() || p.Key() < FirstRankedPeriod.Key() || p.Key() > last.Key() {
+		return FieldErrorf("period", EInvalid, "排名月份应在 %s 至 %s 之间", FirstRankedPeriod, last)
+	}
+	return nil
+}

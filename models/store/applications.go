@@ -156,6 +156,12 @@ func decideIn(tx *gorm.DB, a Actor, appID int64, ev models.Event, in DecisionInp
 	if err := refreshInstitutionDistrict(tx, app.InstitutionID); err != nil {
 		return nil, err
 	}
+	// a filing adds the institution to the ranking, leaving the filed state takes it off (00122)
+	if f.State == models.StateFiled || app.State == models.StateFiled {
+		if err := refreshInstitutionScores(tx, app.InstitutionID); err != nil {
+			return nil, err
+		}
+	}
 	return app, nil
 }
 

@@ -60,7 +60,7 @@ func refreshDistrictFigures(tx *gorm.DB, district int64) error {
 }
 
 // RefreshDashboardFigures recomputes every precomputed figure: the month facts from the
-// reports, then every district's figures. It is for data written around the store (the
+// reports, then every district's figures, and drops the stored scores (00122). It is for data written around the store (the
 // demo seed, bulk loads); the store's own writers keep the figures exact themselves.
 func (s *Store) RefreshDashboardFigures(ctx context.Context) error {
 	return s.tx(ctx, func(tx *gorm.DB) error { return refreshAllFigures(tx) })
@@ -71,6 +71,10 @@ func refreshAllFigures(tx *gorm.DB) error {
 		return err
 	}
 	if err := tx.Exec("TRUNCATE disclosure_month_facts, dashboard_figures").Error; err != nil {
+		return err
+	}
+	// the stored scores are built again, month by month, as they are asked for
+	if err := resetScores(tx); err != nil {
 		return err
 	}
 	if err := writeMonthFacts(tx, "true"); err != nil {

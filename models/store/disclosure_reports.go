@@ -324,6 +324,9 @@ func submitReport(tx *gorm.DB, cal *models.Calendar, a Actor, in ReportInput) (*
 		if err := refreshDistrictFigures(tx, inst.DistrictID); err != nil {
 			return err
 		}
+		if err := refreshInstitutionScores(tx, inst.ID); err != nil {
+			return err
+		}
 		return audit(tx, a, "disclosure.monthly", fmt.Sprintf("institution:%d", inst.ID),
 			fmt.Sprintf("%s 第%d版 %s", in.Figures.Period, version, in.Source.Label()))
 	}()

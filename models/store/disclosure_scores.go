@@ -2,8 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -16,6 +16,10 @@ import (
 // presenceQuery reads it.
 type presenceRow struct {
 	ID           int64
+	Period       int
+	ProvinceID   int64
+	CityID       int64
+	DistrictID   int64
 	Complete     bool
 	Custody      bool
 	Shareholders int
@@ -42,11 +46,13 @@ func (r presenceRow) input() models.PresenceInput {
 	return in
 }
 
-// presenceQuery reads the presence of the institutions of q (a query of institutions) for
-// the month, one row each in one statement: the file, the counts of its parts, the
-// month's latest report and the yearly documents of the year before and since.
-func presenceQuery(db *gorm.DB, ids *gorm.DB, p models.Period) *gorm.DB {
-	return db.Table("institutions i").Select(`i.id,
+// presenceQuery reads the presence of the institutions ids (a query of ids) for each month
+// of periods (a query of one column, period, as 202611), one row per institution and
+// month in one statement: the file, the counts of its parts, the month's latest report and
+// the yearly documents of the year before the month's and since. It is the only reading
+// of what a score is computed from.
+func presenceQuery(db *gorm.DB, ids, periods *gorm.DB) *gorm.DB {
+	return db.Table("institutions i").Select(`i.id, pp.period, i.province_id, i.city_id, i.district_id,
 		(i.name <> '' AND i.registered_address <> '' AND i.legal_representative <> '' AND i.business_scope <> '') AS complete,
 		i.custody_bank <> '' AS custody,
 		(SELECT COUNT(*) FROM institution_shareholders x WHERE x.institution_id = i.id) AS shareholders,
@@ -54,33 +60,157 @@ func presenceQuery(db *gorm.DB, ids *gorm.DB, p models.Period) *gorm.DB {
 		(SELECT COALESCE(SUM(staff_formal + staff_dispatched + staff_temporary), 0) FROM institution_branches x WHERE x.institution_id = i.id) AS staff,
 		(SELECT COUNT(*) FROM institution_channels x WHERE x.institution_id = i.id) AS channels,
 		lr.institution_id IS NOT NULL AS monthly, COALESCE(lr.compensation, false) AS compensation,
-		(SELECT string_agg(DISTINCT kind, ',') FROM disclosure_annual_docs x WHERE x.institution_id = i.id AND x.year >= ?) AS kinds`, p.Year-1).
+		(SELECT string_agg(DISTINCT kind, ',') FROM disclosure_annual_docs x WHERE x.institution_id = i.id AND x.year >= pp.period / 100 - 1) AS kinds`).
+		Joins("CROSS JOIN (?) pp", periods).
 		Joins(`LEFT JOIN LATERAL (SELECT r.institution_id, (r.compensation_balance > 0 OR r.compensation_amount > 0) AS compensation
-			FROM disclosure_reports r WHERE r.institution_id = i.id AND r.period = ? ORDER BY r.version DESC LIMIT 1) lr ON true`, p.Key()).
+			FROM disclosure_reports r WHERE r.institution_id = i.id AND r.period = pp.period ORDER BY r.version DESC LIMIT 1) lr ON true`).
 		Where("i.id IN (?)", ids)
 }
 
-// presence gathers what the portal holds of one institution's disclosures for a month.
-func presence(db *gorm.DB, instID int64, p models.Period) (models.PresenceInput, error) {
-	var rows []presenceRow
-	err := presenceQuery(db, db.Session(&gorm.Session{NewDB: true}).Raw("SELECT ?::bigint", instID), p).Scan(&rows).Error
-	if err != nil || len(rows) == 0 {
-		return models.PresenceInput{Docs: map[models.AnnualDocKind]bool{}}, err
-	}
-	return rows[0].input(), nil
+// onePeriod is presenceQuery's periods for one month.
+func onePeriod(db *gorm.DB, p models.Period) *gorm.DB {
+	return db.Session(&gorm.Session{NewDB: true}).Raw("SELECT ?::int AS period", p.Key())
 }
 
 // DisclosureScore is the completeness score (drules' CompletenessScore, the weights of the
-// seeds/002 table) of an institution the user may see, for a month, with its breakdown.
+// seeds/002 table) of an institution the user may see, for a month, with its breakdown,
+// computed from what the portal holds now.
 func (s *Store) DisclosureScore(ctx context.Context, u *models.User, instID int64, p models.Period) (models.ScoreBreakdown, error) {
 	if _, err := s.Institution(ctx, u, instID); err != nil {
 		return models.ScoreBreakdown{}, err
 	}
-	in, err := presence(s.db.WithContext(ctx), instID, p)
+	db := s.db.WithContext(ctx)
+	var rows []presenceRow
+	err := presenceQuery(db, db.Session(&gorm.Session{NewDB: true}).Raw("SELECT ?::bigint", instID), onePeriod(db, p)).Scan(&rows).Error
 	if err != nil {
 		return models.ScoreBreakdown{}, err
 	}
+	in := models.PresenceInput{Docs: map[models.AnnualDocKind]bool{}}
+	if len(rows) > 0 {
+		in = rows[0].input()
+	}
 	return models.CompletenessScore(models.DisclosurePresence(in)), nil
+}
+
+// The stored scores (migration 00122). scoreLockClass is their advisory lock class:
+// (scoreLockClass, 0) is held shared by every refresh of an institution's rows and
+// exclusively while a month is built, so a month built while a write is under way sees
+// the write, and a write after it finds the month's rows; (scoreLockClass+1, id) puts two
+// refreshes of one institution one after the other, so the second reads the first's
+// data. (The decision chain uses 7301, the dashboards 7302.)
+const scoreLockClass = 7303
+
+// scoreRow is one stored score.
+type scoreRow struct {
+	InstitutionID int64
+	Period        int
+	ProvinceID    int64
+	CityID        int64
+	DistrictID    int64
+	Total         int64
+	Presence      string
+}
+
+func (scoreRow) TableName() string { return "disclosure_scores" }
+
+func scoreRowOf(r presenceRow) (scoreRow, error) {
+	present := models.DisclosurePresence(r.input())
+	js, err := json.Marshal(present)
+	if err != nil {
+		return scoreRow{}, err
+	}
+	return scoreRow{InstitutionID: r.ID, Period: r.Period, ProvinceID: r.ProvinceID, CityID: r.CityID, DistrictID: r.DistrictID,
+		Total: int64(models.CompletenessScore(present).Total), Presence: string(js)}, nil
+}
+
+// writeScores scores the presence of q's rows and stores them, a batch at a time.
+func writeScores(tx *gorm.DB, q *gorm.DB) error {
+	var pres []presenceRow
+	if err := q.Scan(&pres).Error; err != nil {
+		return err
+	}
+	rows := make([]scoreRow, 0, len(pres))
+	for _, p := range pres {
+		r, err := scoreRowOf(p)
+		if err != nil {
+			return err
+		}
+		rows = append(rows, r)
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	return tx.CreateInBatches(rows, 1000).Error
+}
+
+// refreshInstitutionScores recomputes the institution's stored scores of every built
+// month, inside tx: the writers of what a score is computed from call it (the file,
+// a yearly document, a report version, a decision that files or unfiles). An institution
+// that is not filed has none.
+func refreshInstitutionScores(tx *gorm.DB, instID int64) error {
+	if err := tx.Exec("SELECT pg_advisory_xact_lock_shared(?::int, 0)", scoreLockClass).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("SELECT pg_advisory_xact_lock(?::int, ?::int)", scoreLockClass+1, instID).Error; err != nil {
+		return err
+	}
+	if err := tx.Exec("DELETE FROM disclosure_scores WHERE institution_id = ?", instID).Error; err != nil {
+		return err
+	}
+	fresh := tx.Session(&gorm.Session{NewDB: true})
+	ids := filedSince(fresh).Where("f.institution_id = ?", instID).Select("f.institution_id")
+	return writeScores(tx, presenceQuery(fresh, ids, fresh.Table("disclosure_score_periods").Select("period")))
+}
+
+// ensureScorePeriod builds the month's stored scores if it has none yet: one statement
+// when it has.
+func (s *Store) ensureScorePeriod(ctx context.Context, p models.Period) error {
+	var built bool
+	if err := s.db.WithContext(ctx).Raw("SELECT EXISTS (SELECT 1 FROM disclosure_score_periods WHERE period = ?)", p.Key()).
+		Scan(&built).Error; err != nil || built {
+		return err
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error { return buildScorePeriod(tx, p) })
+}
+
+// buildScorePeriod scores every filed institution for the month, once.
+func buildScorePeriod(tx *gorm.DB, p models.Period) error {
+	if err := tx.Exec("SELECT pg_advisory_xact_lock(?::int, 0)", scoreLockClass).Error; err != nil {
+		return err
+	}
+	res := tx.Exec("INSERT INTO disclosure_score_periods (period) VALUES (?) ON CONFLICT DO NOTHING", p.Key())
+	if res.Error != nil || res.RowsAffected == 0 {
+		return res.Error // built by another in the meantime
+	}
+	fresh := tx.Session(&gorm.Session{NewDB: true})
+	return writeScores(tx, presenceQuery(fresh, filedSince(fresh).Select("f.institution_id"), onePeriod(fresh, p)))
+}
+
+// PrepareScorePeriods builds the stored scores of the month now due and the month before
+// it (the ranking's default and the dashboard's), so no officer waits for a build.
+func (s *Store) PrepareScorePeriods(ctx context.Context, now time.Time) error {
+	p := models.PeriodOf(models.DateOf(now)).Prev()
+	for _, q := range []models.Period{p, p.Prev()} {
+		if err := s.ensureScorePeriod(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// resetScores drops every stored score, inside tx, for data written around the store (the
+// demo seed, bulk loads): the months are built again as they are asked for.
+func resetScores(tx *gorm.DB) error {
+	if err := tx.Exec("SELECT pg_advisory_xact_lock(?::int, 0)", scoreLockClass).Error; err != nil {
+		return err
+	}
+	return tx.Exec("TRUNCATE disclosure_scores, disclosure_score_periods").Error
+}
+
+// ScoreFilter narrows the ranking: the month and a name or USCC search.
+type ScoreFilter struct {
+	Period models.Period
+	Query  string
 }
 
 // ScoreRow is one institution in a city's ranking.
@@ -89,58 +219,161 @@ type ScoreRow struct {
 	Name          string
 	District      string
 	City          string
-	Rank          int // within the city
+	Rank          int // within the city: 1 + the institutions of the city scoring more
 	Score         models.ScoreBreakdown
 }
 
-// ScoreRanking ranks the filed institutions of the user's jurisdiction by completeness for
-// a month, per city, best first: two statements whatever the jurisdiction's size (the
-// filed institutions with their city, and their presence, presenceQuery).
-func (s *Store) ScoreRanking(ctx context.Context, u *models.User, p models.Period, now time.Time) ([]ScoreRow, error) {
+type scoreListRow struct {
+	InstitutionID int64
+	Name          string
+	District      string
+	City          string
+	Rank          int
+	Presence      string
+}
+
+func (r scoreListRow) row() (ScoreRow, error) {
+	present := map[string]models.ItemPresence{}
+	if err := json.Unmarshal([]byte(r.Presence), &present); err != nil {
+		return ScoreRow{}, err
+	}
+	return ScoreRow{InstitutionID: r.InstitutionID, Name: r.Name, District: r.District, City: r.City, Rank: r.Rank,
+		Score: models.CompletenessScore(present)}, nil
+}
+
+// scoreQuery is the ranking of the user's jurisdiction for the month, in its order: per
+// city, best first (a district's own rows best first, its city being one), read from the
+// index of the jurisdiction (00122). The rank is within the city, counted from the same
+// index: the entries ahead of the row, so a page of the top costs the page.
+func scoreQuery(db *gorm.DB, u *models.User, f ScoreFilter) (*gorm.DB, string) {
+	q := db.Table("disclosure_scores s").Where("s.period = ?", f.Period.Key())
+	order := "s.city_id, s.total DESC, s.institution_id"
+	switch u.Role {
+	case models.RoleProvince:
+		q = q.Where("s.province_id = ?", models.IDOrZero(u.DivisionID))
+	case models.RoleCity:
+		q = q.Where("s.city_id = ?", models.IDOrZero(u.DivisionID))
+		order = "s.total DESC, s.institution_id"
+	case models.RoleDistrict:
+		q = q.Where("s.district_id = ?", models.IDOrZero(u.DivisionID))
+		order = "s.total DESC, s.institution_id"
+	default:
+		q = q.Where("false")
+	}
+	if t := strings.TrimSpace(f.Query); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where("EXISTS (SELECT 1 FROM institutions i WHERE i.id = s.institution_id AND (i.name ILIKE ? OR i.uscc::text ILIKE ?))", like, like)
+	}
+	return q, order
+}
+
+// scoreColumns are a ranking row's columns; without rank, the rank is left 0 (the lowest
+// rows of the dashboard, whose rank would count most of their city).
+func scoreColumns(q *gorm.DB, rank bool) *gorm.DB {
+	cols := "s.institution_id, i.name, d.name AS district, c.name AS city, s.presence::text AS presence"
+	if rank {
+		cols += ", 1 + (SELECT count(*) FROM disclosure_scores x WHERE x.period = s.period AND x.city_id = s.city_id AND x.total > s.total) AS rank"
+	}
+	return q.Select(cols).
+		Joins("JOIN institutions i ON i.id = s.institution_id").
+		Joins("JOIN divisions d ON d.id = s.district_id").
+		Joins("JOIN divisions c ON c.id = s.city_id")
+}
+
+// ScoreRanking is a page of the ranking of the user's jurisdiction for the month (built
+// first if it never was), with its count capped as the other lists' are (capped: there are
+// more): three statements whatever the jurisdiction's size.
+func (s *Store) ScoreRanking(ctx context.Context, u *models.User, f ScoreFilter, pg models.Page) (rows []ScoreRow, total int64, capped bool, err error) {
+	if err := s.ensureScorePeriod(ctx, f.Period); err != nil {
+		return nil, 0, false, err
+	}
+	pg = pg.Normalize()
 	db := s.db.WithContext(ctx)
-	var insts []struct {
-		ID           int64
-		Name         string
-		DistrictName string
-		CityName     string
+	q, _ := scoreQuery(db, u, f)
+	if total, capped, err = cappedCount(db, q); err != nil {
+		return nil, 0, false, err
 	}
-	if err := s.filedScopeQuery(db, u, 0, "").Select(`institutions.id, institutions.name, d.name AS district_name,
-		(SELECT c.name FROM divisions c WHERE c.id = institutions.city_id) AS city_name`).
-		Order("institutions.name, institutions.id").Scan(&insts).Error; err != nil {
-		return nil, err
+	page, order := scoreQuery(db, u, f)
+	var list []scoreListRow
+	if err := scoreColumns(page, true).Order(order).Clauses(pageLimit{limit: pg.Size, offset: pg.Offset()}).Scan(&list).Error; err != nil {
+		return nil, 0, false, err
 	}
-	var pres []presenceRow
-	ids := s.filedScopeQuery(db.Session(&gorm.Session{NewDB: true}), u, 0, "").Select("institutions.id")
-	if err := presenceQuery(db, ids, p).Scan(&pres).Error; err != nil {
-		return nil, err
-	}
-	byID := map[int64]presenceRow{}
-	for _, r := range pres {
-		byID[r.ID] = r
-	}
-	out := make([]ScoreRow, 0, len(insts))
-	for _, in := range insts {
-		pr := byID[in.ID]
-		out = append(out, ScoreRow{InstitutionID: in.ID, Name: in.Name, District: in.DistrictName, City: in.CityName,
-			Score: models.CompletenessScore(models.DisclosurePresence(pr.input()))})
-	}
-	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].City != out[j].City {
-			return out[i].City < out[j].City
+	rows = make([]ScoreRow, 0, len(list))
+	for _, r := range list {
+		sr, err := r.row()
+		if err != nil {
+			return nil, 0, false, err
 		}
-		return out[i].Score.Total > out[j].Score.Total
+		rows = append(rows, sr)
+	}
+	return rows, total, capped, nil
+}
+
+// EachScore calls fn for every row of the ranking, in its order, as the rows arrive
+// (streamRows): the export holds one row.
+func (s *Store) EachScore(ctx context.Context, u *models.User, f ScoreFilter, fn func(ScoreRow) error) error {
+	if err := s.ensureScorePeriod(ctx, f.Period); err != nil {
+		return err
+	}
+	q, order := scoreQuery(s.db.WithContext(ctx), u, f)
+	return streamRows(scoreColumns(q, true).Order(order), func(r scoreListRow) error {
+		sr, err := r.row()
+		if err != nil {
+			return err
+		}
+		return fn(sr)
 	})
-	for i := range out {
-		out[i].Rank = 1
-		if i > 0 && out[i].City == out[i-1].City {
-			out[i].Rank = out[i-1].Rank + 1
-			if out[i].Score.Total == out[i-1].Score.Total {
-				out[i].Rank = out[i-1].Rank
-			}
-		}
+}
+
+// ScoreLeaders is the dashboard's ranking: the best n of each city of the user's
+// jurisdiction for the month, per city (a district's among its own), in ranking order,
+// and the lowest ten of the jurisdiction, lowest first; one statement each, from the
+// index.
+func (s *Store) ScoreLeaders(ctx context.Context, u *models.User, p models.Period, n int) (top, bottom []ScoreRow, err error) {
+	if err := s.ensureScorePeriod(ctx, p); err != nil {
+		return nil, nil, err
 	}
-	_ = now
-	return out, nil
+	const lowest = 10
+	db := s.db.WithContext(ctx)
+	f := ScoreFilter{Period: p}
+	read := func(q *gorm.DB) ([]ScoreRow, error) {
+		var rows []scoreListRow
+		if err := q.Scan(&rows).Error; err != nil {
+			return nil, err
+		}
+		out := make([]ScoreRow, 0, len(rows))
+		for _, r := range rows {
+			sr, err := r.row()
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, sr)
+		}
+		return out, nil
+	}
+	if u.Role == models.RoleProvince {
+		// each city's best, from the city index: a LIMIT per city of the province
+		best := scoreColumns(db.Table("divisions city").
+			Joins(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.city_id = city.id
+				ORDER BY y.total DESC, y.institution_id LIMIT ?) s`, p.Key(), n), true).
+			Where("city.parent_id = ?", models.IDOrZero(u.DivisionID)).Order("s.city_id, s.total DESC, s.institution_id")
+		if top, err = read(best); err != nil {
+			return nil, nil, err
+		}
+		worst := scoreColumns(db.Table("divisions city").
+			Joins(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.city_id = city.id
+				ORDER BY y.total, y.institution_id DESC LIMIT ?) s`, p.Key(), lowest), false).
+			Where("city.parent_id = ?", models.IDOrZero(u.DivisionID)).Order("s.total, s.institution_id DESC").Clauses(pageLimit{limit: lowest})
+		bottom, err = read(worst)
+		return top, bottom, err
+	}
+	q, order := scoreQuery(db, u, f)
+	if top, err = read(scoreColumns(q, true).Order(order).Clauses(pageLimit{limit: n})); err != nil {
+		return nil, nil, err
+	}
+	q, _ = scoreQuery(db, u, f)
+	bottom, err = read(scoreColumns(q, false).Order("s.total, s.institution_id DESC").Clauses(pageLimit{limit: lowest}))
+	return top, bottom, err
 }
 
 // AnnualDoc is an uploaded yearly document.
@@ -195,6 +428,9 @@ func (s *Store) AddAnnualDoc(ctx context.Context, a Actor, instID int64, year in
 		UploadedBy: a.User.ID, UploadedAt: a.Now, DueAt: due.AddDays(1).Start()}
 	return d, s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(d).Error; err != nil {
+			return err
+		}
+		if err := refreshInstitutionScores(tx, instID); err != nil {
 			return err
 		}
 		return audit(tx, a, "disclosure.annual_doc", fmt.Sprintf("institution:%d", instID), fmt.Sprintf("%d %s %s", year, kind.Label(), f.Name))

@@ -158,6 +158,10 @@ func (s *Store) SaveInstitutionFile(ctx context.Context, a Actor, institutionID 
 		if err := replaceRows(tx, institutionID, &f); err != nil {
 			return err
 		}
+		// the file and its parts are most of the completeness score (00122)
+		if err := refreshInstitutionScores(tx, institutionID); err != nil {
+			return err
+		}
 		if old.Classification != f.Classification || old.OperatingClass != f.OperatingClass {
 			// the dashboards count classes, and the shortfalls depend on the operating class
 			if err := refreshInstitutionFacts(tx, institutionID); err != nil {

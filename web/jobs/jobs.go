@@ -70,6 +70,7 @@ func Setup(d Deps) (*river.Workers, []Scheduled) {
 		addScheduled[EarlyWarningArgs](w, d, earlyWarning(d)),
 		addScheduled[DisclosureRemindersArgs](w, d, disclosureReminders(d)),
 		addScheduled[DisclosureJudgementArgs](w, d, disclosureJudgement(d)),
+		addScheduled[ScorePeriodsArgs](w, d, scorePeriods(d)),
 	}
 	river.AddWorker(w, &DeliverMail{Store: d.Store, Mail: d.Mail, BaseURL: d.BaseURL, Clock: d.Clock})
 	river.AddWorker(w, &ImportLoanBook{Store: d.Store, Files: d.Files, Clock: d.Clock})

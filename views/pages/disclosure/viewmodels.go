@@ -268,7 +268,9 @@ type RankingRow struct {
 
 // RankingPage ranks the jurisdiction's filed platforms by completeness, per city.
 type RankingPage struct {
-	Period string
+	Period    string
+	PeriodErr string
+	Query     string
 	Rows   []RankingRow // the page's rows; the ranks are over the whole jurisdiction
 	Pager  components.Pager
 	Export string

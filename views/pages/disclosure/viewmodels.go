@@ -271,9 +271,9 @@ type RankingPage struct {
 	Period    string
 	PeriodErr string
 	Query     string
-	Rows   []RankingRow // the page's rows; the ranks are over the whole jurisdiction
-	Pager  components.Pager
-	Export string
+	Rows      []RankingRow // the page's rows; the ranks are over the whole jurisdiction
+	Pager     components.Pager
+	Export    string
 }
 
 // RulesPage lets a province or city officer choose the guideline for their division.

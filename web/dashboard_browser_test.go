@@ -181,6 +181,19 @@ func TestBrowserDashboards(t *testing.T) {
 			if len(row) != 4 || row[0] != "2026-10" || row[2] != "1" || row[3] != onTime {
 				t.Fatalf("on-time trend for 2026-10: %q; want 1 reported, %s on time", row, onTime)
 			}
+			// the completeness ranking is the stored scores' (00122): each city's best three
+			// of 2026-10, with their ranks in the city, as the test's own SQL reads them
+			want := dbRows(t, db, `SELECT c.name || ' 第' || (1 + (SELECT count(*) FROM disclosure_scores x WHERE x.period = s.period
+				    AND x.city_id = s.city_id AND x.total > s.total)) || '名 ' || i.name, to_char(s.total / 100.0, 'FM990.00')
+				  FROM (SELECT *, row_number() OVER (PARTITION BY city_id ORDER BY total DESC, institution_id) AS n
+				          FROM disclosure_scores WHERE period = 202610
+				           AND province_id = (SELECT division_id FROM users WHERE username = 'province1')) s
+				  JOIN institutions i ON i.id = s.institution_id JOIN divisions c ON c.id = s.city_id
+				 WHERE s.n <= 3 ORDER BY s.city_id, s.total DESC, s.institution_id`)
+			got := evalJS[[][]string](t, b, `[...document.querySelectorAll("[data-testid=score-top] tbody tr")].map(tr => [tr.querySelector("th").innerText.trim(), tr.querySelector("td").innerText.trim()])`)
+			if len(want) == 0 || fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Fatalf("score ranking table %v; database %v", got, want)
+			}
 		}
 		browserLogout(b)
 
@@ -256,4 +269,32 @@ func evalJS[T any](t *testing.T, b *browsertest.Browser, js string) T {
 		t.Fatalf("%s: %v", js, err)
 	}
 	return v
+}
+
+// dbRows reads a query's rows as text.
+func dbRows(t *testing.T, db *sql.DB, q string, args ...any) [][]string {
+	t.Helper()
+	rows, err := db.Query(q, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out [][]string
+	for rows.Next() {
+		vals := make([]sql.NullString, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		r := make([]string, len(cols))
+		for i, v := range vals {
+			r[i] = v.String
+		}
+		out = append(out, r)
+	}
+	return out
 }

@@ -102,16 +102,14 @@ const scoreLockClass = 7303
 
 // scoreRow is one stored score.
 type scoreRow struct {
-	InstitutionID int64
-	Period        int
-	ProvinceID    int64
-	CityID        int64
-	DistrictID    int64
-	Total         int64
-	Presence      string
+	InstitutionID int64           `json:"institution_id"`
+	Period        int             `json:"period"`
+	ProvinceID    int64           `json:"province_id"`
+	CityID        int64           `json:"city_id"`
+	DistrictID    int64           `json:"district_id"`
+	Total         int64           `json:"total"`
+	Presence      json.RawMessage `json:"presence"`
 }
-
-func (scoreRow) TableName() string { return "disclosure_scores" }
 
 func scoreRowOf(r presenceRow) (scoreRow, error) {
 	present := models.DisclosurePresence(r.input())
@@ -120,14 +118,18 @@ func scoreRowOf(r presenceRow) (scoreRow, error) {
 		return scoreRow{}, err
 	}
 	return scoreRow{InstitutionID: r.ID, Period: r.Period, ProvinceID: r.ProvinceID, CityID: r.CityID, DistrictID: r.DistrictID,
-		Total: int64(models.CompletenessScore(present).Total), Presence: string(js)}, nil
+		Total: int64(models.CompletenessScore(present).Total), Presence: js}, nil
 }
 
-// writeScores scores the presence of q's rows and stores them, a batch at a time.
+// writeScores scores the presence of q's rows and stores them in one statement, whatever
+// their number (the rows go in as one JSON document).
 func writeScores(tx *gorm.DB, q *gorm.DB) error {
 	var pres []presenceRow
 	if err := q.Scan(&pres).Error; err != nil {
 		return err
+	}
+	if len(pres) == 0 {
+		return nil
 	}
 	rows := make([]scoreRow, 0, len(pres))
 	for _, p := range pres {
@@ -137,10 +139,14 @@ func writeScores(tx *gorm.DB, q *gorm.DB) error {
 		}
 		rows = append(rows, r)
 	}
-	if len(rows) == 0 {
-		return nil
+	doc, err := json.Marshal(rows)
+	if err != nil {
+		return err
 	}
-	return tx.CreateInBatches(rows, 1000).Error
+	return tx.Exec(`INSERT INTO disclosure_scores (institution_id, period, province_id, city_id, district_id, total, presence)
+		SELECT institution_id, period, province_id, city_id, district_id, total, presence
+		  FROM jsonb_to_recordset(?::jsonb) AS x(institution_id bigint, period int, province_id bigint, city_id bigint,
+		       district_id bigint, total int, presence jsonb)`, string(doc)).Error
 }
 
 // refreshInstitutionScores recomputes the institution's stored scores of every built

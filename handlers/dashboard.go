@@ -373,7 +373,7 @@ func (h *Dashboards) scoreCharts(c echo.Context, period models.Period) (top, bot
 		return top, bottom, err
 	}
 	note := "按上海市网络借贷信息披露指引附件规范表的权重计分（满分 100）；名次为在本市已备案机构中的名次。完整排名见“披露完整度排名”。"
-	top = dashboard.Chart{ID: "score-top", Kind: "bar", Title: period.String() + " 信息披露完整度排名（各市前 " + strconv.Itoa(n) + " 名）",
+	top = dashboard.Chart{ID: "score-top", Kind: "hbar", Title: period.String() + " 信息披露完整度排名（各市前 " + strconv.Itoa(n) + " 名）",
 		RowHead: "名次 · 机构", Series: []string{"得分"}, Note: note}
 	if u.Role != models.RoleProvince {
 		top.Title = period.String() + " 信息披露完整度排名（前 " + strconv.Itoa(n) + " 名）"
@@ -381,7 +381,7 @@ func (h *Dashboards) scoreCharts(c echo.Context, period models.Period) (top, bot
 	for _, r := range best {
 		top.Rows = append(top.Rows, scoreRow(fmt.Sprintf("%s 第%d名 %s", r.City, r.Rank, r.Name), r.Score.Total))
 	}
-	bottom = dashboard.Chart{ID: "score-bottom", Kind: "bar", Title: period.String() + " 信息披露完整度得分最低的 10 家",
+	bottom = dashboard.Chart{ID: "score-bottom", Kind: "hbar", Title: period.String() + " 信息披露完整度得分最低的 10 家",
 		RowHead: "机构", Series: []string{"得分"}, Note: "得分由低到高。"}
 	for _, r := range worst {
 		bottom.Rows = append(bottom.Rows, scoreRow(r.City+" "+r.Name, r.Score.Total))

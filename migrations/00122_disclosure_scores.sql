@@ -7,21 +7,28 @@
 -- starts with the month and the reader's jurisdiction.
 --
 -- A month is built once, for every filed institution, the first time it is asked for or
--- by the job that prepares the month now due (disclosure_score_periods records it).
--- After that the store keeps the rows exact in the transaction of every write that feeds
--- a score: the institution file and its parts, a yearly document, a report version, and
--- a decision that files or unfiles (store.refreshInstitutionScores, which recomputes the
--- institution's rows of every built month). The score itself is computed once, in Go,
--- by the pure rule; SQL only holds the presence it is computed from.
+-- by the job that prepares the month now due (disclosure_score_periods records it; built_at
+-- is null while it is being built). From the moment the month is recorded the store keeps
+-- its rows exact in the transaction of every write that feeds a score: the institution
+-- file and its parts, a yearly document, a report version, and a decision that files or
+-- unfiles (store.refreshInstitutionScores, which recomputes the institution's rows of
+-- every month recorded; store.buildScorePeriod says how a build and the writers meet).
+-- The score itself is computed once, in Go, by the pure rule; SQL only holds the
+-- presence it is computed from.
+--
+-- institution_id has no foreign key: the check would lock the institution's row at the
+-- end of a build's statement, after the build has written the row a writer of that
+-- institution, holding the institution locked, is waiting to replace. Institutions are
+-- never deleted.
 
 -- +goose Up
 CREATE TABLE disclosure_score_periods (
     period    int PRIMARY KEY,                 -- 202611
-    built_at  timestamptz NOT NULL DEFAULT now()
+    built_at  timestamptz                      -- null while being built
 );
 
 CREATE TABLE disclosure_scores (
-    institution_id  bigint NOT NULL REFERENCES institutions(id) ON DELETE CASCADE,
+    institution_id  bigint NOT NULL,
     period          int NOT NULL REFERENCES disclosure_score_periods(period) ON DELETE CASCADE,
     province_id     bigint NOT NULL,
     city_id         bigint NOT NULL,

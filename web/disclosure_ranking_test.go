@@ -6,11 +6,14 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/PuerkitoBio/goquery"
+	"github.com/chromedp/chromedp"
 
 	"portal/models"
 	"portal/urls"
+	"portal/web/browsertest"
 	"portal/web/webtest"
 )
 
@@ -137,5 +140,34 @@ func TestScoreRankingPage(t *testing.T) {
 		if resp, _ := prov.Get(urls.DisclosureScores + ".xlsx" + q); resp.StatusCode >= 500 {
 			t.Errorf("xlsx %s: %d", q, resp.StatusCode)
 		}
+	}
+}
+
+// TestBrowserScoreRanking opens the ranking and the province's disclosure dashboard with
+// 300 more institutions: the dashboard draws each city's best as bars from its table, and
+// both pages fit 1366 and 390 px with nothing serious for axe-core.
+func TestBrowserScoreRanking(t *testing.T) {
+	env := webtest.New(t)
+	loadScale(t, env, 300)
+	b := browsertest.New(t, env.Server.URL)
+	browserLogin(b, "province1")
+	for _, path := range []string{urls.DisclosureScores, urls.DashboardDisclosure()} {
+		for _, w := range []int64{1366, 390} {
+			b.Do(chromedp.EmulateViewport(w, 900))
+			b.Open(path)
+			time.Sleep(300 * time.Millisecond)
+			if problems := evalJS[[]string](t, b, layoutProblems); len(problems) > 0 {
+				t.Fatalf("%s at %d px: %v", path, w, problems)
+			}
+			if found := axeSerious(t, b); len(found) > 0 {
+				t.Fatalf("%s at %d px: axe-core, serious or critical:\n%s", path, w, strings.Join(found, "\n"))
+			}
+			b.Screenshot(fmt.Sprintf("%s-%d", strings.ReplaceAll(strings.TrimPrefix(path, "/"), "/", "-"), w))
+		}
+	}
+	rows := evalJS[int](t, b, `document.querySelectorAll("[data-testid=score-top] tbody tr").length`)
+	drawn := evalJS[bool](t, b, `!!document.querySelector("figure[data-chart][data-kind=hbar][data-drawn=true] canvas")`)
+	if rows < 2 || !drawn {
+		t.Fatalf("the dashboard's ranking: %d rows, drawn %v", rows, drawn)
 	}
 }

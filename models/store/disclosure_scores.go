@@ -92,12 +92,14 @@ func (s *Store) DisclosureScore(ctx context.Context, u *models.User, instID int6
 	return models.CompletenessScore(models.DisclosurePresence(in)), nil
 }
 
-// The stored scores (migration 00122). scoreLockClass is their advisory lock class:
-// (scoreLockClass, 0) is held shared by every refresh of an institution's rows and
-// exclusively while a month is built, so a month built while a write is under way sees
-// the write, and a write after it finds the month's rows; (scoreLockClass+1, id) puts two
+// The stored scores (migration 00122). scoreLockClass is their advisory lock class.
+// Every refresh of an institution's rows holds (scoreLockClass, 0) shared until its
+// transaction ends: it marks the writers a month's build has to wait for, and nothing
+// ever takes it exclusively, so it never blocks. (scoreLockClass+1, id) puts two
 // refreshes of one institution one after the other, so the second reads the first's
-// data. (The decision chain uses 7301, the dashboards 7302.)
+// data. Both are taken after every other lock of the writer (the dashboards' district
+// lock, the decision chain's), and a writer takes none after them: they close no cycle.
+// (The decision chain uses 7301, the dashboards 7302.)
 const scoreLockClass = 7303
 
 // scoreRow is one stored score.
@@ -122,8 +124,10 @@ func scoreRowOf(r presenceRow) (scoreRow, error) {
 }
 
 // writeScores scores the presence of q's rows and stores them in one statement, whatever
-// their number (the rows go in as one JSON document).
-func writeScores(tx *gorm.DB, q *gorm.DB) error {
+// their number (the rows go in as one JSON document). onConflict says what a row already
+// there becomes: a refresh's rows replace it, a build's leave it (a refresh that ran
+// while the month was being built wrote it from data at least as new).
+func writeScores(tx *gorm.DB, q *gorm.DB, onConflict string) error {
 	var pres []presenceRow
 	if err := q.Scan(&pres).Error; err != nil {
 		return err
@@ -146,13 +150,20 @@ func writeScores(tx *gorm.DB, q *gorm.DB) error {
 	return tx.Exec(`INSERT INTO disclosure_scores (institution_id, period, province_id, city_id, district_id, total, presence)
 		SELECT institution_id, period, province_id, city_id, district_id, total, presence
 		  FROM jsonb_to_recordset(?::jsonb) AS x(institution_id bigint, period int, province_id bigint, city_id bigint,
-		       district_id bigint, total int, presence jsonb)`, string(doc)).Error
+		       district_id bigint, total int, presence jsonb)
+		ON CONFLICT (institution_id, period) `+onConflict, string(doc)).Error
 }
 
-// refreshInstitutionScores recomputes the institution's stored scores of every built
-// month, inside tx: the writers of what a score is computed from call it (the file,
-// a yearly document, a report version, a decision that files or unfiles). An institution
-// that is not filed has none.
+const (
+	replaceScore = `DO UPDATE SET province_id = EXCLUDED.province_id, city_id = EXCLUDED.city_id,
+		district_id = EXCLUDED.district_id, total = EXCLUDED.total, presence = EXCLUDED.presence`
+	keepScore = "DO NOTHING"
+)
+
+// refreshInstitutionScores recomputes the institution's stored scores of every month
+// built or being built, inside tx: the writers of what a score is computed from call it,
+// last (the file, a yearly document, a report version, a decision that files or
+// unfiles). An institution that is not filed has none.
 func refreshInstitutionScores(tx *gorm.DB, instID int64) error {
 	if err := tx.Exec("SELECT pg_advisory_xact_lock_shared(?::int, 0)", scoreLockClass).Error; err != nil {
 		return err
@@ -165,31 +176,76 @@ func refreshInstitutionScores(tx *gorm.DB, instID int64) error {
 	}
 	fresh := tx.Session(&gorm.Session{NewDB: true})
 	ids := filedSince(fresh).Where("f.institution_id = ?", instID).Select("f.institution_id")
-	return writeScores(tx, presenceQuery(fresh, ids, fresh.Table("disclosure_score_periods").Select("period")))
+	return writeScores(tx, presenceQuery(fresh, ids, fresh.Table("disclosure_score_periods").Select("period")), replaceScore)
 }
 
-// ensureScorePeriod builds the month's stored scores if it has none yet: one statement
-// when it has.
+// ensureScorePeriod builds the month's stored scores if they are not built yet: one
+// statement when they are.
 func (s *Store) ensureScorePeriod(ctx context.Context, p models.Period) error {
 	var built bool
-	if err := s.db.WithContext(ctx).Raw("SELECT EXISTS (SELECT 1 FROM disclosure_score_periods WHERE period = ?)", p.Key()).
+	if err := s.db.WithContext(ctx).Raw("SELECT EXISTS (SELECT 1 FROM disclosure_score_periods WHERE period = ? AND built_at IS NOT NULL)", p.Key()).
 		Scan(&built).Error; err != nil || built {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error { return buildScorePeriod(tx, p) })
+	return s.buildScorePeriod(ctx, p)
 }
 
-// buildScorePeriod scores every filed institution for the month, once.
-func buildScorePeriod(tx *gorm.DB, p models.Period) error {
-	if err := tx.Exec("SELECT pg_advisory_xact_lock(?::int, 0)", scoreLockClass).Error; err != nil {
+// buildScorePeriod scores every filed institution for the month, without blocking a
+// writer (a build that locked writers out would wait, holding the lock, for rows they
+// hold, while they wait for the lock). First the month is committed, so from then on
+// every refresh writes its rows too; then the build waits for the refreshes that began
+// before that and may have missed it (the holders of the shared lock, as CREATE INDEX
+// CONCURRENTLY waits for older transactions); then one statement scores the rest, from a
+// snapshot that has them all, keeping any row a refresh wrote meanwhile. Two builds of a
+// month at once do the same work twice and agree.
+func (s *Store) buildScorePeriod(ctx context.Context, p models.Period) error {
+	db := s.db.WithContext(ctx)
+	if err := db.Exec("INSERT INTO disclosure_score_periods (period, built_at) VALUES (?, NULL) ON CONFLICT DO NOTHING", p.Key()).Error; err != nil {
 		return err
 	}
-	res := tx.Exec("INSERT INTO disclosure_score_periods (period) VALUES (?) ON CONFLICT DO NOTHING", p.Key())
-	if res.Error != nil || res.RowsAffected == 0 {
-		return res.Error // built by another in the meantime
+	if err := waitForScoreRefreshes(ctx, db); err != nil {
+		return err
 	}
-	fresh := tx.Session(&gorm.Session{NewDB: true})
-	return writeScores(tx, presenceQuery(fresh, filedSince(fresh).Select("f.institution_id"), onePeriod(fresh, p)))
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		fresh := tx.Session(&gorm.Session{NewDB: true})
+		if err := writeScores(tx, presenceQuery(fresh, filedSince(fresh).Select("f.institution_id"), onePeriod(fresh, p)), keepScore); err != nil {
+			return err
+		}
+		if err := tx.Exec("UPDATE disclosure_score_periods SET built_at = now() WHERE period = ?", p.Key()).Error; err != nil {
+			return err
+		}
+		// a month's rows come at once; the planner, without statistics of them, read a
+		// city's rows from the province's index with a filter (8 ms at 20,000 filed
+		// institutions, not 0.2)
+		return tx.Exec("ANALYZE disclosure_scores").Error
+	})
+}
+
+// waitForScoreRefreshes returns once every transaction that held the refreshes' shared
+// lock when it was called has ended (it polls pg_locks: waiting on the lock itself would
+// queue later refreshes behind the wait).
+func waitForScoreRefreshes(ctx context.Context, db *gorm.DB) error {
+	holders := `SELECT virtualtransaction FROM pg_locks WHERE locktype = 'advisory' AND classid = ? AND objid = 0 AND objsubid = 2 AND granted`
+	var before []string
+	if err := db.Raw(holders, scoreLockClass).Scan(&before).Error; err != nil {
+		return err
+	}
+	for len(before) > 0 {
+		var still []string
+		if err := db.Raw("SELECT virtualtransaction FROM ("+holders+") h WHERE virtualtransaction IN ?", scoreLockClass, before).Scan(&still).Error; err != nil {
+			return err
+		}
+		if len(still) == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+		before = still
+	}
+	return nil
 }
 
 // PrepareScorePeriods builds the stored scores of the month now due and the month before
@@ -207,9 +263,6 @@ func (s *Store) PrepareScorePeriods(ctx context.Context, now time.Time) error {
 // resetScores drops every stored score, inside tx, for data written around the store (the
 // demo seed, bulk loads): the months are built again as they are asked for.
 func resetScores(tx *gorm.DB) error {
-	if err := tx.Exec("SELECT pg_advisory_xact_lock(?::int, 0)", scoreLockClass).Error; err != nil {
-		return err
-	}
 	return tx.Exec("TRUNCATE disclosure_scores, disclosure_score_periods").Error
 }
 
@@ -358,17 +411,19 @@ func (s *Store) ScoreLeaders(ctx context.Context, u *models.User, p models.Perio
 		return out, nil
 	}
 	if u.Role == models.RoleProvince {
-		// each city's best, from the city index: a LIMIT per city of the province
+		// each city's best: a LIMIT per city of the province, which the province's index
+		// and the city's both serve in order (the LIMITs are in the text, as pageLimit's: a
+		// bound LIMIT makes the generic plan assume a tenth of the month)
 		best := scoreColumns(db.Table("divisions city").
-			Joins(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.city_id = city.id
-				ORDER BY y.total DESC, y.institution_id LIMIT ?) s`, p.Key(), n), true).
+			Joins(fmt.Sprintf(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.province_id = city.parent_id
+				AND y.city_id = city.id ORDER BY y.total DESC, y.institution_id LIMIT %d) s`, n), p.Key()), true).
 			Where("city.parent_id = ?", models.IDOrZero(u.DivisionID)).Order("s.city_id, s.total DESC, s.institution_id")
 		if top, err = read(best); err != nil {
 			return nil, nil, err
 		}
 		worst := scoreColumns(db.Table("divisions city").
-			Joins(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.city_id = city.id
-				ORDER BY y.total, y.institution_id DESC LIMIT ?) s`, p.Key(), lowest), false).
+			Joins(fmt.Sprintf(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.province_id = city.parent_id
+				AND y.city_id = city.id ORDER BY y.total, y.institution_id DESC LIMIT %d) s`, lowest), p.Key()), false).
 			Where("city.parent_id = ?", models.IDOrZero(u.DivisionID)).Order("s.total, s.institution_id DESC").Clauses(pageLimit{limit: lowest})
 		bottom, err = read(worst)
 		return top, bottom, err

@@ -49,6 +49,27 @@ func filedIn(t *testing.T, db *sql.DB, username string) map[int64]int64 {
 	return out
 }
 
+// firstFiled is the demo's first filed institution of province1's province and its
+// district officer.
+func firstFiled(t *testing.T, st *store.Store, db *sql.DB) (int64, store.Actor) {
+	t.Helper()
+	var inst int64
+	for id := range filedIn(t, db, "province1") {
+		if inst == 0 || id < inst {
+			inst = id
+		}
+	}
+	if inst == 0 {
+		t.Fatal("the demo has no filed institution in province1's province")
+	}
+	var clerk string
+	if err := db.QueryRow(`SELECT username FROM users WHERE role = 'district' AND division_id = (SELECT district_id FROM institutions WHERE id = $1)
+		ORDER BY id LIMIT 1`, inst).Scan(&clerk); err != nil {
+		t.Fatal(err)
+	}
+	return inst, actorOf(t, st, clerk, t0)
+}
+
 // TestStoredScoresStayExact changes what a completeness score is computed from through
 // the store's own writers (the file and its parts, a yearly document, a report version, a
 // filing revoked) and by hand (an institution moved): after each step the stored ranking
@@ -104,21 +125,7 @@ func TestStoredScoresStayExact(t *testing.T) {
 		}
 	}
 	check("demo data")
-	ids := filedIn(t, db, "province1")
-	if len(ids) == 0 {
-		t.Fatal("the demo has no filed institution in province1's province")
-	}
-	var inst int64
-	for id := range ids {
-		if inst == 0 || id < inst {
-			inst = id
-		}
-	}
-	var clerk string
-	if err := db.QueryRow(`SELECT username FROM users WHERE role = 'district' AND division_id = (SELECT district_id FROM institutions WHERE id = $1) ORDER BY id LIMIT 1`, inst).Scan(&clerk); err != nil {
-		t.Fatal(err)
-	}
-	officer := actorOf(t, st, clerk, t0)
+	inst, officer := firstFiled(t, st, db)
 	before := func() map[models.Period]models.Points {
 		out := map[models.Period]models.Points{}
 		for _, p := range months {
@@ -240,5 +247,72 @@ func TestStoredScoresStayExact(t *testing.T) {
 		if r.InstitutionID == inst {
 			t.Errorf("institution %d still ranked after its certificate was revoked", inst)
 		}
+	}
+}
+
+// TestScoreMonthBuiltDuringWrites builds months of scores while the institution's file
+// changes in other transactions, again and again: whichever commits first, every stored
+// row ends equal to the score computed now (the advisory locks of refreshInstitutionScores
+// and buildScorePeriod order the two).
+func TestScoreMonthBuiltDuringWrites(t *testing.T) {
+	st := storetest.New(t, storetest.Demo)
+	db, err := st.SQLDB()
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	prov := user(t, st, "province1")
+	inst, officer := firstFiled(t, st, db)
+	f, err := st.InstitutionFile(ctx, officer.User, inst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bare, full := *f, *f
+	full.Shareholders = []models.Shareholder{{Name: "张三", Kind: "natural", Share: 100 * models.Percent}}
+	month := models.Period{Year: 2024, Month: 1}
+	for i := range 12 {
+		file := bare
+		if i%2 == 0 {
+			file = full
+		}
+		errs := make(chan error, 2)
+		go func() {
+			_, err := st.SaveInstitutionFile(ctx, officer, inst, file)
+			errs <- err
+		}()
+		go func() {
+			_, _, _, err := st.ScoreRanking(ctx, prov, store.ScoreFilter{Period: month}, models.Page{})
+			errs <- err
+		}()
+		for range 2 {
+			if err := <-errs; err != nil {
+				t.Fatal(err)
+			}
+		}
+		rows, err := db.Query(`SELECT period, total FROM disclosure_scores WHERE institution_id = $1`, inst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for rows.Next() {
+			var period int
+			var total int64
+			if err := rows.Scan(&period, &total); err != nil {
+				t.Fatal(err)
+			}
+			live, err := st.DisclosureScore(ctx, prov, inst, models.Period{Year: period / 100, Month: period % 100})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if models.Points(total) != live.Total {
+				t.Errorf("round %d, %d: stored %d, computed now %d", i, period, total, live.Total)
+			}
+			n++
+		}
+		rows.Close()
+		if n != i+1 {
+			t.Fatalf("round %d: %d months stored for the institution, %d built", i, n, i+1)
+		}
+		month = month.Next()
 	}
 }

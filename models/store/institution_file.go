@@ -158,10 +158,6 @@ func (s *Store) SaveInstitutionFile(ctx context.Context, a Actor, institutionID 
 		if err := replaceRows(tx, institutionID, &f); err != nil {
 			return err
 		}
-		// the file and its parts are most of the completeness score (00122)
-		if err := refreshInstitutionScores(tx, institutionID); err != nil {
-			return err
-		}
 		if old.Classification != f.Classification || old.OperatingClass != f.OperatingClass {
 			// the dashboards count classes, and the shortfalls depend on the operating class
 			if err := refreshInstitutionFacts(tx, institutionID); err != nil {
@@ -170,6 +166,10 @@ func (s *Store) SaveInstitutionFile(ctx context.Context, a Actor, institutionID 
 			if err := refreshDistrictFigures(tx, old.DistrictID); err != nil {
 				return err
 			}
+		}
+		// the file and its parts are most of the completeness score (00122)
+		if err := refreshInstitutionScores(tx, institutionID); err != nil {
+			return err
 		}
 		rec := FileChangeRecord{InstitutionID: institutionID, At: a.Now, ActorID: a.id(), ActorName: personName(a), Role: roleOf(a)}
 		for i, c := range changes {

@@ -31,6 +31,16 @@
     }
     base.grid = { left: 8, right: 16, top: d.series.length > 1 ? 36 : 16, bottom: 8, containLabel: true };
     if (d.series.length > 1) { base.legend = { type: "scroll", top: 0 }; }
+    if (kind === "hbar") {
+      // a ranking: one bar per row, the first at the top, long names cut (the table has them whole)
+      base.yAxis = { type: "category", data: d.labels, inverse: true,
+        axisLabel: { interval: 0, width: 150, overflow: "truncate" } };
+      base.xAxis = { type: "value" };
+      base.series = d.series.map(function (name, i) {
+        return { name: name, type: "bar", data: d.values[i], barMaxWidth: 18, label: { show: true, position: "right" } };
+      });
+      return base;
+    }
     base.xAxis = { type: "category", data: d.labels, axisLabel: { interval: 0, hideOverlap: true } };
     base.yAxis = { type: "value", minInterval: 1 };
     base.series = d.series.map(function (name, i) {
@@ -45,6 +55,7 @@
     if (!el || !table) { return; }
     var d = readTable(table);
     if (d.labels.length === 0) { el.hidden = true; return; }
+    if (fig.getAttribute("data-kind") === "hbar") { el.style.height = Math.max(160, d.labels.length * 24 + 40) + "px"; }
     var chart = echarts.init(el, null, { renderer: "canvas", locale: "ZH" });
     chart.setOption(option(fig.getAttribute("data-kind"), d));
     window.addEventListener("resize", function () { chart.resize(); });

@@ -9,7 +9,7 @@ import "portal/views/components"
 // screen reader) the table is the chart.
 type Chart struct {
 	ID      string
-	Kind    string // bar, stacked, pie, funnel, line
+	Kind    string // bar, hbar (a ranking), stacked, pie, funnel, line
 	Title   string
 	Note    string // what is counted, and the clause where one applies
 	RowHead string // header of the label column

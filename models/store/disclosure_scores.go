@@ -214,9 +214,8 @@ func (s *Store) buildScorePeriod(ctx context.Context, p models.Period) error {
 		if err := tx.Exec("UPDATE disclosure_score_periods SET built_at = now() WHERE period = ?", p.Key()).Error; err != nil {
 			return err
 		}
-		// a month's rows come at once; the planner, without statistics of them, read a
-		// city's rows from the province's index with a filter (8 ms at 20,000 filed
-		// institutions, not 0.2)
+		// a month's rows come at once, and without statistics of them the dashboard's
+		// per-city reads took 8 ms at 20,000 filed institutions; with them, 0.3 ms
 		return tx.Exec("ANALYZE disclosure_scores").Error
 	})
 }

@@ -252,8 +252,9 @@ func TestStoredScoresStayExact(t *testing.T) {
 
 // TestScoreMonthBuiltDuringWrites builds months of scores while the institution's file
 // changes in other transactions, again and again: whichever commits first, every stored
-// row ends equal to the score computed now (the advisory locks of refreshInstitutionScores
-// and buildScorePeriod order the two).
+// row ends equal to the score computed now, and neither waits for the other forever
+// (buildScorePeriod waits for the refreshes that began before it recorded the month and
+// keeps what later ones wrote; an earlier version that locked writers out deadlocked here).
 func TestScoreMonthBuiltDuringWrites(t *testing.T) {
 	st := storetest.New(t, storetest.Demo)
 	db, err := st.SQLDB()

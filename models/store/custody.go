@@ -471,9 +471,8 @@ func (s *Store) CreateBankToken(ctx context.Context, a Actor, name, token string
 	if err != nil {
 		return nil, err
 	}
-	name = strings.TrimSpace(name)
-	if n := len([]rune(name)); n < 2 || n > 100 {
-		return nil, models.FieldErrorf("name", models.EInvalid, "请填写令牌用途（2–100 字），例如“存管系统月度对账单报送”")
+	if name, err = tokenName(name, "存管系统月度对账单报送"); err != nil {
+		return nil, err
 	}
 	t := &BankToken{CustodyBankID: bank, Name: name, Prefix: token[:10], Hash: HashAPIKey(token), CreatedBy: a.User.ID, CreatedAt: a.Now}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -491,19 +490,7 @@ func (s *Store) RevokeBankToken(ctx context.Context, a Actor, id int64) error {
 	if err != nil {
 		return err
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
-		var t BankToken
-		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND custody_bank_id = ?", id, bank).First(&t).Error; err != nil {
-			return notFound(err, "接口令牌")
-		}
-		if t.RevokedAt != nil {
-			return models.Errorf(models.EConflict, "该令牌已于 %s 停用", models.DateOf(*t.RevokedAt))
-		}
-		if err := tx.Model(&t).Updates(map[string]any{"revoked_at": a.Now, "revoked_by": a.id()}).Error; err != nil {
-			return err
-		}
-		return audit(tx, a, "custody.token_revoke", fmt.Sprintf("custody_bank:%d", bank), t.Prefix+"… "+t.Name)
-	})
+	return s.revokeToken(ctx, a, id, "custody_bank_id", bank, "custody.token_revoke", fmt.Sprintf("custody_bank:%d", bank))
 }
 
 // BankTokens lists the user's bank's tokens, newest first.

@@ -352,19 +352,25 @@ func (s *Store) ScoreRanking(ctx context.Context, u *models.User, f ScoreFilter,
 		return nil, 0, false, err
 	}
 	page, order := scoreQuery(db, u, f)
+	rows, err = scoreRows(scoreColumns(page, true).Order(order).Clauses(pageLimit{limit: pg.Size, offset: pg.Offset()}))
+	return rows, total, capped, err
+}
+
+// scoreRows reads the ranking rows of q.
+func scoreRows(q *gorm.DB) ([]ScoreRow, error) {
 	var list []scoreListRow
-	if err := scoreColumns(page, true).Order(order).Clauses(pageLimit{limit: pg.Size, offset: pg.Offset()}).Scan(&list).Error; err != nil {
-		return nil, 0, false, err
+	if err := q.Scan(&list).Error; err != nil {
+		return nil, err
 	}
-	rows = make([]ScoreRow, 0, len(list))
+	out := make([]ScoreRow, 0, len(list))
 	for _, r := range list {
 		sr, err := r.row()
 		if err != nil {
-			return nil, 0, false, err
+			return nil, err
 		}
-		rows = append(rows, sr)
+		out = append(out, sr)
 	}
-	return rows, total, capped, nil
+	return out, nil
 }
 
 // EachScore calls fn for every row of the ranking, in its order, as the rows arrive
@@ -394,21 +400,6 @@ func (s *Store) ScoreLeaders(ctx context.Context, u *models.User, p models.Perio
 	const lowest = 10
 	db := s.db.WithContext(ctx)
 	f := ScoreFilter{Period: p}
-	read := func(q *gorm.DB) ([]ScoreRow, error) {
-		var rows []scoreListRow
-		if err := q.Scan(&rows).Error; err != nil {
-			return nil, err
-		}
-		out := make([]ScoreRow, 0, len(rows))
-		for _, r := range rows {
-			sr, err := r.row()
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, sr)
-		}
-		return out, nil
-	}
 	if u.Role == models.RoleProvince {
 		// each city's best: a LIMIT per city of the province, which the province's index
 		// and the city's both serve in order (the LIMITs are in the text, as pageLimit's: a
@@ -417,22 +408,22 @@ func (s *Store) ScoreLeaders(ctx context.Context, u *models.User, p models.Perio
 			Joins(fmt.Sprintf(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.province_id = city.parent_id
 				AND y.city_id = city.id ORDER BY y.total DESC, y.institution_id LIMIT %d) s`, n), p.Key()), true).
 			Where("city.parent_id = ?", models.IDOrZero(u.DivisionID)).Order("s.city_id, s.total DESC, s.institution_id")
-		if top, err = read(best); err != nil {
+		if top, err = scoreRows(best); err != nil {
 			return nil, nil, err
 		}
 		worst := scoreColumns(db.Table("divisions city").
 			Joins(fmt.Sprintf(`CROSS JOIN LATERAL (SELECT * FROM disclosure_scores y WHERE y.period = ? AND y.province_id = city.parent_id
 				AND y.city_id = city.id ORDER BY y.total, y.institution_id DESC LIMIT %d) s`, lowest), p.Key()), false).
 			Where("city.parent_id = ?", models.IDOrZero(u.DivisionID)).Order("s.total, s.institution_id DESC").Clauses(pageLimit{limit: lowest})
-		bottom, err = read(worst)
+		bottom, err = scoreRows(worst)
 		return top, bottom, err
 	}
 	q, order := scoreQuery(db, u, f)
-	if top, err = read(scoreColumns(q, true).Order(order).Clauses(pageLimit{limit: n})); err != nil {
+	if top, err = scoreRows(scoreColumns(q, true).Order(order).Clauses(pageLimit{limit: n})); err != nil {
 		return nil, nil, err
 	}
 	q, _ = scoreQuery(db, u, f)
-	bottom, err = read(scoreColumns(q, false).Order("s.total, s.institution_id DESC").Clauses(pageLimit{limit: lowest}))
+	bottom, err = scoreRows(scoreColumns(q, false).Order("s.total, s.institution_id DESC").Clauses(pageLimit{limit: lowest}))
 	return top, bottom, err
 }
 

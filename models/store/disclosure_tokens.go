@@ -2,12 +2,12 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"portal/models"
 )
@@ -32,12 +32,12 @@ func (PlatformToken) TableName() string { return "platform_api_tokens" }
 // CreatePlatformToken stores a new token's hash (HashAPIKey, as for the open data keys),
 // audited. The token itself is shown once by the caller and never kept.
 func (s *Store) CreatePlatformToken(ctx context.Context, a Actor, institutionID int64, name, token string) (*PlatformToken, error) {
-	name = strings.TrimSpace(name)
-	if n := len([]rune(name)); n < 2 || n > 100 {
-		return nil, models.FieldErrorf("name", models.EInvalid, "请填写令牌用途（2–100 字），例如“业务系统月度报送”")
+	name, err := tokenName(name, "业务系统月度报送")
+	if err != nil {
+		return nil, err
 	}
 	t := &PlatformToken{InstitutionID: institutionID, Name: name, Prefix: token[:10], Hash: HashAPIKey(token), CreatedBy: a.User.ID, CreatedAt: a.Now}
-	err := s.tx(ctx, func(tx *gorm.DB) error {
+	err = s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(t).Error; err != nil {
 			return err
 		}
@@ -48,12 +48,25 @@ func (s *Store) CreatePlatformToken(ctx context.Context, a Actor, institutionID 
 
 // RevokePlatformToken ends one of the institution's tokens, audited.
 func (s *Store) RevokePlatformToken(ctx context.Context, a Actor, institutionID, id int64) error {
+	return s.revokeToken(ctx, a, id, "institution_id", institutionID, "disclosure.token_revoke", fmt.Sprintf("institution:%d", institutionID))
+}
+
+// tokenName checks what a token is for, as typed (example is the hint of the message).
+func tokenName(name, example string) (string, error) {
+	name = strings.TrimSpace(name)
+	if n := len([]rune(name)); n < 2 || n > 100 {
+		return "", models.FieldErrorf("name", models.EInvalid, "请填写令牌用途（2–100 字），例如“%s”", example)
+	}
+	return name, nil
+}
+
+// revokeToken ends token id of the one token table if its owner column (institution_id
+// or custody_bank_id) is owner, audited as action on target.
+func (s *Store) revokeToken(ctx context.Context, a Actor, id int64, ownerColumn string, owner int64, action, target string) error {
 	return s.tx(ctx, func(tx *gorm.DB) error {
 		var t PlatformToken
-		if err := tx.Where("id = ? AND institution_id = ?", id, institutionID).First(&t).Error; errors.Is(err, gorm.ErrRecordNotFound) {
-			return models.Errorf(models.ENotFound, "接口令牌不存在")
-		} else if err != nil {
-			return err
+		if err := tx.Clauses(clause.Locking{Strength: "UPDATE"}).Where("id = ? AND "+ownerColumn+" = ?", id, owner).First(&t).Error; err != nil {
+			return notFound(err, "接口令牌")
 		}
 		if t.RevokedAt != nil {
 			return models.Errorf(models.EConflict, "该令牌已于 %s 停用", models.DateOf(*t.RevokedAt))
@@ -61,7 +74,7 @@ func (s *Store) RevokePlatformToken(ctx context.Context, a Actor, institutionID,
 		if err := tx.Model(&t).Updates(map[string]any{"revoked_at": a.Now, "revoked_by": a.id()}).Error; err != nil {
 			return err
 		}
-		return audit(tx, a, "disclosure.token_revoke", fmt.Sprintf("institution:%d", institutionID), t.Prefix+"… "+t.Name)
+		return audit(tx, a, action, target, t.Prefix+"… "+t.Name)
 	})
 }
 

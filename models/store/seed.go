@@ -125,36 +125,23 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 			insts[di.uscc] = inst.ID
 		}
 		for _, du := range demoUsers {
-			err := tx.Where("username = ?", du.username).First(&models.User{}).Error
-			if err == nil {
-				continue
-			} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-				return err
-			}
-			hash, err := models.HashPassword(DemoPassword)
+			err := createDemoUser(tx, du.username, du.name, du.role, time.Now(), func(u *models.User) {
+				if demoTOTP[du.username] {
+					// the demo's documented secret (README), so anyone can sign in with it
+					u.TOTPSecret = models.DemoTOTPSecret
+					at := time.Now()
+					u.TOTPEnabledAt = &at
+				}
+				if du.institution != "" {
+					id := insts[du.institution]
+					u.InstitutionID = &id
+				}
+				if du.division != "" {
+					id := codes[du.division]
+					u.DivisionID = &id
+				}
+			})
 			if err != nil {
-				return err
-			}
-			u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role,
-				Email: du.username + "@demo.portal.test", MailEnabled: true} // the demo's mail shows in the local Mailpit
-			if demoTOTP[du.username] {
-				// the demo's documented secret (README), so anyone can sign in with it
-				u.TOTPSecret = models.DemoTOTPSecret
-				at := time.Now()
-				u.TOTPEnabledAt = &at
-			}
-			if du.institution != "" {
-				id := insts[du.institution]
-				u.InstitutionID = &id
-			}
-			if du.division != "" {
-				id := codes[du.division]
-				u.DivisionID = &id
-			}
-			if err := tx.Create(&u).Error; err != nil {
-				return err
-			}
-			if err := recordPassword(tx, u.ID, hash, time.Now()); err != nil {
 				return err
 			}
 		}
@@ -173,4 +160,26 @@ func (s *Store) SeedDemo(ctx context.Context) error {
 		// the seed writes much around the store's writers: recompute the dashboards' figures
 		return refreshAllFigures(tx)
 	})
+}
+
+// createDemoUser creates a demo account with the demo password, unless the username is
+// taken; with set filling in what its role needs (division, institution, bank).
+func createDemoUser(tx *gorm.DB, username, name string, role models.Role, now time.Time, set func(*models.User)) error {
+	err := tx.Where("username = ?", username).First(&models.User{}).Error
+	if err == nil {
+		return nil
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
+		return err
+	}
+	hash, err := models.HashPassword(DemoPassword)
+	if err != nil {
+		return err
+	}
+	u := models.User{Username: username, DisplayName: name, PasswordHash: hash, Role: role,
+		Email: username + "@demo.portal.test", MailEnabled: true} // the demo's mail shows in the local Mailpit
+	set(&u)
+	if err := tx.Create(&u).Error; err != nil {
+		return err
+	}
+	return recordPassword(tx, u.ID, hash, now)
 }

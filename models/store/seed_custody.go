@@ -1,7 +1,6 @@
 package store
 
 import (
-	"errors"
 	"time"
 
 	"gorm.io/gorm"
@@ -61,22 +60,7 @@ func seedCustody(tx *gorm.DB) error {
 	}
 	bank := ids[demoCustodyBanks[0].Name]
 	for _, du := range demoBankUsers {
-		err := tx.Where("username = ?", du.username).First(&models.User{}).Error
-		if err == nil {
-			continue
-		} else if !errors.Is(err, gorm.ErrRecordNotFound) {
-			return err
-		}
-		hash, err := models.HashPassword(DemoPassword)
-		if err != nil {
-			return err
-		}
-		u := models.User{Username: du.username, DisplayName: du.name, PasswordHash: hash, Role: du.role, CustodyBankID: &bank,
-			Email: du.username + "@demo.portal.test", MailEnabled: true}
-		if err := tx.Create(&u).Error; err != nil {
-			return err
-		}
-		if err := recordPassword(tx, u.ID, hash, now); err != nil {
+		if err := createDemoUser(tx, du.username, du.name, du.role, now, func(u *models.User) { u.CustodyBankID = &bank }); err != nil {
 			return err
 		}
 	}
